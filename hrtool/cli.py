@@ -1,0 +1,95 @@
+"""The `hrtool` command: Flask's CLI with the app loaded, plus hrtool's own commands."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+from sqlalchemy import func, select
+
+from .extensions import db
+
+DEMO_USERS = [
+    # username, display name, password, role
+    ("admin@hrtool.example", "Alex Admin (demo)", "hrtool-demo-admin", "admin"),
+    ("hr@hrtool.example", "Harriet Officer (demo HR)", "hrtool-demo-hr", "hr"),
+    ("employee@hrtool.example", None, "hrtool-demo-employee", "employee"),
+    ("unison@hrtool.example", "Uma Rep (demo UNISON)", "hrtool-demo-union", "union_rep"),
+]
+
+
+def create_demo_users() -> list[tuple[str, str, str]]:
+    """One demo login per role. The employee login is linked to a person still on protected
+    terms (the most telling record to show); the union rep to UNISON."""
+    from .models import Employee, Employment, TermsRecord, TradeUnion, User
+    from .services.accounts import create_user
+
+    logins = []
+    for username, name, password, role in DEMO_USERS:
+        if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+            logins.append((role, username, password))
+            continue
+        employee_id = union_id = None
+        if role == "employee":
+            employee = db.session.scalars(
+                select(Employee).join(Employment).join(TermsRecord)
+                .where(TermsRecord.basis == "protected", TermsRecord.effective_to.is_(None),
+                       Employment.end_date.is_(None))
+                .order_by(Employee.id).limit(1)).first() or db.session.scalars(select(Employee).order_by(Employee.id)).first()
+            if employee is None:
+                continue
+            employee_id, name = employee.id, f"{employee.full_name} (demo employee)"
+        if role == "union_rep":
+            union_id = db.session.scalar(select(TradeUnion.id).where(TradeUnion.code == "UNISON"))
+        create_user(username, name or username, password, role, employee_id=employee_id, union_id=union_id)
+        logins.append((role, username, password))
+    return logins
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("load-reference")
+    def load_reference() -> None:
+        """Load the reference data into empty tables (never overwrites)."""
+        from .services.reference_data import load_reference_data
+
+        added = load_reference_data()
+        db.session.commit()
+        click.echo(", ".join(f"{t}: {n}" for t, n in added.items()) or "reference data already loaded")
+
+    @app.cli.command("demo-data")
+    @click.option("--employees", default=600, show_default=True, help="How many employees to generate.")
+    @click.option("--seed", default=1, show_default=True, help="The same seed gives the same people.")
+    def demo_data(employees: int, seed: int) -> None:
+        """Add a fictitious workforce (and the demo logins)."""
+        from .services.demo_data import generate
+        from .services.reference_data import load_reference_data
+
+        load_reference_data()
+        counts = generate(employees, seed)
+        create_demo_users()
+        db.session.commit()
+        click.echo(", ".join(f"{t}: {n}" for t, n in counts.items()))
+
+    @app.cli.command("bootstrap")
+    @click.option("--employees", default=600, show_default=True)
+    def bootstrap(employees: int) -> None:
+        """Load reference and demo data if the database is empty, then print the demo logins."""
+        from .models import Employee
+        from .services.demo_data import generate
+        from .services.reference_data import load_reference_data
+
+        load_reference_data()
+        if not db.session.scalar(select(func.count()).select_from(Employee)):
+            generate(employees, 1)
+            click.echo(f"Loaded a demo workforce of {employees} fictitious employees.")
+        logins = create_demo_users()
+        db.session.commit()
+        click.echo("\nDemo logins (fictitious data only):")
+        for role, username, password in logins:
+            click.echo(f"  {role:<10} {username:<28} {password}")
+        click.echo("")
+
+
+def main() -> None:
+    from . import create_app
+
+    FlaskGroup(create_app=create_app)()

@@ -1,0 +1,42 @@
+"""Settings from the environment. Nothing here touches the database or the network."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/ (never committed)."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def settings_from_env(instance_path: Path) -> dict[str, object]:
+    default_db = f"sqlite:///{instance_path / 'hrtool.sqlite3'}"
+    secure = os.environ.get("HRTOOL_SECURE_COOKIES", "0") == "1"
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "FORCE_HTTPS": os.environ.get("HRTOOL_FORCE_HTTPS", "0") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # imports of 100k rows fit; anything bigger is refused
+        # Session lifetimes (OWASP ASVS 3.3): idle and absolute, in minutes.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("HRTOOL_SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_MINUTES": int(os.environ.get("HRTOOL_SESSION_ABSOLUTE_MINUTES", str(12 * 60))),
+        # Per-account login throttling: this many failures within the window lock the account for the window.
+        "LOGIN_MAX_FAILURES": int(os.environ.get("HRTOOL_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("HRTOOL_LOGIN_FAILURE_WINDOW_MINUTES", "15")),
+        "PAGE_SIZE": 50,
+    }

@@ -1,0 +1,42 @@
+"""Domain and service errors, and the HTTP error handlers."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+class DomainError(Exception):
+    """A rule was broken by what the user asked for: shown to them as a message, never a 500."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StaleRecord(DomainError):
+    """Someone else saved the record since this user opened it."""
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render(status: int):  # type: ignore[no-untyped-def]
+        template = f"errors/{status}.html"
+        return render_template(template), status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        status = error.code or 500
+        if status in (400, 403, 404, 405, 413, 429):
+            return render(404 if status == 405 else (400 if status == 413 else status))
+        return render(500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        # Roll back so the failed request leaves nothing half-written, and show a plain page.
+        db.session.rollback()
+        app.logger.exception("Unhandled error", exc_info=error)
+        if app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error
+        return render(500)

@@ -1,0 +1,15 @@
+"""SQLAlchemy models, one module per aggregate. Import from here."""
+from .accounts import LoginAttempt, Role, User, UserSession
+from .audit import AuditEvent
+from .org import Council, Service, ServiceLead, TradeUnion, UnionRecognition
+from .pay import GradeBand, GradeConvention, PayAward, PaySpinePoint, Policy, RuleSetting, StatutoryLimit
+from .people import Assignment, Employee, Employment, TermsRecord
+from .posts import Post
+from .transfers import Transfer
+
+__all__ = [
+    "Assignment", "AuditEvent", "Council", "Employee", "Employment", "GradeBand", "GradeConvention",
+    "LoginAttempt", "PayAward", "PaySpinePoint", "Policy", "Post", "Role", "RuleSetting", "Service",
+    "ServiceLead", "StatutoryLimit", "TermsRecord", "TradeUnion", "Transfer", "UnionRecognition",
+    "User", "UserSession",
+]

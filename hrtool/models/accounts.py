@@ -1,0 +1,88 @@
+"""Users, their roles, server-side sessions and login attempts."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .org import TradeUnion
+from .people import Employee
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    HR = "hr"
+    EMPLOYEE = "employee"
+    UNION_REP = "union_rep"
+
+    @property
+    def label(self) -> str:
+        return {"admin": "Administrator", "hr": "HR officer", "employee": "Employee",
+                "union_rep": "Trade union representative"}[self.value]
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)  # stored lower case
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), unique=True)
+    union_id: Mapped[int | None] = mapped_column(ForeignKey("trade_unions.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    employee: Mapped[Employee | None] = relationship()
+    union: Mapped[TradeUnion | None] = relationship()
+
+    # Flask-Login reads these; the session id (not the user id) is what the cookie carries.
+    session_id = None  # set per request by the user loader; not a column
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        return self.session_id
+
+
+class UserSession(db.Model):
+    """A signed-in session held on the server, so logout, idle and absolute timeouts end it
+    whatever the browser keeps."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """Every sign-in attempt, kept so throttling is per account and survives restarts."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_username_at", "username", "attempted_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(200))
+    attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    succeeded: Mapped[bool]
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")

@@ -1,0 +1,77 @@
+"""The one place that says who may do what. Every view declares its permission with
+`@requires(...)`; every query that returns people goes through `employees_visible_to`; object
+checks go through `can_view_employee`. The role matrix tests read PERMISSIONS too."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable, TypeVar
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, false
+
+from .models import Employee, Role
+
+# Permission -> roles holding it. Admin holds everything HR holds: the administrator is the HR
+# systems lead, who also maintains the reference data.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "hr.dashboard": frozenset({Role.HR, Role.ADMIN}),
+    "employees.view_all": frozenset({Role.HR, Role.ADMIN}),
+    "employees.edit": frozenset({Role.HR, Role.ADMIN}),
+    "me.view": frozenset({Role.EMPLOYEE}),
+    "union.portal": frozenset({Role.UNION_REP}),
+    "admin.manage": frozenset({Role.ADMIN}),
+    "reference.view": frozenset({Role.HR, Role.ADMIN}),
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def has(permission: str, user: Any = None) -> bool:
+    user = user if user is not None else current_user
+    if not user or not user.is_authenticated:
+        return False
+    return user.role_enum in PERMISSIONS[permission]
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """Refuse the view (403) unless the signed-in user's role holds the permission. Anonymous
+    users never get here: login is required app-wide before any view runs."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not has(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def employees_visible_to(query: Select[Any], user: Any = None) -> Select[Any]:
+    """Narrow a query over Employee to the people this user may see: everyone for HR, themselves
+    for an employee, nobody (as individuals) for a union rep."""
+    user = user if user is not None else current_user
+    if has("employees.view_all", user):
+        return query
+    if user.is_authenticated and user.role_enum is Role.EMPLOYEE and user.employee_id:
+        return query.where(Employee.id == user.employee_id)
+    return query.where(false())
+
+
+def can_view_employee(employee_id: int, user: Any = None) -> bool:
+    user = user if user is not None else current_user
+    if has("employees.view_all", user):
+        return True
+    return bool(user.is_authenticated and user.role_enum is Role.EMPLOYEE and user.employee_id == employee_id)
+
+
+def require_employee_visible(employee_id: int) -> None:
+    """404, not 403, for someone else's record: do not confirm that it exists."""
+    if not can_view_employee(employee_id):
+        abort(404)

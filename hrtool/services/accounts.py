@@ -1,0 +1,125 @@
+"""Signing in and out: argon2 password hashes, per-account throttling held in the database, and
+server-side sessions that logout and timeouts end."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import LoginAttempt, User, UserSession
+from . import audit
+
+_hasher = PasswordHasher()
+# Verifying against this when the username is unknown keeps the timing the same either way.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    session_id: str | None = None
+    locked: bool = False
+
+
+def create_user(username: str, display_name: str, password: str, role: str, *,
+                employee_id: int | None = None, union_id: int | None = None) -> User:
+    user = User(username=username.strip().lower(), display_name=display_name, role=role,
+                password_hash=hash_password(password), employee_id=employee_id, union_id=union_id)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("create", "user", user.id, after={"username": user.username, "role": role,
+                                                   "employee_id": employee_id, "union_id": union_id})
+    return user
+
+
+def _recent_failures(username: str, now: datetime) -> int:
+    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    # Failures since the last success within the window count towards the lock.
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.attempted_at)).where(
+            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True))
+    )
+    since = now - window
+    if last_success is not None and _aware(last_success) > since:
+        since = _aware(last_success)
+    return db.session.scalar(
+        select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.username == username, LoginAttempt.succeeded.is_(False),
+            LoginAttempt.attempted_at > since)
+    ) or 0
+
+
+def sign_in(username: str, password: str, remote_addr: str = "") -> SignInResult:
+    """Check a password, throttled per account: after LOGIN_MAX_FAILURES failures within the
+    window the account refuses every attempt, right or wrong, until the window passes."""
+    username = username.strip().lower()
+    now = _now()
+    if _recent_failures(username, now) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        db.session.add(LoginAttempt(username=username, attempted_at=now, succeeded=False, remote_addr=remote_addr))
+        return SignInResult(user=None, locked=True)
+    user = db.session.scalar(select(User).where(User.username == username))
+    try:
+        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    ok = ok and user is not None and user.active
+    db.session.add(LoginAttempt(username=username, attempted_at=now, succeeded=ok, remote_addr=remote_addr))
+    if not ok or user is None:
+        return SignInResult(user=None)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session = UserSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, last_seen_at=now)
+    db.session.add(session)
+    audit.record("login", "user", user.id, actor=(user.id, user.display_name))
+    return SignInResult(user=user, session_id=session.id)
+
+
+def load_session(session_id: str) -> User | None:
+    """The user behind a live session, or None if it was revoked, idle too long or too old.
+    Touches last_seen_at at most once a minute to keep writes down."""
+    record = db.session.get(UserSession, session_id)
+    if record is None or record.revoked_at is not None:
+        return None
+    now = _now()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    absolute = timedelta(minutes=current_app.config["SESSION_ABSOLUTE_MINUTES"])
+    if now - _aware(record.last_seen_at) > idle or now - _aware(record.created_at) > absolute:
+        record.revoked_at = now
+        db.session.commit()
+        return None
+    if now - _aware(record.last_seen_at) > timedelta(minutes=1):
+        record.last_seen_at = now
+        db.session.commit()
+    user = record.user
+    if not user.active:
+        return None
+    user.session_id = record.id
+    return user
+
+
+def sign_out(session_id: str | None) -> None:
+    if not session_id:
+        return
+    record = db.session.get(UserSession, session_id)
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = _now()
+        audit.record("logout", "user", record.user_id, actor=(record.user_id, record.user.display_name))

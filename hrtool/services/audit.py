@@ -1,0 +1,54 @@
+"""Writing the audit trail. Every change to personal data goes through `record`."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe form of a column value: dates as ISO text, money as exact text."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: Any, fields: list[str] | None = None) -> dict[str, Any]:
+    """The audited columns of a model instance (all its columns unless named)."""
+    names = fields or [c.key for c in obj.__table__.columns if c.key not in ("version",)]
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, so the trail says exactly what changed."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _actor() -> tuple[int | None, str]:
+    try:
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.display_name
+    except RuntimeError:  # outside a request (CLI, tests)
+        pass
+    return None, "system"
+
+
+def record(action: str, entity_type: str, entity_id: Any = "", *, before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None, reason: str = "", employee_id: int | None = None,
+           actor: tuple[int | None, str] | None = None) -> AuditEvent:
+    actor_id, actor_label = actor or _actor()
+    event = AuditEvent(
+        at=datetime.now(timezone.utc), actor_id=actor_id, actor_label=actor_label, action=action,
+        entity_type=entity_type, entity_id=str(entity_id), employee_id=employee_id,
+        before=before, after=after, reason=reason,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,56 @@
+"""Aggregate figures for the landing pages: one grouped query each, whatever the workforce size."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..models import Assignment, Council, Employment, Post, Service
+from .records import employed_on, rule_value
+
+
+@dataclass(frozen=True)
+class HeadcountRow:
+    service: str
+    employer: str
+    headcount: int | None  # None where suppressed
+    fte: Decimal | None
+
+
+def headcount_by_service_and_employer(on: date) -> list[HeadcountRow]:
+    """People and FTE in post on a date, by service and employing council."""
+    full_time = Decimal(rule_value("full_time_hours", on))
+    rows = db.session.execute(
+        select(Service.name, Council.short_name, func.count(func.distinct(Employment.employee_id)),
+               func.sum(Assignment.hours_per_week))
+        .select_from(Assignment)
+        .join(Employment, Employment.id == Assignment.employment_id)
+        .join(Post, Post.id == Assignment.post_id)
+        .join(Service, Service.id == Post.service_id)
+        .join(Council, Council.id == Employment.employer_id)
+        .where(employed_on(on), Assignment.effective_from <= on,
+               or_(Assignment.effective_to.is_(None), Assignment.effective_to >= on))
+        .group_by(Service.name, Council.short_name)
+        .order_by(Service.name, Council.short_name)
+    )
+    return [HeadcountRow(s, c, n, (Decimal(h) / full_time).quantize(Decimal("0.1"))) for s, c, n, h in rows]
+
+
+def totals_by_employer(rows: list[HeadcountRow]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row.employer] = totals.get(row.employer, 0) + (row.headcount or 0)
+    return totals
+
+
+def suppress_small_groups(rows: list[HeadcountRow], on: date) -> list[HeadcountRow]:
+    """Figures for union representatives: a group smaller than the threshold (data) could point
+    to one person, so its numbers are withheld."""
+    threshold = int(rule_value("aggregate_min_group_size", on))
+    return [row if (row.headcount or 0) >= threshold else HeadcountRow(row.service, row.employer, None, None)
+            for row in rows]
+
+

@@ -1,0 +1,33 @@
+"""SQLite connection settings, applied to every SQLite connection the app or Alembic opens.
+
+- Foreign keys are enforced (SQLite leaves them off by default).
+- pysqlite's own transaction handling is switched off and SQLAlchemy emits BEGIN itself, so
+  SAVEPOINTs work (tests roll back each test inside one) and transactions mean what they say.
+- WAL and a busy timeout let the dev server's readers and one writer share the file.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+@event.listens_for(Engine, "connect")
+def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _on_begin(connection: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,47 @@
+"""Blueprints, one package per user-facing area, and the navigation each role sees."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from ..permissions import has
+
+# (permission, label, endpoint): the navigation, filtered by what the user may do.
+NAVIGATION = [
+    ("hr.dashboard", "Dashboard", "hr.dashboard"),
+    ("employees.view_all", "Employees", "staff.employees"),
+    ("me.view", "My record", "me.record"),
+    ("union.portal", "Union overview", "unions.overview"),
+    ("reference.view", "Reference data", "admin.reference"),
+    ("admin.manage", "Users", "admin.users"),
+]
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .hr.views import bp as hr_bp
+    from .main.views import bp as main_bp
+    from .me.views import bp as me_bp
+    from .staff.views import bp as staff_bp
+    from .unions.views import bp as unions_bp
+
+    for bp in (main_bp, auth_bp, hr_bp, staff_bp, me_bp, unions_bp, admin_bp):
+        app.register_blueprint(bp)
+
+    from .filters import register_filters
+
+    register_filters(app)
+
+    @app.context_processor
+    def navigation() -> dict[str, Any]:
+        if not current_user.is_authenticated:
+            return {"nav_items": []}
+        items = []
+        for permission, label, endpoint in NAVIGATION:
+            if has(permission):
+                href = url_for(endpoint)
+                items.append({"text": label, "href": href, "active": request.path.startswith(href)})
+        return {"nav_items": items}

@@ -1,0 +1,13 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Email address or username", widget=GovTextInput(),
+                           validators=[InputRequired(message="Enter your email address or username"), Length(max=200)])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired(message="Enter your password"), Length(max=200)])
+    next = HiddenField()
+    submit = SubmitField("Sign in", widget=GovSubmitInput())

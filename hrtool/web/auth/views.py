@@ -1,0 +1,44 @@
+"""Signing in and out."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ...extensions import db
+from ...security import safe_next
+from ...services import accounts
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        result = accounts.sign_in(form.username.data, form.password.data, request.remote_addr or "")
+        db.session.commit()
+        if result.user is not None:
+            session.clear()  # a fresh session on sign-in (no fixation)
+            result.user.session_id = result.session_id
+            login_user(result.user)
+            return redirect(safe_next(form.next.data) or url_for("main.index"))
+        message = ("Too many failed attempts for this account. Wait 15 minutes and try again."
+                   if result.locked else "The email address or password is not right")
+        form.password.errors = [message]
+        return render_template("auth/login.html", form=form), 429 if result.locked else 200
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    accounts.sign_out(current_user.get_id())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,24 @@
+"""Employee self-service: my own record, nobody else's."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from ...permissions import requires
+from ...services.records import picture_on, timeline
+
+bp = Blueprint("me", __name__, url_prefix="/me")
+
+
+@bp.get("/")
+@requires("me.view")
+def record() -> Any:
+    if current_user.employee_id is None:
+        abort(404)
+    picture = picture_on(current_user.employee_id, date.today())
+    if picture is None:
+        abort(404)
+    return render_template("me/record.html", picture=picture, timeline=timeline(current_user.employee_id))

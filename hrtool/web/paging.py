@@ -1,0 +1,44 @@
+"""Pagination for list pages: LIMIT/OFFSET over an ordered query, with a count."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, request, url_for
+from sqlalchemy import Select, func, select
+
+from ..extensions import db
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    page: int
+    pages: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+
+    @property
+    def has_prev(self) -> bool:
+        return self.prev_url is not None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_url is not None
+
+
+def paginate(query: Select[Any], endpoint: str, **params: Any) -> Page:
+    size = current_app.config["PAGE_SIZE"]
+    try:
+        number = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        number = 1
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // size))
+    number = min(number, pages)
+    items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
+    clean = {k: v for k, v in params.items() if v}
+    return Page(items, number, pages, total,
+                url_for(endpoint, page=number - 1, **clean) if number > 1 else None,
+                url_for(endpoint, page=number + 1, **clean) if number < pages else None)
