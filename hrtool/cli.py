@@ -34,7 +34,7 @@ def create_demo_users() -> list[tuple[str, str, str]]:
                 select(Employee).join(Employment).join(TermsRecord)
                 .where(TermsRecord.basis == "protected", TermsRecord.effective_to.is_(None),
                        Employment.end_date.is_(None))
-                .order_by(Employee.id).limit(1)).first() or db.session.scalars(select(Employee).order_by(Employee.id)).first()
+                .order_by(Employee.id).limit(1)).first()
             if employee is None:
                 continue
             employee_id, name = employee.id, f"{employee.full_name} (demo employee)"

@@ -27,7 +27,7 @@ from .reference_data import SENIOR_SERVICE
 
 DEMO_AS_OF = date(2026, 4, 1)
 SHARED_PROPORTION = 0.31  # 163 of about 525 in 2022 (business case)
-PROTECTED_PROPORTION = 13 / 97  # of the first tranche, those who chose to stay on protected terms
+PROTECTED_EVERY = 7  # 13 of the first tranche's 97 chose to stay on protected terms: about 1 in 7
 
 FIRST_NAMES = {
     "F": ["Amelia", "Olivia", "Emily", "Sophie", "Jessica", "Grace", "Hannah", "Charlotte", "Lucy", "Ellie",
@@ -130,6 +130,7 @@ class _Generator:
             select(ServiceLead).where(ServiceLead.status == "agreed"))}
         self.unions = list(db.session.scalars(select(TradeUnion).order_by(TradeUnion.id)))
         self.transfers: dict[tuple[int, str], int] = {}
+        self.transferred = 0
         start_number = (db.session.scalar(select(func.count()).select_from(Employee)) or 0) + 1
         self.person_seq = start_number
         self.post_seq = (db.session.scalar(select(func.count()).select_from(Post)) or 0) + 1
@@ -262,7 +263,10 @@ class _Generator:
         self._terms(first, "own", home, csd, transfer_on - timedelta(days=1), "employer's own terms")
         second = self._employment(person, lead_code, transfer_on, None, began_by="tupe", transfer_id=tid)
         new_post = self._post(lead_code, service, title, score, transfer_on)
-        stays_protected = rng.random() < PROTECTED_PROPORTION
+        # Every seventh person transferred stays on protected terms (13 of 97 in the papers),
+        # counted rather than drawn so even a small demo has some.
+        self.transferred += 1
+        stays_protected = self.transferred % PROTECTED_EVERY == 3
         if stays_protected:
             self._assign(second, new_post, hours, self._scp_for(home, score, years_before + 3), transfer_on, None,
                          "transferred on the same terms (TUPE)")

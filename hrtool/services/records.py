@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from ..domain.dates import pay_year_start
 from ..domain.pay import pro_rata_salary
+from ..formatting import hours
 from ..extensions import db
 from ..models import Assignment, Employee, Employment, PaySpinePoint, Post, RuleSetting, TermsRecord
 
@@ -117,7 +118,7 @@ def timeline(employee_id: int) -> list[TimelineEntry]:
         for a in employment.assignments:
             pay = f"SCP {a.scp}" if a.scp is not None else (f"local salary £{a.local_salary:,}" if a.local_salary else "")
             entries.append(TimelineEntry(a.effective_from, a.effective_to, "Assignment",
-                                         f"{a.post.title} ({a.post.post_number}), {a.hours_per_week} hours, {pay}",
+                                         f"{a.post.title} ({a.post.post_number}), {hours(a.hours_per_week)} hours a week, {pay}",
                                          a.reason, users.get(a.recorded_by_id, "") if a.recorded_by_id else "system"))
         for t in employment.terms_records:
             source = f" (protected from transfer {t.transfer.reference})" if t.transfer else ""

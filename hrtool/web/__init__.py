@@ -31,7 +31,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (main_bp, auth_bp, hr_bp, staff_bp, me_bp, unions_bp, admin_bp):
         app.register_blueprint(bp)
 
-    from .filters import register_filters
+    from ..formatting import register_filters
 
     register_filters(app)
 

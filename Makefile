@@ -1,0 +1,49 @@
+# hrtool: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+EMPLOYEES ?= 600
+
+.PHONY: run test test-sqlite browser-test bench lint clean assets venv
+
+## make run: create the environment, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
+run: venv assets
+	$(BIN)/hrtool db upgrade
+	$(BIN)/hrtool bootstrap --employees $(EMPLOYEES)
+	@echo "Serving hrtool on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(BIN)/hrtool run --host 127.0.0.1 --port $(PORT)
+
+## make test: everything the tests need, then the whole suite on SQLite and on PostgreSQL
+test: venv assets
+	scripts/run-tests
+
+## make test-sqlite: the quick loop while developing
+test-sqlite: venv assets
+	HRTOOL_TEST_PASSES=sqlite scripts/run-tests
+
+## make browser-test: only the headless Chromium journeys (screenshots in artifacts/screenshots/)
+browser-test: venv assets
+	$(BIN)/pytest tests/browser -p no:logging
+
+lint: venv
+	$(BIN)/ruff check hrtool tests
+	$(BIN)/mypy hrtool/domain
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hrtool needs Python 3.11 or newer")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# GOV.UK Frontend's Sass, JavaScript and images come from npm at setup, never committed.
+assets: static/dist/.built
+static/dist/.built: package.json package-lock.json static/src/hrtool.scss scripts/build-assets.mjs
+	npm ci --include=dev --no-audit --no-fund
+	npm run build
+	touch $@
+
+clean:
+	rm -rf $(VENV) node_modules static/dist artifacts .pytest_cache

@@ -1,0 +1,117 @@
+"""Shared fixtures: one database per test session, built by the real migrations and loaded with
+reference and demo data; every test runs inside a transaction that is rolled back afterwards.
+
+HRTOOL_TEST_DATABASE_URL chooses the database (a PostgreSQL URL in CI's second pass); unset, a
+fresh SQLite file is used.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import text
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from hrtool import create_app
+from hrtool.extensions import db
+
+from .factories import DEMO_PASSWORDS, prepare_database
+
+TEST_SETTINGS = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "FORCE_HTTPS": False,
+}
+
+
+def database_url(tmp_dir: Path) -> str:
+    return os.environ.get("HRTOOL_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp("hrtool")
+    os.environ["HRTOOL_INSTANCE_PATH"] = str(tmp / "instance")
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url(tmp)})
+    with app.app_context():
+        prepare_database(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run each test inside an outer transaction; services' commits become savepoints.
+
+    No app context stays pushed during the test: Flask reuses a pushed context for requests, and
+    with it `g`, which would let one request's signed-in user leak into the next."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=connection, class_=Session, join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id,
+    )
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An app context for service-level tests. Do not mix with test-client requests (they would
+    share its `g`); use `with app.app_context():` around the database work instead."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Auth:
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def login(self, username: str, password: str | None = None) -> Any:
+        password = password or DEMO_PASSWORDS[username]
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def as_role(self, role: str) -> Any:
+        return self.login({"admin": "admin@hrtool.example", "hr": "hr@hrtool.example",
+                           "employee": "employee@hrtool.example", "union_rep": "unison@hrtool.example"}[role])
+
+    def logout(self) -> Any:
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)
+
+
+def dialect(app: Flask) -> str:
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+def execute(sql: str) -> Any:
+    return db.session.execute(text(sql))

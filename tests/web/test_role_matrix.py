@@ -1,0 +1,108 @@
+"""Every route in the app's URL map, as every role and anonymous, with the status each should get.
+
+A route missing from EXPECTED fails the test, so a new route cannot escape the matrix. For routes
+about one person, the employee role tries both their own record and somebody else's.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from hrtool.extensions import db
+from hrtool.models import Employee, User
+
+from ..factories import DEMO_PASSWORDS
+
+ROLES = ["anonymous", "employee", "union_rep", "hr", "admin"]
+LOGIN = 302  # anonymous users are sent to sign in
+
+# (endpoint, method) -> {role: status}. "employee_other" is the employee reaching another person's record.
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("static", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
+    ("main.accessibility", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
+    ("main.healthz", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
+    ("main.index", "GET"): dict(anonymous=LOGIN, employee=302, union_rep=302, hr=302, admin=302),
+    ("auth.login", "GET"): dict(anonymous=200, employee=302, union_rep=302, hr=302, admin=302),
+    ("auth.login", "POST"): dict(anonymous=200, employee=302, union_rep=302, hr=302, admin=302),
+    ("auth.logout", "POST"): dict(anonymous=LOGIN, employee=302, union_rep=302, hr=302, admin=302),
+    ("hr.dashboard", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("staff.employees", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("staff.employee", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("me.record", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    ("unions.overview", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    ("admin.users", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("admin.reference", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+}
+
+# Routes after which the client must sign in again.
+SIGN_IN_CHANGES = {("auth.logout", "POST"), ("auth.login", "POST")}
+
+ROLE_USERS = {"employee": "employee@hrtool.example", "union_rep": "unison@hrtool.example",
+              "hr": "hr@hrtool.example", "admin": "admin@hrtool.example"}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield rule, method
+
+
+def _ids(app):
+    with app.app_context():
+        own = db.session.scalar(select(User.employee_id).where(User.username == ROLE_USERS["employee"]))
+        other = db.session.scalar(select(Employee.id).where(Employee.id != own).order_by(Employee.id).limit(1))
+    return own, other
+
+
+def _urls(rule, own: int, other: int) -> list[tuple[str, str]]:
+    """(variant, url) pairs: own and other for per-person routes, one url otherwise."""
+    if "employee_id" in rule.arguments:
+        return [("own", rule.build({"employee_id": own})[1]), ("other", rule.build({"employee_id": other})[1])]
+    values = {"filename": "dist/hrtool.css"} if rule.endpoint == "static" else {}
+    return [("", rule.build(values)[1])]
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = [(r.endpoint, m) for r, m in _routes(app) if (r.endpoint, m) not in EXPECTED]
+    assert missing == [], f"add these routes to the role matrix: {missing}"
+
+
+def _client(app, role):
+    client = app.test_client()
+    if role != "anonymous":
+        username = ROLE_USERS[role]
+        assert client.post("/login", data={"username": username, "password": DEMO_PASSWORDS[username]}).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(app, role):
+    own, other = _ids(app)
+    failures = []
+    client = _client(app, role)
+    for rule, method in _routes(app):
+        expected = EXPECTED[(rule.endpoint, method)]
+        for variant, url in _urls(rule, own, other):
+            response = client.open(url, method=method)
+            response.close()  # static files stream from disk
+            want = expected.get("employee_other", expected[role]) if (role == "employee" and variant == "other") else expected[role]
+            if response.status_code != want:
+                failures.append(f"{method} {url} as {role}: got {response.status_code}, want {want}")
+            if role == "anonymous" and want == LOGIN and "/login" not in (response.location or ""):
+                failures.append(f"{method} {url} as anonymous: not sent to sign in ({response.location})")
+            if (rule.endpoint, method) in SIGN_IN_CHANGES:
+                client = _client(app, role)  # signing out (or in) changed who this client is
+    assert failures == []
+
+
+def test_employee_cannot_see_another_persons_data_anywhere(app):
+    """Whatever the employee opens, another person's name never appears."""
+    own, other = _ids(app)
+    with app.app_context():
+        other_person = db.session.get(Employee, other)
+        other_name, other_number = other_person.last_name + ", " + other_person.first_name, other_person.person_number
+    client = app.test_client()
+    client.post("/login", data={"username": ROLE_USERS["employee"], "password": DEMO_PASSWORDS[ROLE_USERS["employee"]]})
+    for url in ["/me/", f"/employees/{other}", "/employees/", "/hr/", "/union/", f"/employees/?q={other_number}"]:
+        body = client.get(url).get_data(as_text=True)
+        assert other_number not in body and other_name not in body
