@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "union.portal": frozenset({Role.UNION_REP}),
     "admin.manage": frozenset({Role.ADMIN}),
     "reference.view": frozenset({Role.HR, Role.ADMIN}),
+    "posts.edit": frozenset({Role.HR, Role.ADMIN}),
+    "audit.view": frozenset({Role.HR, Role.ADMIN}),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -54,3 +54,28 @@ def suppress_small_groups(rows: list[HeadcountRow], on: date) -> list[HeadcountR
             for row in rows]
 
 
+
+
+@dataclass(frozen=True)
+class ServiceHeadcount:
+    service: str
+    by_employer: dict[str, int | None]  # None where suppressed
+    total: int | None
+    fte: Decimal | None
+
+
+def by_service(rows: list[HeadcountRow], employers: list[str]) -> list[ServiceHeadcount]:
+    """One line per service with a column per employer. A total is withheld if any part is."""
+    grouped: dict[str, list[HeadcountRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.service, []).append(row)
+    result = []
+    for service, parts in grouped.items():
+        counts: dict[str, int | None] = {e: 0 for e in employers}
+        for part in parts:
+            counts[part.employer] = part.headcount
+        withheld = any(p.headcount is None for p in parts)
+        total = None if withheld else sum(p.headcount or 0 for p in parts)
+        fte = None if withheld else sum((p.fte or Decimal(0) for p in parts), Decimal(0))
+        result.append(ServiceHeadcount(service, counts, total, fte))
+    return result

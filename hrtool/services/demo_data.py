@@ -349,7 +349,32 @@ class _Generator:
                 home = "SBC"
             self._career(service, home)
         self._vacancies()
+        self._leavers()
         return self._write()
+
+    def _leavers(self) -> None:
+        """About one in twenty people has left since April 2022, so 'left' is a real filter."""
+        open_employments = {e["id"]: e for e in self.rows.employments if e["end_date"] is None}
+        senior = {p["id"] for p in self.rows.posts if p["tier"] != "officer"}
+        by_employment: dict[int, list[dict[str, Any]]] = {}
+        for row in self.rows.assignments + self.rows.terms:
+            by_employment.setdefault(row["employment_id"], []).append(row)
+        for employment in list(open_employments.values()):
+            if self.rng.random() >= 0.05:
+                continue
+            records = by_employment.get(employment["id"], [])
+            if any(r.get("post_id") in senior for r in records):
+                continue
+            earliest = max(employment["start_date"] + timedelta(days=365), date(2022, 4, 1),
+                           max(r["effective_from"] for r in records) + timedelta(days=30))
+            if earliest >= DEMO_AS_OF - timedelta(days=30):
+                continue
+            left_on = _date_between(self.rng, earliest, DEMO_AS_OF - timedelta(days=30))
+            employment["end_date"] = left_on
+            employment["end_reason"] = self.rng.choice(["resigned", "retired", "end of fixed-term contract"])
+            for record in records:
+                if record["effective_to"] is None:
+                    record["effective_to"] = left_on
 
     def _write(self) -> dict[str, int]:
         r = self.rows

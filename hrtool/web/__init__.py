@@ -12,6 +12,8 @@ from ..permissions import has
 NAVIGATION = [
     ("hr.dashboard", "Dashboard", "hr.dashboard"),
     ("employees.view_all", "Employees", "staff.employees"),
+    ("employees.view_all", "Posts", "posts.posts"),
+    ("audit.view", "Audit log", "audit.log"),
     ("me.view", "My record", "me.record"),
     ("union.portal", "Union overview", "unions.overview"),
     ("reference.view", "Reference data", "admin.reference"),
@@ -21,19 +23,23 @@ NAVIGATION = [
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .posts.views import bp as posts_bp
     from .hr.views import bp as hr_bp
     from .main.views import bp as main_bp
     from .me.views import bp as me_bp
     from .staff.views import bp as staff_bp
     from .unions.views import bp as unions_bp
 
-    for bp in (main_bp, auth_bp, hr_bp, staff_bp, me_bp, unions_bp, admin_bp):
+    for bp in (main_bp, auth_bp, hr_bp, staff_bp, posts_bp, audit_bp, me_bp, unions_bp, admin_bp):
         app.register_blueprint(bp)
 
     from ..formatting import register_filters
 
     register_filters(app)
+
+    app.add_template_global(has, "has_permission")
 
     @app.context_processor
     def navigation() -> dict[str, Any]:

@@ -18,6 +18,7 @@ class Page:
     total: int
     prev_url: str | None
     next_url: str | None
+    url_for_page: Any = None
 
     @property
     def has_prev(self) -> bool:
@@ -28,7 +29,8 @@ class Page:
         return self.next_url is not None
 
 
-def paginate(query: Select[Any], endpoint: str, **params: Any) -> Page:
+def paginate(query: Select[Any], endpoint: str, *, rows: bool = False, **params: Any) -> Page:
+    """One page of `query` (entities, or whole rows with rows=True) and links that keep `params`."""
     size = current_app.config["PAGE_SIZE"]
     try:
         number = max(1, int(request.args.get("page", "1")))
@@ -37,8 +39,10 @@ def paginate(query: Select[Any], endpoint: str, **params: Any) -> Page:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(1, -(-total // size))
     number = min(number, pages)
-    items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
+    limited = query.limit(size).offset((number - 1) * size)
+    items = list(db.session.execute(limited).all() if rows else db.session.scalars(limited))
     clean = {k: v for k, v in params.items() if v}
     return Page(items, number, pages, total,
                 url_for(endpoint, page=number - 1, **clean) if number > 1 else None,
-                url_for(endpoint, page=number + 1, **clean) if number < pages else None)
+                url_for(endpoint, page=number + 1, **clean) if number < pages else None,
+                lambda n: url_for(endpoint, page=n, **clean))

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hrtool import create_app
 from hrtool.domain.dates import age_on
@@ -97,7 +97,11 @@ def test_workforce_shape_follows_the_papers(demo_apps):
         shared_ids = {s for s, in db.session.execute(select(ServiceLead.service_id).where(ServiceLead.status == "agreed"))}
         in_shared = sum(1 for row in people.values() if row[3].service_id in shared_ids)
         transferred = db.session.scalar(select(Employment.id).where(Employment.began_by == "tupe").limit(1))
-    assert 590 <= len(people) <= 600
+        everyone = db.session.scalar(select(func.count()).select_from(Employee))
+        leavers = db.session.scalar(select(func.count()).select_from(Employment).where(Employment.end_date < DEMO_AS_OF,
+                                                                                       Employment.end_reason != "transferred to the lead authority"))
+    assert everyone == 600
+    assert 540 <= len(people) < 600 and leavers > 0  # about one in twenty has left
     assert 0.25 <= over_55 <= 0.45  # about a third over 55
     assert sexes["F"] > 100 and sexes["M"] > 100
     assert part_time > 50

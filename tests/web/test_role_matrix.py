@@ -13,6 +13,9 @@ from hrtool.models import Employee, User
 
 from ..factories import DEMO_PASSWORDS
 
+# Values for other URL arguments (a post, an export format).
+SAMPLE_ARGS = {"post_id": 1, "fmt": "csv"}
+
 ROLES = ["anonymous", "employee", "union_rep", "hr", "admin"]
 LOGIN = 302  # anonymous users are sent to sign in
 
@@ -28,6 +31,20 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("hr.dashboard", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("staff.employees", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("staff.employee", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("staff.export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("staff.edit_details", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("staff.edit_details", "POST"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("staff.change_assignment", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("staff.change_assignment", "POST"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("staff.record_leaver", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("staff.record_leaver", "POST"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("posts.posts", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("posts.post", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("posts.create", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("posts.create", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("posts.edit", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("posts.edit", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("audit.log", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("me.record", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
     ("unions.overview", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
     ("admin.users", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
@@ -59,6 +76,7 @@ def _urls(rule, own: int, other: int) -> list[tuple[str, str]]:
     if "employee_id" in rule.arguments:
         return [("own", rule.build({"employee_id": own})[1]), ("other", rule.build({"employee_id": other})[1])]
     values = {"filename": "dist/hrtool.css"} if rule.endpoint == "static" else {}
+    values.update({k: v for k, v in SAMPLE_ARGS.items() if k in rule.arguments})
     return [("", rule.build(values)[1])]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from ...permissions import requires
-from ...services.dashboards import headcount_by_service_and_employer, totals_by_employer
+from ...services.dashboards import by_service, headcount_by_service_and_employer, totals_by_employer
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -17,4 +17,7 @@ bp = Blueprint("hr", __name__, url_prefix="/hr")
 def dashboard() -> Any:
     today = date.today()
     rows = headcount_by_service_and_employer(today)
-    return render_template("hr/dashboard.html", rows=rows, totals=totals_by_employer(rows), today=today)
+    totals = totals_by_employer(rows)
+    employers = sorted(totals)
+    return render_template("hr/dashboard.html", services=by_service(rows, employers), employers=employers,
+                           totals=totals, today=today)

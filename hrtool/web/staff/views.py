@@ -1,32 +1,68 @@
-"""HR officers' view of employees."""
+"""HR officers' employee records: find, read, change."""
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
-from sqlalchemy import func, or_, select
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
 
+from ...errors import DomainError, StaleRecord
 from ...extensions import db
-from ...models import Employee
-from ...permissions import employees_visible_to, require_employee_visible, requires
+from ...models import AuditEvent, Employee, Post, TradeUnion
+from ...permissions import require_employee_visible, requires
+from ...services import employee_search, employees
 from ...services.records import picture_on, timeline
 from ..paging import paginate
+from .forms import AssignmentChangeForm, DetailsForm, FilterForm, LeaverForm
 
 bp = Blueprint("staff", __name__, url_prefix="/employees")
 
+EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
-@bp.get("/")
+
+def _filters() -> tuple[FilterForm, employee_search.EmployeeFilters]:
+    form = FilterForm(request.args)
+    choices = employee_search.filter_choices()
+    form.employer.choices = [("", "Any")] + [(code, name) for code, name in choices["employers"]]
+    form.service.choices = [("", "Any")] + [(str(i), name) for i, name in choices["services"]]
+    form.grade.choices = [("", "Any")] + [(g, g) for g in choices["grades"]]
+    form.validate()
+    service = request.args.get("service", "")
+    filters = employee_search.EmployeeFilters(
+        q=(form.q.data or "")[:100], employer=form.employer.data or "",
+        service_id=int(service) if service.isdigit() else None, post=(form.post.data or "")[:30],
+        grade=form.grade.data or "", terms=form.terms.data or "", part_time=form.part_time.data or "",
+        status=form.status.data if form.status.data in employee_search.STATUSES else "active",
+        sort=request.args.get("sort", "name") if request.args.get("sort") in employee_search.SORTS else "name",
+        descending=request.args.get("desc") == "1")
+    return form, filters
+
+
+@bp.get("/", endpoint="employees")
 @requires("employees.view_all")
-def employees() -> Any:
-    q = request.args.get("q", "").strip()[:100]
-    query = employees_visible_to(select(Employee))
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Employee.last_name).like(like), func.lower(Employee.first_name).like(like),
-                                func.lower(Employee.person_number).like(like)))
-    page = paginate(query.order_by(Employee.last_name, Employee.first_name, Employee.id), "staff.employees", q=q)
-    return render_template("staff/employees.html", page=page, q=q)
+def employees_list() -> Any:
+    form, filters = _filters()
+    page = paginate(employee_search.search(filters, date.today()), "staff.employees", rows=True, **filters.as_params())
+    return render_template("staff/employees.html", form=form, filters=filters, page=page,
+                           params=filters.as_params(), today=date.today())
+
+
+@bp.get("/export.<fmt>")
+@requires("employees.view_all")
+def export(fmt: str) -> Any:
+    if fmt not in EXPORT_TYPES:
+        abort(404)
+    from ...services.employee_io import export_employees
+
+    _, filters = _filters()
+    buffer = io.BytesIO()
+    export_employees(buffer, fmt, employee_search.person_ids(filters, date.today()), date.today())
+    db.session.commit()  # the export's audit event
+    buffer.seek(0)
+    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+                     download_name=f"employees-{date.today():%Y-%m-%d}.{fmt}")
 
 
 @bp.get("/<int:employee_id>")
@@ -36,6 +72,98 @@ def employee(employee_id: int) -> Any:
     picture = picture_on(employee_id, date.today())
     if picture is None:
         abort(404)
-    return render_template("staff/employee.html", picture=picture, timeline=timeline(employee_id))
+    trail = db.session.scalars(select(AuditEvent).where(AuditEvent.employee_id == employee_id)
+                               .order_by(AuditEvent.id.desc()).limit(20)).all()
+    return render_template("staff/employee.html", picture=picture, timeline=timeline(employee_id), trail=trail,
+                           latest=employees.latest_assignment(employee_id))
 
 
+def _details_form(employee: Employee) -> DetailsForm:
+    form = DetailsForm(obj=employee if request.method == "GET" else None)
+    unions = db.session.scalars(select(TradeUnion).order_by(TradeUnion.name)).all()
+    form.trade_union_id.choices = [("", "Not a member, or not known")] + [(u.id, u.name) for u in unions]
+    if request.method == "GET":
+        form.version.data = str(employee.version)
+    return form
+
+
+@bp.route("/<int:employee_id>/details", methods=["GET", "POST"])
+@requires("employees.edit")
+def edit_details(employee_id: int) -> Any:
+    employee = db.get_or_404(Employee, employee_id)
+    form = _details_form(employee)
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in employees.DETAIL_FIELDS}
+        values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+        try:
+            employees.update_details(employee_id, int(form.version.data or 0), values, form.reason.data)
+            db.session.commit()
+        except StaleRecord as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            fresh = db.session.get(Employee, employee_id)
+            return render_template("staff/edit_details.html", form=form, employee=fresh, stale=True), 409
+        flash("Details saved.", "success")
+        return redirect(url_for("staff.employee", employee_id=employee_id))
+    return render_template("staff/edit_details.html", form=form, employee=employee, stale=False)
+
+
+@bp.route("/<int:employee_id>/assignment", methods=["GET", "POST"])
+@requires("employees.edit")
+def change_assignment(employee_id: int) -> Any:
+    employee = db.get_or_404(Employee, employee_id)
+    current = employees.latest_assignment(employee_id)
+    if current is None:
+        flash("This person has no current assignment to change.")
+        return redirect(url_for("staff.employee", employee_id=employee_id))
+    form = AssignmentChangeForm(obj=current if request.method == "GET" else None)
+    form.post_id.choices = [(p.id, f"{p.title} ({p.post_number}){' – ' + p.grade if p.grade else ''}")
+                            for p in db.session.scalars(
+                                select(Post).where(Post.council_id == current.employment.employer_id,
+                                                   Post.closed_on.is_(None)).order_by(Post.title, Post.post_number))]
+    if request.method == "GET":
+        form.based_on.data = str(current.id)
+        form.reason.data = ""
+        form.effective_from.data = None
+    if form.validate_on_submit():
+        if form.based_on.data != str(current.id):
+            form.form_errors.append("Someone else changed this person's assignment while you were editing. "
+                                    "The current record is shown below: check it and make your change again.")
+            form.based_on.data = str(current.id)
+            return render_template("staff/change_assignment.html", form=form, employee=employee, current=current), 409
+        change = employees.AssignmentChange(form.effective_from.data, form.post_id.data, form.hours_per_week.data,
+                                            form.scp.data, form.local_salary.data, form.reason.data)
+        try:
+            employees.change_assignment(current.id, change)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
+            return render_template("staff/change_assignment.html", form=form, employee=employee, current=current), 400
+        flash(f"Change saved from {form.effective_from.data.day} {form.effective_from.data:%B %Y}.", "success")
+        return redirect(url_for("staff.employee", employee_id=employee_id))
+    return render_template("staff/change_assignment.html", form=form, employee=employee, current=current)
+
+
+@bp.route("/<int:employee_id>/leaver", methods=["GET", "POST"])
+@requires("employees.edit")
+def record_leaver(employee_id: int) -> Any:
+    employee = db.get_or_404(Employee, employee_id)
+    current = employees.latest_assignment(employee_id)
+    form = LeaverForm()
+    if current is None:
+        flash("This person has no current employment.")
+        return redirect(url_for("staff.employee", employee_id=employee_id))
+    if form.validate_on_submit():
+        try:
+            employees.record_leaver(current.employment_id, form.end_date.data, form.reason.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            (form.end_date.errors.append(error.message) if error.field == "end_date"
+             else form.form_errors.append(error.message))
+            return render_template("staff/leaver.html", form=form, employee=employee), 400
+        flash("Leaver recorded.", "success")
+        return redirect(url_for("staff.employee", employee_id=employee_id))
+    return render_template("staff/leaver.html", form=form, employee=employee)

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ...permissions import requires
-from ...services.dashboards import headcount_by_service_and_employer, suppress_small_groups
+from ...services.dashboards import by_service, headcount_by_service_and_employer, suppress_small_groups
 
 bp = Blueprint("unions", __name__, url_prefix="/union")
 
@@ -18,4 +18,6 @@ bp = Blueprint("unions", __name__, url_prefix="/union")
 def overview() -> Any:
     today = date.today()
     rows = suppress_small_groups(headcount_by_service_and_employer(today), today)
-    return render_template("unions/overview.html", rows=rows, union=current_user.union, today=today)
+    employers = sorted({row.employer for row in rows})
+    return render_template("unions/overview.html", services=by_service(rows, employers), employers=employers,
+                           union=current_user.union, today=today)

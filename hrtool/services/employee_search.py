@@ -1,0 +1,129 @@
+"""Finding employees: the HR list's search, filters and sort, as one query that pages with
+LIMIT/OFFSET and exports as it stands. Each person appears once, with their latest employment
+that has started by the date, and that employment's latest assignment and terms in force."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+
+from ..models import Assignment, Council, Employee, Employment, Post, Service, TermsRecord
+from .records import rule_value
+
+SORTS: dict[str, Any] = {
+    "name": (Employee.last_name, Employee.first_name),
+    "person_number": (Employee.person_number,),
+    "employer": (Council.short_name, Employee.last_name),
+    "service": (Service.name, Employee.last_name),
+    "post": (Post.title, Employee.last_name),
+    "grade": (Post.grade, Employee.last_name),
+    "hours": (Assignment.hours_per_week, Employee.last_name),
+}
+STATUSES = {"active": "Working here", "left": "Left", "all": "Everyone"}
+
+
+@dataclass(frozen=True)
+class EmployeeFilters:
+    q: str = ""
+    employer: str = ""  # council code
+    service_id: int | None = None
+    post: str = ""  # post number
+    grade: str = ""
+    terms: str = ""  # own / protected
+    part_time: str = ""  # yes / no
+    status: str = "active"
+    sort: str = "name"
+    descending: bool = False
+
+    def as_params(self) -> dict[str, Any]:
+        """The filters as query-string parameters, leaving out defaults."""
+        params = {"q": self.q, "employer": self.employer, "service": self.service_id or "", "post": self.post,
+                  "grade": self.grade, "terms": self.terms, "part_time": self.part_time,
+                  "status": "" if self.status == "active" else self.status,
+                  "sort": "" if self.sort == "name" else self.sort, "desc": "1" if self.descending else ""}
+        return {k: v for k, v in params.items() if v}
+
+
+def _latest_employment(on: date) -> Any:
+    return (select(Employment.id)
+            .where(Employment.employee_id == Employee.id, Employment.start_date <= on)
+            .order_by(Employment.start_date.desc(), Employment.id.desc()).limit(1)
+            .correlate(Employee).scalar_subquery())
+
+
+def _latest_assignment(on: date) -> Any:
+    return (select(Assignment.id)
+            .where(Assignment.employment_id == Employment.id, Assignment.effective_from <= on)
+            .order_by(Assignment.effective_from.desc(), Assignment.id.desc()).limit(1)
+            .correlate(Employment).scalar_subquery())
+
+
+def _latest_terms(on: date) -> Any:
+    return (select(TermsRecord.id)
+            .where(TermsRecord.employment_id == Employment.id, TermsRecord.effective_from <= on)
+            .order_by(TermsRecord.effective_from.desc(), TermsRecord.id.desc()).limit(1)
+            .correlate(Employment).scalar_subquery())
+
+
+def search(filters: EmployeeFilters, on: date) -> Select[Any]:
+    """Rows of (Employee, Employment, Assignment, Post, Service, Council, TermsRecord) matching the
+    filters, sorted. Assignment and terms are those in force on `on`, or the last ones held."""
+    query = (
+        select(Employee, Employment, Assignment, Post, Service, Council, TermsRecord)
+        .join(Employment, Employment.id == _latest_employment(on))
+        .join(Council, Council.id == Employment.employer_id)
+        .outerjoin(Assignment, Assignment.id == _latest_assignment(on))
+        .outerjoin(Post, Post.id == Assignment.post_id)
+        .outerjoin(Service, Service.id == Post.service_id)
+        .outerjoin(TermsRecord, TermsRecord.id == _latest_terms(on))
+    )
+    if filters.status == "active":
+        query = query.where(or_(Employment.end_date.is_(None), Employment.end_date >= on))
+    elif filters.status == "left":
+        query = query.where(Employment.end_date < on)
+    q = filters.q.strip().lower()
+    if q:
+        words = q.split()
+        for word in words[:4]:
+            like = f"%{word}%"
+            query = query.where(or_(func.lower(Employee.last_name).like(like),
+                                    func.lower(Employee.first_name).like(like),
+                                    func.lower(Employee.person_number) == word))
+    if filters.employer:
+        query = query.where(Council.code == filters.employer)
+    if filters.service_id:
+        query = query.where(Post.service_id == filters.service_id)
+    if filters.post:
+        query = query.where(Post.post_number == filters.post.strip().upper())
+    if filters.grade:
+        query = query.where(Post.grade == filters.grade)
+    if filters.terms in ("own", "protected"):
+        query = query.where(TermsRecord.basis == filters.terms)
+    if filters.part_time in ("yes", "no"):
+        full_time = rule_value("full_time_hours", on)
+        query = query.where(Assignment.hours_per_week < full_time if filters.part_time == "yes"
+                            else Assignment.hours_per_week >= full_time)
+    columns = SORTS.get(filters.sort, SORTS["name"])
+    order = [c.desc() if filters.descending else c for c in columns]
+    return query.order_by(*order, Employee.id)
+
+
+def person_ids(filters: EmployeeFilters, on: date) -> Select[Any]:
+    """Just the ids of the people the filters find (for export)."""
+    return search(filters, on).with_only_columns(Employee.id).order_by(None)
+
+
+def filter_choices() -> dict[str, Any]:
+    """Values for the filter drop-downs."""
+    from ..extensions import db
+
+    return {
+        "employers": db.session.execute(select(Council.code, Council.short_name).order_by(Council.code)).all(),
+        "services": db.session.execute(select(Service.id, Service.name).order_by(Service.name)).all(),
+        "grades": [g for g, in db.session.execute(select(Post.grade).where(Post.grade.is_not(None)).distinct()
+                                                   .order_by(Post.grade))],
+    }
+
+

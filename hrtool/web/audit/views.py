@@ -1,0 +1,54 @@
+"""The audit log: every change to personal data, searchable, read-only."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import AuditEvent, Employee
+from ...permissions import requires
+from ..paging import paginate
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _date(value: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@bp.get("/")
+@requires("audit.view")
+def log() -> Any:
+    args = {k: request.args.get(k, "").strip()[:100] for k in ("employee", "who", "entity", "action", "from", "to")}
+    query = select(AuditEvent)
+    errors = {}
+    if args["employee"]:
+        person = db.session.scalar(select(Employee.id).where(Employee.person_number == args["employee"].upper()))
+        query = query.where(AuditEvent.employee_id == (person if person is not None else -1))
+    if args["who"]:
+        query = query.where(func.lower(AuditEvent.actor_label).like(f"%{args['who'].lower()}%"))
+    if args["entity"]:
+        query = query.where(AuditEvent.entity_type == args["entity"])
+    if args["action"]:
+        query = query.where(AuditEvent.action == args["action"])
+    for key, bound in (("from", "start"), ("to", "end")):
+        if args[key]:
+            day = _date(args[key])
+            if day is None:
+                errors[key] = "Enter a date like 2026-04-01 or 1/4/2026"
+            elif bound == "start":
+                query = query.where(AuditEvent.at >= datetime.combine(day, time.min, timezone.utc))
+            else:
+                query = query.where(AuditEvent.at < datetime.combine(day + timedelta(days=1), time.min, timezone.utc))
+    entities = [e for e, in db.session.execute(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type))]
+    actions = [a for a, in db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action))]
+    page = paginate(query.order_by(AuditEvent.id.desc()), "audit.log", **args)
+    return render_template("audit/log.html", page=page, args=args, errors=errors, entities=entities, actions=actions)
