@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 
 from ..domain.dates import pay_year_start
-from ..domain.pay import pro_rata_salary
+from ..domain.pay import fte, pro_rata_salary
 from ..formatting import hours
 from ..extensions import db
 from ..models import Assignment, Employee, Employment, PaySpinePoint, Post, RuleSetting, TermsRecord
@@ -48,6 +48,7 @@ class Picture:
     full_time_salary: Decimal | None
     salary: Decimal | None
     pay_year_used: date | None
+    fte: Decimal | None = None
 
 
 def rule_value(key: str, on: date) -> str:
@@ -81,16 +82,18 @@ def picture_on(employee_id: int, on: date) -> Picture | None:
     if row is None:
         return Picture(on, employee, None, None, None, None, None, None, None)
     _, employment, assignment, post, terms = row
-    full_time = salary = year = None
+    full_time = salary = year = fte_value = None
     if assignment is not None:
+        full_time_hours = Decimal(rule_value("full_time_hours", on))
+        fte_value = fte(assignment.hours_per_week, full_time_hours).quantize(Decimal("0.01"))
         if assignment.local_salary is not None:
             full_time = assignment.local_salary
         elif assignment.scp is not None:
             year, spine = spine_on(on)
             full_time = spine.get(assignment.scp)
         if full_time is not None:
-            salary = pro_rata_salary(full_time, assignment.hours_per_week, Decimal(rule_value("full_time_hours", on)))
-    return Picture(on, employee, employment, assignment, post, terms, full_time, salary, year)
+            salary = pro_rata_salary(full_time, assignment.hours_per_week, full_time_hours)
+    return Picture(on, employee, employment, assignment, post, terms, full_time, salary, year, fte_value)
 
 
 @dataclass(frozen=True)

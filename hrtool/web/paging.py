@@ -10,6 +10,9 @@ from sqlalchemy import Select, func, select
 from ..extensions import db
 
 
+COUNT_CAP = 10_000
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[Any]
@@ -19,6 +22,14 @@ class Page:
     prev_url: str | None
     next_url: str | None
     url_for_page: Any = None
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+    @property
+    def total_label(self) -> str:
+        return f"More than {COUNT_CAP:,}" if self.total_capped else f"{self.total:,}"
 
     @property
     def has_prev(self) -> bool:
@@ -36,8 +47,11 @@ def paginate(query: Select[Any], endpoint: str, *, rows: bool = False, **params:
         number = max(1, int(request.args.get("page", "1")))
     except ValueError:
         number = 1
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // size))
+    # Counting stops at COUNT_CAP rows, so a broad filter over a huge workforce costs no more
+    # than a narrow one; the page then says "more than".
+    capped = query.order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    pages = max(1, -(-min(total, COUNT_CAP) // size))
     number = min(number, pages)
     limited = query.limit(size).offset((number - 1) * size)
     items = list(db.session.execute(limited).all() if rows else db.session.scalars(limited))
