@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Import from here."""
 from .accounts import LoginAttempt, Role, User, UserSession
 from .audit import AuditEvent
+from .grading import HarmonisationModel, IncrementRun, JobEvaluation
 from .org import Council, Service, ServiceLead, TradeUnion, UnionRecognition
 from .pay import GradeBand, GradeConvention, PayAward, PaySpinePoint, Policy, RuleSetting, StatutoryLimit
 from .people import Assignment, Employee, Employment, TermsRecord
@@ -9,6 +10,7 @@ from .transfers import Transfer
 
 __all__ = [
     "Assignment", "AuditEvent", "Council", "Employee", "Employment", "GradeBand", "GradeConvention",
+    "HarmonisationModel", "IncrementRun", "JobEvaluation",
     "LoginAttempt", "PayAward", "PaySpinePoint", "Policy", "Post", "Role", "RuleSetting", "Service",
     "ServiceLead", "StatutoryLimit", "TermsRecord", "TradeUnion", "Transfer", "UnionRecognition",
     "User", "UserSession",

@@ -20,8 +20,8 @@ from sqlalchemy import func, insert, select, text
 from ..domain.grading import GradeBand, grade_for_points
 from ..extensions import db
 from ..models import (
-    Assignment, Council, Employee, Employment, GradeConvention, Post, Service, ServiceLead, TermsRecord,
-    TradeUnion, Transfer,
+    Assignment, Council, Employee, Employment, GradeConvention, JobEvaluation, Post, Service, ServiceLead,
+    TermsRecord, TradeUnion, Transfer,
 )
 from .reference_data import SENIOR_SERVICE
 
@@ -378,8 +378,12 @@ class _Generator:
 
     def _write(self) -> dict[str, int]:
         r = self.rows
-        plan = [(Transfer, r.transfers), (Post, r.posts), (Employee, r.employees), (Employment, r.employments),
-                (Assignment, r.assignments), (TermsRecord, r.terms)]
+        evaluations = [{"id": self.ids.next(JobEvaluation), "post_id": p["id"], "council_id": p["council_id"],
+                        "score": p["je_score"], "evaluated_on": p["established_on"], "panel": "Joint JE panel",
+                        "factor_levels": None, "notes": ""}
+                       for p in r.posts if p["je_score"] is not None]
+        plan = [(Transfer, r.transfers), (Post, r.posts), (JobEvaluation, evaluations), (Employee, r.employees),
+                (Employment, r.employments), (Assignment, r.assignments), (TermsRecord, r.terms)]
         counts = {}
         for model, rows in plan:
             for start in range(0, len(rows), 5000):

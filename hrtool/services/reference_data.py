@@ -26,6 +26,10 @@ RULE_SETTINGS = [
     ("full_time_hours", "37", "Full-time week in hours under the NJC Green Book; part-time pay is pro rata to it."),
     ("aggregate_min_group_size", "5",
      "Smallest group whose figures a union representative may see; smaller groups are suppressed."),
+    ("on_cost_rate", "0.28",
+     "Employer's on-costs (National Insurance and LGPS pension contributions) as a share of salary; illustrative."),
+    ("spine_rounding", "1",
+     "Percentage pay awards round the new spine value half up to this amount in pounds (NJC spines are whole pounds)."),
 ]
 
 
@@ -128,23 +132,30 @@ def load_reference_data() -> dict[str, int]:
             for r in _rows("statutory_limits.csv")
         ])
 
-    if db.session.scalar(select(Policy.id).limit(1)) is None:
-        text = resources.files("hrtool").joinpath("reference_data", "policies_illustrative.toml").read_text("utf-8")
-        data = tomllib.loads(text, parse_float=Decimal)
-        policies = []
-        for code, kinds in data["councils"].items():
-            for kind, body in kinds.items():
-                policies.append(Policy(council_id=councils[code].id, kind=kind, name=f"{code} {kind.replace('_', ' ')}",
-                                       effective_from=ILLUSTRATIVE_FROM, body=_plain(body),
-                                       source="policies_illustrative.toml"))
-        for kind, body in data["joint"].items():
+    # Policies and rule settings load one by one, so a policy kind added in a later release
+    # reaches existing databases without touching the ones an admin has edited.
+    text = resources.files("hrtool").joinpath("reference_data", "policies_illustrative.toml").read_text("utf-8")
+    data = tomllib.loads(text, parse_float=Decimal)
+    have = {(p.kind, p.council_id) for p in db.session.scalars(select(Policy))}
+    policies = []
+    for code, kinds in data["councils"].items():
+        for kind, body in kinds.items():
+            if (kind, councils[code].id) not in have:
+                policies.append(Policy(council_id=councils[code].id, kind=kind,
+                                       name=f"{code} {kind.replace('_', ' ')}", effective_from=ILLUSTRATIVE_FROM,
+                                       body=_plain(body), source="policies_illustrative.toml"))
+    for kind, body in data["joint"].items():
+        if (kind, None) not in have:
             policies.append(Policy(council_id=None, kind=kind, name=f"Joint {kind.replace('_', ' ')}",
                                    effective_from=ILLUSTRATIVE_FROM, body=_plain(body),
                                    source="policies_illustrative.toml"))
+    if policies:
         add("policies", policies)
 
-    if db.session.scalar(select(RuleSetting.id).limit(1)) is None:
-        add("rule_settings", [RuleSetting(key=k, value=v, effective_from=ILLUSTRATIVE_FROM, description=d)
-                              for k, v, d in RULE_SETTINGS])
+    keys = set(db.session.scalars(select(RuleSetting.key)))
+    settings = [RuleSetting(key=k, value=v, effective_from=ILLUSTRATIVE_FROM, description=d)
+                for k, v, d in RULE_SETTINGS if k not in keys]
+    if settings:
+        add("rule_settings", settings)
     db.session.flush()
     return added
