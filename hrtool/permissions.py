@@ -24,6 +24,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reference.view": frozenset({Role.HR, Role.ADMIN}),
     "posts.edit": frozenset({Role.HR, Role.ADMIN}),
     "audit.view": frozenset({Role.HR, Role.ADMIN}),
+    "grading.view": frozenset({Role.HR, Role.ADMIN}),
+    "grading.edit": frozenset({Role.HR, Role.ADMIN}),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

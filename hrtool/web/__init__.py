@@ -13,6 +13,7 @@ NAVIGATION = [
     ("hr.dashboard", "Dashboard", "hr.dashboard"),
     ("employees.view_all", "Employees", "staff.employees"),
     ("employees.view_all", "Posts", "posts.posts"),
+    ("grading.view", "Grading", "grading.compare"),
     ("audit.view", "Audit log", "audit.log"),
     ("me.view", "My record", "me.record"),
     ("union.portal", "Union overview", "unions.overview"),
@@ -25,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .grading.views import bp as grading_bp
     from .posts.views import bp as posts_bp
     from .hr.views import bp as hr_bp
     from .main.views import bp as main_bp
@@ -32,7 +34,7 @@ def register_blueprints(app: Flask) -> None:
     from .staff.views import bp as staff_bp
     from .unions.views import bp as unions_bp
 
-    for bp in (main_bp, auth_bp, hr_bp, staff_bp, posts_bp, audit_bp, me_bp, unions_bp, admin_bp):
+    for bp in (main_bp, auth_bp, hr_bp, staff_bp, posts_bp, grading_bp, audit_bp, me_bp, unions_bp, admin_bp):
         app.register_blueprint(bp)
 
     from ..formatting import register_filters

@@ -1,0 +1,31 @@
+"""Grading in the browser: the same job under both councils' bands, and an increment dry run.
+Screenshots: artifacts/screenshots/grading-*.png."""
+from __future__ import annotations
+
+from ..factories import DEMO_PASSWORDS
+
+
+def test_increment_dry_run_and_comparison(page):
+    p = page.page
+    page.login("hr@hrtool.example", DEMO_PASSWORDS["hr@hrtool.example"])
+    p.wait_for_url("**/hr/")
+    p.get_by_role("link", name="Grading").first.click()
+    assert p.get_by_role("heading", level=1).inner_text() == "Same job, different pay"
+    assert p.get_by_role("table", name="Totals by the post's council").is_visible()
+    page.screenshot("grading-same-job-different-pay")
+
+    p.get_by_role("link", name="Increment runs").click()
+    p.get_by_label("Employer").select_option(label="Cannock Chase District Council")
+    p.get_by_label("Day", exact=True).fill("1")
+    p.get_by_label("Month", exact=True).fill("4")
+    p.get_by_label("Year", exact=True).fill("2027")
+    p.get_by_role("button", name="Preview").click()
+    heading = p.get_by_role("heading", level=2).first.inner_text()
+    assert "run for 1 April 2027 (1 April rule)" in heading
+    movers = p.get_by_role("table", name="Would move")
+    stays = p.get_by_role("table", name="Would not move")
+    assert movers.locator("tbody tr").count() > 0
+    assert "at the top of" in stays.inner_text()
+    page.screenshot("grading-increment-dry-run")
+    assert p.get_by_role("button", name="Apply increments").is_visible()
+    assert page.console_errors == []
