@@ -6,12 +6,13 @@ from .org import Council, Service, ServiceLead, TradeUnion, UnionRecognition
 from .pay import GradeBand, GradeConvention, PayAward, PaySpinePoint, Policy, RuleSetting, StatutoryLimit
 from .people import Assignment, Employee, Employment, TermsRecord
 from .posts import Post
-from .transfers import Transfer
+from .transfers import ChecklistItem, Election, EmployeeCase, ProtectedTerms, TermsPackage, Transfer, TransferMember
 
 __all__ = [
     "Assignment", "AuditEvent", "Council", "Employee", "Employment", "GradeBand", "GradeConvention",
     "HarmonisationModel", "IncrementRun", "JobEvaluation",
     "LoginAttempt", "PayAward", "PaySpinePoint", "Policy", "Post", "Role", "RuleSetting", "Service",
     "ServiceLead", "StatutoryLimit", "TermsRecord", "TradeUnion", "Transfer", "UnionRecognition",
-    "User", "UserSession",
+    "User", "UserSession", "ChecklistItem", "Election", "EmployeeCase", "ProtectedTerms", "TermsPackage",
+    "TransferMember",
 ]

@@ -141,6 +141,8 @@ class TermsRecord(_Dated, db.Model):
     basis: Mapped[str] = mapped_column(String(20))
     terms_council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"))  # whose terms they are
     transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"))
+    # For protected terms: the frozen snapshot taken when the transfer completed.
+    protected_terms_id: Mapped[int | None] = mapped_column(ForeignKey("protected_terms.id"))
 
     employment: Mapped[Employment] = relationship(back_populates="terms_records")
     terms_council: Mapped[Council] = relationship()

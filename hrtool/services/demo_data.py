@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from ..domain.dates import complete_years
 from ..domain.grading import GradeBand, grade_for_points
 from ..extensions import db
 from ..models import (
-    Assignment, Council, Employee, Employment, GradeConvention, JobEvaluation, Post, Service, ServiceLead,
-    TermsRecord, TradeUnion, Transfer,
+    Assignment, Council, Election, Employee, Employment, GradeConvention, JobEvaluation, Post, ProtectedTerms,
+    Service, ServiceLead, TermsPackage, TermsRecord, TradeUnion, Transfer, TransferMember,
 )
 from .reference_data import SENIOR_SERVICE
+from .transfers import entitlements, package_body
 
 DEMO_AS_OF = date(2026, 4, 1)
 SHARED_PROPORTION = 0.31  # 163 of about 525 in 2022 (business case)
@@ -80,6 +82,9 @@ class _Rows:
     terms: list[dict[str, Any]] = field(default_factory=list)
     posts: list[dict[str, Any]] = field(default_factory=list)
     transfers: list[dict[str, Any]] = field(default_factory=list)
+    members: list[dict[str, Any]] = field(default_factory=list)
+    protected: list[dict[str, Any]] = field(default_factory=list)
+    elections: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Ids:
@@ -129,6 +134,11 @@ class _Generator:
         self.leads = {lead.service_id: lead for lead in db.session.scalars(
             select(ServiceLead).where(ServiceLead.status == "agreed"))}
         self.unions = list(db.session.scalars(select(TradeUnion).order_by(TradeUnion.id)))
+        packages = {code: db.session.scalars(select(TermsPackage).where(TermsPackage.council_id == c.id)
+                                             .order_by(TermsPackage.effective_from)).first()
+                    for code, c in self.councils.items()}
+        self.packages = {code: package_body(p) for code, p in packages.items()}
+        self.package_ids = {code: p.id if p else None for code, p in packages.items()}
         self.transfers: dict[tuple[int, str], int] = {}
         self.transferred = 0
         start_number = (db.session.scalar(select(func.count()).select_from(Employee)) or 0) + 1
@@ -218,12 +228,41 @@ class _Generator:
         })
 
     def _terms(self, employment: dict[str, Any], basis: str, council: str, start: date, end: date | None,
-               reason: str, transfer_id: int | None = None) -> None:
+               reason: str, transfer_id: int | None = None, protected_terms_id: int | None = None) -> None:
         self.rows.terms.append({
             "id": self.ids.next(TermsRecord), "employment_id": employment["id"], "basis": basis,
             "terms_council_id": self.councils[council].id, "transfer_id": transfer_id, "effective_from": start,
-            "effective_to": end, "reason": reason, "recorded_by_id": None,
+            "effective_to": end, "reason": reason, "recorded_by_id": None, "protected_terms_id": protected_terms_id,
         })
+
+    def _protect(self, person: dict[str, Any], first: dict[str, Any], second: dict[str, Any], transfer_id: int,
+                 home: str, post: dict[str, Any], hours: Decimal, scp: int, transfer_on: date) -> int:
+        """The transferred person's cohort membership and the snapshot of the terms they held the
+        day before the transfer, as completing a transfer records them."""
+        self.rows.members.append({
+            "id": self.ids.next(TransferMember), "transfer_id": transfer_id, "employee_id": person["id"],
+            "employment_id": first["id"], "status": "transferred", "reason": "", "objected_on": None,
+            "objection_note": "", "eli_cases_checked_on": transfer_on - timedelta(days=35),
+            "new_employment_id": second["id"]})
+        day_before = transfer_on - timedelta(days=1)
+        years = complete_years(person["continuous_service_date"], day_before)
+        body = self.packages[home]
+        snapshot = {
+            "terms_council": home, "package": body, "carried_from_transfer": None,
+            "particulars": {
+                "employer": self.councils[home].name, "post_number": post["post_number"], "post_title": post["title"],
+                "grade": post["grade"], "je_score": post["je_score"], "hours_per_week": str(hours), "scp": scp,
+                "local_salary": None, "full_time_salary": None, "salary": None,
+                "continuous_service_date": person["continuous_service_date"].isoformat(),
+                "complete_years_of_service": years, "employment_start_date": first["start_date"].isoformat()},
+            "entitlements": entitlements(body, years, post["grade"]),
+        }
+        pid = self.ids.next(ProtectedTerms)
+        self.rows.protected.append({
+            "id": pid, "transfer_id": transfer_id, "employee_id": person["id"],
+            "terms_council_id": self.councils[home].id, "terms_package_id": self.package_ids[home],
+            "taken_on": day_before, "snapshot": snapshot})
+        return pid
 
     def _hours(self) -> Decimal:
         roll = self.rng.random()
@@ -237,8 +276,15 @@ class _Generator:
         there before it was, TUPE-transferred to the lead, maybe still on protected terms."""
         rng = self.rng
         person = self._person(home)
-        csd = person["continuous_service_date"]
         lead = self.leads.get(service.id)
+        if lead is not None and rng.random() < 0.6:
+            # Most of the shared services' staff were there before sharing began (the first
+            # tranche of 2011 was 97 people): start them before the lead took over.
+            eighteenth = person["date_of_birth"] + timedelta(days=366 * 18)
+            latest = lead.effective_from - timedelta(days=200)
+            if eighteenth < latest:
+                person["continuous_service_date"] = _date_between(rng, max(eighteenth, date(1990, 1, 1)), latest)
+        csd = person["continuous_service_date"]
         score = self._score()
         hours = self._hours()
         title = f"{service.name} {rng.choice(JOB_TITLES)}"
@@ -263,6 +309,8 @@ class _Generator:
         self._terms(first, "own", home, csd, transfer_on - timedelta(days=1), "employer's own terms")
         second = self._employment(person, lead_code, transfer_on, None, began_by="tupe", transfer_id=tid)
         new_post = self._post(lead_code, service, title, score, transfer_on)
+        pid = self._protect(person, first, second, tid, home, old_post, hours,
+                            self._scp_for(home, score, years_before), transfer_on)
         # Every seventh person transferred stays on protected terms (13 of 97 in the papers),
         # counted rather than drawn so even a small demo has some.
         self.transferred += 1
@@ -270,7 +318,8 @@ class _Generator:
         if stays_protected:
             self._assign(second, new_post, hours, self._scp_for(home, score, years_before + 3), transfer_on, None,
                          "transferred on the same terms (TUPE)")
-            self._terms(second, "protected", home, transfer_on, None, "terms protected on transfer", transfer_id=tid)
+            self._terms(second, "protected", home, transfer_on, None, "terms protected on transfer", transfer_id=tid,
+                        protected_terms_id=pid)
             return
         # Moved onto the lead's terms when the role was revised and re-evaluated.
         chose_on = _date_between(rng, transfer_on + timedelta(days=365), date(2022, 3, 31))
@@ -282,8 +331,13 @@ class _Generator:
         self._assign(second, new_post, hours, self._scp_for(lead_code, new_score, (DEMO_AS_OF - chose_on).days // 365),
                      chose_on, None, "role re-evaluated; chose the lead authority's terms")
         self._terms(second, "protected", home, transfer_on, chose_on - timedelta(days=1), "terms protected on transfer",
-                    transfer_id=tid)
+                    transfer_id=tid, protected_terms_id=pid)
         self._terms(second, "own", lead_code, chose_on, None, "elected to move onto the lead authority's terms")
+        signed = datetime(chose_on.year, chose_on.month, chose_on.day, 12, 0, tzinfo=timezone.utc)
+        self.rows.elections.append({
+            "id": self.ids.next(Election), "employee_id": person["id"], "employment_id": second["id"],
+            "effective_from": chose_on, "recorded_by_id": None, "recorded_at": signed - timedelta(days=14),
+            "understood_irreversible": True, "countersigned_by_id": None, "countersigned_at": signed})
 
     def _hire(self, person: dict[str, Any], employer: str, post: dict[str, Any], start: date, hours: Decimal,
               score: int) -> None:
@@ -383,7 +437,8 @@ class _Generator:
                         "factor_levels": None, "notes": ""}
                        for p in r.posts if p["je_score"] is not None]
         plan = [(Transfer, r.transfers), (Post, r.posts), (JobEvaluation, evaluations), (Employee, r.employees),
-                (Employment, r.employments), (Assignment, r.assignments), (TermsRecord, r.terms)]
+                (Employment, r.employments), (Assignment, r.assignments), (ProtectedTerms, r.protected),
+                (TermsRecord, r.terms), (TransferMember, r.members), (Election, r.elections)]
         counts = {}
         for model, rows in plan:
             for start in range(0, len(rows), 5000):
@@ -397,6 +452,62 @@ class _Generator:
         return counts
 
 
+# Phase-2 transfers in the demo are planned for these dates (the reference file's 2024 dates are
+# stand-ins already past); one transfer is earlier, with a step left overdue to show the flag.
+PHASE2_TRANSFER_ON = date(2027, 2, 1)
+EARLY_TRANSFER = ("Licensing", date(2027, 1, 4))
+
+
+def plan_phase2_transfers() -> int:
+    """Planned transfers for the phase-2 services: for each service with a proposed lead, the
+    other council's staff transfer to it. Cohorts proposed (half confirmed) and a partly done
+    checklist, as HR would have them a few months before."""
+    from .transfers import confirm_cohort, create_transfer, propose_cohort
+
+    made = 0
+    proposals = db.session.execute(
+        select(Service, ServiceLead).join(ServiceLead).where(ServiceLead.status == "proposed")
+        .order_by(Service.name)).all()
+    other = {c.id: o.id for c in db.session.scalars(select(Council)) for o in db.session.scalars(select(Council))
+             if o.id != c.id}
+    for index, (service, lead) in enumerate(proposals):
+        transfer_on = EARLY_TRANSFER[1] if service.name == EARLY_TRANSFER[0] else PHASE2_TRANSFER_ON
+        transferor = other[lead.lead_council_id]
+        staff = db.session.execute(select(func.count()).select_from(Assignment).join(Employment).join(Post).where(
+            Employment.employer_id == transferor, Post.service_id == service.id, Assignment.effective_to.is_(None),
+            Employment.end_date.is_(None))).scalar()
+        if not staff:
+            continue
+        transfer = create_transfer({
+            "service_id": service.id, "transferor_id": transferor, "transferee_id": lead.lead_council_id,
+            "transfer_date": transfer_on, "legal_basis": "tupe",
+            "reasons": f"{service.name} is to be shared under the lead authority model agreed by both councils "
+                       "(business case, November 2022), led by the council that leads the service.",
+            "implications": "Employment moves to the lead authority on the same terms and with continuity of "
+                            "service; LGPS membership continues.",
+            "transferor_measures_none": True,
+            "transferee_measures": "" if index % 3 else "Aligning rotas and working patterns with the lead "
+                                                          "authority's team, after consultation.",
+            "transferee_measures_none": bool(index % 3)}, PHASE2_TRANSFER_ON - timedelta(days=120))
+        db.session.flush()
+        propose_cohort(transfer)
+        db.session.flush()
+        if index % 2 == 0:
+            confirm_cohort(transfer)
+        for item in transfer.checklist:
+            if item.key == "inform_representatives" and service.name != EARLY_TRANSFER[0]:
+                item.done_on = date(2026, 10, 30)
+                item.note = "Letters to UNISON, GMB and Unite branch secretaries"
+            elif item.key == "consultation_started" and index % 2 == 0:
+                item.done_on = date(2026, 11, 16)
+                item.note = "First joint consultation meeting"
+        made += 1
+    return made
+
+
 def generate(employees: int = 600, seed: int = 1) -> dict[str, int]:
-    """Add a fictitious workforce of about `employees` people. The caller commits."""
-    return _Generator(employees, seed).run()
+    """Add a fictitious workforce of about `employees` people, with the past transfers completed
+    and the phase-2 transfers planned. The caller commits."""
+    counts = _Generator(employees, seed).run()
+    counts["planned_transfers"] = plan_phase2_transfers()
+    return counts

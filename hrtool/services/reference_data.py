@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import (
     Council, GradeBand, GradeConvention, PayAward, PaySpinePoint, Policy, RuleSetting, Service,
-    ServiceLead, StatutoryLimit, TradeUnion, UnionRecognition,
+    ServiceLead, StatutoryLimit, TermsPackage, TradeUnion, UnionRecognition,
 )
 
 # Illustrative files carry no start date; they apply from this date until an admin replaces them.
@@ -108,7 +108,8 @@ def load_reference_data() -> dict[str, int]:
         add("pay_awards", [
             PayAward(spine="NJC", pay_year_from=date.fromisoformat(r["pay_year_from"]), scp_from=int(r["scp_from"]),
                      scp_to=int(r["scp_to"]), kind=r["kind"], amount=Decimal(r["amount"]),
-                     deleted_scps=r["deleted_scps"], status=r["status"], note=r["note"])
+                     deleted_scps=r["deleted_scps"], status=r["status"], note=r["note"],
+                     agreed_on=date.fromisoformat(r["agreed_on"]) if r.get("agreed_on") else None)
             for r in _rows("njc_pay_awards.csv")
         ])
 
@@ -151,6 +152,21 @@ def load_reference_data() -> dict[str, int]:
                                    source="policies_illustrative.toml"))
     if policies:
         add("policies", policies)
+
+    packaged = set(db.session.scalars(select(TermsPackage.council_id)))
+    packages = []
+    for code, kinds in data["councils"].items():
+        terms = kinds.get("terms")
+        if terms and councils[code].id not in packaged:
+            packages.append(TermsPackage(
+                council_id=councils[code].id, name=f"{councils[code].short_name} terms and conditions (illustrative)",
+                effective_from=ILLUSTRATIVE_FROM, working_week_hours=str(terms["working_week_hours"]),
+                annual_leave=_plain(terms["annual_leave"]), notice=_plain(terms["notice"]),
+                standby=_plain(terms["standby"]), overtime=terms["overtime"],
+                additional_hours=terms["additional_hours"], car_allowance=terms["car_allowance"], clauses=[],
+                source="policies_illustrative.toml"))
+    if packages:
+        add("terms_packages", packages)
 
     keys = set(db.session.scalars(select(RuleSetting.key)))
     settings = [RuleSetting(key=k, value=v, effective_from=ILLUSTRATIVE_FROM, description=d)
