@@ -51,7 +51,7 @@ def create_transfer(values: dict[str, Any], today: date) -> Transfer:
     db.session.add(transfer)
     db.session.flush()
     for step in timeline(transfer.transfer_date, step_rules(today)):
-        db.session.add(ChecklistItem(transfer_id=transfer.id, key=step.key, title=step.title, due_on=step.due_on))
+        transfer.checklist.append(ChecklistItem(key=step.key, title=step.title, due_on=step.due_on))
     audit.record("create", "transfer", transfer.id, after={
         "reference": reference, "service_id": transfer.service_id, "transferor_id": transfer.transferor_id,
         "transferee_id": transfer.transferee_id, "transfer_date": transfer.transfer_date.isoformat(),
@@ -70,9 +70,9 @@ def propose_cohort(transfer: Transfer) -> int:
         if employee.id in existing:
             continue
         existing.add(employee.id)
-        db.session.add(TransferMember(transfer_id=transfer.id, employee_id=employee.id, employment_id=employment.id,
-                                      status="proposed"))
+        transfer.members.append(TransferMember(employee_id=employee.id, employment_id=employment.id, status="proposed"))
         added += 1
+    db.session.flush()
     if added:
         audit.record("update", "transfer", transfer.id, after={"cohort_proposed": added})
     return added
@@ -102,9 +102,9 @@ def add_member(transfer: Transfer, employee_id: int, reason: str) -> TransferMem
     if employment is None:
         raise DomainError(f"This person is not employed by {transfer.transferor.short_name} on the transfer date",
                           field="person_number")
-    member = TransferMember(transfer_id=transfer.id, employee_id=employee_id, employment_id=employment.id,
-                            status="confirmed", reason=reason.strip())
-    db.session.add(member)
+    member = TransferMember(employee_id=employee_id, employment_id=employment.id, status="confirmed",
+                            reason=reason.strip())
+    transfer.members.append(member)
     db.session.flush()
     audit.record("create", "transfer_member", member.id, after={"transfer": transfer.reference, "status": "confirmed"},
                  reason=reason, employee_id=employee_id)

@@ -22,3 +22,19 @@ def record() -> Any:
     if picture is None:
         abort(404)
     return render_template("me/record.html", picture=picture, timeline=timeline(current_user.employee_id))
+
+
+@bp.route("/terms", methods=["GET", "POST"])
+@requires("me.view")
+def terms() -> Any:
+    """My protected terms next to my employer's terms, and my choice to move onto them."""
+    from flask import request
+
+    from ...permissions import has
+    from ..protected.views import my_terms_view
+
+    if current_user.employee_id is None:
+        abort(404)
+    if request.method == "POST" and not has("me.elect"):
+        abort(403)
+    return my_terms_view(current_user.employee_id)

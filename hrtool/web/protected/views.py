@@ -1,0 +1,101 @@
+"""Protected terms: the register, the side-by-side comparison, elections and countersigning."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+
+from ...errors import DomainError
+from ...extensions import db
+from ...models import Election, Employee
+from ...permissions import require_employee_visible, requires
+from ...services import protected_terms
+from ...services.tabular import write_table
+from .forms import CountersignForm, ElectionForm
+
+bp = Blueprint("protected", __name__, url_prefix="/protected-terms")
+EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.get("/")
+@requires("protected.register")
+def register() -> Any:
+    today = date.today()
+    return render_template("protected/register.html", rows=protected_terms.register(today),
+                           report=protected_terms.report(today), pending=protected_terms.pending_elections(),
+                           countersign_form=CountersignForm(), today=today)
+
+
+@bp.get("/register.<fmt>")
+@requires("protected.register")
+def export(fmt: str) -> Any:
+    if fmt not in EXPORT_TYPES:
+        abort(404)
+    columns = [("person_number", "text"), ("name", "text"), ("employer", "text"), ("service", "text"),
+               ("post", "text"), ("terms_of", "text"), ("transfer", "text"), ("transfer_date", "date")]
+    rows = ([e.person_number, e.full_name, employment.employer.short_name, post.service.name if post else "",
+             post.title if post else "", terms.terms_council.short_name, reference, when]
+            for e, employment, _, post, terms, reference, when in protected_terms.register(date.today()))
+    buffer = io.BytesIO()
+    count = write_table(buffer, fmt, columns, rows)
+    from ...services import audit
+
+    audit.record("export", "protected_terms_register", after={"format": fmt, "count": count})
+    db.session.commit()
+    buffer.seek(0)
+    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+                     download_name=f"protected-terms-{date.today():%Y-%m-%d}.{fmt}")
+
+
+@bp.route("/employees/<int:employee_id>", methods=["GET", "POST"])
+@requires("employees.view_all")
+def for_employee(employee_id: int) -> Any:
+    """HR's view of someone's protected terms side by side, and recording an election for them."""
+    require_employee_visible(employee_id)
+    return _side_by_side(employee_id, url_for("protected.for_employee", employee_id=employee_id), on_behalf=True)
+
+
+def _side_by_side(employee_id: int, here: str, on_behalf: bool) -> Any:
+    today = date.today()
+    result = protected_terms.comparison(employee_id, today)
+    employee = db.get_or_404(Employee, employee_id)
+    form = ElectionForm()
+    election = db.session.scalars(db.select(Election).where(Election.employee_id == employee_id)
+                                  .order_by(Election.id.desc())).first()
+    if form.validate_on_submit():
+        try:
+            protected_terms.record_election(employee_id, form.effective_from.data, form.understood.data, today)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            target = getattr(form, error.field, None) if error.field else None
+            (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))
+        else:
+            flash("The choice is recorded. HR will countersign it; until then nothing changes.", "success")
+            return redirect(here)
+    return render_template("protected/side_by_side.html", employee=employee, result=result, form=form,
+                           election=election, on_behalf=on_behalf, today=today)
+
+
+@bp.post("/elections/<int:election_id>/countersign")
+@requires("elections.countersign")
+def countersign(election_id: int) -> Any:
+    if not CountersignForm().validate_on_submit():
+        abort(400)
+    try:
+        election = protected_terms.countersign(election_id)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message)
+        return redirect(url_for("protected.register"))
+    flash(f"Election countersigned: on the lead authority's terms from {election.effective_from:%d/%m/%Y}.", "success")
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
+                    else url_for("protected.register"))
+
+
+def my_terms_view(employee_id: int) -> Any:
+    """The employee's own page (registered on the `me` blueprint)."""
+    return _side_by_side(employee_id, url_for("me.terms"), on_behalf=False)

@@ -1,0 +1,79 @@
+"""Forms for planning and running a transfer."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+)
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ...models.transfers import LEGAL_BASES
+from ..fields import GovDateField
+
+
+class TransferForm(FlaskForm):
+    service_id = SelectField("Service", widget=GovSelect(), coerce=int)
+    transferor_id = SelectField("Transferor (the council the staff leave)", widget=GovSelect(), coerce=int)
+    transferee_id = SelectField("Transferee (the lead authority)", widget=GovSelect(), coerce=int)
+    transfer_date = GovDateField("Transfer date", validators=[InputRequired("Enter the transfer date")])
+    legal_basis = RadioField("Legal basis", widget=GovRadioInput(), choices=list(LEGAL_BASES.items()),
+                             validators=[InputRequired("Choose the legal basis")])
+    reasons = TextAreaField("Reasons for the transfer", widget=GovTextArea(),
+                            validators=[InputRequired("Enter the reasons for the transfer"), Length(max=4000)])
+    implications = TextAreaField("Legal, economic and social implications", widget=GovTextArea(),
+                                 validators=[Optional(), Length(max=4000)])
+    transferor_measures = TextAreaField("Measures the transferor envisages", widget=GovTextArea(),
+                                        validators=[Optional(), Length(max=4000)])
+    transferor_measures_none = BooleanField("The transferor envisages no measures", widget=GovCheckboxInput())
+    transferee_measures = TextAreaField("Measures the transferee envisages", widget=GovTextArea(),
+                                        validators=[Optional(), Length(max=4000)])
+    transferee_measures_none = BooleanField("The transferee envisages no measures", widget=GovCheckboxInput())
+    agency_workers = TextAreaField("Agency workers (numbers, roles)", widget=GovTextArea(),
+                                   validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Create transfer", widget=GovSubmitInput())
+
+    def validate_transferee_id(self, field: SelectField) -> None:
+        if field.data == self.transferor_id.data:
+            raise ValidationError("The transferee must be the other council")
+
+    def validate_transferor_measures_none(self, field: BooleanField) -> None:
+        if field.data == bool((self.transferor_measures.data or "").strip()):
+            raise ValidationError("Describe the transferor's measures, or tick that there are none (not both)")
+
+    def validate_transferee_measures_none(self, field: BooleanField) -> None:
+        if field.data == bool((self.transferee_measures.data or "").strip()):
+            raise ValidationError("Describe the transferee's measures, or tick that there are none (not both)")
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired("Enter the reason"), Length(max=1000)])
+    submit = SubmitField("Remove from the cohort", widget=GovSubmitInput())
+
+
+class AddMemberForm(FlaskForm):
+    person_number = StringField("Person number", widget=GovTextInput(),
+                                validators=[InputRequired("Enter the person number"), Length(max=20)])
+    reason = TextAreaField("Why they are in scope", widget=GovTextArea(),
+                           validators=[InputRequired("Enter why this person is in scope"), Length(max=1000)])
+    submit = SubmitField("Add to the cohort", widget=GovSubmitInput())
+
+
+class ObjectionForm(FlaskForm):
+    objected_on = GovDateField("Date the objection was made", validators=[InputRequired("Enter the date of the objection")])
+    note = TextAreaField("How it was made (e.g. letter of 3 March)", widget=GovTextArea(),
+                         validators=[Optional(), Length(max=1000)])
+    understood = BooleanField("I have explained the consequence to the employee and they still object",
+                              widget=GovCheckboxInput(), validators=[InputRequired("Confirm the consequence was explained")])
+    submit = SubmitField("Record objection", widget=GovSubmitInput())
+
+
+class StepForm(FlaskForm):
+    done_on = GovDateField("Date done", validators=[Optional()])
+    note = StringField("Note", widget=GovTextInput(), validators=[Optional(), Length(max=500)])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    confirm = HiddenField(default="yes")
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
