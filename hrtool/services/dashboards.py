@@ -79,3 +79,31 @@ def by_service(rows: list[HeadcountRow], employers: list[str]) -> list[ServiceHe
         fte = None if withheld else sum((p.fte or Decimal(0) for p in parts), Decimal(0))
         result.append(ServiceHeadcount(service, counts, total, fte))
     return result
+
+
+@dataclass(frozen=True)
+class TransferFigures:
+    """What a union representative may see of a transfer: the dates and numbers affected, by
+    service, grade and employer; no individual's pay, and small groups withheld."""
+
+    rows: list[tuple[str, int | None]]  # (grade, headcount or None if withheld)
+    total: int
+    withheld_below: int
+
+
+def transfer_figures(transfer_id: int, on: date) -> TransferFigures:
+    from ..models import TransferMember
+
+    threshold = int(rule_value("aggregate_min_group_size", on))
+    counts = db.session.execute(
+        select(Post.grade, func.count(TransferMember.id))
+        .select_from(TransferMember)
+        .join(Assignment, Assignment.employment_id == TransferMember.employment_id)
+        .join(Post, Post.id == Assignment.post_id)
+        .where(TransferMember.transfer_id == transfer_id, TransferMember.status != "removed",
+               Assignment.effective_from <= on, or_(Assignment.effective_to.is_(None), Assignment.effective_to >= on))
+        .group_by(Post.grade).order_by(Post.grade)).all()
+    total = db.session.scalar(select(func.count()).select_from(TransferMember).where(
+        TransferMember.transfer_id == transfer_id, TransferMember.status != "removed")) or 0
+    rows = [(grade or "Chief officer / local band", n if n >= threshold else None) for grade, n in counts]
+    return TransferFigures(rows, total, threshold)

@@ -38,6 +38,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}"})
     with app.app_context():
         prepare_database(app)
+    LIVE["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -45,6 +46,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
+
+
+LIVE: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server: str) -> Any:
+    """The live server's app, to look up records its database holds (never to change them)."""
+    return LIVE["app"]
 
 
 @pytest.fixture(scope="session")

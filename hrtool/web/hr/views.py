@@ -19,5 +19,15 @@ def dashboard() -> Any:
     rows = headcount_by_service_and_employer(today)
     totals = totals_by_employer(rows)
     employers = sorted(totals)
+    from sqlalchemy import select
+
+    from ...extensions import db
+    from ...models import ChecklistItem, Transfer
+    from ...services.protected_terms import pending_elections
+
+    overdue = db.session.execute(
+        select(ChecklistItem, Transfer).join(Transfer).where(
+            Transfer.status == "planned", ChecklistItem.done_on.is_(None), ChecklistItem.due_on < today)
+        .order_by(ChecklistItem.due_on)).all()
     return render_template("hr/dashboard.html", services=by_service(rows, employers), employers=employers,
-                           totals=totals, today=today)
+                           totals=totals, today=today, overdue=overdue, pending=len(pending_elections()))

@@ -1,0 +1,134 @@
+"""The TUPE journey in a browser (issue 5): HR creates a transfer, sees the timeline with the
+employee liability information due 28 days before, records an objection, runs the dry run and
+completes it; the people transferred show the new employer, the same continuous service date
+and protected terms equal to what they had the day before. Then an employee on protected terms
+elects onto the lead authority's terms and HR countersigns. Screenshots: artifacts/screenshots/tupe-*.png."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from hrtool.extensions import db
+from hrtool.models import Assignment, Council, Employment, Post, Service, ServiceLead
+
+from ..factories import DEMO_PASSWORDS
+
+HR = "hr@hrtool.example"
+
+
+def _service_with_two_staff(app):
+    """A phase-2 service whose staff at the non-lead council number at least two today."""
+    today = date.today()
+    with app.app_context():
+        rows = db.session.execute(
+            select(Service.name, Council.name, Employment.employer_id, ServiceLead.lead_council_id, func.count())
+            .select_from(Assignment).join(Employment).join(Post).join(Service)
+            .join(ServiceLead, ServiceLead.service_id == Service.id).join(Council, Council.id == Employment.employer_id)
+            .where(ServiceLead.status == "proposed", Employment.employer_id != ServiceLead.lead_council_id,
+                   Assignment.effective_from <= today, Assignment.effective_to.is_(None), Employment.end_date.is_(None))
+            .group_by(Service.name, Council.name, Employment.employer_id, ServiceLead.lead_council_id)
+            .having(func.count() >= 2).order_by(Service.name)).first()
+        lead = db.session.get(Council, rows[3]).name
+    return rows[0], rows[1], lead
+
+
+def test_hr_runs_a_transfer_to_completion(page, live_app):
+    p = page.page
+    service, transferor, transferee = _service_with_two_staff(live_app)
+    page.login(HR, DEMO_PASSWORDS[HR])
+    p.wait_for_url("**/hr/")
+    p.get_by_role("link", name="Transfers").first.click()
+    p.get_by_role("link", name="Plan a transfer").click()
+    p.get_by_label("Service").select_option(label=service)
+    p.get_by_label("Transferor (the council the staff leave)").select_option(label=transferor)
+    p.get_by_label("Transferee (the lead authority)").select_option(label=transferee)
+    today = date.today()
+    p.get_by_label("Day", exact=True).fill(str(today.day))
+    p.get_by_label("Month", exact=True).fill(str(today.month))
+    p.get_by_label("Year", exact=True).fill(str(today.year))
+    p.get_by_label("TUPE 2006").check()
+    p.get_by_label("Reasons for the transfer").fill("Sharing the service under the lead authority model.")
+    p.get_by_label("The transferor envisages no measures").check()
+    p.get_by_label("The transferee envisages no measures").check()
+    page.screenshot("tupe-1-new-transfer")
+    p.get_by_role("button", name="Create transfer").click()
+
+    # The timeline: employee liability information due 28 days before the transfer date.
+    assert "created" in p.locator(".govuk-notification-banner").inner_text()
+    eli_due = today - timedelta(days=28)
+    eli_row = p.locator("#checklist ~ table tr", has_text="Employee liability information")
+    assert f"{eli_due.day} {eli_due:%B %Y}" in eli_row.inner_text()
+    assert "Overdue" in eli_row.inner_text()
+    page.screenshot("tupe-2-transfer-timeline")
+
+    # Record an objection for the first person, after seeing the consequence.
+    p.get_by_role("link", name="Record objection").first.click()
+    assert "not a dismissal" in p.locator(".govuk-warning-text").inner_text()
+    objector = p.get_by_role("heading", level=1).inner_text().replace(" objects to transferring", "")
+    p.get_by_label("Day", exact=True).fill(str(today.day))
+    p.get_by_label("Month", exact=True).fill(str(today.month))
+    p.get_by_label("Year", exact=True).fill(str(today.year))
+    p.get_by_label("I have explained the consequence").check()
+    page.screenshot("tupe-3-objection")
+    p.get_by_role("button", name="Record objection").click()
+    assert f"Objection recorded for {objector}" in p.locator(".govuk-notification-banner").inner_text()
+
+    p.get_by_role("button", name="Confirm the cohort").click()
+    p.get_by_role("link", name="Check completion (dry run)").click()
+    plan = p.get_by_role("table").inner_text()
+    assert "employment ends (objected)" in plan and "transfers" in plan and "continuous service date stays" in plan
+    page.screenshot("tupe-4-dry-run")
+    p.get_by_role("button", name="Complete the transfer").click()
+    assert "completed" in p.locator(".govuk-notification-banner").inner_text()
+
+    # A transferred person: new employer, same continuous service date, protected terms.
+    cohort = p.locator("table", has_text="Transferred")
+    person = cohort.locator("tr", has_text="Transferred").first.locator("th a")
+    person.click()
+    record = p.locator(".govuk-summary-list").first.inner_text()
+    assert transferee in record
+    assert "Protected" in record and transferor.replace(" District Council", "").replace(" Council", "") in record
+    page.screenshot("tupe-5-transferred-person")
+    assert page.console_errors == []
+
+
+def test_employee_elects_and_hr_countersigns(browser, live_server):
+    employee_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    from .conftest import Page
+
+    me = Page(employee_ctx.new_page(), live_server)
+    me.login("employee@hrtool.example", DEMO_PASSWORDS["employee@hrtool.example"])
+    me.page.wait_for_url("**/me/")
+    me.page.get_by_role("link", name="My terms").click()
+    table = me.page.get_by_role("table", name="Protected terms and the lead authority's terms")
+    assert "Annual leave" in table.inner_text()
+    me.screenshot("tupe-6-my-terms-side-by-side")
+    start = date.today() + timedelta(days=30)
+    me.page.get_by_label("Day", exact=True).fill(str(start.day))
+    me.page.get_by_label("Month", exact=True).fill(str(start.month))
+    me.page.get_by_label("Year", exact=True).fill(str(start.year))
+    me.page.get_by_label("I understand that this choice cannot be undone").check()
+    me.page.get_by_role("button", name="Record my choice").click()
+    assert "HR will countersign it" in me.page.locator(".govuk-notification-banner").inner_text()
+    assert me.page.get_by_role("button", name="Record my choice").count() == 0  # no second election offered
+    me.screenshot("tupe-7-election-recorded")
+
+    hr_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    hr = Page(hr_ctx.new_page(), live_server)
+    hr.login(HR, DEMO_PASSWORDS[HR])
+    hr.page.wait_for_url("**/hr/")
+    hr.page.get_by_role("link", name="Protected terms").first.click()
+    hr.page.get_by_role("button", name="Countersign").first.click()
+    assert "Election countersigned" in hr.page.locator(".govuk-notification-banner").inner_text()
+    hr.screenshot("tupe-8-countersigned")
+
+    me.page.get_by_role("link", name="My record").click()
+    history = me.page.get_by_role("table", name="History").inner_text()
+    assert f"{start.day} {start:%B %Y}" in history and "Own terms" in history
+    me.screenshot("tupe-9-timeline-after-election")
+    # Now on the lead authority's terms: nothing left to elect.
+    me.page.get_by_role("link", name="My terms").click()
+    assert me.page.get_by_role("button", name="Record my choice").count() == 0
+    employee_ctx.close()
+    hr_ctx.close()
