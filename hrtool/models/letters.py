@@ -1,0 +1,98 @@
+"""Letters: templates as versioned data, and the register of every letter sent with exactly
+what it said (the PDF itself), so it can be proved years later. Sent letters never change."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class LetterTemplate(db.Model):
+    """A letter type (e.g. the TUPE regulation 13 letter to union representatives)."""
+
+    __tablename__ = "letter_templates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[str] = mapped_column(String(20))  # employee / union
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    versions: Mapped[list[LetterTemplateVersion]] = relationship(
+        back_populates="template", order_by="LetterTemplateVersion.version")
+
+
+class LetterTemplateVersion(db.Model):
+    """One version of a template's text, with named fields filled from the records. Versions are
+    kept; a letter names the version it was made from."""
+
+    __tablename__ = "letter_template_versions"
+    __table_args__ = (UniqueConstraint("template_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("letter_templates.id"))
+    version: Mapped[int]
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    template: Mapped[LetterTemplate] = relationship(back_populates="versions")
+
+
+class LetterBatch(db.Model):
+    __tablename__ = "letter_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("letter_template_versions.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class Letter(db.Model):
+    """A letter as sent: its reference, addressee, the fields it was filled with, and the PDF
+    bytes with their SHA-256. Immutable (the database refuses UPDATE and DELETE)."""
+
+    __tablename__ = "letters"
+    __table_args__ = (
+        Index("ix_letters_employee", "employee_id"),
+        Index("ix_letters_union", "union_id"),
+        Index("ix_letters_transfer", "transfer_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("letter_template_versions.id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_batches.id"))
+    letter_type: Mapped[str] = mapped_column(String(60))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    union_id: Mapped[int | None] = mapped_column(ForeignKey("trade_unions.id"))
+    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    addressee: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    template_version: Mapped[LetterTemplateVersion] = relationship()
+
+
+class ConsultationNote(db.Model):
+    """A union's response to consultation, or notes of a meeting, recorded against a transfer or
+    restructure (union representatives record their own; HR can too)."""
+
+    __tablename__ = "consultation_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    union_id: Mapped[int] = mapped_column(ForeignKey("trade_unions.id"), index=True)
+    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"))
+    restructure_id: Mapped[int | None] = mapped_column(ForeignKey("restructures.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # response / meeting
+    body: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
