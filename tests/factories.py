@@ -35,6 +35,16 @@ def prepare_database(app: Flask) -> None:
     generate(SESSION_EMPLOYEES, SESSION_SEED)
     create_demo_users()
     db.session.commit()
+    create_sample_harmonisation_model()
+
+
+def create_sample_harmonisation_model() -> None:
+    """Harmonisation model 1, run, so the role matrix reaches the pages about one model."""
+    from hrtool.services import harmonisation
+    from hrtool.services.demo_data import DEMO_AS_OF
+
+    harmonisation.run_model(harmonisation.create_model("Session model", "", DEMO_AS_OF, "council:CCDC"))
+    db.session.commit()
 
 
 def council(code: str) -> Council:

@@ -1,0 +1,251 @@
+"""Pay protection: a person's schedule month by month, and its cost by financial year.
+
+DOMAIN.md 3.5 defines the two policy kinds exactly; this module applies them and nothing else:
+
+- **tapered** (CCDC's illustrative policy): the *difference* is the old salary minus the new
+  salary on the start date, fixed in cash. Each phase, run back to back from the start date,
+  pays its share of that difference. The new salary still receives pay awards and increments,
+  so the person's total can rise above the old salary; that is the policy, not a slip.
+- **cash-frozen** (SBC's): the *protected salary* is the old salary on the start date. While a
+  phase lasts it pays its share of (protected salary minus the new salary on that date), never
+  below zero, so awards and increments on the new salary erode it.
+
+Under both, protection ends at the end of the last phase, on the first date the new salary
+reaches the old salary on the start date, or on an early-ending event (promotion, a voluntary
+move, leaving...), whichever comes first. All salaries given here are annual and full-time;
+payments are pro rata to contractual hours over the full-time week when the policy says so.
+Money rounds half up to the penny on output (each month's payment is what payroll pays, so a
+cost is the sum of those rounded payments).
+"""
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from itertools import pairwise
+
+from .dates import pay_year_start
+from .pay import to_pennies
+
+TAPERED = "tapered"
+CASH_FROZEN = "cash-frozen"
+KINDS = (TAPERED, CASH_FROZEN)
+
+END_LAST_PHASE = "the last phase ended"
+END_CAUGHT_UP = "the new salary reached the old salary"
+END_EARLY = "an early-ending event"
+
+MONTHS_A_YEAR = Decimal(12)
+
+# (from_date, value) pairs sorted by date: a value holds from its date until the next one's.
+Steps = Sequence[tuple[date, Decimal]]
+
+
+class PolicyProblem(ValueError):
+    """A pay protection policy body that cannot be applied (unknown kind, bad phases)."""
+
+
+@dataclass(frozen=True)
+class Phase:
+    months: int
+    share_of_difference: Decimal  # 0 to 1: the part of the difference this phase pays
+
+
+@dataclass(frozen=True)
+class ProtectionPolicy:
+    kind: str
+    phases: tuple[Phase, ...]
+    pro_rata_for_hours: bool = True
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise PolicyProblem(f"unknown pay protection kind {self.kind!r} (known: {', '.join(KINDS)})")
+        if not self.phases:
+            raise PolicyProblem("a pay protection policy needs at least one phase")
+        for phase in self.phases:
+            if phase.months < 1:
+                raise PolicyProblem("each phase must last at least one month")
+            if not Decimal(0) <= phase.share_of_difference <= Decimal(1):
+                raise PolicyProblem("each phase's share of the difference must be between 0 and 1")
+
+    @property
+    def months(self) -> int:
+        """How long protection can last at most, in months."""
+        return sum(phase.months for phase in self.phases)
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, object], name: str = "") -> ProtectionPolicy:
+        """A policy from a `pay_protection` Policy body (policies_illustrative.toml): kind, phases
+        of {months, share_of_difference} with numbers as Decimal strings, pro_rata_for_hours."""
+        raw_phases = body.get("phases")
+        if not isinstance(raw_phases, list):
+            raise PolicyProblem("the policy has no list of phases")
+        phases = []
+        for raw in raw_phases:
+            if not isinstance(raw, Mapping):
+                raise PolicyProblem("each phase must give months and share_of_difference")
+            try:
+                months = int(str(raw["months"]))
+                share = Decimal(str(raw["share_of_difference"]))
+            except (KeyError, ValueError, InvalidOperation):
+                raise PolicyProblem("each phase must give whole months and a share_of_difference number") from None
+            phases.append(Phase(months, share))
+        return cls(kind=str(body.get("kind", "")), phases=tuple(phases),
+                   pro_rata_for_hours=bool(body.get("pro_rata_for_hours", True)), name=name)
+
+    def phase_starts(self, start: date) -> list[tuple[date, int, Phase]]:
+        """Each phase's first day, its number (from 1) and the phase, running back to back from
+        `start`."""
+        starts, months = [], 0
+        for number, phase in enumerate(self.phases, start=1):
+            starts.append((add_months(start, months), number, phase))
+            months += phase.months
+        return starts
+
+
+@dataclass(frozen=True)
+class ProtectionEnd:
+    ends_on: date  # the first day without protection
+    reason: str  # END_LAST_PHASE, END_CAUGHT_UP or END_EARLY
+
+
+@dataclass(frozen=True)
+class ProtectionMonth:
+    """One calendar month of a schedule. Annual figures are at the person's contractual hours and
+    are those in force on the month's first protected day."""
+
+    month: date  # the first day of the calendar month
+    starts_on: date  # the first day protected in this month (the start date in the first month)
+    ends_on: date  # the last day protected in this month (earlier in the month protection ends)
+    phase: int  # numbered from 1
+    share_of_difference: Decimal
+    new_salary: Decimal  # annual
+    protection: Decimal  # annual rate of the protection payment
+    total: Decimal  # annual: new salary plus protection
+    payment: Decimal  # paid for this month
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, or the month's last day if it is shorter (31 Jan + 1 = 28/29 Feb).
+    Always counted from `start`, so a schedule from 31 January keeps returning to the 31st."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, _days_in_month(year, month)))
+
+
+def value_on(steps: Steps, on: date) -> Decimal:
+    """The value of a step series in force on a date."""
+    current: Decimal | None = None
+    for from_date, value in steps:
+        if from_date > on:
+            break
+        current = value
+    if current is None:
+        raise ValueError(f"no value is given from {on} or earlier")
+    return current
+
+
+def _check_steps(steps: Steps, start: date, what: str) -> None:
+    if not steps:
+        raise ValueError(f"give at least one {what}")
+    dates = [d for d, _ in steps]
+    if dates != sorted(dates) or len(set(dates)) != len(dates):
+        raise ValueError(f"{what} steps must be in date order, one per date")
+    if dates[0] > start:
+        raise ValueError(f"the first {what} must apply on or before the start date {start}")
+
+
+def protection_end(policy: ProtectionPolicy, old_salary: Decimal, new_salary: Steps, start: date,
+                   ends_early_on: date | None = None) -> ProtectionEnd:
+    """When protection stops (DOMAIN.md 3.5): the earliest of the end of the last phase, the first
+    date the new salary reaches the old salary on the start date, and an early-ending event. If the
+    new salary already reaches the old one on the start date, protection ends where it starts."""
+    _check_steps(new_salary, start, "new salary")
+    candidates = [(add_months(start, policy.months), END_LAST_PHASE)]
+    if value_on(new_salary, start) >= old_salary:
+        candidates.append((start, END_CAUGHT_UP))
+    else:
+        caught_up = next((d for d, salary in new_salary if d > start and salary >= old_salary), None)
+        if caught_up is not None:
+            candidates.append((caught_up, END_CAUGHT_UP))
+    if ends_early_on is not None:
+        candidates.append((max(ends_early_on, start), END_EARLY))
+    # min keeps the first of equal dates: the phases running out is the plainest reason to give.
+    ends_on, reason = min(candidates, key=lambda c: c[0])
+    return ProtectionEnd(ends_on, reason)
+
+
+def protection_schedule(policy: ProtectionPolicy, old_salary: Decimal, new_salary: Steps, start: date,
+                        hours: Decimal | Steps, full_time_hours: Decimal,
+                        ends_early_on: date | None = None) -> list[ProtectionMonth]:
+    """The schedule calendar month by calendar month from `start` until protection ends
+    (DOMAIN.md 3.5).
+
+    `old_salary` is the full-time annual salary before the move; `new_salary` gives the
+    full-time annual salary of the new post as dated steps (the first on or before `start`),
+    so pay awards and increments are steps; `hours` is the contractual week, fixed or as steps.
+
+    A month's payment is one twelfth of the annual protection for each day at that rate over
+    the days in the month: a full month at one rate pays annual / 12, and a month that protection
+    starts or ends in part way, or in which the phase, the new salary or the hours change, adds
+    up each part at its own rate. The payment is rounded half up to the penny once.
+    """
+    end = protection_end(policy, old_salary, new_salary, start, ends_early_on)
+    hour_steps: Steps = hours if not isinstance(hours, Decimal) else [(start, hours)]
+    _check_steps(hour_steps, start, "hours")
+    difference = old_salary - value_on(new_salary, start)  # tapered: fixed in cash on the start date
+    phases = policy.phase_starts(start)
+    changes = sorted({d for d, _ in new_salary} | {d for d, _ in hour_steps} | {d for d, _, _ in phases})
+
+    def rates_on(day: date) -> tuple[int, Phase, Decimal, Decimal]:
+        """Phase number, phase, annual new salary and annual protection (at the hours) on a day."""
+        _, number, phase = [p for p in phases if p[0] <= day][-1]
+        full_time_new = value_on(new_salary, day)
+        if policy.kind == TAPERED:
+            full_time_protection = phase.share_of_difference * difference
+        else:
+            full_time_protection = max(Decimal(0), phase.share_of_difference * (old_salary - full_time_new))
+        share_of_week = value_on(hour_steps, day) / full_time_hours
+        protection = full_time_protection * (share_of_week if policy.pro_rata_for_hours else Decimal(1))
+        return number, phase, full_time_new * share_of_week, protection
+
+    schedule: list[ProtectionMonth] = []
+    month = date(start.year, start.month, 1)
+    while month < end.ends_on:
+        next_month = add_months(month, 1)
+        first, stop = max(month, start), min(next_month, end.ends_on)
+        cuts = [first, *[d for d in changes if first < d < stop], stop]
+        days_in_month = Decimal((next_month - month).days)
+        payment = sum((rates_on(a)[3] / MONTHS_A_YEAR * Decimal((b - a).days) / days_in_month
+                       for a, b in pairwise(cuts)), Decimal(0))
+        number, phase, salary, protection = rates_on(first)
+        schedule.append(ProtectionMonth(
+            month=month, starts_on=first, ends_on=stop - timedelta(days=1), phase=number,
+            share_of_difference=phase.share_of_difference, new_salary=to_pennies(salary),
+            protection=to_pennies(protection), total=to_pennies(salary + protection), payment=to_pennies(payment)))
+        month = next_month
+    return schedule
+
+
+def financial_year(on: date) -> str:
+    """The financial year (April to March) holding a date, as councils write it: '2026/27'."""
+    first = pay_year_start(on).year
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def cost_by_financial_year(schedule: Sequence[ProtectionMonth]) -> dict[str, Decimal]:
+    """The protection payments summed by financial year (April to March), in year order."""
+    costs: dict[str, Decimal] = {}
+    for month in schedule:
+        year = financial_year(month.month)
+        costs[year] = costs.get(year, Decimal(0)) + month.payment
+    return dict(sorted(costs.items()))

@@ -1,0 +1,122 @@
+"""The harmonisation model summary for the trade unions, as an A4 PDF (ReportLab Platypus).
+
+Plain data in, PDF bytes out: the caller has already reduced the results to aggregate tables
+of text with small groups withheld, so nothing here can leak a name or a salary.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+INK = colors.HexColor("#0b0c0c")
+RULE = colors.HexColor("#b1b4b6")
+SHADE = colors.HexColor("#f3f2f1")
+MARGIN = 18 * mm
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    caption: str
+    head: list[str]
+    rows: list[list[str]]
+    numeric: list[int] = field(default_factory=list)  # right-aligned column indexes
+    widths: list[float] = field(default_factory=list)  # relative column widths; default 2:1:1...
+
+
+@dataclass(frozen=True)
+class UnionSummary:
+    title: str
+    subtitle: str
+    councils: list[str]
+    as_of: str  # dates already written out, e.g. "1 April 2026"
+    produced_on: str
+    description: str
+    author: str
+    tables: list[SummaryTable]
+    notes: list[str]
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5,
+                          textColor=INK)
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontName="Helvetica-Bold", fontSize=18, leading=22,
+                                alignment=0, spaceAfter=2, textColor=INK),
+        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=12, leading=15, spaceAfter=6),
+        "body": body,
+        "caption": ParagraphStyle("caption", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=14,
+                                  spaceBefore=10, spaceAfter=4),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
+        "head": ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5),
+        "note": ParagraphStyle("note", parent=body, fontSize=8.5, leading=11, leftIndent=8, bulletIndent=0),
+    }
+
+
+def _table(spec: SummaryTable, styles: dict[str, ParagraphStyle], width: float) -> KeepTogether:
+    def cell(text: str, column: int, style: ParagraphStyle) -> Paragraph:
+        aligned = ParagraphStyle(f"{style.name}-r", parent=style, alignment=TA_RIGHT) if column in spec.numeric else style
+        return Paragraph(escape(text), aligned)
+
+    data = [[cell(h, i, styles["head"]) for i, h in enumerate(spec.head)]]
+    data += [[cell(value, i, styles["cell"]) for i, value in enumerate(row)] for row in spec.rows]
+    # Unless told otherwise the first column (labels) is twice as wide as each of the others.
+    weights = spec.widths or [2.0] + [1.0] * (len(spec.head) - 1)
+    table = Table(data, colWidths=[width * w / sum(weights) for w in weights], repeatRows=1)
+    style: list[Any] = [
+        ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    style += [("BACKGROUND", (0, r), (-1, r), SHADE) for r in range(2, len(data), 2)]
+    table.setStyle(TableStyle(style))
+    return KeepTogether([Paragraph(escape(spec.caption), styles["caption"]), table])
+
+
+def build_pdf(summary: UnionSummary) -> bytes:
+    """The summary as PDF bytes, with its title and author in the document's metadata."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title=summary.title, author=summary.author,
+                            subject=summary.subtitle, creator="hrtool")
+    styles = _styles()
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(INK)
+        canvas.drawString(MARGIN, 10 * mm, f"{summary.title}: aggregate figures, no names or individual salaries")
+        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {document.page}")
+        canvas.restoreState()
+
+    story: list[Any] = [
+        Paragraph(escape(summary.title), styles["title"]),
+        Paragraph(escape(summary.subtitle), styles["subtitle"]),
+        Paragraph(escape(" and ".join(summary.councils)), styles["body"]),
+        Paragraph(escape(f"Workforce as at {summary.as_of}. Produced on {summary.produced_on}."), styles["body"]),
+    ]
+    if summary.description:
+        story += [Spacer(1, 4), Paragraph(escape(summary.description), styles["body"])]
+    story += [_table(t, styles, doc.width) for t in summary.tables]
+    story.append(Paragraph("How these figures were worked out", styles["caption"]))
+    story += [Paragraph(escape(note), styles["note"], bulletText="\u2022") for note in summary.notes]
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

@@ -1,0 +1,214 @@
+"""Harmonisation models: draft a single set of grade bands, run it over the workforce, read the
+results and the equality picture, compare models, and export a summary for the unions."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from werkzeug.utils import secure_filename
+
+from ...errors import DomainError, StaleRecord
+from ...extensions import db
+from ...models import HarmonisationModel
+from ...permissions import requires
+from ...services import harmonisation
+from ...services import harmonisation_reports as reports
+from ...services import harmonisation_union as union
+from ...services.harmonisation_results import Results
+from ..paging import Page
+from .forms import BLANK_ROWS, CompareForm, DeleteForm, ModelForm, NewModelForm
+
+bp = Blueprint("harmonisation", __name__, url_prefix="/harmonisation")
+bp.add_app_template_filter(reports.signed_money, "signed_money")
+bp.add_app_template_filter(reports.percent, "percent")
+bp.add_app_template_filter(reports.pounds, "pounds")
+
+EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORM_LEVEL = {"bands"}  # service errors about the whole bands table go to the top of the form
+
+
+def _show_error(form: Any, error: DomainError) -> None:
+    field = getattr(form, error.field, None) if error.field and error.field not in FORM_LEVEL else None
+    (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
+
+
+def _model_with_results(model_id: int) -> tuple[HarmonisationModel, Results | None]:
+    record = db.get_or_404(HarmonisationModel, model_id)
+    return record, reports.results_of(record)
+
+
+def _not_run(record: HarmonisationModel) -> Any:
+    flash("Run the model first: it has no results yet.")
+    return redirect(url_for("harmonisation.model", model_id=record.id))
+
+
+@bp.get("/", endpoint="models")
+@requires("harmonisation.model")
+def list_models() -> Any:
+    return render_template("harmonisation/list.html", models=reports.saved_models())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("harmonisation.model")
+def create() -> Any:
+    form = NewModelForm()
+    form.start.choices = [("", "Choose a starting point"), *harmonisation.starting_points(date.today())]
+    if request.method == "GET":
+        form.as_of.data = date.today()
+    if form.validate_on_submit():
+        try:
+            record = harmonisation.create_model(form.name.data.strip(), (form.description.data or "").strip(),
+                                                form.as_of.data, form.start.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+            return render_template("harmonisation/new.html", form=form), 400
+        flash("Model created. Check its grade bands, then run it.", "success")
+        return redirect(url_for("harmonisation.model", model_id=record.id))
+    return render_template("harmonisation/new.html", form=form)
+
+
+@bp.get("/<int:model_id>")
+@requires("harmonisation.model")
+def model(model_id: int) -> Any:
+    record, results = _model_with_results(model_id)
+    return render_template("harmonisation/model.html", model=record, results=results,
+                           bands=harmonisation.bands_of(record), charts=reports.charts(results) if results else None)
+
+
+@bp.route("/<int:model_id>/edit", methods=["GET", "POST"])
+@requires("harmonisation.model")
+def edit(model_id: int) -> Any:
+    record = db.get_or_404(HarmonisationModel, model_id)
+    form = ModelForm(data=None if request.method == "POST" else {
+        "name": record.name, "description": record.description, "as_of": record.as_of, "version": str(record.version),
+        "bands": [*record.bands, *[{} for _ in range(BLANK_ROWS)]]})
+    if form.validate_on_submit():
+        try:
+            harmonisation.update_model(record, int(form.version.data or 0), form.name.data.strip(),
+                                       (form.description.data or "").strip(), form.as_of.data, form.grade_bands())
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+            status = 409 if isinstance(error, StaleRecord) else 400
+            return render_template("harmonisation/edit.html", form=form,
+                                   model=db.session.get(HarmonisationModel, model_id)), status
+        flash("Model saved." if reports.results_of(record) else "Model saved. Run it to see its results.", "success")
+        return redirect(url_for("harmonisation.model", model_id=model_id))
+    return render_template("harmonisation/edit.html", form=form, model=record)
+
+
+@bp.post("/<int:model_id>/run")
+@requires("harmonisation.model")
+def run(model_id: int) -> Any:
+    record = db.get_or_404(HarmonisationModel, model_id)
+    try:
+        results = harmonisation.run_model(record)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(f"The model could not be run. {error.message}")
+        return redirect(url_for("harmonisation.model", model_id=model_id))
+    left_out = f", {results.excluded_total:,} left out" if results.excluded_total else ""
+    flash(f"Model run as at {results.as_of.day} {results.as_of:%B %Y}: {results.total.people:,} people in the "
+          f"model{left_out}.", "success")
+    return redirect(url_for("harmonisation.model", model_id=model_id))
+
+
+@bp.get("/<int:model_id>/people")
+@requires("harmonisation.model")
+def people(model_id: int) -> Any:
+    record, results = _model_with_results(model_id)
+    if results is None:
+        return _not_run(record)
+    direction = request.args.get("direction", "") if request.args.get("direction") in ("up", "down") else ""
+    rows = [p for p in reports.affected_people(results) if not direction or p.row.direction == direction]
+    return render_template("harmonisation/people.html", model=record, results=results, direction=direction,
+                           page=_page(rows, "harmonisation.people", model_id=model_id, direction=direction))
+
+
+def _page(rows: list[Any], endpoint: str, **params: Any) -> Page:
+    """One page of an in-memory list, with links like the database-backed pages."""
+    size = current_app.config["PAGE_SIZE"]
+    pages = max(1, -(-len(rows) // size))
+    number = request.args.get("page", "1")
+    number = min(max(1, int(number)), pages) if number.isdigit() else 1
+    params = {k: v for k, v in params.items() if v}
+    return Page(rows[(number - 1) * size:number * size], number, pages, len(rows),
+                url_for(endpoint, page=number - 1, **params) if number > 1 else None,
+                url_for(endpoint, page=number + 1, **params) if number < pages else None,
+                lambda n: url_for(endpoint, page=n, **params))
+
+
+@bp.get("/<int:model_id>/people.<fmt>")
+@requires("harmonisation.model")
+def export(model_id: int, fmt: str) -> Any:
+    if fmt not in EXPORT_TYPES:
+        abort(404)
+    record, results = _model_with_results(model_id)
+    if results is None:
+        return _not_run(record)
+    buffer = io.BytesIO()
+    reports.export_affected(record, results, buffer, fmt)
+    db.session.commit()  # the export's audit event
+    buffer.seek(0)
+    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+                     download_name=f"harmonisation-{record.id}-people-affected.{fmt}")
+
+
+@bp.get("/<int:model_id>/summary.pdf")
+@requires("harmonisation.model")
+def summary_pdf(model_id: int) -> Any:
+    record, results = _model_with_results(model_id)
+    if results is None:
+        return _not_run(record)
+    pdf = union.summary_pdf(record, results, date.today())
+    db.session.commit()  # the export's audit event
+    name = secure_filename(record.name.lower()) or str(record.id)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"harmonisation-{name}-union-summary.pdf")
+
+
+@bp.get("/compare")
+@requires("harmonisation.model")
+def compare() -> Any:
+    form = CompareForm(request.args)
+    form.a.choices = form.b.choices = [("", "Choose a model"), *reports.run_models()]
+    lines, chosen = None, None
+    if "a" in request.args and form.validate():
+        (a, results_a), (b, results_b) = _model_with_results(int(form.a.data)), _model_with_results(int(form.b.data))
+        if results_a is None or results_b is None:
+            abort(404)
+        chosen, lines = (a, results_a, b, results_b), reports.compare(results_a, results_b)
+    return render_template("harmonisation/compare.html", form=form, lines=lines, chosen=chosen,
+                           submitted="a" in request.args)
+
+
+@bp.route("/<int:model_id>/delete", methods=["GET", "POST"])
+@requires("harmonisation.model")
+def delete(model_id: int) -> Any:
+    record = db.get_or_404(HarmonisationModel, model_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        if form.confirm.data != "yes":
+            return redirect(url_for("harmonisation.model", model_id=model_id))
+        name = record.name
+        harmonisation.delete_model(record)
+        db.session.commit()
+        flash(f"Model “{name}” deleted.", "success")
+        return redirect(url_for("harmonisation.models"))
+    return render_template("harmonisation/delete.html", form=form, model=record)
