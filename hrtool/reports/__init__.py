@@ -1,0 +1,1 @@
+"""Documents built from plain data (PDF with ReportLab, spreadsheets): data in, bytes out, no queries."""

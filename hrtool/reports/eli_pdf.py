@@ -1,0 +1,180 @@
+"""One person's employee liability information (TUPE 2006 regulation 11) as an A4 PDF
+(ReportLab Platypus).
+
+Plain data in, PDF bytes out, no queries: the service has already put everything into words.
+Both councils are named in the heading; each page carries "Page n of m"; the document's title,
+author and subject are set in its metadata."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+INK = colors.HexColor("#0b0c0c")
+SECONDARY = colors.HexColor("#505a5f")
+RULE = colors.HexColor("#b1b4b6")
+SHADE = colors.HexColor("#f3f2f1")
+GOOD = colors.HexColor("#005a30")
+GOOD_BG = colors.HexColor("#cce2d8")
+BAD = colors.HexColor("#942514")
+BAD_BG = colors.HexColor("#f4cdc6")
+MARGIN = 18 * mm
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # a two-column table of label and value
+    head: list[str] = field(default_factory=list)  # a table with these headings ...
+    rows: list[list[str]] = field(default_factory=list)  # ... and these rows
+    bullets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # paragraphs in place of an empty table
+    after: list[str] = field(default_factory=list)  # paragraphs at the end of the section
+
+
+@dataclass(frozen=True)
+class EliDocument:
+    councils: list[str]
+    title: str
+    person: str
+    metadata_title: str
+    subject: str
+    author: str
+    intro: list[str]
+    status: str
+    complete: bool
+    sections: list[Section]
+    footer: str
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("eli-body", parent=base["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5,
+                          textColor=INK)
+    return {
+        "councils": ParagraphStyle("eli-councils", parent=body, fontName="Helvetica-Bold", fontSize=10.5,
+                                   leading=13, textColor=SECONDARY, spaceAfter=4),
+        "title": ParagraphStyle("eli-title", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=20,
+                                spaceAfter=4),
+        "person": ParagraphStyle("eli-person", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16,
+                                 spaceAfter=6),
+        "body": body,
+        "section": ParagraphStyle("eli-section", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=14,
+                                  spaceBefore=10, spaceAfter=4),
+        "cell": ParagraphStyle("eli-cell", parent=body, fontSize=8.5, leading=10.5),
+        "label": ParagraphStyle("eli-label", parent=body, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5),
+        "bullet": ParagraphStyle("eli-bullet", parent=body, leftIndent=10, bulletIndent=0),
+        "status": ParagraphStyle("eli-status", parent=body, fontName="Helvetica-Bold"),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text: markup characters escaped, line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _grid(data: list[list[Paragraph]], widths: list[float], header: bool) -> Table:
+    table = Table(data, colWidths=widths, repeatRows=1 if header else 0)
+    style: list[Any] = [
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if header:
+        style.append(("LINEBELOW", (0, 0), (-1, 0), 1, INK))
+    else:
+        style.append(("BACKGROUND", (0, 0), (0, -1), SHADE))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _section(section: Section, styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    heading = _p(section.title, styles["section"])
+    flow: list[Any] = []
+    if section.pairs:
+        flow.append(_grid([[_p(k, styles["label"]), _p(v, styles["cell"])] for k, v in section.pairs],
+                          [width * 0.3, width * 0.7], header=False))
+    if section.head:
+        weights = [1.1, 1.0, 1.0, 2.5, 1.8][:len(section.head)] if len(section.head) == 5 else [1.0] * len(section.head)
+        data = [[_p(h, styles["label"]) for h in section.head]]
+        data += [[_p(c, styles["cell"]) for c in row] for row in section.rows]
+        flow.append(_grid(data, [width * w / sum(weights) for w in weights], header=True))
+    flow += [_p(text, styles["body"]) for text in section.notes]
+    flow += [Paragraph(escape(b), styles["bullet"], bulletText="\u2022") for b in section.bullets]
+    if section.after:
+        flow += [Spacer(1, 3)] + [_p(text, styles["body"]) for text in section.after]
+    # Keep the heading with the start of its content; long tables still split across pages.
+    return [KeepTogether([heading, flow[0]])] + flow[1:] if flow else [heading]
+
+
+def _status(document: EliDocument, styles: dict[str, ParagraphStyle], width: float) -> Table:
+    text = ("Completeness check: complete" if document.complete
+            else f"Completeness check: incomplete. {document.status}")
+    box = Table([[_p(text, styles["status"])]], colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), GOOD_BG if document.complete else BAD_BG),
+        ("TEXTCOLOR", (0, 0), (-1, -1), GOOD if document.complete else BAD),
+        ("LINEBEFORE", (0, 0), (0, -1), 3, GOOD if document.complete else BAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]))
+    return box
+
+
+def _numbered_canvas(footer: str) -> type[Canvas]:
+    """A canvas that holds its pages until the end, so each can say "Page n of m"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # ReportLab's name: the canvas calls it at each page end
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont("Helvetica", 8)
+                self.setFillColor(SECONDARY)
+                self.setStrokeColor(RULE)
+                self.line(MARGIN, 14 * mm, A4[0] - MARGIN, 14 * mm)
+                self.drawString(MARGIN, 10 * mm, footer)
+                self.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {self._pageNumber} of {total}")
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def build_pdf(document: EliDocument) -> bytes:
+    """The document as PDF bytes, with its title, author and subject in the metadata."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=22 * mm, title=document.metadata_title, author=document.author,
+                            subject=document.subject, creator="hrtool")
+    styles = _styles()
+    story: list[Any] = [
+        _p(" · ".join(document.councils), styles["councils"]),
+        _p(document.title, styles["title"]),
+        _p(document.person, styles["person"]),
+    ]
+    story += [_p(text, styles["body"]) for text in document.intro]
+    story += [Spacer(1, 6), _status(document, styles, doc.width)]
+    for section in document.sections:
+        story += _section(section, styles, doc.width)
+    doc.build(story, canvasmaker=_numbered_canvas(document.footer))
+    return buffer.getvalue()

@@ -1,0 +1,80 @@
+"""The employee liability information pack of a transfer (TUPE 2006 regulation 11): the page with
+each person's completeness, the XLSX, a PDF per person, a ZIP of the PDFs, and recording that a
+person's disciplinary, grievance and claims records were checked. HR only."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+
+from ...errors import DomainError
+from ...extensions import db
+from ...models import Transfer, TransferMember
+from ...permissions import requires
+from ...services import cases, eli
+from .forms import CasesCheckedForm
+
+bp = Blueprint("eli", __name__, url_prefix="/transfers/<int:transfer_id>/eli")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, mimetype: str, name: str) -> Any:
+    db.session.commit()  # the export's audit event
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.get("/")
+@requires("transfers.view")
+def pack(transfer_id: int) -> Any:
+    transfer = db.get_or_404(Transfer, transfer_id)
+    return render_template("eli/pack.html", transfer=transfer, pack=eli.build_pack(transfer, date.today()))
+
+
+@bp.get("/pack.xlsx")
+@requires("transfers.view")
+def export_xlsx(transfer_id: int) -> Any:
+    content, name, _ = eli.export_xlsx(db.get_or_404(Transfer, transfer_id), date.today())
+    return _download(content, XLSX, name)
+
+
+@bp.get("/pack.zip")
+@requires("transfers.view")
+def export_zip(transfer_id: int) -> Any:
+    content, name, _ = eli.export_zip(db.get_or_404(Transfer, transfer_id), date.today())
+    return _download(content, "application/zip", name)
+
+
+@bp.get("/members/<int:member_id>.pdf")
+@requires("transfers.view")
+def member_pdf(transfer_id: int, member_id: int) -> Any:
+    exported = eli.export_pdf(db.get_or_404(Transfer, transfer_id), member_id, date.today())
+    if exported is None:
+        abort(404)
+    return _download(exported[0], "application/pdf", exported[1])
+
+
+@bp.route("/members/<int:member_id>/cases-checked", methods=["GET", "POST"])
+@requires("transfers.manage")
+def cases_checked(transfer_id: int, member_id: int) -> Any:
+    transfer = db.get_or_404(Transfer, transfer_id)
+    member = db.session.get(TransferMember, member_id)
+    if member is None or member.transfer_id != transfer.id:
+        abort(404)
+    form = CasesCheckedForm()
+    if request.method == "GET":
+        form.checked_on.data = member.eli_cases_checked_on or date.today()
+    if form.validate_on_submit():
+        try:
+            cases.mark_cases_checked(member, form.checked_on.data, date.today())
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            (form.checked_on.errors.append(error.message) if error.field == "checked_on"
+             else form.form_errors.append(error.message))
+        else:
+            flash(f"Check recorded for {member.employee.full_name}.", "success")
+            return redirect(url_for("eli.pack", transfer_id=transfer_id))
+    return render_template("eli/cases_checked.html", transfer=transfer, member=member, form=form,
+                           pack=eli.build_pack(transfer, date.today(), member_id=member_id))
