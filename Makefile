@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 EMPLOYEES ?= 600
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-sqlite browser-test bench lint clean assets venv
 
@@ -16,11 +17,11 @@ run: venv assets
 
 ## make test: everything the tests need, then the whole suite on SQLite and on PostgreSQL
 test: venv assets
-	scripts/run-tests
+	scripts/run-tests -n $(TEST_WORKERS)
 
 ## make test-sqlite: the quick loop while developing
 test-sqlite: venv assets
-	HRTOOL_TEST_PASSES=sqlite scripts/run-tests
+	HRTOOL_TEST_PASSES=sqlite scripts/run-tests -n $(TEST_WORKERS)
 
 ## make browser-test: only the headless Chromium journeys (screenshots in artifacts/screenshots/)
 browser-test: venv assets

@@ -1,6 +1,9 @@
 """The `hrtool` command: Flask's CLI with the app loaded, plus hrtool's own commands."""
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
@@ -87,6 +90,153 @@ def register_commands(app: Flask) -> None:
         for role, username, password in logins:
             click.echo(f"  {role:<10} {username:<28} {password}")
         click.echo("")
+
+    register_employee_io_commands(app)
+    register_calc_commands(app)
+    register_tupe_commands(app)
+
+
+def register_employee_io_commands(app: Flask) -> None:
+    """`import-employees` and `export-employees` (README: Importing and exporting employees).
+    Exit codes: 0 done (or a clean dry run), 1 the file has errors and nothing was imported,
+    2 a usage error (no such file, a bad option)."""
+
+    @app.cli.command("import-employees")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Check the file and say what would change; write nothing.")
+    @click.option("--effective-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="When changes of post, hours or pay take effect (YYYY-MM-DD; default today).")
+    def import_employees_command(path: Path, dry_run: bool, effective_date: datetime | None) -> None:
+        """Import employees and their current assignment from a CSV or XLSX file (all or nothing)."""
+        from .services.employee_io import ImportFailed, import_employees
+
+        on_change = (lambda change: click.echo(str(change))) if dry_run else None
+        try:
+            report = import_employees(path, effective_on=effective_date.date() if effective_date else None,
+                                      dry_run=dry_run, keep_changes=0, on_change=on_change)
+        except ImportFailed as failed:
+            db.session.rollback()
+            report = failed.report
+        if not report.ok:
+            db.session.rollback()
+            click.echo(f"{report.error_count} problem(s) in {path.name}; nothing has been imported:", err=True)
+            for error in report.errors:
+                click.echo(f"  {error}", err=True)
+            if report.error_count > len(report.errors):
+                click.echo(f"  ... and {report.error_count - len(report.errors)} more", err=True)
+            raise SystemExit(1)
+        if not dry_run:
+            db.session.commit()
+        counts = (f"{report.rows} rows: {report.created} created, {report.updated} updated, "
+                  f"{report.unchanged} unchanged; posts: {report.posts_created} created, "
+                  f"{report.posts_retitled} retitled")
+        click.echo(f"Dry run, nothing written. {counts}" if dry_run else f"Imported {path.name}. {counts}")
+
+    @app.cli.command("export-employees")
+    @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+    @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+                  help="Default: from the file's extension.")
+    def export_employees_command(path: Path, fmt: str | None) -> None:
+        """Export current employees and their current assignment, in the import's columns."""
+        from .services.employee_io import export_employees
+
+        fmt = fmt or path.suffix.lower().lstrip(".")
+        if fmt not in ("csv", "xlsx"):
+            raise click.UsageError("Give the file a .csv or .xlsx extension, or say --format csv|xlsx")
+        with path.open("wb") as out:
+            count = export_employees(out, fmt)
+        db.session.commit()
+        click.echo(f"Exported {count} employees to {path}")
+
+
+def register_calc_commands(app: Flask) -> None:
+    """`calc grade` (README: Pay and grading). Exit codes: 0 every council has a grade for the
+    points, 1 the points are outside every band of at least one council (the JSON still shows
+    the others, with null for that council), 2 a usage error."""
+
+    @app.cli.group("calc")
+    def calc() -> None:
+        """Calculators for HR analysts and scripts; they print JSON."""
+
+    @calc.command("grade")
+    @click.option("--points", type=click.IntRange(min=0), required=True, help="Job evaluation points.")
+    @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="The date (YYYY-MM-DD) whose bands and pay spine apply; default today.")
+    def calc_grade(points: int, on: datetime | None) -> None:
+        """Per council: the grade, SCP range and full-time salary range the points earn."""
+        import json
+        from datetime import date
+
+        from .services.conventions import lookup_grade
+        from .services.pay_spines import pay_year_label
+
+        day = on.date() if on else date.today()
+        out: dict[str, object] = {}
+        outside = []
+        for found in lookup_grade(points, day):
+            grade = found.grade
+            if grade is None:
+                out[found.council_code] = None
+                outside.append(found.council_code)
+                continue
+            out[found.council_code] = {
+                "grade": grade.grade, "scp_min": grade.scp_min, "scp_max": grade.scp_max,
+                "salary_min": f"{grade.salary_min:.2f}" if grade.salary_min is not None else None,
+                "salary_max": f"{grade.salary_max:.2f}" if grade.salary_max is not None else None,
+                "pay_year": pay_year_label(found.pay_year) if found.pay_year else None}
+        click.echo(json.dumps(out, indent=2))
+        if outside:
+            click.echo(f"{points} points is outside every grade band of {' and '.join(outside)} on {day:%Y-%m-%d} "
+                       "(above the top grade, chief officers are paid on a local band)", err=True)
+            raise SystemExit(1)
+
+
+def register_tupe_commands(app: Flask) -> None:
+    import json
+    from datetime import date
+
+    @app.cli.group("report")
+    def report() -> None:
+        """Reports printed as JSON."""
+
+    @report.command("protected-terms")
+    @click.option("--on", "on", default=None, help="As at YYYY-MM-DD (default today).")
+    def protected_terms_report(on: str | None) -> None:
+        """Who is on protected terms, by council and by transfer."""
+        from .services.protected_terms import report as build
+
+        click.echo(json.dumps(build(date.fromisoformat(on) if on else date.today()), indent=2))
+
+    @click.command("tupe-timeline")
+    @click.option("--transfer-date", required=True, help="YYYY-MM-DD")
+    def tupe_timeline(transfer_date: str) -> None:
+        """The due dates of a transfer's steps: employee liability information at least 28 days
+        before (TUPE reg. 11(6)), and the other steps' lead times held as data."""
+        click.echo(json.dumps(_timeline(transfer_date), indent=2))
+
+    calc = app.cli.commands.get("calc")
+    if calc is None:
+        calc = click.Group("calc", help="Calculators printing JSON.")
+        app.cli.add_command(calc)
+    calc.add_command(tupe_timeline)
+
+
+def _timeline(transfer_date: str) -> dict[str, str]:
+    from datetime import date
+
+    from .domain.tupe import timeline
+    from .services.transfers import step_rules
+
+    try:
+        when = date.fromisoformat(transfer_date)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--transfer-date") from None
+    steps = timeline(when, step_rules(when))
+    result = {"transfer_date": when.isoformat()}
+    for step in steps:
+        result[f"{step.key}_due_by"] = step.due_on.isoformat()
+    result["eli_due_by"] = result.pop("eli_sent_due_by")
+    return result
 
 
 def main() -> None:

@@ -24,8 +24,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reference.view": frozenset({Role.HR, Role.ADMIN}),
     "posts.edit": frozenset({Role.HR, Role.ADMIN}),
     "audit.view": frozenset({Role.HR, Role.ADMIN}),
+    "harmonisation.model": frozenset({Role.HR, Role.ADMIN}),
+    "transfers.view": frozenset({Role.HR, Role.ADMIN}),
+    "transfers.manage": frozenset({Role.HR, Role.ADMIN}),
+    "transfers.complete": frozenset({Role.HR, Role.ADMIN}),
+    "cases.manage": frozenset({Role.HR, Role.ADMIN}),  # disciplinary, grievance and claims (TUPE reg. 11)
+    "protected.register": frozenset({Role.HR, Role.ADMIN}),
+    "elections.countersign": frozenset({Role.HR, Role.ADMIN}),
+    "me.elect": frozenset({Role.EMPLOYEE}),
     "grading.view": frozenset({Role.HR, Role.ADMIN}),
     "grading.edit": frozenset({Role.HR, Role.ADMIN}),
+    "pay.view": frozenset({Role.HR, Role.ADMIN}),
+    "pay.manage": frozenset({Role.ADMIN}),  # changing spines, awards and grade bands
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -13,10 +13,17 @@ NAVIGATION = [
     ("hr.dashboard", "Dashboard", "hr.dashboard"),
     ("employees.view_all", "Employees", "staff.employees"),
     ("employees.view_all", "Posts", "posts.posts"),
+    ("employees.edit", "Import", "imports.upload"),
+    ("transfers.view", "Transfers", "transfers.transfers_list"),
+    ("protected.register", "Protected terms", "protected.register"),
     ("grading.view", "Grading", "grading.compare"),
+    ("pay.view", "Pay and grading", "pay.index"),
+    ("harmonisation.model", "Harmonisation", "harmonisation.models"),
     ("audit.view", "Audit log", "audit.log"),
     ("me.view", "My record", "me.record"),
+    ("me.view", "My terms", "me.terms"),
     ("union.portal", "Union overview", "unions.overview"),
+    ("union.portal", "Transfers", "unions.transfers"),
     ("reference.view", "Reference data", "admin.reference"),
     ("admin.manage", "Users", "admin.users"),
 ]
@@ -27,6 +34,8 @@ def register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .grading.views import bp as grading_bp
+    from .protected.views import bp as protected_bp
+    from .transfers.views import bp as transfers_bp
     from .posts.views import bp as posts_bp
     from .hr.views import bp as hr_bp
     from .main.views import bp as main_bp
@@ -34,8 +43,26 @@ def register_blueprints(app: Flask) -> None:
     from .staff.views import bp as staff_bp
     from .unions.views import bp as unions_bp
 
-    for bp in (main_bp, auth_bp, hr_bp, staff_bp, posts_bp, grading_bp, audit_bp, me_bp, unions_bp, admin_bp):
+    for bp in (main_bp, auth_bp, hr_bp, staff_bp, posts_bp, transfers_bp, protected_bp, grading_bp, audit_bp, me_bp, unions_bp, admin_bp):
         app.register_blueprint(bp)
+
+    from .pay.views import bp as pay_bp
+
+    app.register_blueprint(pay_bp)
+
+    from .imports.views import bp as imports_bp
+
+    app.register_blueprint(imports_bp)
+
+    from .harmonisation.views import bp as harmonisation_bp
+
+    app.register_blueprint(harmonisation_bp)
+
+    from .cases.views import bp as cases_bp
+    from .eli.views import bp as eli_bp
+
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(eli_bp)
 
     from ..formatting import register_filters
 
@@ -51,5 +78,6 @@ def register_blueprints(app: Flask) -> None:
         for permission, label, endpoint in NAVIGATION:
             if has(permission):
                 href = url_for(endpoint)
-                items.append({"text": label, "href": href, "active": request.path.startswith(href)})
+                items.append({"text": label, "href": href, "active": request.path == href or (
+                    href != "/me/" and request.path.startswith(href))})
         return {"nav_items": items}

@@ -14,7 +14,11 @@ from hrtool.models import Employee, User
 from ..factories import DEMO_PASSWORDS
 
 # Values for other URL arguments (a post, an export format).
-SAMPLE_ARGS = {"post_id": 1, "fmt": "csv"}
+SAMPLE_ARGS = {"post_id": 1, "fmt": "csv", "transfer_id": 1, "member_id": 1, "item_id": 1, "election_id": 1,
+               "award_id": 1, "point_id": 1, "convention_id": 1, "council_id": 1}
+
+SAMPLE_ARGS["model_id"] = 1  # the harmonisation model the session data creates and runs
+SAMPLE_ARGS["case_id"] = 1  # the session data records no cases: a missing case is a 404
 
 ROLES = ["anonymous", "employee", "union_rep", "hr", "admin"]
 LOGIN = 302  # anonymous users are sent to sign in
@@ -50,11 +54,87 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("grading.evaluations", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("grading.increment_run", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("grading.apply_increments", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("transfers.transfers_list", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.create", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.create", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.transfer", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.propose", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("transfers.confirm", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("transfers.add_member", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("transfers.remove_member", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.remove_member", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.objection", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.objection", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.step", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("transfers.completion", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.complete", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("protected.register", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protected.export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protected.countersign", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("protected.for_employee", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("protected.for_employee", "POST"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("me.terms", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    ("me.terms", "POST"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    ("unions.transfers", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    ("unions.transfer", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
     ("audit.log", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("me.record", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
     ("unions.overview", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
     ("admin.users", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
     ("admin.reference", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # Harmonisation models (harmonisation.model: HR and admin). Model 1 is created and run by the
+    # session data; empty POSTs re-render their forms with errors, except "run", which reruns it.
+    ("harmonisation.models", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.create", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.create", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.model", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.edit", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.edit", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.run", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("harmonisation.people", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.summary_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.compare", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.delete", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("harmonisation.delete", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # Importing employees (employees.edit). An empty POST re-renders its form with errors.
+    ("imports.upload", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("imports.upload", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("imports.confirm", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("imports.result", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("imports.example", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # Pay and grading: pay.view for HR and admin, pay.manage (changes) for admin only.
+    ("pay.index", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("pay.spine", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("pay.edit_point", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.edit_point", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.awards", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("pay.new_award", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.new_award", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.edit_award", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.edit_award", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.apply_award", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.apply_award", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.arrears", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("pay.arrears_export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("pay.conventions_list", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("pay.convention", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("pay.change_bands", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.change_bands", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("pay.grade_lookup", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # Disciplinary, grievance and claims (cases.manage: HR and admin). Empty POSTs re-render with errors.
+    ("cases.cases_list", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("cases.create", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("cases.create", "POST"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("cases.edit", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=404, admin=404),
+    ("cases.edit", "POST"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=404, admin=404),
+    # Employee liability information of the planned transfer (transfers.view; the check transfers.manage).
+    ("eli.pack", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("eli.export_xlsx", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("eli.export_zip", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("eli.member_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("eli.cases_checked", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("eli.cases_checked", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
 }
 
 # Routes after which the client must sign in again.
@@ -77,12 +157,26 @@ def _ids(app):
     return own, other
 
 
+def _samples(app) -> dict[str, int]:
+    """Ids of real records for URL arguments: a planned transfer, one of its members and steps."""
+    from hrtool.models import ChecklistItem, Transfer, TransferMember
+
+    with app.app_context():
+        transfer = db.session.scalar(select(Transfer.id).where(Transfer.status == "planned").order_by(Transfer.id))
+        member = db.session.scalar(select(TransferMember.id).where(TransferMember.transfer_id == transfer))
+        item = db.session.scalar(select(ChecklistItem.id).where(ChecklistItem.transfer_id == transfer))
+    return {"transfer_id": transfer, "member_id": member, "item_id": item}
+
+
 def _urls(rule, own: int, other: int) -> list[tuple[str, str]]:
     """(variant, url) pairs: own and other for per-person routes, one url otherwise."""
     if "employee_id" in rule.arguments:
-        return [("own", rule.build({"employee_id": own})[1]), ("other", rule.build({"employee_id": other})[1])]
+        extra = {k: v for k, v in SAMPLE_ARGS.items() if k in rule.arguments}  # e.g. a case of the person
+        return [("own", rule.build({**extra, "employee_id": own})[1]),
+                ("other", rule.build({**extra, "employee_id": other})[1])]
     values = {"filename": "dist/hrtool.css"} if rule.endpoint == "static" else {}
     values.update({k: v for k, v in SAMPLE_ARGS.items() if k in rule.arguments})
+    values.update({k: v for k, v in _SAMPLES.items() if k in rule.arguments})
     return [("", rule.build(values)[1])]
 
 
@@ -99,9 +193,13 @@ def _client(app, role):
     return client
 
 
+_SAMPLES: dict[str, int] = {}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_role_matrix(app, role):
     own, other = _ids(app)
+    _SAMPLES.update(_samples(app))
     failures = []
     client = _client(app, role)
     for rule, method in _routes(app):
