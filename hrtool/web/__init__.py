@@ -12,19 +12,14 @@ from ..permissions import has
 NAVIGATION = [
     ("hr.dashboard", "Dashboard", "hr.dashboard"),
     ("employees.view_all", "Employees", "staff.employees"),
-    ("employees.view_all", "Posts", "posts.posts"),
-    ("employees.edit", "Import", "imports.upload"),
     ("transfers.view", "Transfers", "transfers.transfers_list"),
     ("protected.register", "Protected terms", "protected.register"),
-    ("grading.view", "Grading", "grading.compare"),
     ("pay.view", "Pay and grading", "pay.index"),
-    ("harmonisation.model", "Harmonisation", "harmonisation.models"),
     ("audit.view", "Audit log", "audit.log"),
     ("me.view", "My record", "me.record"),
     ("me.view", "My terms", "me.terms"),
     ("union.portal", "Union overview", "unions.overview"),
     ("union.portal", "Transfers", "unions.transfers"),
-    ("reference.view", "Reference data", "admin.reference"),
     ("admin.manage", "Users", "admin.users"),
 ]
 

@@ -9,7 +9,8 @@ def test_increment_dry_run_and_comparison(page):
     p = page.page
     page.login("hr@hrtool.example", DEMO_PASSWORDS["hr@hrtool.example"])
     p.wait_for_url("**/hr/")
-    p.get_by_role("link", name="Grading").first.click()
+    p.get_by_role("link", name="Pay and grading").first.click()
+    p.get_by_role("link", name="Same job, different pay").click()
     assert p.get_by_role("heading", level=1).inner_text() == "Same job, different pay"
     assert p.get_by_role("table", name="Totals by the post's council").is_visible()
     page.screenshot("grading-same-job-different-pay")

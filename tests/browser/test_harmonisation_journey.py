@@ -10,7 +10,8 @@ def test_model_from_one_councils_bands(page):
     p = page.page
     page.login("hr@hrtool.example", DEMO_PASSWORDS["hr@hrtool.example"])
     p.wait_for_url("**/hr/")
-    p.get_by_role("link", name="Harmonisation").first.click()
+    p.get_by_role("link", name="Pay and grading").first.click()
+    p.get_by_role("link", name="Harmonisation models").click()
     p.get_by_role("link", name="Create a model").click()
 
     p.get_by_label("Start from").select_option(label="Stafford Borough Council's current grade bands")

@@ -140,8 +140,8 @@ def test_the_example_file_downloads(app):
     response.close()
 
 
-def test_import_is_in_the_navigation_for_hr_only(app):
-    assert 'href="/imports/"' in _signed_in(app, HR).get("/hr/").get_data(as_text=True)
+def test_import_is_linked_from_the_employees_list_for_hr_only(app):
+    assert 'href="/imports/"' in _signed_in(app, HR).get("/employees/").get_data(as_text=True)
     client = _signed_in(app, "employee@hrtool.example")
     assert 'href="/imports/"' not in client.get("/me/").get_data(as_text=True)
     assert client.get("/imports/").status_code == 403
