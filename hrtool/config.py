@@ -38,5 +38,7 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         # Per-account login throttling: this many failures within the window lock the account for the window.
         "LOGIN_MAX_FAILURES": int(os.environ.get("HRTOOL_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("HRTOOL_LOGIN_FAILURE_WINDOW_MINUTES", "15")),
+        # Re-authentication before sensitive actions (ASVS 3.7.1): a confirmed password lasts this long.
+        "REAUTH_MINUTES": int(os.environ.get("HRTOOL_REAUTH_MINUTES", "10")),
         "PAGE_SIZE": 50,
     }

@@ -93,6 +93,23 @@ def sign_in(username: str, password: str, remote_addr: str = "") -> SignInResult
     return SignInResult(user=user, session_id=session.id)
 
 
+def confirm_password(user: User, password: str, remote_addr: str = "") -> SignInResult:
+    """Check a signed-in user's password again (re-authentication), under the same throttle as
+    sign-in: a guessed password cannot be tried here without limit."""
+    now = _now()
+    if _recent_failures(user.username, now) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        db.session.add(LoginAttempt(username=user.username, attempted_at=now, succeeded=False, remote_addr=remote_addr))
+        return SignInResult(user=None, locked=True)
+    try:
+        ok = _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    db.session.add(LoginAttempt(username=user.username, attempted_at=now, succeeded=ok, remote_addr=remote_addr))
+    if ok:
+        audit.record("reauthenticate", "user", user.id, actor=(user.id, user.display_name))
+    return SignInResult(user=user if ok else None)
+
+
 def load_session(session_id: str) -> User | None:
     """The user behind a live session, or None if it was revoked, idle too long or too old.
     Touches last_seen_at at most once a minute to keep writes down."""

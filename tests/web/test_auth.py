@@ -1,12 +1,15 @@
 """Signing in and out, throttling, sessions and headers."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, UserSession
+
+from ..factories import DEMO_PASSWORDS
 
 HR = "hr@hrtool.example"
 
@@ -96,3 +99,32 @@ def test_sign_in_is_audited(app, auth):
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login").order_by(AuditEvent.id.desc()))
         assert event.actor_label == "Harriet Officer (demo HR)"
+
+
+def test_an_election_asks_for_the_password_again_after_the_window(app, client, auth):
+    """Re-authentication (ASVS 3.7.1): once the confirmed password is older than REAUTH_MINUTES,
+    submitting an election goes to the password page and records nothing; confirming brings the
+    user back to the page the form was on."""
+    from hrtool.models import Election
+
+    auth.login("employee@hrtool.example", DEMO_PASSWORDS["employee@hrtool.example"])
+    with client.session_transaction() as session:
+        session["password_confirmed_at"] = int(time.time()) - app.config["REAUTH_MINUTES"] * 60 - 5
+    assert client.get("/me/terms").status_code == 200  # looking needs no password
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Election))
+    response = client.post("/me/terms", data={"understood": "y"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/confirm-password?next=/me/terms")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Election)) == before
+
+    page = client.get(response.headers["Location"])
+    assert "Confirm your password" in page.get_data(as_text=True)
+    wrong = client.post("/confirm-password", data={"password": "not it", "next": "/me/terms"})
+    assert "The password is not right" in wrong.get_data(as_text=True)
+    right = client.post("/confirm-password", data={"password": DEMO_PASSWORDS["employee@hrtool.example"],
+                                                   "next": "/me/terms"})
+    assert right.status_code == 302 and right.headers["Location"] == "/me/terms"
+    with client.session_transaction() as session:
+        assert time.time() - session["password_confirmed_at"] < 60

@@ -32,6 +32,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("auth.login", "GET"): dict(anonymous=200, employee=302, union_rep=302, hr=302, admin=302),
     ("auth.login", "POST"): dict(anonymous=200, employee=302, union_rep=302, hr=302, admin=302),
     ("auth.logout", "POST"): dict(anonymous=LOGIN, employee=302, union_rep=302, hr=302, admin=302),
+    ("auth.confirm_password", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=200, hr=200, admin=200),
+    ("auth.confirm_password", "POST"): dict(anonymous=LOGIN, employee=200, union_rep=200, hr=200, admin=200),
     ("hr.dashboard", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("staff.employees", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("staff.employee", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),

@@ -11,3 +11,10 @@ class LoginForm(FlaskForm):
                              validators=[InputRequired(message="Enter your password"), Length(max=200)])
     next = HiddenField()
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired(message="Enter your password"), Length(max=200)])
+    next = HiddenField()
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

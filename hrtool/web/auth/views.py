@@ -9,7 +9,8 @@ from flask_login import current_user, login_user, logout_user
 from ...extensions import db
 from ...security import safe_next
 from ...services import accounts
-from .forms import LoginForm
+from .forms import ConfirmPasswordForm, LoginForm
+from .reauth import mark_password_confirmed
 
 bp = Blueprint("auth", __name__)
 
@@ -26,6 +27,7 @@ def login() -> Any:
             session.clear()  # a fresh session on sign-in (no fixation)
             result.user.session_id = result.session_id
             login_user(result.user)
+            mark_password_confirmed()
             return redirect(safe_next(form.next.data) or url_for("main.index"))
         message = ("Too many failed attempts for this account. Wait 15 minutes and try again."
                    if result.locked else "The email address or password is not right")
@@ -42,3 +44,25 @@ def logout() -> Any:
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/confirm-password", methods=["GET", "POST"])
+def confirm_password() -> Any:
+    """Ask a signed-in user for their password again before a sensitive action. Failures count
+    towards the same per-account lock as sign-in."""
+    form = ConfirmPasswordForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        result = accounts.confirm_password(current_user, form.password.data, request.remote_addr or "")
+        db.session.commit()
+        if result.user is not None:
+            mark_password_confirmed()
+            return redirect(safe_next(form.next.data) or url_for("main.index"))
+        if result.locked:
+            accounts.sign_out(current_user.get_id())
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("Too many failed attempts for this account. Wait 15 minutes and sign in again.", "important")
+            return redirect(url_for("auth.login"))
+        form.password.errors = ["The password is not right"]
+    return render_template("auth/confirm_password.html", form=form)

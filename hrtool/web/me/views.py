@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ...permissions import requires
 from ...services.records import picture_on, timeline
+from ..auth.reauth import recent_password_required_to_submit
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
@@ -26,6 +27,7 @@ def record() -> Any:
 
 @bp.route("/terms", methods=["GET", "POST"])
 @requires("me.view")
+@recent_password_required_to_submit
 def terms() -> Any:
     """My protected terms next to my employer's terms, and my choice to move onto them."""
     from flask import request

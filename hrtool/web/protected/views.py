@@ -13,6 +13,7 @@ from ...models import Election, Employee
 from ...permissions import require_employee_visible, requires
 from ...services import protected_terms
 from ...services.tabular import write_table
+from ..auth.reauth import recent_password_required_to_submit
 from .forms import CountersignForm, ElectionForm
 
 bp = Blueprint("protected", __name__, url_prefix="/protected-terms")
@@ -51,6 +52,7 @@ def export(fmt: str) -> Any:
 
 @bp.route("/employees/<int:employee_id>", methods=["GET", "POST"])
 @requires("employees.view_all")
+@recent_password_required_to_submit
 def for_employee(employee_id: int) -> Any:
     """HR's view of someone's protected terms side by side, and recording an election for them."""
     require_employee_visible(employee_id)
@@ -81,6 +83,7 @@ def _side_by_side(employee_id: int, here: str, on_behalf: bool) -> Any:
 
 @bp.post("/elections/<int:election_id>/countersign")
 @requires("elections.countersign")
+@recent_password_required_to_submit
 def countersign(election_id: int) -> Any:
     if not CountersignForm().validate_on_submit():
         abort(400)
