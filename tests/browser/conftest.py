@@ -90,7 +90,10 @@ class Page:
         self.goto("/login")
         self.page.get_by_label("Email address or username").fill(username)
         self.page.get_by_label("Password", exact=True).fill(password)
-        self.page.get_by_role("button", name="Sign in").click()
+        # Wait for the answer (a redirect when signed in, the form again when not) so the
+        # caller never looks at the login page as it was before the submit.
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture
