@@ -6,7 +6,7 @@ PORT   ?= 5000
 EMPLOYEES ?= 600
 TEST_WORKERS ?= 2
 
-.PHONY: run test test-sqlite browser-test bench lint clean assets venv
+.PHONY: run test test-sqlite browser-test bench bench-pg lint clean assets venv
 
 ## make run: create the environment, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
 run: venv assets
@@ -26,6 +26,15 @@ test-sqlite: venv assets
 ## make browser-test: only the headless Chromium journeys (screenshots in artifacts/screenshots/)
 browser-test: venv assets
 	$(BIN)/pytest tests/browser -p no:logging
+
+## make bench: hrtool at 1,000, 10,000 and 100,000 employees on SQLite, each figure as a ratio
+## against a baseline in the same run (table printed; figures in artifacts/bench/sqlite.json)
+bench: venv
+	$(BIN)/python -m benchmarks.bench
+
+## make bench-pg: the same on a throwaway PostgreSQL server (artifacts/bench/postgresql.json)
+bench-pg: venv
+	scripts/bench-pg
 
 lint: venv
 	$(BIN)/ruff check hrtool tests

@@ -41,4 +41,7 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         # Re-authentication before sensitive actions (ASVS 3.7.1): a confirmed password lasts this long.
         "REAUTH_MINUTES": int(os.environ.get("HRTOOL_REAUTH_MINUTES", "10")),
         "PAGE_SIZE": 50,
+        # Dashboard figures over the whole workforce are cached until the data changes, and at
+        # most this long (services/figures_cache.py); 0 turns the cache off.
+        "FIGURES_CACHE_SECONDS": int(os.environ.get("HRTOOL_FIGURES_CACHE_SECONDS", "300")),
     }

@@ -27,6 +27,9 @@ TEST_SETTINGS = {
     "WTF_CSRF_ENABLED": False,
     "SECRET_KEY": "test-secret-key-not-for-production",
     "FORCE_HTTPS": False,
+    # Each test rolls back what it wrote, so ids (and the cache's data stamp) repeat between
+    # tests: the figures cache is off here and tested on its own (tests/perf).
+    "FIGURES_CACHE_SECONDS": 0,
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from ..extensions import db
 from ..models import Assignment, Council, Employment, Post, Service
+from .figures_cache import cached
 from .records import employed_on, rule_value
 
 
@@ -21,7 +22,12 @@ class HeadcountRow:
 
 
 def headcount_by_service_and_employer(on: date) -> list[HeadcountRow]:
-    """People and FTE in post on a date, by service and employing council."""
+    """People and FTE in post on a date, by service and employing council. A scan of every
+    assignment in force, so it is cached until the data changes (figures_cache)."""
+    return cached(("headcount_by_service_and_employer", on), lambda: _headcount(on))
+
+
+def _headcount(on: date) -> list[HeadcountRow]:
     full_time = Decimal(rule_value("full_time_hours", on))
     rows = db.session.execute(
         select(Service.name, Council.short_name, func.count(func.distinct(Employment.employee_id)),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Date, Select, and_, case, exists, func, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
 from ..models import Assignment, Council, Employee, Employment, Post, Service, TermsRecord
@@ -68,6 +68,13 @@ def _in_force(model: Any, on: Any) -> Any:
                 or_(model.effective_to.is_(None), model.effective_to >= on))
 
 
+def _starts(column: Any, prefix: str) -> Any:
+    """lower(column) starts with `prefix`: the range lets the index on lower(column) find the
+    candidates, the LIKE (wildcards in the prefix escaped) keeps the match exact."""
+    key = func.lower(column)
+    return and_(key >= prefix, key < prefix + "\uffff", key.startswith(prefix, autoescape=True))
+
+
 def search(filters: EmployeeFilters, on: date) -> Select[Any]:
     """Rows of (Employee, Employment, Assignment, Post, Service, Council, TermsRecord) matching the
     filters, sorted. For people still employed, the assignment and terms in force on `on`; for
@@ -88,12 +95,16 @@ def search(filters: EmployeeFilters, on: date) -> Select[Any]:
         # A person number is found through its unique index, not by scanning names.
         query = query.where(Employee.person_number == q.upper())
     elif q:
-        words = q.split()
-        for word in words[:4]:
-            like = f"%{word}%"
-            query = query.where(or_(func.lower(Employee.last_name).like(like),
-                                    func.lower(Employee.first_name).like(like),
-                                    func.lower(Employee.person_number) == word))
+        # Each word must start the first or the last name ("ann smi" finds Anne Smith), or be a
+        # whole person number: prefixes walk the lower-cased name indexes, where a match
+        # anywhere in the name would read every row.
+        # Each word's matches are found as a set of ids first (a UNION of three index lookups),
+        # which lets the database start from them instead of from every employment.
+        for word in q.split()[:4]:
+            matching = union(select(Employee.id).where(_starts(Employee.last_name, word)),
+                             select(Employee.id).where(_starts(Employee.first_name, word)),
+                             select(Employee.id).where(Employee.person_number == word.upper()))
+            query = query.where(Employee.id.in_(matching.scalar_subquery()))
     if filters.employer:
         query = query.where(Council.code == filters.employer)
     if filters.service_id:

@@ -1,0 +1,148 @@
+"""`make bench`: hrtool at 1,000, 10,000 and 100,000 employees, every figure as a ratio against a
+baseline measured in the same run, each with its budget (issue 9).
+
+    .venv/bin/python -m benchmarks.bench [--sizes 1000,10000,100000] [--repeats 25]
+                                         [--out artifacts/bench/sqlite.json]
+
+SQLite by default (files in a scratch folder); with BENCH_DATABASE_URL set to a PostgreSQL
+server URL, each workforce gets its own database on that server (`make bench-pg` starts a
+throwaway one). Exit status 1 if any budget does not hold, 0 otherwise.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import measure, workforce
+
+
+@dataclass
+class Budget:
+    name: str
+    measured: float
+    limit: float
+    detail: str
+    unit: str = "×"
+
+    @property
+    def holds(self) -> bool:
+        return self.measured <= self.limit
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeats", type=int, default=25, help="requests per page (after 3 to warm up)")
+    parser.add_argument("--letters", type=int, default=1000)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    small, middle, large = (int(s) for s in args.sizes.split(","))
+    base_url = os.environ.get("BENCH_DATABASE_URL") or None
+    dialect = "postgresql" if base_url else "sqlite"
+    out = args.out or Path("artifacts/bench") / f"{dialect}.json"
+    folder = measure.scratch_folder()
+    budgets: list[Budget] = []
+    figures: dict[str, Any] = {"dialect": dialect, "sizes": [small, middle, large],
+                               "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                               "machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+
+    try:
+        # 1. Workforces from the demo generator.
+        apps = {}
+        for size in (small, middle, large):
+            say(f"building a workforce of {size:,} ({dialect}) ...")
+            url = workforce.database_url(base_url, f"hrtool_bench_{size}", folder)
+            apps[size], timings = workforce.build(url, size)
+            figures.setdefault("demo_data_s", {})[size] = round(timings["demo_data_s"], 2)
+            say(f"  demo data in {timings['demo_data_s']:.1f} s")
+
+        # 2. Import through the real path against raw executemany of the same rows.
+        say("import ...")
+        imports = {}
+        for size in (middle, large):
+            csv_path = folder / f"import-{size}.csv"
+            measure.export_csv(apps[size], csv_path)
+            rows = measure.csv_rows(csv_path)
+            target, _ = workforce.build(workforce.database_url(base_url, f"hrtool_bench_import_{size}", folder), 0)
+            seconds, people = measure.real_import(target, csv_path)
+            workforce.dispose(target)
+            if people != rows:
+                raise RuntimeError(f"import of {rows} rows left {people} employees")
+            imports[size] = seconds
+            say(f"  {rows:,} rows imported in {seconds:.1f} s")
+        baseline = measure.raw_executemany(folder / f"import-{large}.csv", folder)
+        figures["import"] = {"rows": {middle: middle, large: large}, "app_s": {k: round(v, 3) for k, v in imports.items()},
+                             "raw_executemany_s": round(baseline, 3)}
+        budgets.append(Budget(f"Import {large:,} rows vs raw executemany", imports[large] / baseline, 10,
+                              f"{imports[large]:.2f} s vs {baseline:.3f} s"))
+        budgets.append(Budget(f"Import {large:,} vs {middle:,} rows (linear)", imports[large] / imports[middle], 11,
+                              f"{imports[large]:.2f} s vs {imports[middle]:.2f} s"))
+
+        # 3. Pages: p95 at the large workforce against p95 at the small one.
+        say("pages ...")
+        pages = {size: measure.time_pages(apps[size], args.repeats) for size in (small, large)}
+        figures["pages"] = {size: [asdict(p) for p in timings] for size, timings in pages.items()}
+        for at_small, at_large in zip(pages[small], pages[large]):
+            budgets.append(Budget(f"{at_small.name}: p95 at {large:,} vs {small:,}", at_large.p95 / at_small.p95, 1.5,
+                                  f"p50 {ms(at_small.p50)} → {ms(at_large.p50)}; p95 {ms(at_small.p95)} → "
+                                  f"{ms(at_large.p95)}; {at_small.queries} → {at_large.queries} queries"))
+
+        # 4. Letters through the engine against a plain Platypus loop.
+        say("letters ...")
+        letters = measure.letters(apps[small], args.letters)
+        if letters is None:
+            budgets.append(Budget(f"{args.letters:,} letters vs plain Platypus", float("inf"), 1.5,
+                                  "the letter engine is not built yet"))
+        else:
+            engine, plain = letters
+            figures["letters"] = {"count": args.letters, "engine_s": round(engine, 3), "plain_s": round(plain, 3)}
+            budgets.append(Budget(f"{args.letters:,} letters vs plain Platypus", engine / plain, 1.5,
+                                  f"{engine:.2f} s vs {plain:.2f} s"))
+
+        # 5. Recalculation at the middle and large workforces.
+        say("recalculation ...")
+        award = {size: measure.apply_pay_award(apps[size]) for size in (middle, large)}
+        model = {size: measure.run_harmonisation(apps[size]) for size in (middle, large)}
+        figures["recalculation"] = {"pay_award_s": {k: round(v, 3) for k, v in award.items()},
+                                    "harmonisation_s": {k: round(v, 3) for k, v in model.items()},
+                                    "protection_recompute": measure._protection_recompute() is not None}
+        budgets.append(Budget(f"Pay award (and protection schedules) {large:,} vs {middle:,}", award[large] / award[middle],
+                              11, f"{award[large]:.2f} s vs {award[middle]:.2f} s"))
+        budgets.append(Budget(f"Harmonisation model {large:,} vs {middle:,}", model[large] / model[middle], 11,
+                              f"{model[large]:.2f} s vs {model[middle]:.2f} s"))
+        for app in apps.values():
+            workforce.dispose(app)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    figures["budgets"] = [{**asdict(b), "holds": b.holds} for b in budgets]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2, default=str))
+    width = max(len(b.name) for b in budgets)
+    say(f"\nhrtool benchmarks on {dialect} ({datetime.now():%Y-%m-%d %H:%M})\n")
+    say(f"{'Measure':<{width}}  {'Ratio':>7}  {'Budget':>6}  {'':4}  Detail")
+    for b in budgets:
+        ratio = "—" if b.measured == float("inf") else f"{b.measured:.2f}×"
+        say(f"{b.name:<{width}}  {ratio:>7}  {b.limit:>5}×  {'ok' if b.holds else 'MISS':4}  {b.detail}")
+    missed = [b for b in budgets if not b.holds]
+    say(f"\n{len(budgets) - len(missed)} of {len(budgets)} budgets hold. Figures written to {out}.")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
