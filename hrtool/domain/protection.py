@@ -20,7 +20,7 @@ cost is the sum of those rounded payments).
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -249,3 +249,56 @@ def cost_by_financial_year(schedule: Sequence[ProtectionMonth]) -> dict[str, Dec
         year = financial_year(month.month)
         costs[year] = costs.get(year, Decimal(0)) + month.payment
     return dict(sorted(costs.items()))
+
+
+# -- following the new post's pay over time (issue 7) ------------------------------------------
+
+# The events that can end protection early, as the illustrative policies name them
+# (`ends_early_on`), with how the tool says each in plain words. Catching up is worked out from
+# the schedule itself; the others are recorded by HR with the date.
+PROMOTION = "promotion"
+VOLUNTARY_MOVE = "voluntary move to a lower graded post"
+CATCHING_UP = "new salary reaches protected salary"
+LEAVING = "leaving"
+EARLY_ENDINGS = {
+    PROMOTION: "promoted",
+    VOLUNTARY_MOVE: "moved voluntarily to a lower graded post",
+    LEAVING: "left the council's employment",
+}
+
+
+def pay_year_starts(after: date, before: date) -> list[date]:
+    """Every 1 April strictly after `after` and strictly before `before`: the days pay awards
+    take effect."""
+    year = after.year if (after.month, after.day) < (4, 1) else after.year + 1
+    starts = []
+    while date(year, 4, 1) < before:
+        starts.append(date(year, 4, 1))
+        year += 1
+    return starts
+
+
+def salary_steps(start: date, start_value: Decimal, change_dates: Sequence[date],
+                 value_on_day: Callable[[date], Decimal]) -> list[tuple[date, Decimal]]:
+    """A dated series from `start_value` on `start`, then `value_on_day` on each change date after
+    the start (pay years, increments, changes of hours...), leaving out steps that change nothing."""
+    steps = [(start, start_value)]
+    for day in sorted({d for d in change_dates if d > start}):
+        value = value_on_day(day)
+        if value != steps[-1][1]:
+            steps.append((day, value))
+    return steps
+
+
+def early_ending_kinds(ends_early_on: Sequence[str]) -> list[str]:
+    """The events HR can record from a policy's `ends_early_on` list (catching up is automatic)."""
+    return [kind for kind in ends_early_on if kind in EARLY_ENDINGS]
+
+
+def end_in_words(end: ProtectionEnd, early_kind: str = "") -> str:
+    """Why protection ends, in plain words for the person protected."""
+    if end.reason == END_EARLY:
+        return f"Your protection ends because you {EARLY_ENDINGS.get(early_kind, 'had an early-ending event')}."
+    if end.reason == END_CAUGHT_UP:
+        return "Your protection ends because your new salary reaches the salary you had before."
+    return "Your protection ends because the protection period in your council's policy comes to an end."

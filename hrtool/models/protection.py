@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -73,6 +82,11 @@ class ProtectionMonthRow(db.Model):
     projected: Mapped[bool] = mapped_column(default=False)  # future pay spine not yet known
 
     record: Mapped[Protection] = relationship(back_populates="months")
+
+    @property
+    def total(self) -> Decimal:
+        """Annual pay that month: the new salary plus the protection (both at the person's hours)."""
+        return self.new_salary + self.protection
 
 
 class ProtectionWarning(db.Model):

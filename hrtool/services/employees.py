@@ -124,6 +124,11 @@ def change_assignment(assignment_id: int, change: AssignmentChange) -> Assignmen
                  after=audit.snapshot(current, ["effective_to"]), reason=change.reason, employee_id=employee_id)
     audit.record("create", "assignment", new.id, after=assignment_summary(new), reason=change.reason,
                  employee_id=employee_id)
+    # Pay protection follows the person's hours and pay (issue 7).
+    from .protections import recompute_for_employees
+
+    recompute_for_employees({employee_id}, f"Change of post, hours or pay: {change.reason.strip()}",
+                            since=change.effective_from)
     return new
 
 
@@ -160,6 +165,10 @@ def record_leaver(employment_id: int, end_date: date, reason: str) -> Employment
     audit.record("update", "employment", employment.id, before={"end_date": None},
                  after={"end_date": end_date.isoformat(), "end_reason": employment.end_reason}, reason=reason,
                  employee_id=employment.employee_id)
+    # Leaving ends pay protection (issue 7).
+    from .protections import end_for_leaver
+
+    end_for_leaver(employment.employee_id, end_date, f"Left: {reason.strip()}")
     return employment
 
 

@@ -131,6 +131,10 @@ def apply(council_id: int, run_on: date) -> IncrementRun:
     db.session.flush()
     audit.record("apply", "increment_run", run.id, after={"council": result.council.code, "run_on": run_on.isoformat(),
                                                            "moved": run.moved, "not_moved": run.not_moved})
+    # Increments erode or end pay protection (issue 7).
+    from .protections import recompute_for_employees
+
+    recompute_for_employees({line.employee_id for line in result.moves}, reason)
     return run
 
 

@@ -53,4 +53,9 @@ def record_evaluation(post_id: int, council_id: int, score: int, evaluated_on: d
         if now:
             audit.record("update", "post", post.id, before=was, after=now,
                          reason=f"Re-evaluated on {evaluated_on:%d/%m/%Y}")
+        if "grade" in now:  # a lower grade protects holders whose pay falls (issue 7)
+            from .protections import protect_holders_after_regrade
+
+            protect_holders_after_regrade(post.id, was.get("grade"), post.grade, evaluated_on,
+                                          source_ref=f"Job evaluation {evaluation.id}")
     return evaluation

@@ -239,4 +239,8 @@ def apply_award_to_spine(award: PayAward, *, agreed_on: date | None, replace: bo
         "pay_year_from": award.pay_year_from.isoformat(), "from_spine": preview.from_year.isoformat(),
         "created": created, "changed": changed, "removed": removed, "provisional": provisional}, reason=reason)
     db.session.flush()
+    # Pay protection schedules follow the spine (issue 7).
+    from .protections import recompute_all
+
+    recompute_all(f"Pay award for {label} applied to the spine", since=award.pay_year_from)
     return AwardApplied(award.pay_year_from, created, changed, removed, provisional)

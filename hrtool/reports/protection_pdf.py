@@ -1,0 +1,125 @@
+"""A person's pay protection statement as an A4 PDF (ReportLab Platypus): title, council, the
+protection in plain words and the schedule month by month, with page numbers "Page N of M".
+
+Plain data in (text already written out), PDF bytes out. Tagged with a title, author and
+language so screen readers and document managers name it properly.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+INK = colors.HexColor("#0b0c0c")
+RULE = colors.HexColor("#b1b4b6")
+SHADE = colors.HexColor("#f3f2f1")
+MARGIN = 18 * mm
+HEAD = ["Month", "Phase", "New salary a year", "Protection a year", "Paid that month", ""]
+
+
+@dataclass(frozen=True)
+class StatementSection:
+    heading: str  # e.g. "Protection from 1 October 2025"
+    facts: list[tuple[str, str]]  # label, value (already written out)
+    words: list[str]  # paragraphs in plain words
+    rows: list[list[str]]  # month, phase, new salary, protection, payment, "Projected" or ""
+
+
+@dataclass(frozen=True)
+class Statement:
+    council: str
+    name: str
+    person_number: str
+    produced_on: str
+    sections: list[StatementSection]
+    notes: list[str]
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=10, leading=13,
+                          textColor=INK)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=18, leading=22,
+                                spaceAfter=4),
+        "council": ParagraphStyle("council", parent=body, fontSize=12, leading=15, spaceAfter=8),
+        "heading": ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16,
+                                  spaceBefore=10, spaceAfter=4),
+        "body": body,
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11),
+        "num": ParagraphStyle("num", parent=body, fontSize=9, leading=11, alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=9, leading=11),
+        "headnum": ParagraphStyle("headnum", parent=body, fontName="Helvetica-Bold", fontSize=9, leading=11,
+                                  alignment=TA_RIGHT),
+        "note": ParagraphStyle("note", parent=body, fontSize=9, leading=12),
+    }
+
+
+class _NumberedCanvas(Canvas):
+    """Writes "Page N of M" once the page count is known."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self.setFont("Helvetica", 8.5)
+            self.setFillColor(INK)
+            self.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {self._pageNumber} of {total}")
+            super().showPage()
+        super().save()
+
+
+def render(statement: Statement) -> bytes:
+    styles = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title=f"Pay protection statement: {statement.name}",
+                            author=statement.council, subject="Pay protection statement", lang="en-GB")
+    width = A4[0] - 2 * MARGIN
+    story: list[Any] = [
+        Paragraph("Your pay protection statement", styles["title"]),
+        Paragraph(escape(statement.council), styles["council"]),
+        Paragraph(escape(f"{statement.name}, person number {statement.person_number}. "
+                         f"Produced on {statement.produced_on}."), styles["body"]),
+    ]
+    for section in statement.sections:
+        story.append(Paragraph(escape(section.heading), styles["heading"]))
+        facts = Table([[Paragraph(escape(label), styles["head"]), Paragraph(escape(value), styles["cell"])]
+                       for label, value in section.facts], colWidths=[width * 0.35, width * 0.65])
+        facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 3)]))
+        story += [facts, Spacer(1, 6)]
+        story += [Paragraph(escape(text), styles["body"]) for text in section.words]
+        story.append(Spacer(1, 6))
+        numeric = {2, 3, 4}
+        data = [[Paragraph(h, styles["headnum" if i in numeric else "head"]) for i, h in enumerate(HEAD)]]
+        data += [[Paragraph(escape(v), styles["num" if i in numeric else "cell"]) for i, v in enumerate(row)]
+                 for row in section.rows]
+        table = Table(data, colWidths=[w * width for w in (0.17, 0.09, 0.2, 0.2, 0.18, 0.16)], repeatRows=1)
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        story.append(table)
+    if statement.notes:
+        story.append(Paragraph("About this statement", styles["heading"]))
+        story += [Paragraph(escape(note), styles["note"]) for note in statement.notes]
+    doc.build(story, canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()

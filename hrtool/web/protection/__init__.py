@@ -1,0 +1,1 @@
+"""Pay protection pages (issue 7)."""

@@ -1,0 +1,102 @@
+"""Pay protection in a browser (issue 7): HR records the protection a restructure appointment gives
+the demo employee (the restructures pages record it through the same service), sees it on the
+pay protection dashboard and its schedule; the employee sees it under "My pay protection" in plain
+words and downloads the PDF statement. Screenshots: artifacts/screenshots/protection-*.png, and
+the statement's first page as protection-5-statement-1.png."""
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+
+from sqlalchemy import select
+
+from hrtool.extensions import db
+from hrtool.models import Employee, User
+from hrtool.services.employees import current_assignment
+from hrtool.services.records import spine_on
+
+from ..factories import DEMO_PASSWORDS
+from .conftest import SCREENSHOTS
+
+HR = "hr@hrtool.example"
+EMPLOYEE = "employee@hrtool.example"
+
+
+def _demo_person(app):
+    start = date.today().replace(day=1)
+    with app.app_context():
+        employee_id = db.session.scalar(select(User.employee_id).where(User.username == EMPLOYEE))
+        person = db.session.get(Employee, employee_id)
+        assignment = current_assignment(employee_id, start)
+        _, spine = spine_on(start)
+        new = spine[assignment.scp]
+        old = spine[assignment.scp + 3]
+        return person.person_number, person.full_name, start, old, new, assignment.hours_per_week
+
+
+def test_a_restructure_protection_shows_on_the_dashboard_and_to_the_employee(page, live_app, tmp_path):
+    p = page.page
+    number, name, start, old, new, hours = _demo_person(live_app)
+    page.login(HR, DEMO_PASSWORDS[HR])
+    p.get_by_role("link", name="Pay protection").first.click()
+    p.get_by_role("link", name="Record a protection by hand").click()
+    p.get_by_label("Person number").fill(number)
+    p.get_by_label("Restructure", exact=True).check()
+    p.get_by_label("Day", exact=True).fill(str(start.day))
+    p.get_by_label("Month", exact=True).fill(str(start.month))
+    p.get_by_label("Year", exact=True).fill(str(start.year))
+    p.get_by_label("Old salary, full-time, a year (£)").fill(str(old))
+    p.get_by_label("New salary, full-time, a year (£)").fill(str(new))
+    p.get_by_label("Contractual hours a week").fill(str(hours))
+    p.get_by_label("Reason", exact=True).fill("Restructure appointment: Planning and Regeneration Officer in the new structure")
+    page.screenshot("protection-1-record")
+    p.get_by_role("button", name="Record the protection").click()
+
+    assert f"Pay protection recorded for {name}" in p.locator(".govuk-notification-banner").inner_text()
+    assert "Schedule month by month" in p.content()
+    difference = old - new
+    assert f"£{difference:,.2f}" in p.locator(".govuk-inset-text").inner_text()
+    page.screenshot("protection-2-record-schedule")
+
+    p.get_by_role("link", name="Pay protection").first.click()
+    p.wait_for_url("**/protection/")
+    everyone = p.locator("table", has_text="Why").last.inner_text()
+    assert name in everyone and "Restructure" in everyone
+    assert "Cost by council and financial year" in p.content()
+    page.screenshot("protection-3-dashboard")
+
+    p.get_by_role("link", name="Protection calculator").click()
+    p.get_by_label("Council").select_option(label="Cannock Chase District Council")
+    p.get_by_label("Spinal column point before the move").fill("25")
+    p.get_by_label("Spinal column point after the move").fill("20")
+    p.get_by_label("Day", exact=True).fill("1")
+    p.get_by_label("Month", exact=True).fill("10")
+    p.get_by_label("Year", exact=True).fill("2024")
+    p.get_by_role("button", name="Calculate").click()
+    p.wait_for_url("**/calculator?*")
+    # CCDC tapered: £35,235 - £31,586 = £3,649 a year for 12 months (£304.08 a month), then half.
+    assert "1 October 2026" in p.locator("main").inner_text() and "£304.08" in p.content()
+    page.screenshot("protection-6-calculator")
+    assert page.console_errors == []
+
+    p.get_by_role("button", name="Sign out").click()
+    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
+    p.get_by_role("link", name="My pay protection").click()
+    p.wait_for_url("**/me/protection/")
+    heading = p.get_by_role("heading", name=f"protection from {start.day} {start:%B %Y}")
+    assert heading.count() == 1
+    body = p.locator("main").inner_text()
+    assert "restructure" in body and "Your pay is protected until" in body
+    assert f"£{difference:,.2f}" in body
+    page.screenshot("protection-4-my-protection")
+    with p.expect_download() as download:
+        p.get_by_role("link", name="Download your pay protection statement (PDF)").click()
+    pdf = tmp_path / "statement.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf),
+                    str(SCREENSHOTS / "protection-5-statement")], check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "Your pay protection statement" in text and name in text and "Page 1 of" in text
+    assert page.console_errors == []
