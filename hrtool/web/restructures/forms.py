@@ -1,0 +1,147 @@
+"""Forms for restructures: the restructure and its posts, overrides, appointments and the two
+calculators. The match grid is a plain form of number boxes (one per cell), read in the view."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DecimalField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from ...domain.assimilation import ROUTE_LABELS
+from ..fields import GovDateField
+
+
+class MoneyField(DecimalField):
+    """Pounds, with a plain-English error (and £ signs and commas allowed)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = [valuelist[0].replace(",", "").replace("£", "").strip()]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be an amount in pounds, like 950.00") from None
+
+
+MONEY = {"min": Decimal(0), "max": Decimal(10000000), "message": "Enter an amount between £0 and £10,000,000"}
+
+
+class RestructureForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput(), validators=[InputRequired("Enter a name"), Length(max=200)])
+    description = TextAreaField("What is changing and why", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
+    effective_date = GovDateField("New structure starts on", validators=[Optional()],
+                                  description="Postholders are taken as at the day before. For example, 1 4 2027")
+    submit = SubmitField("Create restructure", widget=GovSubmitInput())
+
+
+class PostForm(FlaskForm):
+    side = RadioField("Structure", widget=GovRadioInput(), choices=[("current", "Current"), ("proposed", "Proposed")],
+                      validators=[InputRequired("Choose current or proposed")])
+    title = StringField("Post title", widget=GovTextInput(), validators=[InputRequired("Enter the post title"),
+                                                                          Length(max=200)])
+    tier = StringField("Tier", widget=GovTextInput(), validators=[Optional(), Length(max=40)],
+                       description="For example, head of service")
+    grade = StringField("Grade", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
+    band_min = MoneyField("Salary band from (£ a year)", widget=GovTextInput(), places=2,
+                            validators=[Optional(), NumberRange(**MONEY)])
+    band_max = MoneyField("Salary band to (£ a year)", widget=GovTextInput(), places=2,
+                            validators=[Optional(), NumberRange(**MONEY)])
+    fte = DecimalField("FTE", widget=GovTextInput(), places=2, default=Decimal(1), validators=[
+        InputRequired("Enter the FTE, like 1 or 0.5"),
+        NumberRange(min=Decimal("0.01"), max=Decimal(100), message="Enter an FTE between 0.01 and 100")])
+    functions = TextAreaField("Functions", widget=GovTextArea(), validators=[Optional(), Length(max=4000)],
+                              description="One a line")
+    reports_to_id = SelectField("Reports to", widget=GovSelect(), coerce=int)
+    employer_id = SelectField("Employer", widget=GovSelect(), coerce=int)
+    ccdc_share = DecimalField("Share of the cost met by Cannock Chase (0 to 1)", widget=GovTextInput(), places=4,
+                              default=Decimal("0.5"), validators=[
+                                  InputRequired("Enter the share, like 0.5"),
+                                  NumberRange(min=Decimal(0), max=Decimal(1), message="Enter a share from 0 to 1")])
+    budget = MoneyField("Budget including on-costs (£ a year)", widget=GovTextInput(), places=2,
+                          validators=[Optional(), NumberRange(**MONEY)],
+                          description="Where the papers give one; otherwise salary plus on-costs is used")
+    post_number = StringField("Establishment post number", widget=GovTextInput(), validators=[Optional(), Length(max=30)],
+                              description="Current posts: the post whose holders this stands for")
+    recruitment = RadioField("If left vacant, recruit", widget=GovRadioInput(), default="internal",
+                             choices=[("internal", "Internal candidates first"), ("external", "Internal and external")],
+                             validators=[InputRequired("Choose how the post is recruited")])
+    submit = SubmitField("Add post", widget=GovSubmitInput())
+
+
+class OverrideForm(FlaskForm):
+    route = RadioField("Route", widget=GovRadioInput(), choices=list(ROUTE_LABELS.items()),
+                       validators=[InputRequired("Choose the route")])
+    proposed_post_id = SelectField("New post", widget=GovSelect(), coerce=int,
+                                   description="The post slotted into, offered, or competed for")
+    reason = TextAreaField("Reason for overriding the policy's route", widget=GovTextArea(), validators=[
+        InputRequired("Enter the reason for overriding the policy's route"), Length(max=2000)])
+    submit = SubmitField("Save route", widget=GovSubmitInput())
+
+
+class AppointmentForm(FlaskForm):
+    proposed_post_id = SelectField("New post", widget=GovSelect(), coerce=int)
+    employee_id = SelectField("Current postholder", widget=GovSelect(), coerce=int)
+    external_name = StringField("Or an external appointee's name", widget=GovTextInput(),
+                                validators=[Optional(), Length(max=200)])
+    outcome = RadioField("Outcome", widget=GovRadioInput(), default="appointed",
+                         choices=[("appointed", "Appointed"), ("unsuccessful", "Not appointed (selection outcome)")],
+                         validators=[InputRequired("Choose the outcome")])
+    start_date = GovDateField("Start date in the new post", validators=[Optional()])
+    salary = MoneyField("Full-time annual salary (£)", widget=GovTextInput(), places=2,
+                          validators=[Optional(), NumberRange(**MONEY)])
+    note = TextAreaField("Note", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Record", widget=GovSubmitInput())
+
+
+class RedundancyCalcForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET calculator: nothing is changed
+
+    council = SelectField("Council (whose discretionary policy)", widget=GovSelect())
+    dob = GovDateField("Date of birth", validators=[InputRequired("Enter the date of birth")])
+    service_from = GovDateField("Continuous service from", validators=[InputRequired("Enter the start of continuous service")])
+    leaving = GovDateField("Leaving (relevant) date", validators=[InputRequired("Enter the leaving date")])
+    weekly_pay = MoneyField("Actual weekly pay (£)", widget=GovTextInput(), places=2, validators=[
+        InputRequired("Enter the weekly pay, like 950.00"), NumberRange(**MONEY)])
+    submit = SubmitField("Calculate", widget=GovSubmitInput())
+
+    def validate_leaving(self, field: GovDateField) -> None:
+        if field.data and self.service_from.data and field.data < self.service_from.data:
+            raise ValidationError("The leaving date must be after the start of continuous service")
+
+
+class ApportionForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    ccdc = MoneyField("Cannock Chase's cost before sharing (£)", widget=GovTextInput(), places=2,
+                        validators=[InputRequired("Enter Cannock Chase's cost before sharing"), NumberRange(**MONEY)])
+    sbc = MoneyField("Stafford's cost before sharing (£)", widget=GovTextInput(), places=2,
+                       validators=[InputRequired("Enter Stafford's cost before sharing"), NumberRange(**MONEY)])
+    shared_cost = MoneyField("Cost of the shared service (£)", widget=GovTextInput(), places=2,
+                               validators=[InputRequired("Enter the cost of the shared service"), NumberRange(**MONEY)])
+    reduce_council = SelectField("Later, one council cuts its part (optional)", widget=GovSelect(),
+                                 choices=[("", "No cut"), ("CCDC", "Cannock Chase"), ("SBC", "Stafford")])
+    reduce_by = MoneyField("By (£)", widget=GovTextInput(), places=2, validators=[Optional(), NumberRange(**MONEY)])
+    submit = SubmitField("Apportion", widget=GovSubmitInput())

@@ -1,0 +1,351 @@
+"""HR's restructures: both structures and their org charts, the job match grid, each person's
+route under the joint policy (and overrides), appointments, costing, redundancy, and the
+redundancy and apportionment calculators."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from ...domain.apportionment import ApportionmentError, apportion, reduce_part
+from ...domain.assimilation import ROUTE_LABELS
+from ...errors import DomainError
+from ...extensions import db
+from ...models import Council, Employee, Restructure, RouteDecision, StructurePost
+from ...permissions import requires
+from ...services import restructures as service
+from ...services.redundancy import calculate, restructure_redundancy
+from ...services.restructure_costing import SPLIT_RULES, costing
+from .forms import (
+    AppointmentForm,
+    ApportionForm,
+    OverrideForm,
+    PostForm,
+    RedundancyCalcForm,
+    RestructureForm,
+)
+
+bp = Blueprint("restructures", __name__, url_prefix="/restructures")
+
+
+class ConfirmForm(FlaskForm):
+    """CSRF only, for buttons that post."""
+
+
+def _restructure(restructure_id: int) -> Restructure:
+    return db.get_or_404(Restructure, restructure_id)
+
+
+def _field_error(form: FlaskForm, error: DomainError) -> None:
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _page(template: str, restructure: Restructure, tab: str, status: int = 200, **context: Any) -> Any:
+    return render_template(f"restructures/{template}", restructure=restructure, tab=tab,
+                           route_labels=ROUTE_LABELS, **context), status
+
+
+@bp.get("/")
+@requires("restructures.view")
+def restructures_list() -> Any:
+    rows = db.session.scalars(select(Restructure).order_by(Restructure.created_at.desc(), Restructure.id.desc())).all()
+    return render_template("restructures/list.html", restructures=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("restructures.manage")
+def create() -> Any:
+    form = RestructureForm()
+    if form.validate_on_submit():
+        try:
+            record = service.create_restructure(form.name.data, form.description.data or "", form.effective_date.data)
+            db.session.commit()
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(f"{record.name} created. Add the posts of both structures next.", "success")
+            return redirect(url_for("restructures.overview", restructure_id=record.id))
+    return render_template("restructures/new.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/<int:restructure_id>")
+@requires("restructures.view")
+def overview(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    today = date.today()
+    found = service.decisions(record)
+    counts = {route: sum(1 for d in found if d.route == route) for route in ROUTE_LABELS}
+    return _page("overview.html", record, "overview", costing=costing(record, today), counts=counts,
+                 decided=len(found), holders=len(service.holders(record, today)),
+                 vacancies=service.vacancies(record))
+
+
+@bp.get("/<int:restructure_id>/charts")
+@requires("restructures.view")
+def charts(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    today = date.today()
+    return _page("charts.html", record, "charts", current=service.chart(record, "current", today),
+                 proposed=service.chart(record, "proposed", today), band_words=service.band_words,
+                 as_at=service.as_at(record, today))
+
+
+def _post_form_choices(form: PostForm, record: Restructure) -> None:
+    form.reports_to_id.choices = [(0, "Nobody (top of the structure)")] + [
+        (p.id, f"{p.title} ({p.side})") for p in record.posts]
+    form.employer_id.choices = [(0, "Not decided")] + [
+        (c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
+
+
+@bp.route("/<int:restructure_id>/posts/new", methods=["GET", "POST"])
+@requires("restructures.manage")
+def add_post(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    form = PostForm()
+    _post_form_choices(form, record)
+    if request.method == "GET" and request.args.get("side") in service.SIDES:
+        form.side.data = request.args["side"]
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in (
+            "side", "title", "tier", "grade", "band_min", "band_max", "fte", "functions", "reports_to_id",
+            "employer_id", "ccdc_share", "budget", "post_number", "recruitment")}
+        try:
+            post = service.add_post(record, values)
+            db.session.commit()
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(f"{post.title} added to the {post.side} structure.", "success")
+            return redirect(url_for("restructures.charts", restructure_id=record.id))
+    return _page("post_new.html", record, "charts", 400 if form.errors else 200, form=form)
+
+
+# -- match grid ------------------------------------------------------------------------------------
+
+def _grid(record: Restructure, values: dict[str, str] | None = None, errors: list[tuple[str, str]] | None = None,
+          status: int = 200) -> Any:
+    held = service.matches(record)
+    if values is None:
+        values = {}
+        for (cur, new), m in held.items():
+            values[f"m_{cur}_{new}"] = str(m.match_percent)
+            values[f"n_{cur}_{new}"] = m.note
+    return _page("matches.html", record, "matches", status, form=ConfirmForm(), values=values,
+                 errors=errors or [], error_fields={f for f, _ in errors or []},
+                 current=service.posts(record, "current"), proposed=service.posts(record, "proposed"))
+
+
+@bp.get("/<int:restructure_id>/matches")
+@requires("restructures.view")
+def matches(restructure_id: int) -> Any:
+    return _grid(_restructure(restructure_id))
+
+
+@bp.post("/<int:restructure_id>/matches")
+@requires("restructures.manage")
+def save_matches(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    values = {k: v.strip() for k, v in request.form.items() if k.startswith(("m_", "n_"))}
+    names = {p.id: p.title for p in record.posts}
+    entries: dict[tuple[int, int], tuple[int | None, str]] = {}
+    errors = []
+    for cur in (p.id for p in service.posts(record, "current")):
+        for new in (p.id for p in service.posts(record, "proposed")):
+            if f"m_{cur}_{new}" not in values:
+                continue  # not on the form that was sent: leave it as it is
+            raw, note = values[f"m_{cur}_{new}"], values.get(f"n_{cur}_{new}", "")
+            if not raw:
+                if note:
+                    errors.append((f"m_{cur}_{new}", (f"{names[cur]} against {names[new]}: enter the match "
+                                                      "percentage for the note, or clear the note")))
+                entries[(cur, new)] = (None, "")
+            elif not raw.isdigit() or int(raw) > 100:
+                errors.append((f"m_{cur}_{new}", (f"{names[cur]} against {names[new]}: enter a whole percentage "
+                                                  "from 0 to 100")))
+            elif len(note) > 1000:
+                errors.append((f"m_{cur}_{new}", f"{names[cur]} against {names[new]}: the note is too long"))
+            else:
+                entries[(cur, new)] = (int(raw), note)
+    if errors:
+        return _grid(record, values, errors, 400)
+    changed = service.save_matches(record, entries)
+    db.session.commit()
+    flash(f"Job matches saved ({changed} changed). Run the policy to see each person's route.", "success")
+    return redirect(url_for("restructures.matches", restructure_id=record.id))
+
+
+# -- routes ------------------------------------------------------------------------------------------
+
+@bp.get("/<int:restructure_id>/routes")
+@requires("restructures.view")
+def routes(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    today = date.today()
+    people = {h.employee.id: h for h in service.holders(record, today)}
+    found = service.decisions(record)
+    try:
+        rules = service.assimilation_policy(record.effective_date or today)
+    except DomainError:
+        rules = None
+    return _page("routes.html", record, "routes", decisions=found, people=people,
+                 posts={p.id: p for p in record.posts}, rules=rules, form=ConfirmForm(),
+                 vacancies=service.vacancies(record), missing=[h for i, h in people.items()
+                                                                if i not in {d.employee_id for d in found}])
+
+
+@bp.post("/<int:restructure_id>/engine")
+@requires("restructures.manage")
+def run_engine(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        run = service.run_engine(record, date.today())
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message)
+    else:
+        kept = f"; {run.kept} set by HR kept as they were" if run.kept else ""
+        flash(f"The joint policy was applied: {run.computed} routes worked out{kept}.", "success")
+    return redirect(url_for("restructures.routes", restructure_id=record.id))
+
+
+def _decision(record: Restructure, decision_id: int) -> RouteDecision:
+    decision = db.session.get(RouteDecision, decision_id)
+    if decision is None or decision.restructure_id != record.id:
+        abort(404)
+    return decision
+
+
+@bp.route("/<int:restructure_id>/routes/<int:decision_id>/override", methods=["GET", "POST"])
+@requires("restructures.manage")
+def override(restructure_id: int, decision_id: int) -> Any:
+    record = _restructure(restructure_id)
+    decision = _decision(record, decision_id)
+    form = OverrideForm()
+    form.proposed_post_id.choices = [(0, "None (at risk)")] + [
+        (p.id, p.title) for p in service.posts(record, "proposed")]
+    if request.method == "GET":
+        form.route.data = decision.route
+        form.proposed_post_id.data = decision.proposed_post_id or (decision.pool or [0])[0]
+    if form.validate_on_submit():
+        try:
+            service.override(decision, form.route.data, form.proposed_post_id.data or None, form.reason.data,
+                             current_user.id)
+            db.session.commit()
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(f"Route for {db.session.get(Employee, decision.employee_id).full_name} set by HR.", "success")
+            return redirect(url_for("restructures.routes", restructure_id=record.id))
+    return _page("override.html", record, "routes", 400 if form.errors else 200, form=form, decision=decision,
+                 employee=db.session.get(Employee, decision.employee_id),
+                 current_post=db.session.get(StructurePost, decision.current_post_id))
+
+
+# -- appointments -------------------------------------------------------------------------------
+
+@bp.route("/<int:restructure_id>/appointments", methods=["GET", "POST"])
+@requires("restructures.view")
+def appointments(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    today = date.today()
+    people = service.holders(record, today)
+    form = AppointmentForm()
+    form.proposed_post_id.choices = [(p.id, p.title) for p in service.posts(record, "proposed")]
+    form.employee_id.choices = [(0, "External appointee")] + [
+        (h.employee.id, f"{h.employee.full_name} ({h.post.title})") for h in people]
+    if request.method == "GET":
+        form.proposed_post_id.data = request.args.get("post", type=int)
+        form.start_date.data = record.effective_date
+    if request.method == "POST":
+        from ...permissions import has
+
+        if not has("restructures.manage"):
+            abort(403)
+        if form.validate_on_submit():
+            values = {name: getattr(form, name).data for name in (
+                "proposed_post_id", "employee_id", "external_name", "outcome", "start_date", "salary", "note")}
+            try:
+                made = service.record_appointment(record, values, today)
+                db.session.commit()
+            except DomainError as error:
+                _field_error(form, error)
+            else:
+                protected = " A pay protection record was created." if made.protection_id else ""
+                flash(f"{'Appointment' if made.outcome == 'appointed' else 'Selection outcome'} recorded.{protected}",
+                      "success")
+                return redirect(url_for("restructures.appointments", restructure_id=record.id))
+    return _page("appointments.html", record, "appointments", 400 if form.errors else 200, form=form,
+                 appointments=service.appointments(record), vacancies=service.vacancies(record),
+                 posts={p.id: p for p in record.posts}, people={h.employee.id: h for h in people},
+                 band_words=service.band_words)
+
+
+# -- costing and redundancy ----------------------------------------------------------------------
+
+@bp.get("/<int:restructure_id>/costing")
+@requires("restructures.view")
+def costing_page(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    split = request.args.get("split", "shares")
+    if split not in SPLIT_RULES:
+        split = "shares"
+    return _page("costing.html", record, "costing", costing=costing(record, date.today(), split), split=split,
+                 split_rules=SPLIT_RULES)
+
+
+@bp.get("/<int:restructure_id>/redundancy")
+@requires("restructures.view")
+def redundancy_page(restructure_id: int) -> Any:
+    record = _restructure(restructure_id)
+    return _page("redundancy.html", record, "redundancy", report=restructure_redundancy(record, date.today()))
+
+
+# -- calculators ---------------------------------------------------------------------------------
+
+@bp.get("/calculators/redundancy")
+@requires("restructures.view")
+def redundancy_calculator() -> Any:
+    form = RedundancyCalcForm(request.args)
+    form.council.choices = [(c.code, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
+    result = None
+    submitted = "weekly_pay" in request.args
+    if submitted and form.validate():
+        try:
+            result = calculate(form.council.data, form.dob.data, form.service_from.data, form.leaving.data,
+                               form.weekly_pay.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+    return render_template("restructures/calc_redundancy.html", form=form, result=result), (
+        400 if form.errors else 200)
+
+
+@bp.get("/calculators/apportion")
+@requires("restructures.view")
+def apportion_calculator() -> Any:
+    form = ApportionForm(request.args)
+    result = later = None
+    if "shared_cost" in request.args and form.validate():
+        try:
+            result = apportion({"CCDC": form.ccdc.data, "SBC": form.sbc.data}, form.shared_cost.data)
+            if form.reduce_council.data and form.reduce_by.data:
+                later = reduce_part(result, form.reduce_council.data, form.reduce_by.data)
+        except ApportionmentError as error:
+            form.form_errors.append(str(error))
+    names = {c.code: c.short_name for c in db.session.scalars(select(Council))}
+    return render_template("restructures/calc_apportion.html", form=form, result=result, later=later,
+                           names=names, zero=Decimal(0)), (400 if form.errors else 200)
