@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -62,6 +62,8 @@ class Letter(db.Model):
         Index("ix_letters_employee", "employee_id"),
         Index("ix_letters_union", "union_id"),
         Index("ix_letters_transfer", "transfer_id"),
+        Index("ix_letters_source", "source_kind", "source_id"),
+        Index("ix_letters_restructure", "restructure_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -71,6 +73,13 @@ class Letter(db.Model):
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     union_id: Mapped[int | None] = mapped_column(ForeignKey("trade_unions.id"))
     transfer_id: Mapped[int | None] = mapped_column(ForeignKey("transfers.id"))
+    restructure_id: Mapped[int | None] = mapped_column(ForeignKey("restructures.id"))
+    # The record the letter was filled from (see hrtool/letters/types.py), e.g. a cohort member.
+    source_kind: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    source_id: Mapped[int | None]
+    # A correction is a new letter naming the one it corrects; the old one is never changed.
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    correction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     subject: Mapped[str] = mapped_column(String(300))
     addressee: Mapped[str] = mapped_column(Text)
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -80,6 +89,46 @@ class Letter(db.Model):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     template_version: Mapped[LetterTemplateVersion] = relationship()
+    issued_by: Mapped["User | None"] = relationship(foreign_keys=[issued_by_id])  # noqa: F821
+    batch: Mapped[LetterBatch | None] = relationship()
+    acknowledgement: Mapped[LetterAcknowledgement | None] = relationship(back_populates="letter", uselist=False)
+
+
+class LetterAcknowledgement(db.Model):
+    """A union representative's acknowledgement that their union received a letter. Kept apart
+    from the letter, which never changes."""
+
+    __tablename__ = "letter_acknowledgements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), unique=True)
+    union_id: Mapped[int] = mapped_column(ForeignKey("trade_unions.id"))
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    letter: Mapped[Letter] = relationship(back_populates="acknowledgement")
+    acknowledged_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class LetterJob(db.Model):
+    """A batch of letters being made in the background: its progress for the status page, and
+    the batch once every letter is in the register. Nothing of a failed job reaches the
+    register: the letters are written in one transaction at the end."""
+
+    __tablename__ = "letter_jobs"
+    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_type: Mapped[str] = mapped_column(String(60))
+    scope_kind: Mapped[str] = mapped_column(String(20))  # transfer / restructure
+    scope_id: Mapped[int]
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_batches.id"))
 
 
 class ConsultationNote(db.Model):
@@ -96,3 +145,6 @@ class ConsultationNote(db.Model):
     body: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+from .accounts import User  # noqa: E402,F401  (resolves the annotation above)

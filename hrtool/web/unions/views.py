@@ -39,6 +39,8 @@ def transfers() -> Any:
 @bp.get("/transfers/<int:transfer_id>")
 @requires("union.portal")
 def transfer(transfer_id: int) -> Any:
+    from sqlalchemy import select
+
     from ...extensions import db
     from ...models import Transfer
     from ...services.dashboards import transfer_figures
@@ -46,4 +48,138 @@ def transfer(transfer_id: int) -> Any:
     record = db.get_or_404(Transfer, transfer_id)
     # The member's employment is with the transferor; figures are taken before the transfer date.
     figures = transfer_figures(transfer_id, min(date.today(), record.transfer_date - timedelta(days=1)))
-    return render_template("unions/transfer.html", transfer=record, figures=figures)
+    from ...models import Letter
+    from ...services.letter_consultation import notes, transfer_deadlines
+
+    own = db.session.scalars(select(Letter).where(Letter.transfer_id == record.id, Letter.union_id == _union_id())
+                             .order_by(Letter.issued_at)).all() if _union_id() else []
+    return render_template("unions/transfer.html", transfer=record, figures=figures, letters=own,
+                           deadlines=transfer_deadlines(record), notes=notes(transfer_id=record.id, union_id=_union_id()))
+
+
+# -- letters and consultation (issue 8) --------------------------------------------------------
+# A rep sees only letters addressed to their own union: a letter to a person or to another
+# union is a 404 (its existence is not confirmed). No individual's pay is ever shown.
+
+def _union_id() -> int | None:
+    return current_user.union_id
+
+
+def _own_letter(letter_id: int) -> Any:
+    from flask import abort
+
+    from ...services.letter_consultation import letter_for_union
+
+    letter = letter_for_union(letter_id, _union_id())
+    if letter is None:
+        abort(404)
+    return letter
+
+
+@bp.get("/letters")
+@requires("union.letters")
+def letters() -> Any:
+    from ...letters.types import LETTER_TYPES
+    from ...services.letter_consultation import union_letters
+
+    rows = union_letters(_union_id()) if _union_id() else []
+    return render_template("unions/letters.html", rows=rows, union=current_user.union, types=LETTER_TYPES)
+
+
+@bp.get("/letters/<int:letter_id>")
+@requires("union.letters")
+def letter(letter_id: int) -> Any:
+    from ...letters.types import LETTER_TYPES
+    from ...services.letter_consultation import notes_for_letter
+    from ..letters.forms import ConfirmForm, NoteForm
+
+    record = _own_letter(letter_id)
+    return render_template("unions/letter.html", letter=record, kind=LETTER_TYPES.get(record.letter_type),
+                           notes=notes_for_letter(record), ack_form=ConfirmForm(), note_form=NoteForm())
+
+
+@bp.get("/letters/<int:letter_id>/pdf")
+@requires("union.letters")
+def letter_pdf(letter_id: int) -> Any:
+    from ..letters.views import _pdf_response
+
+    return _pdf_response(_own_letter(letter_id))
+
+
+@bp.post("/letters/<int:letter_id>/acknowledge")
+@requires("union.letters")
+def acknowledge(letter_id: int) -> Any:
+    from flask import abort, flash, redirect, url_for
+
+    from ...errors import DomainError
+    from ...extensions import db
+    from ...services.letter_consultation import acknowledge as record_ack
+    from ..letters.forms import ConfirmForm
+
+    record = _own_letter(letter_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        record_ack(record, current_user)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message)
+    else:
+        flash(f"Receipt of {record.reference} acknowledged. HR can see this.", "success")
+    return redirect(url_for("unions.letter", letter_id=record.id))
+
+
+@bp.post("/letters/<int:letter_id>/notes")
+@requires("union.letters")
+def letter_note(letter_id: int) -> Any:
+    """A response or meeting notes, recorded against the letter's consultation."""
+    from flask import flash, redirect, url_for
+
+    from ...errors import DomainError
+    from ...extensions import db
+    from ...letters.types import LETTER_TYPES
+    from ...services.letter_consultation import add_note, notes_for_letter
+    from ..letters.forms import ConfirmForm, NoteForm
+
+    record = _own_letter(letter_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            add_note(_union_id(), form.kind.data, form.body.data, current_user, transfer_id=record.transfer_id,
+                     restructure_id=record.restructure_id, letter_id=record.id)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            flash("Recorded. HR can see it with the letter.", "success")
+            return redirect(url_for("unions.letter", letter_id=record.id))
+    return render_template("unions/letter.html", letter=record, kind=LETTER_TYPES.get(record.letter_type),
+                           notes=notes_for_letter(record), ack_form=ConfirmForm(), note_form=form)
+
+
+@bp.get("/consultations")
+@requires("union.letters")
+def consultations() -> Any:
+    from ...services.letter_consultation import restructure_deadlines, transfer_deadlines, union_consultations
+
+    today = date.today()
+    transfers, restructures = union_consultations(_union_id(), today) if _union_id() else ([], [])
+    return render_template("unions/consultations.html", union=current_user.union, today=today,
+                           transfers=[(t, transfer_deadlines(t)) for t in transfers],
+                           restructures=[(r, restructure_deadlines(r, today)) for r in restructures])
+
+
+@bp.get("/restructures/<int:restructure_id>")
+@requires("union.letters")
+def restructure(restructure_id: int) -> Any:
+    from ...extensions import db
+    from ...models import Restructure
+    from ...services.letter_consultation import notes, restructure_deadlines, restructure_figures
+
+    record = db.get_or_404(Restructure, restructure_id)
+    today = date.today()
+    return render_template("unions/restructure.html", restructure=record,
+                           figures=restructure_figures(record, today), deadlines=restructure_deadlines(record, today),
+                           notes=notes(restructure_id=record.id, union_id=_union_id()))

@@ -1,0 +1,138 @@
+"""The kinds of letter hrtool sends (DOMAIN.md 3.3, 3.6, 3.7), what each is about, and the named
+fields its template may use: the whitelist the template language checks against.
+
+The wording lives in the templates (data, edited by HR and kept as versions); this module says
+only what record each letter is filled from and which fields that record offers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Sources: the record a letter is about. The service turns each into fields.
+TRANSFER_UNION = "transfer_union"  # a transfer, to one recognised union
+RESTRUCTURE_UNION = "restructure_union"  # a restructure, to one recognised union
+TRANSFER_MEMBER = "transfer_member"  # one person in a transfer's cohort
+ROUTE_DECISION = "route_decision"  # one postholder's route in a restructure
+PROTECTION = "protection"  # one period of pay protection
+PROTECTED_TERMS = "protected_terms"  # one person's protected terms snapshot
+ELECTION = "election"  # one person's election onto the lead authority's terms
+
+COMMON = {
+    "letter.date": "the date of the letter",
+    "letter.reference": "the letter's reference number",
+    "sender.councils": "the sending council, or both councils for a shared service",
+    "recipient.name": "who the letter is addressed to",
+    "recipient.salutation": "the greeting, e.g. Dear Ms Patel",
+    "signatory.name": "who signs the letter",
+    "signatory.role": "the signatory's role",
+}
+UNION = {
+    "union.name": "the trade union",
+}
+TRANSFER = {
+    "transfer.reference": "the transfer's reference",
+    "transfer.service": "the service transferring",
+    "transfer.date": "the date of the transfer",
+    "transfer.transferor": "the council the staff leave (transferor)",
+    "transfer.transferee": "the lead authority the staff join (transferee)",
+    "transfer.legal_basis": "TUPE 2006, or TUPE-equivalent (COSOP), in words",
+    "transfer.reasons": "why the transfer is happening",
+    "transfer.implications": "its legal, economic and social implications",
+    "transfer.transferor_measures": "measures the transferor envisages, or that there are none",
+    "transfer.transferee_measures": "measures the transferee envisages, or that there are none",
+}
+TRANSFER_UNION_FIELDS = {
+    **TRANSFER,
+    "transfer.agency_workers": "agency workers: how many, where and what work (reg. 13(2)(e))",
+    "transfer.affected_count": "how many employees are affected",
+    "consultation.meeting_by": "when consultation is to start (the checklist's date)",
+    "consultation.respond_by": "when the union is asked to respond by",
+    "table.affected_by_grade": "people affected by grade (groups too small to show are withheld)",
+}
+EMPLOYEE = {
+    "employee.name": "the employee's full name",
+    "employee.person_number": "the employee's person number",
+    "employee.continuous_service_date": "the continuous service date",
+}
+RESTRUCTURE = {
+    "restructure.name": "the restructure",
+    "restructure.description": "what the restructure is and why",
+    "restructure.effective_date": "when the new structure takes effect",
+}
+ROUTE = {
+    **EMPLOYEE, **RESTRUCTURE,
+    "current_post.title": "the person's current post",
+    "current_post.grade": "the current post's grade",
+    "decision.reasons": "why this route applies under the joint policy",
+}
+NEW_POST = {
+    "new_post.title": "the post in the new structure",
+    "new_post.grade": "its grade or salary band",
+}
+
+
+@dataclass(frozen=True)
+class LetterType:
+    key: str
+    name: str
+    audience: str  # "union" or "employee"
+    source: str
+    fields: dict[str, str]
+    cohort: str  # what a batch covers: "transfer" or "restructure" (or "" if letters go one by one)
+
+
+LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
+    LetterType("tupe_reg13", "TUPE regulation 13 information and consultation letter", "union", TRANSFER_UNION,
+               {**COMMON, **UNION, **TRANSFER_UNION_FIELDS}, "transfer"),
+    LetterType("collective_redundancy", "Collective redundancy consultation letter (TULRCA s.188)", "union",
+               RESTRUCTURE_UNION, {**COMMON, **UNION, **RESTRUCTURE,
+                                   "redundancy.proposed_count": "how many dismissals as redundant are proposed",
+                                   "redundancy.employed_count": "how many employees of the descriptions affected are employed",
+                                   "redundancy.threshold": "the threshold met (20 or more within 90 days)",
+                                   "redundancy.consultation_days": "the minimum consultation period in days (30 or 45)",
+                                   "redundancy.first_dismissal_on": "the earliest proposed dismissal date",
+                                   "redundancy.consultation_start_by": "the latest date consultation may begin",
+                                   "redundancy.selection_method": "the proposed method of selection",
+                                   "redundancy.payment_method": "how redundancy payments would be calculated",
+                                   "table.roles_at_risk": "roles at risk: numbers by post and employer"},
+               "restructure"),
+    LetterType("transfer_notice", "Notice of transfer and measures", "employee", TRANSFER_MEMBER,
+               {**COMMON, **EMPLOYEE, **TRANSFER, "employee.post": "the post the employee holds",
+                "objection.last_day": "the last day before the transfer (an objection ends employment then)"},
+               "transfer"),
+    LetterType("assimilation_outcome", "Assimilation outcome", "employee", ROUTE_DECISION,
+               {**COMMON, **ROUTE, **NEW_POST}, "restructure"),
+    LetterType("at_risk", "At risk of redundancy", "employee", ROUTE_DECISION, {**COMMON, **ROUTE}, "restructure"),
+    LetterType("alternative_offer", "Offer of suitable alternative employment", "employee", ROUTE_DECISION,
+               {**COMMON, **ROUTE, **NEW_POST, "trial.weeks": "the statutory trial period in weeks",
+                "trial.starts_on": "when the trial period starts", "trial.ends_on": "when the trial period ends"},
+               "restructure"),
+    LetterType("pay_protection", "Pay protection confirmation", "employee", PROTECTION,
+               {**COMMON, **EMPLOYEE, "protection.reason": "why pay is protected",
+                "protection.start_date": "when protection starts", "protection.end_date": "when protection ends",
+                "protection.old_grade": "the grade before", "protection.new_grade": "the new grade",
+                "protection.old_salary": "the full-time salary before", "protection.new_salary": "the new full-time salary",
+                "protection.hours": "contractual hours a week", "protection.policy": "the council's policy in words",
+                "protection.total": "the total of the protection payments", "table.schedule": "the month-by-month schedule"},
+               ""),
+    LetterType("protected_terms", "Statement of protected terms", "employee", PROTECTED_TERMS,
+               {**COMMON, **EMPLOYEE, "terms.transfer_reference": "the transfer the terms were protected on",
+                "terms.taken_on": "the day the terms were taken (the day before the transfer)",
+                "terms.employer": "the employer now (lead authority)", "terms.council": "whose terms they are",
+                "terms.package": "the terms and conditions package", "terms.post": "the post then",
+                "terms.grade": "the grade then", "terms.hours": "hours a week then",
+                "terms.salary": "full-time pay then (the salary, or the spinal column point where that year's spine is not held)", "table.terms": "the protected terms, term by term"},
+               "transfer"),
+    LetterType("election_confirmation", "Confirmation of election onto the lead authority's terms", "employee",
+               ELECTION, {**COMMON, **EMPLOYEE, "election.effective_from": "when the new terms apply",
+                          "election.recorded_on": "when the election was made",
+                          "election.countersigned_on": "when HR countersigned it",
+                          "election.employer": "the lead authority", "election.terms_package": "the lead's terms package",
+                          "election.previous_terms": "the protected terms given up"}, ""),
+]}
+
+
+def letter_type(key: str) -> LetterType:
+    try:
+        return LETTER_TYPES[key]
+    except KeyError:
+        raise KeyError(f"unknown letter type {key!r}") from None

@@ -1,0 +1,256 @@
+"""A formal letter as an A4 PDF (ReportLab Platypus): plain data in, PDF bytes out, no queries.
+
+The letterhead names the sending council, or both councils for a shared service; then the
+addressee, the date and reference, the subject, the body (headings, paragraphs, bullets and
+tables from the template language), and the signature block. Every page carries the reference
+and "Page n of m". The document's title, author, subject and language (en-GB) are set in its
+metadata, its title is shown in the viewer's title bar, and the headings become bookmarks.
+ReportLab cannot write a tagged (structure-tree) PDF; the text is real text in reading order.
+
+Output is deterministic (ReportLab's `invariant` mode: no creation time or random document
+id), so the same letter renders to the same bytes; the register keeps the bytes anyway.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..letters.template import Block, Bullets, Heading
+from ..letters.template import Table as BodyTable
+
+INK = colors.HexColor("#0b0c0c")
+SECONDARY = colors.HexColor("#505a5f")
+RULE = colors.HexColor("#b1b4b6")
+SHADE = colors.HexColor("#f3f2f1")
+NOTICE = colors.HexColor("#1d70b8")
+MARGIN = 20 * mm
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@dataclass(frozen=True)
+class LetterDocument:
+    councils: list[str]  # the sending council, or both for a shared service
+    letterhead_note: str  # e.g. "Shared service: Revenues and Benefits (lead authority: ...)"
+    addressee: list[str]  # lines of the address block
+    date_text: str  # already written out: "30 October 2026"
+    reference: str
+    subject: str
+    blocks: list[Block]
+    signatory_name: str
+    signatory_role: str
+    title: str  # metadata title
+    author: str  # metadata author: the sending council(s)
+    description: str  # metadata subject: the letter type
+    notice: str = ""  # shown boxed above the subject, e.g. "This letter corrects ..."
+    keywords: list[str] = field(default_factory=list)
+
+
+def _fonts() -> tuple[str, str]:
+    """DejaVu Sans where installed (clear, wide coverage, embedded so the letter looks the same
+    everywhere); otherwise Helvetica."""
+    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+    if not (regular.exists() and bold.exists()):
+        return "Helvetica", "Helvetica-Bold"
+    if "LetterSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("LetterSans", str(regular)))
+        pdfmetrics.registerFont(TTFont("LetterSans-Bold", str(bold)))
+        pdfmetrics.registerFontFamily("LetterSans", normal="LetterSans", bold="LetterSans-Bold",
+                                      italic="LetterSans", boldItalic="LetterSans-Bold")
+    return "LetterSans", "LetterSans-Bold"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
+    body = ParagraphStyle("letter-body", fontName=regular, fontSize=10.5, leading=14.5, textColor=INK,
+                          spaceAfter=7)
+    return {
+        "body": body,
+        "councils": ParagraphStyle("letter-councils", parent=body, fontName=bold, fontSize=12.5, leading=16,
+                                   alignment=TA_RIGHT, spaceAfter=0),
+        "note": ParagraphStyle("letter-note", parent=body, fontSize=9, leading=12, textColor=SECONDARY,
+                               alignment=TA_RIGHT, spaceAfter=0),
+        "address": ParagraphStyle("letter-address", parent=body, spaceAfter=0),
+        "meta": ParagraphStyle("letter-meta", parent=body, fontSize=10, leading=14, spaceAfter=0),
+        "subject": ParagraphStyle("letter-subject", parent=body, fontName=bold, fontSize=12, leading=16,
+                                  spaceBefore=6, spaceAfter=10),
+        "heading": ParagraphStyle("letter-heading", parent=body, fontName=bold, fontSize=11.5, leading=15,
+                                  spaceBefore=8, spaceAfter=4),
+        "bullet": ParagraphStyle("letter-bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3),
+        "cell": ParagraphStyle("letter-cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0),
+        "cell-right": ParagraphStyle("letter-cell-right", parent=body, fontSize=9.5, leading=12, spaceAfter=0,
+                                     alignment=TA_RIGHT),
+        "cell-head": ParagraphStyle("letter-cell-head", parent=body, fontName=bold, fontSize=9.5, leading=12,
+                                    spaceAfter=0),
+        "cell-head-right": ParagraphStyle("letter-cell-head-right", parent=body, fontName=bold, fontSize=9.5,
+                                          leading=12, spaceAfter=0, alignment=TA_RIGHT),
+        "caption": ParagraphStyle("letter-caption", parent=body, fontName=bold, fontSize=10, spaceAfter=3),
+        "signature": ParagraphStyle("letter-signature", parent=body, spaceAfter=0),
+        "notice": ParagraphStyle("letter-notice", parent=body, fontName=bold, spaceAfter=0),
+        "footer": ParagraphStyle("letter-footer", fontName=regular, fontSize=8),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+class _Heading(Paragraph):
+    """A heading paragraph: becomes a bookmark in the PDF's outline."""
+
+
+def _table(table: BodyTable, styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    columns = len(table.head)
+    numeric = set(table.numeric)
+    first = 2.0 if columns > 1 else 1.0
+    widths = [width * (first if i == 0 else 1.0) / (first + columns - 1) for i in range(columns)]
+    data = [[_p(h, styles["cell-head-right" if i in numeric else "cell-head"]) for i, h in enumerate(table.head)]]
+    data += [[_p(c, styles["cell-right" if i in numeric else "cell"]) for i, c in enumerate(row)] for row in table.rows]
+    grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    grid.setStyle(TableStyle([
+        ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    flow: list[Any] = [_p(table.caption, styles["caption"])] if table.caption else []
+    return flow + [grid, Spacer(1, 8)]
+
+
+def _block(block: Block, styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    if isinstance(block, Heading):
+        return [_Heading(escape(block.text), styles["heading"])]
+    if isinstance(block, Bullets):
+        return [Paragraph(escape(item), styles["bullet"], bulletText="\u2022") for item in block.items] + [Spacer(1, 4)]
+    if isinstance(block, BodyTable):
+        return _table(block, styles, width)
+    return [_p(block.text, styles["body"])]
+
+
+def _body(blocks: list[Block], styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    flow: list[Any] = []
+    pending: list[Any] = []  # a heading waiting to be kept with the start of what follows it
+    for block in blocks:
+        parts = _block(block, styles, width)
+        if isinstance(block, Heading):
+            flow += pending
+            pending = parts
+            continue
+        if pending:
+            flow.append(KeepTogether(pending + parts[:1]))
+            parts, pending = parts[1:], []
+        flow += parts
+    return flow + pending
+
+
+def _letterhead(document: LetterDocument, styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    flow: list[Any] = [_p(name, styles["councils"]) for name in document.councils]
+    if document.letterhead_note:
+        flow.append(_p(document.letterhead_note, styles["note"]))
+    rule = Table([[""]], colWidths=[width], rowHeights=[4])
+    rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 1.5, INK)]))
+    flow += [rule, Spacer(1, 12)]
+    address = [_p(line, styles["address"]) for line in document.addressee]
+    meta = Table([[_p("Date", styles["meta"]), _p(document.date_text, styles["meta"])],
+                  [_p("Our reference", styles["meta"]), _p(document.reference, styles["meta"])]],
+                 colWidths=[32 * mm, 48 * mm])
+    meta.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TEXTCOLOR", (0, 0), (0, -1), SECONDARY)]))
+    block = Table([[address, meta]], colWidths=[width - 82 * mm, 82 * mm])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    flow += [block, Spacer(1, 14)]
+    if document.notice:
+        box = Table([[_p(document.notice, styles["notice"])]], colWidths=[width])
+        box.setStyle(TableStyle([("LINEBEFORE", (0, 0), (0, -1), 4, NOTICE), ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                                 ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
+        flow += [box, Spacer(1, 8)]
+    flow.append(_p(document.subject, styles["subject"]))
+    return flow
+
+
+def _signature(document: LetterDocument, styles: dict[str, ParagraphStyle], closing: list[Any]) -> list[Any]:
+    lines = closing + [Spacer(1, 18), _p(document.signatory_name, styles["signature"]),
+             _p(document.signatory_role, styles["signature"])]
+    lines += [_p(name, styles["signature"]) for name in document.councils]
+    return [KeepTogether(lines)]
+
+
+def _numbered_canvas(footer: str, font: str) -> type[Canvas]:
+    """Holds its pages until the end, so each can say "Page n of m"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # ReportLab's name
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont(font, 8)
+                self.setFillColor(SECONDARY)
+                self.setStrokeColor(RULE)
+                self.line(MARGIN, 14 * mm, A4[0] - MARGIN, 14 * mm)
+                self.drawString(MARGIN, 10 * mm, footer)
+                self.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {self._pageNumber} of {total}")
+                self.restoreState()
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+class _LetterTemplate(SimpleDocTemplate):
+    def afterFlowable(self, flowable: Any) -> None:  # ReportLab's hook
+        if isinstance(flowable, _Heading):
+            text = flowable.getPlainText()
+            key = f"h{self.seq.nextf('letter-heading')}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=0, closed=False)
+
+
+def build_pdf(document: LetterDocument) -> bytes:
+    buffer = io.BytesIO()
+    doc = _LetterTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm, bottomMargin=22 * mm,
+        title=document.title, author=document.author, subject=document.description, creator="hrtool",
+        producer="hrtool (ReportLab)", keywords=document.keywords, lang="en-GB", displayDocTitle=True,
+        invariant=1)
+    styles = _styles()
+    width = doc.width - 12  # the frame's own padding, 6 points each side
+    body = _body(document.blocks, styles, width)
+    # Keep the closing ("Yours sincerely") on the same page as the signature.
+    closing = [body.pop()] if body and type(body[-1]) is Paragraph else []
+    story = _letterhead(document, styles, width) + body + _signature(document, styles, closing)
+    footer = f"Our reference {document.reference}"
+    doc.build(story, canvasmaker=_numbered_canvas(footer, styles["footer"].fontName))
+    return buffer.getvalue()

@@ -1,0 +1,465 @@
+"""The facts a letter states, read from the records and put into words: one function per kind of
+record a letter is about (hrtool/letters/types.py). Every value is text (tables are plain
+data), so what a letter said can be stored with it and shown again exactly.
+
+A fact the record does not hold is left out (None), never guessed: the template language then
+reports it as missing and the letter cannot be issued until the record is completed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..formatting import hours as hours_text
+from ..formatting import money, uk_date
+from ..letters import types as T
+from ..letters.rules import (
+    ConsultationBand,
+    collective_consultation_days,
+    latest_consultation_start,
+    trial_period_end,
+)
+from ..letters.template import Table, table_data
+from ..models import (
+    Council,
+    Election,
+    Employee,
+    Employment,
+    Policy,
+    ProtectedTerms,
+    Protection,
+    Restructure,
+    RouteDecision,
+    StructurePost,
+    TermsRecord,
+    TradeUnion,
+    Transfer,
+    TransferMember,
+    UnionRecognition,
+)
+from ..models.transfers import LEGAL_BASES
+from .dashboards import transfer_figures
+from .records import picture_on
+from .transfers import package_on
+
+
+@dataclass
+class Filled:
+    """What a letter is about and says: its fields, addressee and sender, and the register's
+    links (who it is to, which transfer or restructure)."""
+
+    fields: dict[str, Any]
+    addressee: list[str]
+    councils: list[str]
+    letterhead_note: str
+    employee_id: int | None = None
+    union_id: int | None = None
+    transfer_id: int | None = None
+    restructure_id: int | None = None
+    links: dict[str, Any] = field(default_factory=dict)
+
+
+def _set(values: dict[str, Any], path: str, value: Any) -> None:
+    node = values
+    parts = path.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def _fields(flat: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for path, value in flat.items():
+        if isinstance(value, Table):
+            value = table_data(value)
+        elif isinstance(value, date):
+            value = uk_date(value)
+        elif isinstance(value, Decimal):
+            value = money(value)
+        elif value is not None and not isinstance(value, (str, dict)):
+            value = str(value)
+        _set(values, path, value)
+    return values
+
+
+def _policy(kind: str, council_id: int | None, on: date) -> Policy | None:
+    return db.session.scalars(
+        select(Policy).where(Policy.kind == kind, Policy.council_id.is_(council_id) if council_id is None
+                             else Policy.council_id == council_id, Policy.effective_from <= on)
+        .order_by(Policy.effective_from.desc()).limit(1)).first()
+
+
+def _both(*councils: Council) -> list[Council]:
+    unique = {c.id: c for c in councils if c is not None}
+    return sorted(unique.values(), key=lambda c: c.code)
+
+
+def _employee_address(employee: Employee) -> list[str]:
+    lines = [employee.full_name] + [line.strip() for line in (employee.address or "").splitlines() if line.strip()]
+    if employee.postcode:
+        lines.append(employee.postcode)
+    return lines
+
+
+def _employee(employee: Employee) -> dict[str, Any]:
+    return {"employee.name": employee.full_name, "employee.person_number": employee.person_number,
+            "employee.continuous_service_date": employee.continuous_service_date,
+            "recipient.name": employee.full_name, "recipient.salutation": f"Dear {employee.full_name}"}
+
+
+def _union(union: TradeUnion) -> dict[str, Any]:
+    return {"union.name": union.name, "recipient.name": f"The Branch Secretary, {union.name}",
+            "recipient.salutation": "Dear Branch Secretary"}
+
+
+def _union_address(union: TradeUnion, councils: list[Council]) -> list[str]:
+    return ["The Branch Secretary", union.name, " and ".join(c.short_name for c in councils) + " branches",
+            "Sent through the hrtool union portal"]
+
+
+def recognised_unions(council_ids: list[int], on: date) -> list[TradeUnion]:
+    """Unions recognised at any of the councils on the date: the appropriate representatives."""
+    return list(db.session.scalars(
+        select(TradeUnion).join(UnionRecognition).where(
+            UnionRecognition.council_id.in_(council_ids), UnionRecognition.recognised_from <= on,
+            (UnionRecognition.recognised_to.is_(None)) | (UnionRecognition.recognised_to >= on))
+        .distinct().order_by(TradeUnion.code)))
+
+
+# -- transfers ---------------------------------------------------------------------------------
+
+def _transfer(transfer: Transfer) -> dict[str, Any]:
+    def measures(text: str, none: bool) -> str | None:
+        return "None envisaged." if none else (text.strip() or None)
+
+    return {
+        "transfer.reference": transfer.reference, "transfer.service": transfer.service.name,
+        "transfer.date": transfer.transfer_date, "transfer.transferor": transfer.transferor.name,
+        "transfer.transferee": transfer.transferee.name, "transfer.legal_basis": LEGAL_BASES[transfer.legal_basis],
+        "transfer.reasons": transfer.reasons.strip() or None, "transfer.implications": transfer.implications.strip() or None,
+        "transfer.transferor_measures": measures(transfer.transferor_measures, transfer.transferor_measures_none),
+        "transfer.transferee_measures": measures(transfer.transferee_measures, transfer.transferee_measures_none),
+    }
+
+
+def _transfer_sender(transfer: Transfer) -> tuple[list[Council], str]:
+    """A transfer is into a shared service: both councils' names head the letter."""
+    note = f"Shared {transfer.service.name} service · lead authority {transfer.transferee.name}"
+    return _both(transfer.transferor, transfer.transferee), note
+
+
+def _step_due(transfer: Transfer, key: str) -> date | None:
+    """The due date of a checklist step; for a transfer made before checklists were kept, the
+    date the transfer checklist policy gives."""
+    from ..domain.tupe import timeline
+    from .transfers import step_rules
+
+    due = next((item.due_on for item in transfer.checklist if item.key == key), None)
+    if due is None and not transfer.checklist:
+        due = next((s.due_on for s in timeline(transfer.transfer_date, step_rules(transfer.transfer_date))
+                    if s.key == key), None)
+    return due
+
+
+def transfer_union(transfer: Transfer, union: TradeUnion, on: date) -> Filled:
+    """TUPE reg. 13(2): fact, date and reasons; implications; measures of each side (or none);
+    agency workers; with the numbers affected by grade (small groups withheld) and when
+    consultation starts (the checklist's dates: rules as data)."""
+    figures = transfer_figures(transfer.id, min(on, transfer.transfer_date - timedelta(days=1)))
+    table = Table(["Grade", "Employees"], [[grade, str(n) if n is not None else f"Fewer than {figures.withheld_below}"]
+                                          for grade, n in figures.rows], numeric=[1])
+    councils, note = _transfer_sender(transfer)
+    flat = {**_transfer(transfer), **_union(union),
+            "transfer.agency_workers": transfer.agency_workers.strip() or None,
+            "transfer.affected_count": figures.total or None,
+            "consultation.meeting_by": _step_due(transfer, "consultation_started"),
+            "consultation.respond_by": _step_due(transfer, "individual_letters"),
+            "table.affected_by_grade": table}
+    return Filled(_fields(flat), _union_address(union, councils), [c.name for c in councils], note,
+                  union_id=union.id, transfer_id=transfer.id)
+
+
+def transfer_member(member: TransferMember, on: date) -> Filled:
+    transfer = member.transfer
+    if member.status not in ("proposed", "confirmed"):
+        raise DomainError(f"{member.employee.full_name} is {member.status}: a notice of transfer is for people "
+                          "still in the cohort")
+    picture = picture_on(member.employee_id, min(on, transfer.transfer_date - timedelta(days=1)))
+    councils, note = _transfer_sender(transfer)
+    flat = {**_transfer(transfer), **_employee(member.employee),
+            "employee.post": picture.post.title if picture and picture.post else None,
+            "objection.last_day": transfer.transfer_date - timedelta(days=1)}
+    return Filled(_fields(flat), _employee_address(member.employee), [c.name for c in councils], note,
+                  employee_id=member.employee_id, transfer_id=transfer.id)
+
+
+def protected_terms(snapshot: ProtectedTerms) -> Filled:
+    transfer = snapshot.transfer
+    employee = db.session.get(Employee, snapshot.employee_id)
+    data = snapshot.snapshot
+    particulars, package, rights = data.get("particulars", {}), data.get("package", {}), data.get("entitlements", {})
+    council = db.session.scalar(select(Council).where(Council.code == data.get("terms_council")))
+
+    def standby(value: dict[str, Any]) -> str:
+        return "; ".join(f"{k.replace('_gbp', '').replace('_', ' ')}: £{v}" for k, v in value.items()) or "None"
+
+    rows = [
+        ["Annual leave", f"{rights['annual_leave_days']} days a year at your service then"
+         if rights.get("annual_leave_days") is not None else "Not stated in the package"],
+        ["Notice the employer gives", f"{rights['notice_months']} months" if rights.get("notice_months") is not None
+         else "Not stated in the package"],
+        ["Working week", f"{package.get('working_week_hours', '')} hours"],
+        ["Overtime", package.get("overtime") or "None"],
+        ["Additional hours", package.get("additional_hours") or "None"],
+        ["Standby", standby(package.get("standby") or {})],
+        ["Car allowance", package.get("car_allowance") or "None"],
+    ] + [[c.get("title", ""), c.get("text", "")] for c in package.get("clauses", [])]
+    councils, note = _transfer_sender(transfer)
+    flat = {**_employee(employee), "terms.transfer_reference": transfer.reference,
+            "terms.taken_on": snapshot.taken_on, "terms.employer": transfer.transferee.name,
+            "terms.council": council.name if council else None, "terms.package": package.get("name"),
+            "terms.post": particulars.get("post_title"), "terms.grade": particulars.get("grade") or "local band",
+            "terms.hours": hours_text(Decimal(particulars["hours_per_week"])) if particulars.get("hours_per_week") else None,
+            "terms.salary": _pay_then(particulars),
+            "table.terms": Table(["Term", "Your protected terms"], rows)}
+    return Filled(_fields(flat), _employee_address(employee), [c.name for c in councils], note,
+                  employee_id=employee.id, transfer_id=transfer.id)
+
+
+def _pay_then(particulars: dict[str, Any]) -> str | None:
+    """Full-time pay on the day the terms were taken: the salary where the snapshot holds it,
+    otherwise the spinal column point (the pay spine of that year may not be held)."""
+    if particulars.get("full_time_salary"):
+        return f"{money(Decimal(particulars['full_time_salary']))} a year full-time"
+    if particulars.get("local_salary"):
+        return f"{money(Decimal(particulars['local_salary']))} a year full-time (local salary)"
+    if particulars.get("scp") is not None:
+        return f"spinal column point {particulars['scp']} of the NJC pay spine"
+    return None
+
+
+def election(record: Election) -> Filled:
+    employee = db.session.get(Employee, record.employee_id)
+    employment = db.session.get(Employment, record.employment_id)
+    protected = db.session.scalars(select(TermsRecord).where(
+        TermsRecord.employment_id == employment.id, TermsRecord.basis == "protected")
+        .order_by(TermsRecord.effective_from.desc()).limit(1)).first()
+    snapshot = db.session.get(ProtectedTerms, protected.protected_terms_id) if protected and protected.protected_terms_id else None
+    package = package_on(employment.employer_id, record.effective_from)
+    councils = _both(employment.employer, protected.terms_council if protected else None)
+    flat = {**_employee(employee), "election.effective_from": record.effective_from,
+            "election.recorded_on": record.recorded_at.date() if record.recorded_at else None,
+            "election.countersigned_on": record.countersigned_at.date() if record.countersigned_at else None,
+            "election.employer": employment.employer.name, "election.terms_package": package.name if package else None,
+            "election.previous_terms": snapshot.snapshot.get("package", {}).get("name") if snapshot else None}
+    return Filled(_fields(flat), _employee_address(employee), [c.name for c in councils], "",
+                  employee_id=employee.id, transfer_id=protected.transfer_id if protected else None)
+
+
+# -- restructures ------------------------------------------------------------------------------
+
+def _restructure(restructure: Restructure) -> dict[str, Any]:
+    return {"restructure.name": restructure.name, "restructure.description": restructure.description.strip() or None,
+            "restructure.effective_date": restructure.effective_date}
+
+
+def _restructure_councils(restructure: Restructure) -> tuple[list[Council], str]:
+    ids = set(db.session.scalars(select(StructurePost.employer_id).where(
+        StructurePost.restructure_id == restructure.id, StructurePost.employer_id.is_not(None))))
+    councils = sorted((db.session.get(Council, i) for i in ids), key=lambda c: c.code)
+    return councils, ("Shared structure of both councils" if len(councils) > 1 else "")
+
+
+def _band(post: StructurePost) -> str | None:
+    if post.grade:
+        return post.grade
+    if post.band_min is not None and post.band_max is not None:
+        return f"{money(post.band_min)} to {money(post.band_max)} a year"
+    return None
+
+
+def proposed_dismissals(restructure_id: int) -> tuple[int, list[RouteDecision]]:
+    """How many dismissals as redundant the proposals would mean: everyone at risk, plus, in
+    each ring-fenced pool, the people beyond the number of posts competed for."""
+    decisions = list(db.session.scalars(select(RouteDecision).where(RouteDecision.restructure_id == restructure_id)))
+    at_risk = [d for d in decisions if d.route == "at_risk"]
+    pools: dict[tuple[int, ...], int] = {}
+    for d in decisions:
+        if d.route == "ring_fence" and d.pool:
+            key = tuple(sorted(d.pool))
+            pools[key] = pools.get(key, 0) + 1
+    surplus = sum(max(0, people - len(pool)) for pool, people in pools.items())
+    return len(at_risk) + surplus, decisions
+
+
+def collective_bands(on: date) -> list[ConsultationBand]:
+    policy = _policy("collective_consultation", None, on)
+    if policy is None:
+        raise DomainError("No collective consultation policy is held: load the reference data")
+    return [ConsultationBand(int(b["from_dismissals"]), int(b["days"])) for b in policy.body["bands"]]
+
+
+def _selection_method(on: date) -> str | None:
+    policy = _policy("assimilation", None, on)
+    if policy is None:
+        return None
+    p = policy.body
+    return (f"Under the councils' joint Redundancy and Restructuring Policy, a postholder whose current job matches a "
+            f"new post by at least {p['slot_in_min_job_match_percent']}%, at the same grade or at most "
+            f"{p['slot_in_max_grade_drop']} grade lower, is assimilated to it. Where more postholders match a pool of "
+            f"new posts by at least {p['ring_fence_min_job_match_percent']}% than there are posts, a ring-fenced "
+            "competitive selection by interview and assessment against the new job descriptions decides who is "
+            "appointed. Others are at risk and are offered suitable alternative employment where it exists, with a "
+            f"trial period of {p['trial_period_weeks']} weeks.")
+
+
+def _payment_method(councils: list[Council], on: date) -> str | None:
+    parts = [("Statutory redundancy pay is worked out under section 162 of the Employment Rights Act 1996 from age, "
+             "complete years of continuous service (at most 20) and a week's pay.")]
+    for council in councils:
+        policy = _policy("redundancy", council.id, on)
+        if policy is None:
+            return None
+        body = policy.body
+        week = "actual weekly pay, not the statutory cap" if body.get("week_pay") == "actual" else "the statutory week's pay cap"
+        parts.append(f"{council.name} pays {body['multiplier_of_statutory_weeks']} times the statutory number of weeks, "
+                     f"using {week}, up to {body['max_weeks']} weeks' pay in all (Local Government (Early Termination "
+                     "of Employment) (Discretionary Compensation) Regulations 2006).")
+    parts.append("Members of the Local Government Pension Scheme aged 55 or over with two years' membership receive "
+                 "their pension immediately and unreduced.")
+    return " ".join(parts)
+
+
+def restructure_union(restructure: Restructure, union: TradeUnion, on: date) -> Filled:
+    """TULRCA s.188(4): reasons, numbers and descriptions, selection method, how and when
+    dismissals are carried out, how payments are calculated. Only where the threshold is met."""
+    proposed, decisions = proposed_dismissals(restructure.id)
+    bands = collective_bands(on)
+    days = collective_consultation_days(proposed, bands)
+    if days is None:
+        lowest = min(b.from_dismissals for b in bands)
+        raise DomainError(f"{restructure.name} proposes {proposed} redundancies: collective consultation under "
+                          f"s.188 applies from {lowest}, so this letter is not due")
+    councils, note = _restructure_councils(restructure)
+    posts = {p.id: p for p in restructure.posts}
+    counts: dict[tuple[str, str], int] = {}
+    for d in decisions:
+        if d.route in ("at_risk", "ring_fence"):
+            post = posts.get(d.current_post_id)
+            employer = db.session.get(Council, post.employer_id).short_name if post and post.employer_id else ""
+            key = (post.title if post else "", employer)
+            counts[key] = counts.get(key, 0) + 1
+    table = Table(["Post", "Employer", "Postholders affected"], [[t, e, str(n)] for (t, e), n in sorted(counts.items())],
+                  numeric=[2])
+    first = restructure.effective_date
+    flat = {**_restructure(restructure), **_union(union),
+            "redundancy.proposed_count": proposed, "redundancy.employed_count": len(decisions),
+            "redundancy.threshold": f"{proposed} dismissals are proposed at one establishment within "
+                                    f"{int(_policy('collective_consultation', None, on).body['period_days'])} days",
+            "redundancy.consultation_days": days, "redundancy.first_dismissal_on": first,
+            "redundancy.consultation_start_by": latest_consultation_start(first, days) if first else None,
+            "redundancy.selection_method": _selection_method(on),
+            "redundancy.payment_method": _payment_method(councils, on),
+            "table.roles_at_risk": table}
+    return Filled(_fields(flat), _union_address(union, councils), [c.name for c in councils], note,
+                  union_id=union.id, restructure_id=restructure.id)
+
+
+def route_decision(decision: RouteDecision, letter_type: str, on: date) -> Filled:
+    expected = {"assimilation_outcome": "slot_in", "at_risk": "at_risk", "alternative_offer": "alternative"}[letter_type]
+    if decision.route != expected:
+        raise DomainError(f"This person's route is {decision.route.replace('_', ' ')}: the "
+                          f"{T.LETTER_TYPES[letter_type].name.lower()} letter is for the {expected.replace('_', ' ')} route")
+    restructure = db.session.get(Restructure, decision.restructure_id)
+    employee = db.session.get(Employee, decision.employee_id)
+    current = db.session.get(StructurePost, decision.current_post_id)
+    new = db.session.get(StructurePost, decision.proposed_post_id) if decision.proposed_post_id else None
+    councils, note = _restructure_councils(restructure)
+    flat: dict[str, Any] = {**_employee(employee), **_restructure(restructure),
+                            "current_post.title": current.title, "current_post.grade": _band(current),
+                            "decision.reasons": decision.reasons.strip() or None,
+                            "new_post.title": new.title if new else None, "new_post.grade": _band(new) if new else None}
+    if letter_type == "alternative_offer":
+        policy = _policy("assimilation", None, on)
+        weeks = int(policy.body["trial_period_weeks"]) if policy else None
+        starts = restructure.effective_date
+        ends = decision.trial_ends_on or (trial_period_end(starts, weeks) if starts and weeks else None)
+        flat.update({"trial.weeks": weeks, "trial.starts_on": starts, "trial.ends_on": ends})
+    return Filled(_fields(flat), _employee_address(employee), [c.name for c in councils], note,
+                  employee_id=employee.id, restructure_id=restructure.id)
+
+
+# -- pay protection ----------------------------------------------------------------------------
+
+def _policy_words(protection: Protection) -> str | None:
+    policy = db.session.get(Policy, protection.policy_id)
+    if policy is None:
+        return None
+    body = policy.body
+    phases = body.get("phases", [])
+    share = "; then ".join(f"{Decimal(str(p['share_of_difference'])) * 100:.0f}% for {p['months']} months" for p in phases)
+    name = protection.council.name
+    if body.get("kind") == "tapered":
+        difference = protection.old_salary - protection.new_salary
+        return (f"Under {name}'s pay protection policy the difference between your salary before and your new salary, "
+                f"{money(difference)} a year full-time, is fixed in cash. You receive {share}. Pay awards and "
+                "increments on your new salary are paid in full on top.")
+    if body.get("kind") == "cash-frozen":
+        return (f"Under {name}'s pay protection policy your salary before, {money(protection.old_salary)} a year "
+                f"full-time, is frozen. You receive the amount by which your new salary falls short of it: {share}. "
+                "Pay awards and increments on your new salary reduce the payment.")
+    return None
+
+
+def protection(record: Protection) -> Filled:
+    employee = db.session.get(Employee, record.employee_id)
+    months = list(record.months)
+    rows = [[f"{m.month:%B %Y}", str(m.phase), money(m.new_salary), money(m.protection), money(m.payment)
+             + (" *" if m.projected else "")] for m in months]
+    total = sum((m.payment for m in months), Decimal(0))
+    table = Table(["Month", "Phase", "New salary (a year, your hours)", "Protection (a year)", "Paid that month"],
+                  rows, numeric=[2, 3, 4])
+    flat = {**_employee(employee), "protection.reason": record.reason.strip() or None,
+            "protection.start_date": record.start_date,
+            "protection.end_date": record.ends_on - timedelta(days=1) if record.ends_on else None,
+            "protection.old_grade": record.old_grade or None, "protection.new_grade": record.new_grade or None,
+            "protection.old_salary": record.old_salary, "protection.new_salary": record.new_salary,
+            "protection.hours": hours_text(record.hours_per_week), "protection.policy": _policy_words(record),
+            "protection.total": total if months else None, "table.schedule": table}
+    return Filled(_fields(flat), _employee_address(employee), [record.council.name], "", employee_id=employee.id)
+
+
+# -- dispatch ----------------------------------------------------------------------------------
+
+def fill(letter_type: str, source_id: int, union_id: int | None, on: date) -> Filled:
+    """The fields of a letter of this type about this record (and to this union). 404-style
+    DomainError if the record does not exist."""
+    kind = T.letter_type(letter_type).source
+
+    def get(model: Any) -> Any:
+        record = db.session.get(model, source_id)
+        if record is None:
+            raise DomainError("That record no longer exists")
+        return record
+
+    if kind in (T.TRANSFER_UNION, T.RESTRUCTURE_UNION):
+        union = db.session.get(TradeUnion, union_id) if union_id else None
+        if union is None:
+            raise DomainError("Choose the union the letter is to")
+        if kind == T.TRANSFER_UNION:
+            return transfer_union(get(Transfer), union, on)
+        return restructure_union(get(Restructure), union, on)
+    if kind == T.TRANSFER_MEMBER:
+        return transfer_member(get(TransferMember), on)
+    if kind == T.ROUTE_DECISION:
+        return route_decision(get(RouteDecision), letter_type, on)
+    if kind == T.PROTECTION:
+        return protection(get(Protection))
+    if kind == T.PROTECTED_TERMS:
+        return protected_terms(get(ProtectedTerms))
+    return election(get(Election))

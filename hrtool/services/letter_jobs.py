@@ -1,0 +1,184 @@
+"""Batches of letters for a cohort (everyone in a transfer; everyone in a restructure outcome
+group; every recognised union), made in the background with progress the status page polls.
+
+All or nothing: every letter is filled and rendered first (only the job's progress is saved
+meanwhile), then the batch and all its letters are written in one transaction. Any failure
+rolls that back and marks the job failed: nothing from the batch is left in the register.
+
+Jobs run one at a time in a thread of the web process (the lock also keeps letter references
+in sequence). With LETTER_JOBS_INLINE (tests) the job runs within the request that starts it."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..letters import types as T
+from ..letters.template import TemplateError
+from ..models import (
+    Letter,
+    LetterBatch,
+    LetterJob,
+    ProtectedTerms,
+    Restructure,
+    RouteDecision,
+    Transfer,
+    TransferMember,
+    User,
+)
+from . import audit
+from .letter_fields import recognised_unions
+from .letters import (
+    Target,
+    latest,
+    next_references,
+    prepare,
+    signatory,
+    template_by_key,
+    write,
+)
+
+_RUN_LOCK = threading.Lock()
+ROUTES = {"assimilation_outcome": "slot_in", "at_risk": "at_risk", "alternative_offer": "alternative"}
+
+
+@dataclass(frozen=True)
+class Cohort:
+    description: str
+    targets: list[Target]
+
+
+def cohort(letter_type: str, scope_kind: str, scope_id: int, on: date) -> Cohort:
+    """Who a batch of this letter type for this transfer or restructure goes to."""
+    kind = T.letter_type(letter_type)
+    if kind.cohort != scope_kind:
+        raise DomainError(f"A {kind.name.lower()} is not sent for a {scope_kind}", field="letter_type")
+    if scope_kind == "transfer":
+        transfer = db.session.get(Transfer, scope_id)
+        if transfer is None:
+            raise DomainError("That transfer no longer exists")
+        label = f"{transfer.reference} {transfer.service.name}"
+        if letter_type == "tupe_reg13":
+            unions = recognised_unions([transfer.transferor_id, transfer.transferee_id], on)
+            return Cohort(f"{kind.name}, {label}: every recognised union",
+                          [Target(letter_type, transfer.id, u.id) for u in unions])
+        if letter_type == "transfer_notice":
+            ids = db.session.scalars(select(TransferMember.id).where(
+                TransferMember.transfer_id == transfer.id, TransferMember.status.in_(("proposed", "confirmed")))
+                .order_by(TransferMember.id))
+            return Cohort(f"{kind.name}, {label}: everyone in the cohort", [Target(letter_type, i) for i in ids])
+        ids = db.session.scalars(select(ProtectedTerms.id).where(ProtectedTerms.transfer_id == transfer.id)
+                                 .order_by(ProtectedTerms.id))
+        return Cohort(f"{kind.name}, {label}: everyone now on protected terms", [Target(letter_type, i) for i in ids])
+    restructure = db.session.get(Restructure, scope_id)
+    if restructure is None:
+        raise DomainError("That restructure no longer exists")
+    if letter_type == "collective_redundancy":
+        from ..models import Council
+
+        councils = list(db.session.scalars(select(Council.id)))
+        return Cohort(f"{kind.name}, {restructure.name}: every recognised union",
+                      [Target(letter_type, restructure.id, u.id) for u in recognised_unions(councils, on)])
+    ids = db.session.scalars(select(RouteDecision.id).where(
+        RouteDecision.restructure_id == restructure.id, RouteDecision.route == ROUTES[letter_type])
+        .order_by(RouteDecision.id))
+    return Cohort(f"{kind.name}, {restructure.name}: everyone on the {ROUTES[letter_type].replace('_', ' ')} route",
+                  [Target(letter_type, i) for i in ids])
+
+
+def start(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any) -> LetterJob:
+    """Record the job and start it. The caller has checked permission and re-authentication."""
+    group = cohort(letter_type, scope_kind, scope_id, on)
+    if not group.targets:
+        raise DomainError("Nobody in that group is due this letter", field="letter_type")
+    template_by_key(letter_type)
+    job = LetterJob(letter_type=letter_type, scope_kind=scope_kind, scope_id=scope_id, description=group.description,
+                    status="queued", total=len(group.targets), done=0, error="",
+                    requested_by_id=user.id if user is not None else None)
+    db.session.add(job)
+    db.session.flush()
+    audit.record("start", "letter_job", job.id, after={"type": letter_type, "scope": f"{scope_kind}:{scope_id}",
+                                                       "letters": job.total})
+    db.session.commit()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config.get("LETTER_JOBS_INLINE", app.testing):
+        run(job.id, on)
+    else:
+        threading.Thread(target=_run_in_app, args=(app, job.id, on), daemon=True, name=f"letter-job-{job.id}").start()
+    return job
+
+
+def _run_in_app(app: Flask, job_id: int, on: date) -> None:
+    with app.app_context():
+        try:
+            run(job_id, on)
+        finally:
+            db.session.remove()
+
+
+# A hook for tests to make one letter of a batch fail: called with the index of each letter.
+fail_at: Callable[[int], None] | None = None
+
+
+def run(job_id: int, on: date) -> None:
+    """Make every letter of the job, then write them all at once (or none)."""
+    with _RUN_LOCK:
+        job = db.session.get(LetterJob, job_id)
+        job.status = "running"
+        db.session.commit()
+        try:
+            user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+            actor = (user.id, user.display_name) if user else (None, "system")
+            group = cohort(job.letter_type, job.scope_kind, job.scope_id, on)
+            version = latest(template_by_key(job.letter_type))
+            references = next_references(len(group.targets), on)
+            signed = signatory(user)
+            prepared = []
+            for index, target in enumerate(group.targets):
+                try:
+                    prepared.append(prepare(target, version, on, references[index], signed))
+                except TemplateError as error:
+                    raise DomainError(f"Letter {index + 1} of {len(group.targets)}: {error}") from error
+                if fail_at is not None:
+                    fail_at(index)
+                job.done = index + 1
+                db.session.commit()  # progress only: no letter is written yet
+            batch = LetterBatch(template_version_id=version.id, description=job.description,
+                                issued_by_id=job.requested_by_id, count=len(prepared))
+            db.session.add(batch)
+            db.session.flush()
+            moment = datetime.now(UTC)
+            for index, item in enumerate(prepared):
+                write([item], job.requested_by_id, moment, batch)
+                if fail_at is not None:
+                    fail_at(len(prepared) + index)
+            audit.record("issue", "letter_batch", batch.id, after={"job": job.id, "letters": len(prepared),
+                                                                   "type": job.letter_type}, actor=actor)
+            job.status, job.batch_id, job.finished_at = "done", batch.id, datetime.now(UTC)
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            job = db.session.get(LetterJob, job_id)
+            job.status, job.finished_at = "failed", datetime.now(UTC)
+            job.error = error.message if isinstance(error, DomainError) else f"Unexpected error: {error}"
+            db.session.commit()
+            if not isinstance(error, DomainError):
+                current_app.logger.exception("Letter job %s failed", job_id, exc_info=error)
+
+
+def batch_letters(batch_id: int) -> list[Letter]:
+    return list(db.session.scalars(select(Letter).where(Letter.batch_id == batch_id).order_by(Letter.id)))
+
+
+def status(job: LetterJob) -> dict[str, Any]:
+    """What the status page shows, for the poller (JSON)."""
+    return {"id": job.id, "status": job.status, "total": job.total, "done": job.done, "error": job.error,
+            "batch_id": job.batch_id,
+            "percent": int(100 * job.done / job.total) if job.total else 100}

@@ -1,0 +1,382 @@
+"""Letters (DOMAIN.md 3.7): templates kept as versions, filling a template from a real record,
+issuing into the register (PDF bytes and their SHA-256, never changed afterwards), corrections
+as new letters naming the old, and the integrity check.
+
+A letter is made in two steps: `prepare` fills the template and renders the PDF without
+writing anything (the preview uses it too), and `write` puts prepared letters into the
+register. A batch prepares every letter first and writes them all in one transaction, so a
+failure part-way leaves nothing of the batch in the register."""
+from __future__ import annotations
+
+import hashlib
+import io
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..formatting import uk_date
+from ..letters import types as T
+from ..letters.template import Block, TemplateError, check, render
+from ..models import (
+    Employee,
+    Letter,
+    LetterBatch,
+    LetterTemplate,
+    LetterTemplateVersion,
+    Policy,
+    RouteDecision,
+    TradeUnion,
+    Transfer,
+    TransferMember,
+)
+from ..reports.letter_pdf import LetterDocument, build_pdf
+from . import audit
+from .letter_fields import Filled, fill
+
+TEMPLATE_DIR = ("reference_data", "letters")
+REFERENCE_PREFIX = "HR"
+
+
+# -- templates ---------------------------------------------------------------------------------
+
+def _read_seed(key: str) -> tuple[str, str]:
+    text = resources.files("hrtool").joinpath(*TEMPLATE_DIR, f"{key}.txt").read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    subject = head.removeprefix("subject:").strip()
+    return subject, body.strip() + "\n"
+
+
+def load_letter_templates() -> dict[str, int]:
+    """Version 1 of each letter type's template from hrtool/reference_data/letters/, for types
+    not yet held, and the collective consultation thresholds (a joint policy). Idempotent:
+    never touches a template or policy already in the database."""
+    added: dict[str, int] = {}
+    held = set(db.session.scalars(select(LetterTemplate.key)))
+    for letter_type in T.LETTER_TYPES.values():
+        if letter_type.key in held:
+            continue
+        subject, body = _read_seed(letter_type.key)
+        template = LetterTemplate(key=letter_type.key, name=letter_type.name, audience=letter_type.audience,
+                                  description=f"Filled from: {letter_type.source.replace('_', ' ')}")
+        template.versions.append(LetterTemplateVersion(version=1, subject=subject, body=body,
+                                                       note="Initial wording shipped with hrtool"))
+        db.session.add(template)
+        added["letter_templates"] = added.get("letter_templates", 0) + 1
+    if db.session.scalar(select(Policy.id).where(Policy.kind == "collective_consultation")) is None:
+        text = resources.files("hrtool").joinpath(*TEMPLATE_DIR, "collective_consultation.toml").read_text("utf-8")
+        db.session.add(Policy(council_id=None, kind="collective_consultation", name="Joint collective consultation",
+                              effective_from=date(2000, 4, 1), body=tomllib.loads(text),
+                              source="reference_data/letters/collective_consultation.toml"))
+        added["policies"] = 1
+    db.session.flush()
+    return added
+
+
+def template_by_key(key: str) -> LetterTemplate:
+    template = db.session.scalar(select(LetterTemplate).where(LetterTemplate.key == key))
+    if template is None:
+        raise DomainError(f"No template is held for {T.letter_type(key).name}: load the reference data")
+    return template
+
+
+def latest(template: LetterTemplate) -> LetterTemplateVersion:
+    return template.versions[-1]
+
+
+def save_version(template: LetterTemplate, subject: str, body: str, note: str) -> LetterTemplateVersion:
+    """A new version of the template; earlier versions are kept, and letters name theirs.
+    Refused, with every problem listed, if it uses a field its letter type does not offer."""
+    allowed = T.letter_type(template.key).fields
+    problems = check(subject, body, allowed)
+    if problems:
+        raise TemplateError(problems)
+    if not subject.strip() or not body.strip():
+        raise DomainError("A template needs a subject and a body")
+    current = latest(template)
+    if current.subject == subject.strip() and current.body.strip() == body.strip():
+        raise DomainError("Nothing has changed since the last version")
+    actor_id, _ = audit._actor()
+    version = LetterTemplateVersion(version=current.version + 1, subject=subject.strip(),
+                                    body=body.strip() + "\n", note=note.strip(), created_by_id=actor_id)
+    template.versions.append(version)
+    db.session.flush()
+    audit.record("update", "letter_template", template.id, before={"version": current.version},
+                 after={"version": version.version, "key": template.key}, reason=note)
+    return version
+
+
+# -- choosing records --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """One letter to make: its type, the record it is about, and the union it goes to."""
+
+    letter_type: str
+    source_id: int
+    union_id: int | None = None
+
+    @property
+    def token(self) -> str:
+        return f"{self.source_id}:{self.union_id}" if self.union_id else str(self.source_id)
+
+    @classmethod
+    def parse(cls, letter_type: str, token: str) -> Target:
+        try:
+            source, _, union = token.partition(":")
+            return cls(letter_type, int(source), int(union) if union else None)
+        except ValueError:
+            raise DomainError("Choose a record", field="source") from None
+
+
+def candidates(letter_type: str, today: date, limit: int = 400) -> list[tuple[str, str]]:
+    """Records a letter of this type can be filled from, as (token, label), newest first."""
+    from ..models import Election, ProtectedTerms, Protection, Restructure
+    from .letter_fields import recognised_unions
+
+    kind = T.letter_type(letter_type).source
+    out: list[tuple[str, str]] = []
+    if kind == T.TRANSFER_UNION:
+        for transfer in db.session.scalars(select(Transfer).where(Transfer.status != "cancelled")
+                                           .order_by(Transfer.transfer_date.desc(), Transfer.reference).limit(limit)):
+            for union in recognised_unions([transfer.transferor_id, transfer.transferee_id], today):
+                out.append((Target(letter_type, transfer.id, union.id).token,
+                            f"{transfer.reference} {transfer.service.name} ({transfer.transfer_date:%d/%m/%Y}) to {union.name}"))
+    elif kind == T.RESTRUCTURE_UNION:
+        for restructure in db.session.scalars(select(Restructure).order_by(Restructure.id.desc()).limit(limit)):
+            for union in recognised_unions([c.id for c in _councils()], today):
+                out.append((Target(letter_type, restructure.id, union.id).token, f"{restructure.name} to {union.name}"))
+    elif kind == T.TRANSFER_MEMBER:
+        rows = db.session.execute(select(TransferMember, Transfer.reference).join(Transfer)
+                                  .where(TransferMember.status.in_(("proposed", "confirmed")))
+                                  .order_by(Transfer.transfer_date.desc(), TransferMember.id).limit(limit)).all()
+        out = [(str(m.id), f"{m.employee.full_name} ({m.employee.person_number}), transfer {ref}") for m, ref in rows]
+    elif kind == T.ROUTE_DECISION:
+        route = {"assimilation_outcome": "slot_in", "at_risk": "at_risk", "alternative_offer": "alternative"}[letter_type]
+        rows = db.session.execute(select(RouteDecision, Employee, Restructure.name).join(
+            Employee, Employee.id == RouteDecision.employee_id).join(Restructure, Restructure.id == RouteDecision.restructure_id)
+            .where(RouteDecision.route == route).order_by(RouteDecision.id.desc()).limit(limit)).all()
+        out = [(str(d.id), f"{e.full_name} ({e.person_number}), {name}") for d, e, name in rows]
+    elif kind == T.PROTECTION:
+        rows = db.session.execute(select(Protection, Employee).join(Employee, Employee.id == Protection.employee_id)
+                                  .order_by(Protection.id.desc()).limit(limit)).all()
+        out = [(str(p.id), f"{e.full_name} ({e.person_number}), from {p.start_date:%d/%m/%Y}") for p, e in rows]
+    elif kind == T.PROTECTED_TERMS:
+        rows = db.session.execute(select(ProtectedTerms, Employee, Transfer.reference)
+                                  .join(Employee, Employee.id == ProtectedTerms.employee_id)
+                                  .join(Transfer, Transfer.id == ProtectedTerms.transfer_id)
+                                  .order_by(ProtectedTerms.id.desc()).limit(limit)).all()
+        out = [(str(p.id), f"{e.full_name} ({e.person_number}), transfer {ref}") for p, e, ref in rows]
+    else:
+        rows = db.session.execute(select(Election, Employee).join(Employee, Employee.id == Election.employee_id)
+                                  .order_by(Election.id.desc()).limit(limit)).all()
+        out = [(str(el.id), f"{e.full_name} ({e.person_number}), from {el.effective_from:%d/%m/%Y}"
+                + ("" if el.countersigned_at else " (not yet countersigned)")) for el, e in rows]
+    return out
+
+
+def _councils() -> list[Any]:
+    from ..models import Council
+
+    return list(db.session.scalars(select(Council).order_by(Council.code)))
+
+
+# -- preparing and writing ---------------------------------------------------------------------
+
+@dataclass
+class Prepared:
+    target: Target
+    version: LetterTemplateVersion
+    filled: Filled
+    subject: str
+    blocks: list[Block]
+    reference: str
+    issued_on: date
+    pdf: bytes
+    corrects: Letter | None = None
+    correction_reason: str = ""
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def signatory(user: Any) -> tuple[str, str]:
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user.display_name, "Human Resources"
+    return "Human Resources", "Shared HR service"
+
+
+def prepare(target: Target, version: LetterTemplateVersion, issued_on: date, reference: str,
+            signed_by: tuple[str, str], corrects: Letter | None = None, correction_reason: str = "") -> Prepared:
+    """Fill and render one letter, writing nothing. TemplateError lists missing fields."""
+    letter_type = T.letter_type(target.letter_type)
+    filled = fill(target.letter_type, target.source_id, target.union_id, issued_on)
+    filled.fields.update({"letter": {"date": uk_date(issued_on), "reference": reference},
+                          "sender": {"councils": " and ".join(filled.councils)},
+                          "signatory": {"name": signed_by[0], "role": signed_by[1]}})
+    subject, blocks = render(version.subject, version.body, filled.fields, letter_type.fields)
+    notice = ""
+    if corrects is not None:
+        notice = (f"This letter corrects and replaces our letter {corrects.reference} of "
+                  f"{uk_date(corrects.issued_at)}. {correction_reason}").strip()
+    document = LetterDocument(
+        councils=filled.councils, letterhead_note=filled.letterhead_note, addressee=filled.addressee,
+        date_text=uk_date(issued_on), reference=reference, subject=subject, blocks=blocks,
+        signatory_name=signed_by[0], signatory_role=signed_by[1], title=subject,
+        author=" and ".join(filled.councils), description=letter_type.name, notice=notice,
+        keywords=[letter_type.key, reference])
+    return Prepared(target, version, filled, subject, blocks, reference, issued_on, build_pdf(document), corrects,
+                    correction_reason)
+
+
+def next_number() -> int:
+    """The next letter number: on from the register's highest letter id (batches are written
+    one at a time, see letter_jobs, and the reference is unique in the database regardless)."""
+    return (db.session.scalar(select(func.max(Letter.id))) or 0) + 1
+
+
+def reference(number: int, issued_on: date) -> str:
+    return f"{REFERENCE_PREFIX}-{issued_on:%Y}-{number:06d}"
+
+
+def next_references(count: int, issued_on: date) -> list[str]:
+    start = next_number()
+    return [reference(n, issued_on) for n in range(start, start + count)]
+
+
+def write(prepared: list[Prepared], issued_by_id: int | None, issued_at: datetime,
+          batch: LetterBatch | None = None) -> list[Letter]:
+    """Put prepared letters into the register. The caller commits once, for all of them."""
+    letters = []
+    for item in prepared:
+        letter = Letter(
+            reference=item.reference, template_version_id=item.version.id, batch_id=batch.id if batch else None,
+            letter_type=item.target.letter_type, employee_id=item.filled.employee_id, union_id=item.filled.union_id,
+            transfer_id=item.filled.transfer_id, restructure_id=item.filled.restructure_id,
+            source_kind=T.letter_type(item.target.letter_type).source, source_id=item.target.source_id,
+            corrects_id=item.corrects.id if item.corrects else None, correction_reason=item.correction_reason,
+            subject=item.subject, addressee="\n".join(item.filled.addressee), fields=item.filled.fields,
+            pdf=item.pdf, sha256=item.sha256, issued_by_id=issued_by_id, issued_at=issued_at)
+        db.session.add(letter)
+        db.session.flush()
+        audit.record("issue", "letter", letter.id, employee_id=letter.employee_id,
+                     after={"reference": letter.reference, "type": letter.letter_type, "sha256": letter.sha256,
+                            "template_version": item.version.version,
+                            "corrects": item.corrects.reference if item.corrects else None})
+        letters.append(letter)
+    return letters
+
+
+def issue_one(target: Target, issued_on: date, user: Any = None, corrects: Letter | None = None,
+              reason: str = "") -> Letter:
+    """Issue one letter from the latest version of its template. The caller commits."""
+    if corrects is not None and not reason.strip():
+        raise DomainError("Say what the correction is", field="reason")
+    version = latest(template_by_key(target.letter_type))
+    reference = next_references(1, issued_on)[0]
+    item = prepare(target, version, issued_on, reference, signatory(user), corrects, reason.strip())
+    return write([item], user.id if user is not None and getattr(user, "is_authenticated", False) else None,
+                 moment_of(issued_on))[0]
+
+
+def moment_of(issued_on: date) -> datetime:
+    now = datetime.now(UTC)
+    return now if issued_on == now.date() else datetime.combine(issued_on, time(9, 0), tzinfo=UTC)
+
+
+def correct(letter: Letter, reason: str, today: date, user: Any = None) -> Letter:
+    """A correction: a new letter, filled afresh from the records, naming the one it corrects."""
+    target = Target(letter.letter_type, letter.source_id or 0, letter.union_id)
+    return issue_one(target, today, user, corrects=letter, reason=reason)
+
+
+# -- the register ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    letter_type: str = ""
+    audience: str = ""  # union / employee
+    transfer_id: int | None = None
+    restructure_id: int | None = None
+    union_id: int | None = None
+    q: str = ""  # reference, subject, the person's name or number, or the union
+    issued_from: date | None = None
+    issued_to: date | None = None
+
+
+def register(filters: RegisterFilter, limit: int = 200, offset: int = 0) -> tuple[list[Letter], int]:
+    query = (select(Letter).outerjoin(Employee, Employee.id == Letter.employee_id)
+             .outerjoin(TradeUnion, TradeUnion.id == Letter.union_id))
+    if filters.letter_type:
+        query = query.where(Letter.letter_type == filters.letter_type)
+    if filters.audience:
+        keys = [t.key for t in T.LETTER_TYPES.values() if t.audience == filters.audience]
+        query = query.where(Letter.letter_type.in_(keys))
+    for column, value in ((Letter.transfer_id, filters.transfer_id), (Letter.restructure_id, filters.restructure_id),
+                          (Letter.union_id, filters.union_id)):
+        if value:
+            query = query.where(column == value)
+    if filters.q.strip():
+        like = f"%{filters.q.strip().lower()}%"
+        query = query.where(or_(func.lower(Letter.reference).like(like), func.lower(Letter.subject).like(like),
+                                func.lower(Employee.first_name + " " + Employee.last_name).like(like),
+                                func.lower(Employee.person_number).like(like), func.lower(TradeUnion.name).like(like)))
+    if filters.issued_from:
+        query = query.where(Letter.issued_at >= datetime.combine(filters.issued_from, time.min, tzinfo=UTC))
+    if filters.issued_to:
+        query = query.where(Letter.issued_at <= datetime.combine(filters.issued_to, time.max, tzinfo=UTC))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.order_by(Letter.issued_at.desc(), Letter.id.desc()).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def corrections_of(letter: Letter) -> list[Letter]:
+    return list(db.session.scalars(select(Letter).where(Letter.corrects_id == letter.id).order_by(Letter.id)))
+
+
+def record_download(letter: Letter) -> None:
+    """A letter downloaded is personal data read: kept in the audit trail."""
+    audit.record("download", "letter", letter.id, employee_id=letter.employee_id, after={"reference": letter.reference})
+
+
+@dataclass(frozen=True)
+class Verification:
+    checked: int
+    mismatches: list[tuple[str, str, str]]  # (reference, stored sha256, computed sha256)
+
+
+def verify() -> Verification:
+    """Recompute every letter's SHA-256 from its stored PDF and compare it with the register's."""
+    checked, mismatches = 0, []
+    for reference, pdf, stored in db.session.execute(
+            select(Letter.reference, Letter.pdf, Letter.sha256).order_by(Letter.id).execution_options(yield_per=200)):
+        checked += 1
+        computed = hashlib.sha256(pdf).hexdigest()
+        if computed != stored:
+            mismatches.append((reference, stored, computed))
+    return Verification(checked, mismatches)
+
+
+def zip_of(letters: list[Letter]) -> bytes:
+    """The letters' PDFs, byte for byte as in the register, one file per letter."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for letter in letters:
+            who = (letter.addressee.splitlines() or ["letter"])[0]
+            safe = "".join(ch if ch.isalnum() else "-" for ch in who).strip("-")
+            info = zipfile.ZipInfo(f"{letter.reference}-{safe}.pdf", date_time=letter.issued_at.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, letter.pdf)
+    return buffer.getvalue()
+
+
+def union_name(union_id: int | None) -> str:
+    union = db.session.get(TradeUnion, union_id) if union_id else None
+    return union.name if union else ""

@@ -1,0 +1,342 @@
+"""HR's letters: the register, issuing one letter or a batch for a cohort, corrections, and the
+templates. Employees' "My letters" is here too (only their own). No route changes or deletes
+an issued letter: the register only grows."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...errors import DomainError
+from ...extensions import db
+from ...letters import types as T
+from ...letters.template import TemplateError, plain, render
+from ...models import (
+    Letter,
+    LetterBatch,
+    LetterJob,
+    LetterTemplate,
+    Restructure,
+    Transfer,
+)
+from ...permissions import requires
+from ...services import letter_consultation as consultation
+from ...services import letter_jobs, letters
+from ..auth.reauth import recent_password_required
+from .forms import (
+    BatchForm,
+    CorrectionForm,
+    IssueForm,
+    RegisterFilterForm,
+    TemplateForm,
+)
+
+bp = Blueprint("letters", __name__, url_prefix="/letters")
+my_bp = Blueprint("my_letters", __name__, url_prefix="/me/letters")
+
+
+def _pdf_response(letter: Letter) -> Any:
+    letters.record_download(letter)
+    db.session.commit()
+    return _pdf(letter.pdf, f"{letter.reference}.pdf")
+
+
+def _pdf(data: bytes, filename: str, inline: bool = False) -> Any:
+    from flask import Response
+
+    disposition = "inline" if inline else "attachment"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"',
+                             "Cache-Control": "no-store"})
+
+
+# -- the register ------------------------------------------------------------------------------
+
+@bp.get("/")
+@requires("letters.view")
+def register() -> Any:
+    form = RegisterFilterForm(request.args)
+    valid = form.validate() if request.args else True
+    filters = letters.RegisterFilter(
+        letter_type=form.letter_type.data or "", audience=form.audience.data or "", q=form.q.data or "",
+        transfer_id=request.args.get("transfer_id", type=int), restructure_id=request.args.get("restructure_id", type=int),
+        issued_from=form.issued_from.data if valid else None, issued_to=form.issued_to.data if valid else None)
+    page = max(1, request.args.get("page", 1, type=int))
+    rows, total = letters.register(filters, limit=100, offset=(page - 1) * 100)
+    return render_template("letters/register.html", form=form, rows=rows, total=total, page=page,
+                           types=T.LETTER_TYPES, union_name=letters.union_name)
+
+
+@bp.get("/<int:letter_id>")
+@requires("letters.view")
+def letter(letter_id: int) -> Any:
+    record = db.get_or_404(Letter, letter_id)
+    return render_template("letters/letter.html", letter=record, kind=T.LETTER_TYPES.get(record.letter_type),
+                           corrections=letters.corrections_of(record), notes=consultation.notes_for_letter(record),
+                           union_name=letters.union_name(record.union_id))
+
+
+@bp.get("/<int:letter_id>/pdf")
+@requires("letters.view")
+def letter_pdf(letter_id: int) -> Any:
+    return _pdf_response(db.get_or_404(Letter, letter_id))
+
+
+@bp.route("/<int:letter_id>/correct", methods=["GET", "POST"])
+@requires("letters.issue")
+def correct(letter_id: int) -> Any:
+    record = db.get_or_404(Letter, letter_id)
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        try:
+            new = letters.correct(record, form.reason.data, date.today(), current_user)
+            db.session.commit()
+        except TemplateError as error:
+            db.session.rollback()
+            form.form_errors.extend(str(p) for p in error.problems)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            flash(f"Correction {new.reference} issued; {record.reference} is kept unchanged.", "success")
+            return redirect(url_for("letters.letter", letter_id=new.id))
+    return render_template("letters/correct.html", letter=record, form=form)
+
+
+# -- issuing one -------------------------------------------------------------------------------
+
+@bp.route("/issue", methods=["GET", "POST"])
+@requires("letters.issue")
+def issue() -> Any:
+    form = IssueForm()
+    if request.method == "GET" and request.args.get("type") in T.LETTER_TYPES:
+        form.letter_type.data = request.args["type"]
+    letter_type = form.letter_type.data if form.letter_type.data in T.LETTER_TYPES else "tupe_reg13"
+    form.source.choices = [("", "Choose a record")] + letters.candidates(letter_type, date.today())
+    preview = problems = None
+    if request.method == "POST" and form.validate():
+        try:
+            target = letters.Target.parse(letter_type, form.source.data)
+            if form.submit.data:
+                record = letters.issue_one(target, date.today(), current_user)
+                db.session.commit()
+                flash(f"Letter {record.reference} issued and kept in the register.", "success")
+                return redirect(url_for("letters.letter", letter_id=record.id))
+            version = letters.latest(letters.template_by_key(letter_type))
+            prepared = letters.prepare(target, version, date.today(), "(reference given on issue)",
+                                       letters.signatory(current_user))
+            preview = (prepared.subject, plain(prepared.blocks), "\n".join(prepared.filled.addressee))
+        except TemplateError as error:
+            db.session.rollback()
+            problems = [str(p) for p in error.problems]
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+    return render_template("letters/issue.html", form=form, preview=preview, problems=problems,
+                           kind=T.LETTER_TYPES[letter_type])
+
+
+# -- batches -----------------------------------------------------------------------------------
+
+def _batch(scope_kind: str, scope: Any, label: str) -> Any:
+    form = BatchForm()
+    form.letter_type.choices = [(t.key, t.name) for t in T.LETTER_TYPES.values() if t.cohort == scope_kind]
+    if form.validate_on_submit():
+        try:
+            job = letter_jobs.start(form.letter_type.data, scope_kind, scope.id, date.today(), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.letter_type.errors = list(form.letter_type.errors) + [error.message]
+        else:
+            return redirect(url_for("letters.job", job_id=job.id))
+    panel = (consultation.transfer_panel(scope, date.today()) if scope_kind == "transfer"
+             else consultation.restructure_panel(scope, date.today()))
+    return render_template("letters/batch.html", form=form, label=label, panel=panel, scope_kind=scope_kind,
+                           scope=scope)
+
+
+@bp.route("/batch/transfer/<int:transfer_id>", methods=["GET", "POST"])
+@requires("letters.issue")
+@recent_password_required
+def batch_transfer(transfer_id: int) -> Any:
+    transfer = db.get_or_404(Transfer, transfer_id)
+    return _batch("transfer", transfer, f"Transfer {transfer.reference}: {transfer.service.name}")
+
+
+@bp.route("/batch/restructure/<int:restructure_id>", methods=["GET", "POST"])
+@requires("letters.issue")
+@recent_password_required
+def batch_restructure(restructure_id: int) -> Any:
+    restructure = db.get_or_404(Restructure, restructure_id)
+    return _batch("restructure", restructure, restructure.name)
+
+
+@bp.get("/jobs/<int:job_id>")
+@requires("letters.issue")
+def job(job_id: int) -> Any:
+    record = db.get_or_404(LetterJob, job_id)
+    issued = letter_jobs.batch_letters(record.batch_id) if record.batch_id else []
+    return render_template("letters/job.html", job=record, status=letter_jobs.status(record), letters=issued)
+
+
+@bp.get("/jobs/<int:job_id>/status")
+@requires("letters.issue")
+def job_status(job_id: int) -> Any:
+    record = db.get_or_404(LetterJob, job_id)
+    payload = letter_jobs.status(record)
+    payload["zip_url"] = url_for("letters.batch_zip", batch_id=record.batch_id) if record.batch_id else None
+    response = jsonify(payload)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/batches/<int:batch_id>/zip")
+@requires("letters.view")
+def batch_zip(batch_id: int) -> Any:
+    from flask import Response
+
+    batch = db.get_or_404(LetterBatch, batch_id)
+    issued = letter_jobs.batch_letters(batch.id)
+    from ...services import audit
+
+    audit.record("download", "letter_batch", batch.id, after={"letters": len(issued)})
+    db.session.commit()
+    return Response(letters.zip_of(issued), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="letters-batch-{batch.id}.zip"',
+                             "Cache-Control": "no-store"})
+
+
+# -- templates ---------------------------------------------------------------------------------
+
+@bp.get("/templates")
+@requires("letters.templates")
+def templates() -> Any:
+    rows = db.session.scalars(select(LetterTemplate).order_by(LetterTemplate.audience.desc(), LetterTemplate.id)).all()
+    return render_template("letters/templates.html", templates=rows, types=T.LETTER_TYPES)
+
+
+@bp.get("/templates/<int:template_id>")
+@requires("letters.templates")
+def template(template_id: int) -> Any:
+    record = db.get_or_404(LetterTemplate, template_id)
+    return render_template("letters/template.html", template=record, kind=T.LETTER_TYPES[record.key])
+
+
+@bp.route("/templates/<int:template_id>/edit", methods=["GET", "POST"])
+@requires("letters.templates")
+@recent_password_required
+def edit_template(template_id: int) -> Any:
+    record = db.get_or_404(LetterTemplate, template_id)
+    kind = T.LETTER_TYPES[record.key]
+    current = letters.latest(record)
+    form = TemplateForm(data={"subject": current.subject, "body": current.body} if request.method == "GET" else None)
+    form.source.choices = [("", "Choose a record")] + letters.candidates(record.key, date.today(), limit=100)
+    preview = problems = None
+    if request.method == "POST" and form.preview.data:
+        preview, problems = _preview(kind, form)
+    elif form.validate_on_submit():
+        try:
+            version = letters.save_version(record, form.subject.data, form.body.data, form.note.data)
+            db.session.commit()
+        except TemplateError as error:
+            db.session.rollback()
+            problems = [str(p) for p in error.problems]
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            flash(f"Version {version.version} saved. Letters issued from now on use it.", "success")
+            return redirect(url_for("letters.template", template_id=record.id))
+    return render_template("letters/edit_template.html", template=record, kind=kind, form=form, preview=preview,
+                           problems=problems)
+
+
+def _preview(kind: T.LetterType, form: TemplateForm) -> tuple[Any, list[str] | None]:
+    """The edited (unsaved) text filled from the chosen record: problems listed, never blanks."""
+    subject, body = form.subject.data or "", form.body.data or ""
+    if not form.source.data:
+        form.source.errors = ["Choose a record to preview the letter with"]
+        return None, None
+    try:
+        target = letters.Target.parse(kind.key, form.source.data)
+        from ...services.letter_fields import fill
+
+        filled = fill(kind.key, target.source_id, target.union_id, date.today())
+        filled.fields.update({"letter": {"date": "(date of issue)", "reference": "(reference given on issue)"},
+                              "sender": {"councils": " and ".join(filled.councils)},
+                              "signatory": dict(zip(("name", "role"), letters.signatory(current_user), strict=True))})
+        filled_subject, blocks = render(subject, body, filled.fields, kind.fields)
+    except TemplateError as error:
+        return None, [str(p) for p in error.problems]
+    except DomainError as error:
+        return None, [error.message]
+    return (filled_subject, plain(blocks), "\n".join(filled.addressee)), None
+
+
+@bp.get("/templates/<int:template_id>/preview.pdf")
+@requires("letters.templates")
+def preview_pdf(template_id: int) -> Any:
+    """The latest version filled from a chosen record, as the PDF would look (not issued)."""
+    record = db.get_or_404(LetterTemplate, template_id)
+    try:
+        target = letters.Target.parse(record.key, request.args.get("source", ""))
+        prepared = letters.prepare(target, letters.latest(record), date.today(), "PREVIEW-NOT-ISSUED",
+                                   letters.signatory(current_user))
+    except TemplateError as error:
+        flash("This record cannot fill the letter: " + "; ".join(str(p) for p in error.problems))
+        return redirect(url_for("letters.template", template_id=record.id))
+    except DomainError as error:
+        flash(error.message)
+        return redirect(url_for("letters.template", template_id=record.id))
+    return _pdf(prepared.pdf, f"preview-{record.key}.pdf", inline=True)
+
+
+# -- my letters (employees) --------------------------------------------------------------------
+
+def _mine(letter_id: int) -> Letter:
+    record = db.session.get(Letter, letter_id)
+    if record is None or current_user.employee_id is None or record.employee_id != current_user.employee_id:
+        abort(404)  # someone else's letter, or a union's: do not confirm it exists
+    return record
+
+
+@my_bp.get("/")
+@requires("me.letters")
+def my_letters() -> Any:
+    rows = [] if current_user.employee_id is None else db.session.scalars(
+        select(Letter).where(Letter.employee_id == current_user.employee_id)
+        .order_by(Letter.issued_at.desc(), Letter.id.desc())).all()
+    return render_template("me/letters.html", rows=rows, types=T.LETTER_TYPES)
+
+
+@my_bp.get("/<int:letter_id>/pdf")
+@requires("me.letters")
+def my_letter_pdf(letter_id: int) -> Any:
+    return _pdf_response(_mine(letter_id))
+
+
+@bp.app_template_global("letters_panel")
+def letters_panel(transfer: Transfer | None = None, restructure: Restructure | None = None) -> list[Any]:
+    """For templates/letters/_letters_panel.html on the transfer and restructure pages:
+    `{% set panel = letters_panel(transfer=transfer) %}{% include "letters/_letters_panel.html" %}`."""
+    from ...permissions import has
+
+    if not has("letters.view"):
+        return []
+    if transfer is not None:
+        return consultation.transfer_panel(transfer, date.today())
+    if restructure is not None:
+        return consultation.restructure_panel(restructure, date.today())
+    return []
