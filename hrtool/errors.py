@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -20,6 +21,24 @@ class StaleRecord(DomainError):
     """Someone else saved the record since this user opened it."""
 
 
+# PostgreSQL's SQLSTATEs for "another transaction is in the way": serialization failure,
+# deadlock, lock not available.
+BUSY_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def is_busy(error: BaseException) -> bool:
+    """The database could not take this write now because another one held it (SQLite's single
+    writer past its busy timeout, or a PostgreSQL lock conflict). Nothing was written: the
+    transaction was rolled back, so the user can simply try again."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    message = str(original).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
 def register_error_handlers(app: Flask) -> None:
     def render(status: int):  # type: ignore[no-untyped-def]
         template = f"errors/{status}.html"
@@ -36,6 +55,9 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(error: Exception):  # type: ignore[no-untyped-def]
         # Roll back so the failed request leaves nothing half-written, and show a plain page.
         db.session.rollback()
+        if is_busy(error):
+            app.logger.warning("Database busy: %s", error)
+            return render_template("errors/503.html"), 503, {"Retry-After": "5"}
         app.logger.exception("Unhandled error", exc_info=error)
         if app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error

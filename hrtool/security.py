@@ -6,6 +6,7 @@ from typing import Any
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 from flask_talisman import Talisman
+from werkzeug.datastructures import ImmutableMultiDict
 
 from .extensions import login_manager
 
@@ -50,6 +51,18 @@ def init_security(app: Flask) -> None:
         from .services.accounts import load_session
 
         return load_session(session_id)
+
+    @app.before_request
+    def drop_nul_characters() -> None:
+        """No field has a use for a NUL character (0x00) and PostgreSQL text cannot hold one: a
+        form or query string carrying one would fail at the database (a 500). Found by the
+        fuzzer (tests/security/test_fuzz_forms.py); NULs are dropped before any view reads them."""
+        real = request._get_current_object()  # type: ignore[attr-defined]
+        for name in ("args", "form"):
+            values = getattr(real, name)
+            if any("\x00" in k or "\x00" in v for k, v in values.items(multi=True)):
+                real.__dict__[name] = ImmutableMultiDict(
+                    [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in values.items(multi=True)])
 
     @app.before_request
     def require_login() -> Any:

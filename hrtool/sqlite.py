@@ -30,4 +30,16 @@ def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
 @event.listens_for(Engine, "begin")
 def _on_begin(connection: Any) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+
+
+def _writing_request() -> bool:
+    """A form being submitted (POST and the like) takes SQLite's write lock when its transaction
+    begins. A deferred transaction that reads and then writes fails at once with "database is
+    locked" (SQLITE_BUSY_SNAPSHOT, which the busy timeout does not wait out) if another
+    connection wrote in between: under load (scripts/load.py) sign-ins and saves failed so.
+    Beginning IMMEDIATE waits (busy timeout) for the one writer instead. Pages that are only
+    read (GET) keep deferred transactions, so readers never queue behind writers."""
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import LoginAttempt, User, UserSession
-from . import audit
+from . import audit, passwords
 
 _hasher = PasswordHasher()
 # Verifying against this when the username is unknown keeps the timing the same either way.
@@ -42,6 +42,8 @@ class SignInResult:
 
 def create_user(username: str, display_name: str, password: str, role: str, *,
                 employee_id: int | None = None, union_id: int | None = None) -> User:
+    """Add an account. The password must meet the rule (`passwords.check`, WeakPassword if not)."""
+    passwords.check(password, username=username)
     user = User(username=username.strip().lower(), display_name=display_name, role=role,
                 password_hash=hash_password(password), employee_id=employee_id, union_id=union_id)
     db.session.add(user)
@@ -77,8 +79,12 @@ def sign_in(username: str, password: str, remote_addr: str = "") -> SignInResult
         db.session.add(LoginAttempt(username=username, attempted_at=now, succeeded=False, remote_addr=remote_addr))
         return SignInResult(user=None, locked=True)
     user = db.session.scalar(select(User).where(User.username == username))
+    stored_hash = user.password_hash if user else _DUMMY_HASH
+    # End the read before the deliberately slow hash check, so no transaction (on SQLite, a form's
+    # transaction holds the write lock: see sqlite.py) stays open while it runs.
+    db.session.commit()
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        ok = _hasher.verify(stored_hash, password) and user is not None
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.active
@@ -124,7 +130,10 @@ def load_session(session_id: str) -> User | None:
         db.session.commit()
         return None
     if now - _aware(record.last_seen_at) > timedelta(minutes=1):
-        record.last_seen_at = now
+        # End the read first, so on SQLite the UPDATE starts a transaction of its own instead of
+        # upgrading a stale read (SQLITE_BUSY_SNAPSHOT under concurrent requests; see sqlite.py).
+        db.session.commit()
+        db.session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
         db.session.commit()
     user = record.user
     if not user.active:
@@ -140,3 +149,44 @@ def sign_out(session_id: str | None) -> None:
     if record is not None and record.revoked_at is None:
         record.revoked_at = _now()
         audit.record("logout", "user", record.user_id, actor=(record.user_id, record.user.display_name))
+
+
+def _end_sessions(user_id: int, now: datetime, keep: str | None = None) -> int:
+    """Revoke every live session of the user except `keep`; returns how many were ended."""
+    live = db.session.scalars(select(UserSession).where(
+        UserSession.user_id == user_id, UserSession.revoked_at.is_(None))).all()
+    ended = 0
+    for record in live:
+        if record.id != keep:
+            record.revoked_at = now
+            ended += 1
+    return ended
+
+
+def change_password(user: User, current: str, new: str, remote_addr: str = "") -> SignInResult:
+    """A signed-in user changes their own password. The current password is checked under the
+    sign-in throttle (`locked` when the account is locked; `user` None when it is wrong); the new
+    one must meet the rule (WeakPassword) and differ from the current one. Every other session of
+    the user ends (ASVS 3.3.3); the one in use stays signed in. Audited, never with either password."""
+    confirmed = confirm_password(user, current, remote_addr)
+    if confirmed.user is None:
+        return confirmed
+    passwords.check(new, username=user.username)
+    if new == current:
+        raise passwords.WeakPassword("Your new password must be different from your current one")
+    user.password_hash = hash_password(new)
+    ended = _end_sessions(user.id, _now(), keep=user.session_id)
+    audit.record("change_password", "user", user.id, actor=(user.id, user.display_name),
+                 after={"other_sessions_ended": ended})
+    return SignInResult(user=user, session_id=user.session_id)
+
+
+def reset_password(user: User, new: str, reason: str) -> int:
+    """An administrator sets a new password for someone (who has forgotten theirs). The rule
+    applies; every session of that user ends, so whoever had it open must sign in again.
+    Returns how many sessions were ended. Audited with the reason, never the password."""
+    passwords.check(new, username=user.username)
+    user.password_hash = hash_password(new)
+    ended = _end_sessions(user.id, _now())
+    audit.record("reset_password", "user", user.id, reason=reason, after={"sessions_ended": ended})
+    return ended

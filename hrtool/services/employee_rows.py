@@ -62,6 +62,8 @@ def text_value(value: Cell) -> str:
         return value.isoformat()
     if isinstance(value, (int, float, Decimal)):
         number = Decimal(str(value))
+        if not number.is_finite():  # a spreadsheet's 1E+309 reads back as infinity
+            return str(value)
         return str(int(number)) if number == number.to_integral_value() else str(number)
     return tabular.restore(str(value).replace("\r\n", "\n").strip())
 
@@ -98,9 +100,13 @@ NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
 def _decimal(value: Cell, example: str) -> Decimal | None:
-    """A number without float rounding: spreadsheet numbers go through their text."""
+    """A number without float rounding: spreadsheet numbers go through their text. Infinity and
+    numbers of more than 12 digits before the point are refused here (no column takes them, and
+    rounding them to places would overflow Decimal's precision)."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         number = Decimal(str(value))
+        if not number.is_finite() or number.adjusted() >= 12:
+            raise ValueError(f"{value!r} is not a number like {example}")
         if number < 0:
             raise ValueError(f"cannot be negative ({number})")
         return number
@@ -111,9 +117,12 @@ def _decimal(value: Cell, example: str) -> Decimal | None:
     if not NUMBER.fullmatch(plain):
         raise ValueError(f"{text!r} is not a number like {example}")
     try:
-        return Decimal(plain)
+        number = Decimal(plain)
     except InvalidOperation:
         raise ValueError(f"{text!r} is not a number like {example}") from None
+    if number.adjusted() >= 12:
+        raise ValueError(f"{text!r} is not a number like {example}")
+    return number
 
 
 def _places(number: Decimal, places: int) -> bool:

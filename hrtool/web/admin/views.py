@@ -3,12 +3,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import GradeConvention, PaySpinePoint, Policy, Service, StatutoryLimit, User
+from ...models import (
+    Employee,
+    GradeConvention,
+    PaySpinePoint,
+    Policy,
+    Role,
+    Service,
+    StatutoryLimit,
+    TradeUnion,
+    User,
+)
 from ...permissions import requires
+from ...services import accounts
+from ...services.passwords import MIN_LENGTH, WeakPassword
+from ..auth.reauth import recent_password_required
+from .forms import NewUserForm, ResetPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -17,6 +31,67 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @requires("admin.manage")
 def users() -> Any:
     return render_template("admin/users.html", users=db.session.scalars(select(User).order_by(User.role, User.username)))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires("admin.manage")
+@recent_password_required
+def new_user() -> Any:
+    """Add a login. An employee's login is linked to their record (by person number), a union
+    representative's to their union. The first password meets the same rule as any other."""
+    form = NewUserForm()
+    form.union_id.choices = [(0, "Not a union representative")] + [
+        (u.id, u.name) for u in db.session.scalars(select(TradeUnion).order_by(TradeUnion.name))]
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        role = Role(form.role.data)
+        employee_id = union_id = None
+        if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+            form.username.errors = ["There is already a user with this email address"]
+        if role is Role.EMPLOYEE:
+            employee_id = db.session.scalar(select(Employee.id).where(
+                Employee.person_number == (form.person_number.data or "").strip()))
+            if employee_id is None:
+                form.person_number.errors = ["There is no employee with this person number"]
+            elif db.session.scalar(select(User.id).where(User.employee_id == employee_id)) is not None:
+                form.person_number.errors = ["This employee already has a login"]
+        if role is Role.UNION_REP:
+            union_id = form.union_id.data
+        if not form.errors:
+            try:
+                user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, role.value,
+                                            employee_id=employee_id, union_id=union_id)
+                db.session.commit()
+            except WeakPassword as weak:
+                db.session.rollback()
+                form.password.errors = [weak.message]
+            else:
+                flash(f"{user.display_name} can now sign in as {user.username}. Give them their first password "
+                      "in person or by phone, and ask them to change it.", "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/users_new.html", form=form, min_length=MIN_LENGTH)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@requires("admin.manage")
+@recent_password_required
+def reset_password(user_id: int) -> Any:
+    """Set a new password for someone who has forgotten theirs; their sessions all end."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = accounts.reset_password(user, form.password.data, form.reason.data.strip())
+            db.session.commit()
+        except WeakPassword as weak:
+            db.session.rollback()
+            form.password.errors = [weak.message]
+        else:
+            signed_out = f" and signed out of {ended} session{'s' if ended != 1 else ''}" if ended else ""
+            flash(f"The password of {user.display_name} has been reset{signed_out}. "
+                  "Ask them to change it when they next sign in.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/users_password.html", form=form, user=user, min_length=MIN_LENGTH)
 
 
 @bp.get("/reference")

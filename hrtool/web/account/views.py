@@ -1,0 +1,48 @@
+"""Your account: change your password (every signed-in user)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+
+from ...extensions import db
+from ...permissions import requires
+from ...services import accounts
+from ...services.passwords import MIN_LENGTH, WeakPassword
+from ..auth.reauth import mark_password_confirmed
+from .forms import ChangePasswordForm
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@requires("account.password")
+def password() -> Any:
+    """Asks for the current password (under the sign-in throttle), checks the new one against
+    the rule and ends every other session of the user; this one stays signed in."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            result = accounts.change_password(current_user, form.current_password.data, form.new_password.data,
+                                              request.remote_addr or "")
+        except WeakPassword as weak:
+            db.session.commit()  # keep the (successful) check of the current password on record
+            form.new_password.errors = [weak.message]
+        else:
+            db.session.commit()
+            if result.locked:
+                accounts.sign_out(current_user.get_id())
+                db.session.commit()
+                logout_user()
+                session.clear()
+                flash("Too many failed attempts for this account. Wait 15 minutes and sign in again.", "important")
+                return redirect(url_for("auth.login"))
+            if result.user is None:
+                form.current_password.errors = ["Your current password is not right"]
+            else:
+                mark_password_confirmed()
+                flash("Your password has been changed. Anywhere else you were signed in has been signed out.",
+                      "success")
+                return redirect(url_for("main.index"))
+    return render_template("account/password.html", form=form, min_length=MIN_LENGTH)

@@ -1,0 +1,58 @@
+"""Forms for managing users: add a user, reset someone's password."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from ...models import Role
+from ...services.passwords import MAX_LENGTH, MIN_LENGTH
+
+_NEW_PASSWORD = [InputRequired("Enter a password"),
+                 Length(min=MIN_LENGTH, message=f"The password must be at least {MIN_LENGTH} characters long"),
+                 Length(max=MAX_LENGTH, message=f"The password must be {MAX_LENGTH} characters or fewer")]
+
+
+class NewUserForm(FlaskForm):
+    username = StringField("Email address", widget=GovTextInput(),
+                           validators=[InputRequired("Enter their email address"), Length(max=200),
+                                       Email("Enter an email address like name@council.gov.uk")])
+    display_name = StringField("Name", widget=GovTextInput(),
+                               validators=[InputRequired("Enter their name"), Length(max=200)])
+    role = RadioField("Role", widget=GovRadioInput(), choices=[(r.value, r.label) for r in Role],
+                      validators=[InputRequired("Choose a role")])
+    person_number = StringField("Person number (employees only)", widget=GovTextInput(),
+                                validators=[Length(max=20)])
+    union_id = SelectField("Union (union representatives only)", widget=GovSelect(), coerce=int)
+    password = PasswordField("First password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
+    submit = SubmitField("Add user", widget=GovSubmitInput())
+
+    def validate_person_number(self, field: StringField) -> None:
+        if self.role.data == Role.EMPLOYEE.value and not (field.data or "").strip():
+            raise ValidationError("Enter the person number of the employee this login is for")
+
+    def validate_union_id(self, field: SelectField) -> None:
+        if self.role.data == Role.UNION_REP.value and not field.data:
+            raise ValidationError("Choose the union this representative is from")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
+    reason = TextAreaField("Reason", widget=GovTextArea(),
+                           validators=[InputRequired("Enter why the password is being reset"), Length(max=1000)])
+    submit = SubmitField("Reset password", widget=GovSubmitInput())

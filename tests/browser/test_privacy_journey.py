@@ -1,0 +1,66 @@
+"""Data protection in a browser (issue 10): HR opens a record and sees who viewed it; the
+Retention page; an employee downloads everything held about them. Screenshots:
+artifacts/screenshots/privacy-*.png."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import select
+
+from hrtool.extensions import db
+from hrtool.models import Employee, User
+
+from ..factories import DEMO_PASSWORDS
+
+HR = "hr@hrtool.example"
+EMPLOYEE = "employee@hrtool.example"
+
+
+def test_hr_sees_who_viewed_a_record_and_the_retention_page(page, live_app):
+    p = page.page
+    with live_app.app_context():
+        person = db.session.scalar(select(Employee).order_by(Employee.id).offset(3).limit(1))
+        person_id, name = person.id, person.full_name
+    page.login(HR, DEMO_PASSWORDS[HR])
+    page.goto(f"/employees/{person_id}")
+    page.goto(f"/employees/{person_id}")
+    assert p.get_by_role("heading", name="Who viewed this record").is_visible()
+    p.get_by_role("link", name="Every view of this record").click()
+    p.wait_for_url(f"**/employees/{person_id}/views")
+    assert p.get_by_role("heading", name="Who viewed this record").is_visible()
+    assert p.get_by_text("Employee record").first.is_visible()
+    page.screenshot("privacy-1-who-viewed")
+    p.get_by_role("link", name=f"Back to {name}").click()
+    p.get_by_role("link", name=f"Export everything held about {name} (subject access request)").click()
+    assert p.get_by_role("heading", name="Export everything held about this person").is_visible()
+    page.screenshot("privacy-2-hr-subject-access")
+    p.get_by_role("link", name="Retention").click()
+    assert p.get_by_role("heading", name="Leavers' records due for deletion").is_visible()
+    page.screenshot("privacy-3-retention")
+    assert page.console_errors == []
+
+
+def test_an_employee_downloads_their_data(page, live_app, tmp_path):
+    p = page.page
+    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
+    page.goto("/me/")
+    p.get_by_role("link", name="Download everything HR holds about you").click()
+    assert p.get_by_role("heading", name="Download everything HR holds about you").is_visible()
+    page.screenshot("privacy-4-my-data")
+    with p.expect_download() as download:
+        p.get_by_text("Download my data (ZIP)").click()
+    assert page.console_errors == []
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+    data = json.loads(archive.read("data.json"))
+    with live_app.app_context():
+        own = db.session.scalar(select(User.employee_id).where(User.username == EMPLOYEE))
+    assert data["sections"]["employees"][0]["id"] == own
+    # The readable index, opened from disk as the person would (outside the app and its CSP).
+    index = tmp_path / "index.html"
+    index.write_bytes(archive.read("index.html"))
+    p.goto(index.as_uri())
+    assert p.get_by_role("heading", name="Your employments").first.is_visible() or p.get_by_text("Your employments").first.is_visible()
+    page.screenshot("privacy-5-export-index")
