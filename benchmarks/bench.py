@@ -71,60 +71,76 @@ def main(argv: list[str] | None = None) -> int:
             figures.setdefault("demo_data_s", {})[size] = round(timings["demo_data_s"], 2)
             say(f"  demo data in {timings['demo_data_s']:.1f} s")
 
+        def guarded(title: str, budget_names: list[str], work: Any) -> None:
+            """Run one measurement; if it fails, say so and record its budgets as missed, so
+            one broken measurement does not lose the others."""
+            try:
+                work()
+            except Exception as error:  # noqa: BLE001 - reported in the table, run continues
+                say(f"  {title} failed: {error!r}")
+                for name in budget_names:
+                    budgets.append(Budget(name, float("inf"), 1, f"failed: {error!r}"[:120]))
+
         # 2. Import through the real path against raw executemany of the same rows.
-        say("import ...")
-        imports = {}
-        for size in (middle, large):
-            csv_path = folder / f"import-{size}.csv"
-            measure.export_csv(apps[size], csv_path)
-            rows = measure.csv_rows(csv_path)
-            target, _ = workforce.build(workforce.database_url(base_url, f"hrtool_bench_import_{size}", folder), 0)
-            seconds, people = measure.real_import(target, csv_path)
-            workforce.dispose(target)
-            if people != rows:
-                raise RuntimeError(f"import of {rows} rows left {people} employees")
-            imports[size] = seconds
-            say(f"  {rows:,} rows imported in {seconds:.1f} s")
-        baseline = measure.raw_executemany(folder / f"import-{large}.csv", folder)
-        figures["import"] = {"rows": {middle: middle, large: large}, "app_s": {k: round(v, 3) for k, v in imports.items()},
-                             "raw_executemany_s": round(baseline, 3)}
-        budgets.append(Budget(f"Import {large:,} rows vs raw executemany", imports[large] / baseline, 10,
-                              f"{imports[large]:.2f} s vs {baseline:.3f} s"))
-        budgets.append(Budget(f"Import {large:,} vs {middle:,} rows (linear)", imports[large] / imports[middle], 11,
-                              f"{imports[large]:.2f} s vs {imports[middle]:.2f} s"))
+        def imports() -> None:
+            say("import ...")
+            seconds: dict[int, float] = {}
+            for size in (middle, large):
+                csv_path = folder / f"import-{size}.csv"
+                measure.export_csv(apps[size], csv_path)
+                rows = measure.csv_rows(csv_path)
+                target, _ = workforce.build(workforce.database_url(base_url, f"hrtool_bench_import_{size}", folder), 0)
+                seconds[size], people = measure.real_import(target, csv_path)
+                workforce.dispose(target)
+                if people != rows:
+                    raise RuntimeError(f"import of {rows} rows left {people} employees")
+                say(f"  {rows:,} rows imported in {seconds[size]:.1f} s")
+            baseline = measure.raw_executemany(folder / f"import-{large}.csv", folder)
+            figures["import"] = {"app_s": {k: round(v, 3) for k, v in seconds.items()},
+                                 "raw_executemany_s": round(baseline, 3)}
+            budgets.append(Budget(f"Import {large:,} rows vs raw executemany", seconds[large] / baseline, 10,
+                                  f"{seconds[large]:.2f} s vs {baseline:.3f} s"))
+            budgets.append(Budget(f"Import {large:,} vs {middle:,} rows (linear)", seconds[large] / seconds[middle],
+                                  11, f"{seconds[large]:.2f} s vs {seconds[middle]:.2f} s"))
+
+        guarded("import", [f"Import {large:,} rows vs raw executemany"], imports)
 
         # 3. Pages: p95 at the large workforce against p95 at the small one.
-        say("pages ...")
-        pages = {size: measure.time_pages(apps[size], args.repeats) for size in (small, large)}
-        figures["pages"] = {size: [asdict(p) for p in timings] for size, timings in pages.items()}
-        for at_small, at_large in zip(pages[small], pages[large]):
-            budgets.append(Budget(f"{at_small.name}: p95 at {large:,} vs {small:,}", at_large.p95 / at_small.p95, 1.5,
-                                  f"p50 {ms(at_small.p50)} → {ms(at_large.p50)}; p95 {ms(at_small.p95)} → "
-                                  f"{ms(at_large.p95)}; {at_small.queries} → {at_large.queries} queries"))
+        def pages() -> None:
+            say("pages ...")
+            timings = {size: measure.time_pages(apps[size], args.repeats) for size in (small, large)}
+            figures["pages"] = {size: [asdict(p) for p in rows] for size, rows in timings.items()}
+            for at_small, at_large in zip(timings[small], timings[large], strict=True):
+                budgets.append(Budget(
+                    f"{at_small.name}: p95 at {large:,} vs {small:,}", at_large.p95 / at_small.p95, 1.5,
+                    f"p50 {ms(at_small.p50)} → {ms(at_large.p50)}; p95 {ms(at_small.p95)} → {ms(at_large.p95)}; "
+                    f"{at_small.queries} → {at_large.queries} queries"))
+
+        guarded("pages", ["Pages"], pages)
 
         # 4. Letters through the engine against a plain Platypus loop.
-        say("letters ...")
-        letters = measure.letters(apps[small], args.letters)
-        if letters is None:
-            budgets.append(Budget(f"{args.letters:,} letters vs plain Platypus", float("inf"), 1.5,
-                                  "the letter engine is not built yet"))
-        else:
-            engine, plain = letters
+        def letters() -> None:
+            say("letters ...")
+            engine, plain = measure.letters(apps[small], args.letters)
             figures["letters"] = {"count": args.letters, "engine_s": round(engine, 3), "plain_s": round(plain, 3)}
             budgets.append(Budget(f"{args.letters:,} letters vs plain Platypus", engine / plain, 1.5,
                                   f"{engine:.2f} s vs {plain:.2f} s"))
 
+        guarded("letters", [f"{args.letters:,} letters vs plain Platypus"], letters)
+
         # 5. Recalculation at the middle and large workforces.
-        say("recalculation ...")
-        award = {size: measure.apply_pay_award(apps[size]) for size in (middle, large)}
-        model = {size: measure.run_harmonisation(apps[size]) for size in (middle, large)}
-        figures["recalculation"] = {"pay_award_s": {k: round(v, 3) for k, v in award.items()},
-                                    "harmonisation_s": {k: round(v, 3) for k, v in model.items()},
-                                    "protection_recompute": measure._protection_recompute() is not None}
-        budgets.append(Budget(f"Pay award (and protection schedules) {large:,} vs {middle:,}", award[large] / award[middle],
-                              11, f"{award[large]:.2f} s vs {award[middle]:.2f} s"))
-        budgets.append(Budget(f"Harmonisation model {large:,} vs {middle:,}", model[large] / model[middle], 11,
-                              f"{model[large]:.2f} s vs {model[middle]:.2f} s"))
+        def recalculation() -> None:
+            say("recalculation ...")
+            award = {size: measure.apply_pay_award(apps[size]) for size in (middle, large)}
+            model = {size: measure.run_harmonisation(apps[size]) for size in (middle, large)}
+            figures["recalculation"] = {"pay_award_s": {k: round(v, 3) for k, v in award.items()},
+                                        "harmonisation_s": {k: round(v, 3) for k, v in model.items()}}
+            budgets.append(Budget(f"Pay award and protection schedules {large:,} vs {middle:,}",
+                                  award[large] / award[middle], 11, f"{award[large]:.2f} s vs {award[middle]:.2f} s"))
+            budgets.append(Budget(f"Harmonisation model {large:,} vs {middle:,}", model[large] / model[middle], 11,
+                                  f"{model[large]:.2f} s vs {model[middle]:.2f} s"))
+
+        guarded("recalculation", ["Recalculation"], recalculation)
         for app in apps.values():
             workforce.dispose(app)
     finally:

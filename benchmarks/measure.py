@@ -179,19 +179,11 @@ def apply_pay_award(app: Flask) -> float:
         started = time.perf_counter()
         result = pay_award_run.run(award)
         pay_award_run.record_run(result)
-        recompute = _protection_recompute()
-        if recompute is not None:
-            recompute()
+        from hrtool.services.protections import recompute_all
+
+        recompute_all(f"Benchmark: pay award {award.pay_year_from:%Y}", award.pay_year_from)
         db.session.commit()
         return time.perf_counter() - started
-
-
-def _protection_recompute() -> Callable[[], Any] | None:
-    try:
-        from hrtool.services import protections
-    except ImportError:
-        return None
-    return getattr(protections, "recompute_all", None)
 
 
 def run_harmonisation(app: Flask) -> float:
@@ -210,15 +202,13 @@ def run_harmonisation(app: Flask) -> float:
 
 # -- letters -----------------------------------------------------------------------------------
 
-def letters(app: Flask, count: int) -> tuple[float, float] | None:
+def letters(app: Flask, count: int) -> tuple[float, float]:
     """`count` individual letters through the letter engine, and a plain ReportLab Platypus loop
-    building the same text. None while the letter engine is not there."""
-    try:
-        from hrtool.letters import bench_support  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    building the same text (benchmarks/letters.py)."""
+    from .letters import measure_letters
+
     with app.app_context(), app.test_request_context():
-        return bench_support.measure(count)
+        return measure_letters(count)
 
 
 def scratch_folder() -> Path:

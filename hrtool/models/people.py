@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -31,7 +31,12 @@ TERMS_BASES = {"own": "Employer's own terms", "protected": "Protected terms from
 
 class Employee(db.Model):
     __tablename__ = "employees"
-    __table_args__ = (Index("ix_employees_name", "last_name", "first_name"),)
+    __table_args__ = (
+        Index("ix_employees_name", "last_name", "first_name"),
+        # Name search matches the start of a name, case-insensitively, through these (0007).
+        Index("ix_employees_last_name_lower", func.lower(text("last_name"))),
+        Index("ix_employees_first_name_lower", func.lower(text("first_name"))),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     person_number: Mapped[str] = mapped_column(String(20), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))

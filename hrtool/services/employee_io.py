@@ -38,7 +38,7 @@ from ..models import (
     Service,
     TermsRecord,
 )
-from . import audit, tabular
+from . import audit, locks, tabular
 from .bulk import insert_many
 from .employee_rows import (
     COLUMNS,
@@ -116,6 +116,9 @@ class ImportReport:
         return {"file": self.file_name, "format": self.format, "rows": self.rows, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "posts_created": self.posts_created,
                 "posts_retitled": self.posts_retitled, "effective_date": self.effective_on.isoformat()}
+
+
+IMPORT_BUSY = "Another import of employees is running now: try again when it has finished"
 
 
 class ImportFailed(DomainError):
@@ -590,6 +593,14 @@ def import_employees(path: Path, *, file_name: str | None = None, effective_on: 
     file_name = file_name or path.name
     effective_on = effective_on or today
     report = ImportReport(file_name, effective_on, dry_run)
+    if not dry_run:
+        # One import at a time (issue 10): a second one while this transaction is open is
+        # refused at once, as a problem with nothing imported; previews (dry runs) never wait.
+        try:
+            locks.hold("employee_import", IMPORT_BUSY)
+        except locks.Busy as busy:
+            report.add_error(RowError(None, "", busy.message))
+            return report
     refs = References.load()
     parsed: list[list[Row]] = []
     try:
