@@ -6,7 +6,7 @@ PORT   ?= 5000
 EMPLOYEES ?= 600
 TEST_WORKERS ?= 2
 
-.PHONY: run test test-sqlite browser-test bench bench-pg lint clean assets venv
+.PHONY: run test test-sqlite browser-test bench bench-pg load lint clean assets venv
 
 ## make run: create the environment, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
 run: venv assets
@@ -35,6 +35,13 @@ bench: venv
 ## make bench-pg: the same on a throwaway PostgreSQL server (artifacts/bench/postgresql.json)
 bench-pg: venv
 	scripts/bench-pg
+
+## make load: 50 simulated users for 60 s against gunicorn on loopback, on a fresh SQLite demo of
+## 3,000 employees (LOAD_ARGS=--postgres for a throwaway PostgreSQL; DATABASE_URL=... for yours).
+## Bounded and self-stopping; prints requests, errors, p50/p95 per kind; exit 1 on any error.
+## Not part of `make test`.
+load: venv
+	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 lint: venv
 	$(BIN)/ruff check hrtool tests

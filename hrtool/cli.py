@@ -94,6 +94,21 @@ def register_commands(app: Flask) -> None:
     register_employee_io_commands(app)
     register_calc_commands(app)
     register_tupe_commands(app)
+    from .letters.cli import register_letters_commands
+
+    register_letters_commands(app)
+    from .services.protection_cli import register_protection_commands
+
+    register_protection_commands(app)
+    from .services.restructure_cli import register_restructure_commands
+
+    register_restructure_commands(app)
+    from .services.retention import register_retention_commands  # issue 10: retention check
+
+    register_retention_commands(app)
+    from .services.backup import register_backup_commands  # issue 10: backup and restore
+
+    register_backup_commands(app)
 
 
 def register_employee_io_commands(app: Flask) -> None:

@@ -36,6 +36,26 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "grading.edit": frozenset({Role.HR, Role.ADMIN}),
     "pay.view": frozenset({Role.HR, Role.ADMIN}),
     "pay.manage": frozenset({Role.ADMIN}),  # changing spines, awards and grade bands
+    # Letters (issue 8): HR keeps the register and templates; reps and employees see their own.
+    "letters.view": frozenset({Role.HR, Role.ADMIN}),
+    "letters.issue": frozenset({Role.HR, Role.ADMIN}),
+    "letters.templates": frozenset({Role.HR, Role.ADMIN}),
+    "union.letters": frozenset({Role.UNION_REP}),  # letters to their own union, acknowledgements, responses
+    "me.letters": frozenset({Role.EMPLOYEE}),
+    # Pay protection (issue 7): HR keeps the records; admins change the councils' policies.
+    "protection.view": frozenset({Role.HR, Role.ADMIN}),
+    "protection.manage": frozenset({Role.HR, Role.ADMIN}),
+    "protection.policies": frozenset({Role.ADMIN}),
+    "me.protection": frozenset({Role.EMPLOYEE}),
+    # Restructures (issue 6): structures, job matching, routes, appointments, costing, redundancy.
+    "restructures.view": frozenset({Role.HR, Role.ADMIN}),
+    "restructures.manage": frozenset({Role.HR, Role.ADMIN}),
+    # Data protection (issue 10): subject access exports for a person, who viewed a record, retention.
+    "privacy.subject_access": frozenset({Role.HR, Role.ADMIN}),
+    "privacy.record_views": frozenset({Role.HR, Role.ADMIN}),
+    "privacy.retention": frozenset({Role.HR, Role.ADMIN}),
+    # Authentication (issue 10): everyone signed in changes their own password.
+    "account.password": frozenset({Role.ADMIN, Role.HR, Role.EMPLOYEE, Role.UNION_REP}),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

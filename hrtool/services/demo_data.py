@@ -510,4 +510,13 @@ def generate(employees: int = 600, seed: int = 1) -> dict[str, int]:
     and the phase-2 transfers planned. The caller commits."""
     counts = _Generator(employees, seed).run()
     counts["planned_transfers"] = plan_phase2_transfers()
+    from .demo_restructures import load_demo_restructures
+
+    counts["restructures"] = load_demo_restructures()
+    from .demo_protections import load_demo_protections
+
+    counts["protections"] = load_demo_protections()
+    from .demo_letters import issue_demo_letters
+
+    counts["letters"] = issue_demo_letters()  # last: letters about the transfers above
     return counts

@@ -30,6 +30,15 @@ RULE_SETTINGS = [
      "Employer's on-costs (National Insurance and LGPS pension contributions) as a share of salary; illustrative."),
     ("spine_rounding", "1",
      "Percentage pay awards round the new spine value half up to this amount in pounds (NJC spines are whole pounds)."),
+    ("protection_expiry_warning_days", "90",
+     ("How many days before pay protection ends HR is warned (hrtool protection check); a council's pay "
+      "protection policy may set its own expiry_warning_days. Illustrative.")),
+    # Source: IRMS Retention Guidelines for Local Authorities (personnel files: termination of
+    # employment + 6 years), which the councils' retention schedules follow; the Limitation Act 1980
+    # period for contract claims. An admin changes it if a council's own schedule says otherwise.
+    ("leaver_retention_years", "6",
+     ("Years after a leaver's last employment ends before their record is due for deletion (IRMS Retention "
+      "Guidelines for Local Authorities: personnel files, termination + 6 years; Limitation Act 1980).")),
 ]
 
 
@@ -174,4 +183,8 @@ def load_reference_data() -> dict[str, int]:
     if settings:
         add("rule_settings", settings)
     db.session.flush()
+    from .letters import load_letter_templates  # letter templates and their thresholds (issue 8)
+
+    for table, n in load_letter_templates().items():
+        added[table] = added.get(table, 0) + n
     return added

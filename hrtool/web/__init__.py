@@ -13,13 +13,20 @@ NAVIGATION = [
     ("hr.dashboard", "Dashboard", "hr.dashboard"),
     ("employees.view_all", "Employees", "staff.employees"),
     ("transfers.view", "Transfers", "transfers.transfers_list"),
+    ("restructures.view", "Restructures", "restructures.restructures_list"),
     ("protected.register", "Protected terms", "protected.register"),
     ("pay.view", "Pay and grading", "pay.index"),
+    ("letters.view", "Letters", "letters.register"),
+    ("protection.view", "Pay protection", "protection.dashboard_page"),
     ("audit.view", "Audit log", "audit.log"),
+    ("privacy.retention", "Retention", "privacy.retention_list"),
     ("me.view", "My record", "me.record"),
     ("me.view", "My terms", "me.terms"),
+    ("me.letters", "My letters", "my_letters.my_letters"),
+    ("me.protection", "My pay protection", "my_protection.mine"),
     ("union.portal", "Union overview", "unions.overview"),
     ("union.portal", "Transfers", "unions.transfers"),
+    ("union.letters", "Letters", "unions.letters"),
     ("admin.manage", "Users", "admin.users"),
 ]
 
@@ -58,6 +65,30 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(cases_bp)
     app.register_blueprint(eli_bp)
+
+    from .letters.views import bp as letters_bp
+    from .letters.views import my_bp as my_letters_bp
+
+    app.register_blueprint(letters_bp)
+    app.register_blueprint(my_letters_bp)
+
+    from .protection.views import bp as protection_bp
+    from .protection.views import my_bp as my_protection_bp
+
+    app.register_blueprint(protection_bp)
+    app.register_blueprint(my_protection_bp)
+
+    from .privacy.views import bp as privacy_bp  # data protection (issue 10); also logs record views
+
+    app.register_blueprint(privacy_bp)
+
+    from .restructures.views import bp as restructures_bp
+
+    app.register_blueprint(restructures_bp)
+
+    from .account.views import bp as account_bp  # change your password (issue 10)
+
+    app.register_blueprint(account_bp)
 
     from ..formatting import register_filters
 

@@ -4,6 +4,9 @@ log. Screenshots: artifacts/screenshots/records-*.png."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import quote_plus
+
+from playwright.sync_api import expect
 
 from ..factories import DEMO_PASSWORDS
 
@@ -18,8 +21,12 @@ def test_change_hours_from_a_future_date(page):
     p.get_by_label("Employer").select_option(label="Stafford Borough")
     p.get_by_label("Hours").select_option(label="Full-time")
     p.get_by_role("button", name="Apply filters").click()
+    # Wait for the filtered page itself: reading the table straight after the click can catch
+    # the old page, or the new one half-parsed.
+    p.wait_for_url("**employer=SBC**")
+    p.wait_for_load_state()
     table = p.get_by_role("table")
-    assert "Stafford Borough" in table.inner_text()
+    expect(table).to_contain_text("Stafford Borough")
     first_link = table.locator("tbody th a").first
     name = first_link.inner_text()  # "Last, First"
     last_name = name.split(",")[0]
@@ -28,6 +35,7 @@ def test_change_hours_from_a_future_date(page):
     # Search for that person by name.
     p.get_by_label("Name or person number").fill(last_name)
     p.get_by_role("button", name="Apply filters").click()
+    p.wait_for_url(lambda url: "q=" + quote_plus(last_name) in url)
     p.get_by_role("link", name=name).first.click()
     heading = p.get_by_role("heading", level=1).inner_text()
     assert heading == " ".join(reversed(name.split(", ")))

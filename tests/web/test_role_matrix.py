@@ -19,12 +19,38 @@ SAMPLE_ARGS = {"post_id": 1, "fmt": "csv", "transfer_id": 1, "member_id": 1, "it
 
 SAMPLE_ARGS["model_id"] = 1  # the harmonisation model the session data creates and runs
 SAMPLE_ARGS["case_id"] = 1  # the session data records no cases: a missing case is a 404
+# Letters (issue 8): the demo's first letter is the regulation 13 letter to UNISON (the demo union
+# login's union); the session data has no letter jobs or batches (404s). Restructure 1 is the demo
+# senior restructure (issue 6), so its letter and union pages answer.
+SAMPLE_ARGS.update({"letter_id": 1, "template_id": 1, "job_id": 1, "batch_id": 1, "restructure_id": 1})
+SAMPLE_ARGS["protection_id"] = 1  # pay protection (issue 7): the demo makes protections
+SAMPLE_ARGS["decision_id"] = 1  # restructures (issue 6): the demo senior restructure's first route
 
 ROLES = ["anonymous", "employee", "union_rep", "hr", "admin"]
 LOGIN = 302  # anonymous users are sent to sign in
 
 # (endpoint, method) -> {role: status}. "employee_other" is the employee reaching another person's record.
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    # Restructures (issue 6): HR and admin only; empty POSTs re-render with errors (400) or change nothing.
+    ("restructures.restructures_list", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.create", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.create", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("restructures.overview", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.charts", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.add_post", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.add_post", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("restructures.matches", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.save_matches", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("restructures.routes", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.run_engine", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    ("restructures.override", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.override", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("restructures.appointments", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.appointments", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("restructures.costing_page", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.redundancy_page", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.redundancy_calculator", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.apportion_calculator", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("static", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
     ("main.accessibility", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
     ("main.healthz", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
@@ -137,7 +163,76 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("eli.member_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("eli.cases_checked", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("eli.cases_checked", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # Letters (letters.view / issue / templates: HR and admin). Empty POSTs re-render with errors;
+    # a preview without a record goes back to the template page.
+    ("letters.register", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.letter", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.letter_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.correct", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.correct", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.issue", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.issue", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.batch_transfer", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.batch_transfer", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.batch_restructure", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.batch_restructure", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.job", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
+    ("letters.job_status", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
+    ("letters.batch_zip", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
+    ("letters.templates", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.template", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.edit_template", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.edit_template", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.preview_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    # The union portal's letters (union.letters): letter 1 is addressed to the rep's union.
+    ("unions.letters", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    ("unions.letter", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    ("unions.letter_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    ("unions.acknowledge", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=302, hr=403, admin=403),
+    ("unions.letter_note", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    ("unions.consultations", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    ("unions.restructure", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    # My letters (me.letters): letter 1 is a union's, so the employee gets 404 for it.
+    ("my_letters.my_letters", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    ("my_letters.my_letter_pdf", "GET"): dict(anonymous=LOGIN, employee=404, union_rep=403, hr=403, admin=403),
+    # Pay protection (issue 7): protection.view/manage for HR and admin, policies for admin only (signing
+    # in counts as a recent password); empty POSTs re-render with errors (400). Protection 1 exists in the
+    # session data. "My pay protection" is the employee's own: the demo employee has a protection.
+    ("protection.dashboard_page", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.export_protections", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.export_costs", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.protection", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.statement", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.end_early", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.end_early", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("protection.create", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.create", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("protection.calculator", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.policies", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("protection.new_policy", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("protection.new_policy", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=400),
+    ("my_protection.mine", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    ("my_protection.my_statement", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    # Data protection (issue 10). The download, HR's subject access export and deleting a record ask
+    # for the password when it was not given in the last few minutes (signing in counts); an empty
+    # export form re-renders with errors (400); the person is not a leaver due for deletion (404).
+    ("privacy.my_data", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    ("privacy.my_data_zip", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    ("privacy.subject_access_export", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("privacy.subject_access_export", "POST"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=400, admin=400),
+    ("privacy.record_views_page", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=200, admin=200),
+    ("privacy.retention_list", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("privacy.erase", "GET"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=404, admin=404),
+    ("privacy.erase", "POST"): dict(anonymous=LOGIN, employee=403, employee_other=403, union_rep=403, hr=404, admin=404),
+    # Passwords (issue 10): everyone changes their own; the administrator adds users and resets passwords.
+    ("account.password", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=200, hr=200, admin=200),
+    ("account.password", "POST"): dict(anonymous=LOGIN, employee=200, union_rep=200, hr=200, admin=200),
+    ("admin.new_user", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("admin.new_user", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("admin.reset_password", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("admin.reset_password", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
 }
+SAMPLE_ARGS["user_id"] = 1  # passwords (issue 10): the first demo login
 
 # Routes after which the client must sign in again.
 SIGN_IN_CHANGES = {("auth.logout", "POST"), ("auth.login", "POST")}

@@ -13,7 +13,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Transfer, TransferMember
 from ...permissions import requires
-from ...services import cases, eli
+from ...services import cases, eli, record_views
 from .forms import CasesCheckedForm
 
 bp = Blueprint("eli", __name__, url_prefix="/transfers/<int:transfer_id>/eli")
@@ -29,7 +29,10 @@ def _download(content: bytes, mimetype: str, name: str) -> Any:
 @requires("transfers.view")
 def pack(transfer_id: int) -> Any:
     transfer = db.get_or_404(Transfer, transfer_id)
-    return render_template("eli/pack.html", transfer=transfer, pack=eli.build_pack(transfer, date.today()))
+    built = eli.build_pack(transfer, date.today())
+    # The page shows everyone's particulars: a view of each person's record (services/record_views.py).
+    record_views.record_many([r.employee_id for r in built.records], "eli.pack", request.path)
+    return render_template("eli/pack.html", transfer=transfer, pack=built)
 
 
 @bp.get("/pack.xlsx")

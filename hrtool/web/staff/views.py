@@ -13,6 +13,7 @@ from ...extensions import db
 from ...models import AuditEvent, Employee, Post, TradeUnion
 from ...permissions import require_employee_visible, requires
 from ...services import employee_search, employees
+from ...services.record_views import viewers_of  # pages about a person are logged there too
 from ...services.records import picture_on, timeline
 from ..paging import paginate
 from .forms import AssignmentChangeForm, DetailsForm, FilterForm, LeaverForm
@@ -75,7 +76,7 @@ def employee(employee_id: int) -> Any:
     trail = db.session.scalars(select(AuditEvent).where(AuditEvent.employee_id == employee_id)
                                .order_by(AuditEvent.id.desc()).limit(20)).all()
     return render_template("staff/employee.html", picture=picture, timeline=timeline(employee_id), trail=trail,
-                           latest=employees.latest_assignment(employee_id))
+                           latest=employees.latest_assignment(employee_id), viewers=viewers_of(employee_id))
 
 
 def _details_form(employee: Employee) -> DetailsForm:
