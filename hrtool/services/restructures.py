@@ -99,12 +99,24 @@ def create_restructure(name: str, description: str, effective_date: date | None)
     return record
 
 
-def add_post(restructure: Restructure, values: dict[str, Any]) -> StructurePost:
-    """A post in the current or proposed structure. A current post may name the establishment
-    post (by post number) whose holders it stands for."""
+# The columns of a structure post that HR sets (post_id from the establishment post number).
+POST_COLUMNS = ("side", "title", "tier", "grade", "band_min", "band_max", "fte", "functions", "reports_to_id",
+                "employer_id", "ccdc_share", "budget", "post_id", "recruitment")
+RECRUITMENT = ("internal", "external")
+PENNY, FOUR_PLACES = Decimal("0.01"), Decimal("0.0001")
+
+
+def _post_columns(restructure: Restructure, values: dict[str, Any],
+                  post: StructurePost | None = None) -> dict[str, Any]:
+    """Check what HR entered for a new post (post None) or a change to one, and return the
+    columns to store. A current post may name the establishment post (by post number) whose
+    holders it stands for."""
     side = values.get("side")
     if side not in SIDES:
         raise DomainError("Choose current or proposed", field="side")
+    title = (values.get("title") or "").strip()
+    if not title:
+        raise DomainError("Enter the post title", field="title")
     post_id = None
     number = (values.get("post_number") or "").strip().upper()
     if number:
@@ -114,23 +126,150 @@ def add_post(restructure: Restructure, values: dict[str, Any]) -> StructurePost:
     band_min, band_max = values.get("band_min"), values.get("band_max")
     if band_min is not None and band_max is not None and band_min > band_max:
         raise DomainError("The bottom of the band is above the top", field="band_max")
+    recruitment = values.get("recruitment") or "internal"
+    if recruitment not in RECRUITMENT:
+        raise DomainError("Choose how the post is recruited", field="recruitment")
     reports_to = values.get("reports_to_id") or None
     if reports_to is not None:
         boss = db.session.get(StructurePost, reports_to)
         if boss is None or boss.restructure_id != restructure.id or boss.side != side:
             raise DomainError("Choose a post in the same structure", field="reports_to_id")
-    record = StructurePost(
-        restructure_id=restructure.id, side=side, title=values["title"].strip(), tier=(values.get("tier") or "").strip(),
-        grade=(values.get("grade") or "").strip(), band_min=band_min, band_max=band_max,
-        fte=values.get("fte") or Decimal(1), functions=(values.get("functions") or "").strip(),
-        reports_to_id=reports_to, employer_id=values.get("employer_id") or None,
-        ccdc_share=values["ccdc_share"] if values.get("ccdc_share") is not None else Decimal("0.5"),
-        budget=values.get("budget"), post_id=post_id, recruitment=values.get("recruitment") or "internal")
+        if post is not None and _is_below(boss, post):
+            raise DomainError(f"{post.title} can't report to itself or to a post that reports to it",
+                              field="reports_to_id")
+    if post is not None and side != post.side:
+        uses = _uses(post, matches=True)
+        if uses:
+            raise DomainError(f"{post.title} can't move to the {side} structure because it is used by "
+                              f"{_and(uses)}", field="side")
+    share = values.get("ccdc_share")
+    return {"side": side, "title": title, "tier": (values.get("tier") or "").strip(),
+            "grade": (values.get("grade") or "").strip(), "band_min": _to(band_min, PENNY),
+            "band_max": _to(band_max, PENNY), "fte": _to(values.get("fte") or Decimal(1), FOUR_PLACES),
+            "functions": (values.get("functions") or "").strip(), "reports_to_id": reports_to,
+            "employer_id": values.get("employer_id") or None,
+            "ccdc_share": _to(share if share is not None else Decimal("0.5"), FOUR_PLACES),
+            "budget": _to(values.get("budget"), PENNY), "post_id": post_id, "recruitment": recruitment}
+
+
+def _to(value: Decimal | None, places: Decimal) -> Decimal | None:
+    """As the column holds it, so the audit trail shows what was stored."""
+    return None if value is None else Decimal(value).quantize(places)
+
+
+def _is_below(candidate: StructurePost, post: StructurePost) -> bool:
+    """Whether candidate is the post itself or reports to it, directly or through others."""
+    seen: set[int] = set()
+    current: StructurePost | None = candidate
+    while current is not None and current.id not in seen:
+        if current.id == post.id:
+            return True
+        seen.add(current.id)
+        current = db.session.get(StructurePost, current.reports_to_id) if current.reports_to_id else None
+    return False
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _uses(post: StructurePost, matches: bool = False) -> list[str]:
+    """What refers to a post, in words: people's routes (their current post, the post they go to or
+    a pool they compete in), appointments, posts reporting to it and (if asked) job matches."""
+    found = []
+    routes = [d for d in db.session.scalars(select(RouteDecision).where(
+        RouteDecision.restructure_id == post.restructure_id).order_by(RouteDecision.id))
+        if post.id in (d.current_post_id, d.proposed_post_id) or post.id in (d.pool or [])]
+    if routes:
+        names = [_person_name(d.employee_id) for d in routes]
+        found.append(f"the route{'s' if len(names) > 1 else ''} for {_and(names)}")
+    made = list(db.session.scalars(select(Appointment).where(Appointment.proposed_post_id == post.id)
+                                   .order_by(Appointment.id)))
+    if made:
+        names = [_person_name(a.employee_id) if a.employee_id else a.external_name for a in made]
+        found.append(f"the appointment{'s' if len(names) > 1 else ''} of {_and(names)}")
+    reports = list(db.session.scalars(select(StructurePost.title).where(StructurePost.reports_to_id == post.id)
+                                      .order_by(StructurePost.id)))
+    if reports:
+        found.append(f"the post{'s' if len(reports) > 1 else ''} reporting to it ({_and(reports)})")
+    if matches:
+        count = len(_matches_of(post))
+        if count:
+            found.append(f"{count} job match{'es' if count > 1 else ''}")
+    return found
+
+
+def _person_name(employee_id: int) -> str:
+    person = db.session.get(Employee, employee_id)
+    return person.full_name if person else f"employee {employee_id}"
+
+
+def _matches_of(post: StructurePost) -> list[JobMatch]:
+    return list(db.session.scalars(select(JobMatch).where(
+        (JobMatch.current_post_id == post.id) | (JobMatch.proposed_post_id == post.id)).order_by(JobMatch.id)))
+
+
+def values_of(post: StructurePost) -> dict[str, Any]:
+    """A post as the values add_post and update_post take (so the form can show it)."""
+    values = {name: getattr(post, name) for name in POST_COLUMNS if name != "post_id"}
+    values["post_number"] = db.session.scalar(select(Post.post_number).where(Post.id == post.post_id)) \
+        if post.post_id else ""
+    values["reports_to_id"] = post.reports_to_id or 0
+    values["employer_id"] = post.employer_id or 0
+    return values
+
+
+def add_post(restructure: Restructure, values: dict[str, Any]) -> StructurePost:
+    """A post in the current or proposed structure."""
+    record = StructurePost(restructure=restructure, **_post_columns(restructure, values))
     db.session.add(record)
     db.session.flush()
     audit.record("create", "structure_post", record.id,
-                 after={"restructure": restructure.name, "side": side, "title": record.title})
+                 after={"restructure": restructure.name, "side": record.side, "title": record.title})
     return record
+
+
+def update_post(post: StructurePost, values: dict[str, Any]) -> StructurePost:
+    """Correct a post: the same checks as adding one, and it may not report to itself or to a
+    post below it. It stays on its side once routes, appointments, job matches or other posts
+    refer to it. One audit event holds what changed, before and after."""
+    columns = _post_columns(post.restructure, values, post)
+    before = {name: getattr(post, name) for name in POST_COLUMNS}
+    changed = [name for name in POST_COLUMNS if before[name] != columns[name]]
+    if not changed:
+        return post
+    for name in changed:
+        setattr(post, name, columns[name])
+    db.session.flush()
+    audit.record("update", "structure_post", post.id, before=plain({k: before[k] for k in changed}),
+                 after=plain({k: columns[k] for k in changed}))
+    return post
+
+
+def remove_post(post: StructurePost, reason: str) -> None:
+    """Take a post out of its structure, with the reason. Refused while people's routes or
+    appointments refer to it or other posts report to it; its job matches go with it (kept in
+    the audit event, with the post as it was)."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Enter the reason for removing the post", field="reason")
+    uses = _uses(post)
+    if uses:
+        raise DomainError(f"{post.title} can't be removed because it is used by {_and(uses)}. "
+                          f"Change {'that' if len(uses) == 1 else 'those'} first")
+    restructure = post.restructure
+    gone = _matches_of(post)
+    before = plain({"restructure": restructure.name, **{name: getattr(post, name) for name in POST_COLUMNS}})
+    if gone:
+        before["job_matches"] = [{"current_post_id": m.current_post_id, "proposed_post_id": m.proposed_post_id,
+                                  "match_percent": m.match_percent, "note": m.note} for m in gone]
+    for match in gone:
+        db.session.delete(match)
+    db.session.flush()  # the matches first: they point at the post
+    audit.record("delete", "structure_post", post.id, before=before, reason=reason)
+    db.session.delete(post)
+    db.session.flush()
+    db.session.expire(restructure, ["posts"])
 
 
 # -- structures and holders ------------------------------------------------------------------------

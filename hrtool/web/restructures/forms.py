@@ -89,6 +89,16 @@ class PostForm(FlaskForm):
     submit = SubmitField("Add post", widget=GovSubmitInput())
 
 
+class RemovePostForm(FlaskForm):
+    """On the change page under "Remove this post"; shown with the prefix "remove" so its fields
+    do not clash with the post form's."""
+
+    reason = TextAreaField("Reason for removing the post", widget=GovTextArea(), validators=[
+        InputRequired("Enter the reason for removing the post"), Length(max=2000)],
+        description="Kept in the audit log")
+    submit = SubmitField("Remove post", widget=GovSubmitInput())
+
+
 class OverrideForm(FlaskForm):
     route = RadioField("Route", widget=GovRadioInput(), choices=list(ROUTE_LABELS.items()),
                        validators=[InputRequired("Choose the route")])

@@ -27,6 +27,7 @@ from .forms import (
     OverrideForm,
     PostForm,
     RedundancyCalcForm,
+    RemovePostForm,
     RestructureForm,
 )
 
@@ -100,11 +101,27 @@ def charts(restructure_id: int) -> Any:
                  as_at=service.as_at(record, today))
 
 
-def _post_form_choices(form: PostForm, record: Restructure) -> None:
+POST_FIELDS = ("side", "title", "tier", "grade", "band_min", "band_max", "fte", "functions", "reports_to_id",
+               "employer_id", "ccdc_share", "budget", "post_number", "recruitment")
+REMOVE_PREFIX = "remove"
+
+
+def _post_form_choices(form: PostForm, record: Restructure, post: StructurePost | None = None) -> None:
     form.reports_to_id.choices = [(0, "Nobody (top of the structure)")] + [
-        (p.id, f"{p.title} ({p.side})") for p in record.posts]
+        (p.id, f"{p.title} ({p.side})") for p in record.posts if post is None or p.id != post.id]
     form.employer_id.choices = [(0, "Not decided")] + [
         (c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
+
+
+def _post_values(form: PostForm) -> dict[str, Any]:
+    return {name: getattr(form, name).data for name in POST_FIELDS}
+
+
+def _structure_post(record: Restructure, post_id: int) -> StructurePost:
+    post = db.session.get(StructurePost, post_id)
+    if post is None or post.restructure_id != record.id:
+        abort(404)
+    return post
 
 
 @bp.route("/<int:restructure_id>/posts/new", methods=["GET", "POST"])
@@ -116,11 +133,8 @@ def add_post(restructure_id: int) -> Any:
     if request.method == "GET" and request.args.get("side") in service.SIDES:
         form.side.data = request.args["side"]
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in (
-            "side", "title", "tier", "grade", "band_min", "band_max", "fte", "functions", "reports_to_id",
-            "employer_id", "ccdc_share", "budget", "post_number", "recruitment")}
         try:
-            post = service.add_post(record, values)
+            post = service.add_post(record, _post_values(form))
             db.session.commit()
         except DomainError as error:
             _field_error(form, error)
@@ -128,6 +142,51 @@ def add_post(restructure_id: int) -> Any:
             flash(f"{post.title} added to the {post.side} structure.", "success")
             return redirect(url_for("restructures.charts", restructure_id=record.id))
     return _page("post_new.html", record, "charts", 400 if form.errors else 200, form=form)
+
+
+def _edit_page(record: Restructure, post: StructurePost, form: PostForm, remove_form: RemovePostForm) -> Any:
+    status = 400 if form.errors or remove_form.errors else 200
+    return _page("post_edit.html", record, "charts", status, form=form, remove_form=remove_form, post=post)
+
+
+@bp.route("/<int:restructure_id>/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@requires("restructures.manage")
+def edit_post(restructure_id: int, post_id: int) -> Any:
+    record = _restructure(restructure_id)
+    post = _structure_post(record, post_id)
+    form = PostForm(data=service.values_of(post) if request.method == "GET" else None)
+    _post_form_choices(form, record, post)
+    if form.validate_on_submit():
+        try:
+            service.update_post(post, _post_values(form))
+            db.session.commit()
+        except DomainError as error:
+            _field_error(form, error)
+        else:
+            flash(f"Changes to {post.title} saved.", "success")
+            return redirect(url_for("restructures.charts", restructure_id=record.id))
+    return _edit_page(record, post, form, RemovePostForm(formdata=None, prefix=REMOVE_PREFIX))
+
+
+@bp.post("/<int:restructure_id>/posts/<int:post_id>/remove")
+@requires("restructures.manage")
+def remove_post(restructure_id: int, post_id: int) -> Any:
+    record = _restructure(restructure_id)
+    post = _structure_post(record, post_id)
+    remove_form = RemovePostForm(prefix=REMOVE_PREFIX)
+    if remove_form.validate_on_submit():
+        title, side = post.title, post.side
+        try:
+            service.remove_post(post, remove_form.reason.data)
+            db.session.commit()
+        except DomainError as error:
+            _field_error(remove_form, error)
+        else:
+            flash(f"{title} removed from the {side} structure.", "success")
+            return redirect(url_for("restructures.charts", restructure_id=record.id))
+    form = PostForm(formdata=None, data=service.values_of(post))
+    _post_form_choices(form, record, post)
+    return _edit_page(record, post, form, remove_form)
 
 
 # -- match grid ------------------------------------------------------------------------------------
