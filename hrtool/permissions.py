@@ -22,6 +22,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "union.portal": frozenset({Role.UNION_REP}),
     "admin.manage": frozenset({Role.ADMIN}),
     "reference.view": frozenset({Role.HR, Role.ADMIN}),
+    # New dated values of statutory limits and rule settings, new versions of policies and terms
+    # packages (the rules held as data); HR keeps viewing them and their history.
+    "reference.edit": frozenset({Role.ADMIN}),
     "posts.edit": frozenset({Role.HR, Role.ADMIN}),
     "audit.view": frozenset({Role.HR, Role.ADMIN}),
     "harmonisation.model": frozenset({Role.HR, Role.ADMIN}),

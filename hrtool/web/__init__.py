@@ -19,7 +19,6 @@ NAVIGATION = [
     ("letters.view", "Letters", "letters.register"),
     ("protection.view", "Pay protection", "protection.dashboard_page"),
     ("audit.view", "Audit log", "audit.log"),
-    ("privacy.retention", "Retention", "privacy.retention_list"),
     ("me.view", "My record", "me.record"),
     ("me.view", "My terms", "me.terms"),
     ("me.letters", "My letters", "my_letters.my_letters"),
@@ -89,6 +88,10 @@ def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp  # change your password (issue 10)
 
     app.register_blueprint(account_bp)
+
+    from .rules.views import bp as rules_bp  # rules held as data: new dated values and versions
+
+    app.register_blueprint(rules_bp)
 
     from ..formatting import register_filters
 

@@ -39,6 +39,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("restructures.charts", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("restructures.add_post", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("restructures.add_post", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    # Changing and removing a structure post: post_id 1 is also the demo restructure's first post (the
+    # CCDC Chief Executive). The empty POSTs fail validation (400); removing it would be refused anyway
+    # (a route and the posts reporting to it use it), so no other row loses it.
+    ("restructures.edit_post", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.edit_post", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("restructures.remove_post", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
     ("restructures.matches", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("restructures.save_matches", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
     ("restructures.routes", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
@@ -233,6 +239,17 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("admin.reset_password", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
 }
 SAMPLE_ARGS["user_id"] = 1  # passwords (issue 10): the first demo login
+# Rules held as data: a limit and a setting from the reference files; policy 1 is CCDC's terms policy
+# (not pay protection, which has its own page). History for HR and admin, changes for admin only
+# (signing in counts as a recent password); empty POSTs re-render with errors (400).
+SAMPLE_ARGS.update({"limit_name": "statutory_redundancy_week_pay_cap", "setting_key": "full_time_hours", "policy_id": 1})
+EXPECTED.update({
+    (f"rules.{view}", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200)
+    for view in ("limit_history", "setting_history", "policy_history", "terms_history")})
+EXPECTED.update({
+    (f"rules.{view}", method): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403,
+                                    admin=200 if method == "GET" else 400)
+    for view in ("new_limit", "new_setting", "new_policy", "new_terms") for method in ("GET", "POST")})
 
 # Routes after which the client must sign in again.
 SIGN_IN_CHANGES = {("auth.logout", "POST"), ("auth.login", "POST")}

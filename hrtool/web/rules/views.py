@@ -1,0 +1,217 @@
+"""Rules held as data (README: "Rules are data"): the dated history of each statutory limit, rule
+setting, policy and terms package, for HR and admins; a new value or version from a date, for
+admins only, after confirming their password."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from ...domain.rule_bodies import Item, Table, current_text
+from ...domain.rule_values import KIND_HINTS
+from ...errors import DomainError
+from ...extensions import db
+from ...models import Council, Policy
+from ...permissions import has, requires
+from ...services import rules_admin
+from ..auth.reauth import recent_password_required
+from .forms import (
+    LimitForm,
+    PackageVersionForm,
+    PolicyVersionForm,
+    SettingForm,
+    body_form,
+    layout,
+)
+
+bp = Blueprint("rules", __name__, url_prefix="/rules")
+
+
+def _save(form: FlaskForm, change: Callable[[], Any]) -> Any | None:
+    """Check the form and make the change; the service checks every rule again, so every problem
+    shows at once, each on its field. Commits only when both agree."""
+    form_ok = form.validate_on_submit()
+    try:
+        done = change()
+    except rules_admin.ChangeRefused as refused:
+        db.session.rollback()
+        for name, message in refused.problems.items():
+            # A problem with a table as a whole (too few rows, "t3") shows on its first box.
+            field = form._fields.get(name) or form._fields.get(f"{name}-r0-c0")
+            if field is None:
+                form.form_errors.append(message)
+            elif not field.errors:
+                field.errors = [message]
+        return None
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return None
+    if not form_ok:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return done
+
+
+def _in_force(versions: Sequence[Any]) -> int | None:
+    """The version in force today, of a newest-first list."""
+    today = date.today()
+    return next((v.id for v in versions if v.effective_from <= today
+                 and (getattr(v, "effective_to", None) is None or v.effective_to >= today)), None)
+
+
+def _shown(items: Sequence[Item]) -> dict[str, list[Any]]:
+    """A version's values for reading: labelled values, then tables."""
+    plain = {"yes": "Yes", "no": "No"}
+    answers = current_text(items)
+    values: list[tuple[str, str]] = []
+    tables = []
+    for index, item in enumerate(items):
+        if isinstance(item, Table):
+            tables.append((item.label, [c.label for c in item.columns], [list(r) for r in item.rows]))
+        else:
+            text = answers[f"v{index}"]
+            values.append((item.label, plain.get(text, text)))
+    return {"values": values, "tables": tables}
+
+
+def _starting(values: dict[str, str]) -> dict[str, str] | None:
+    """What a form starts from on GET; a POST shows only what was sent."""
+    return values if request.method == "GET" else None
+
+
+def _status() -> int:
+    return 400 if request.method == "POST" else 200
+
+
+# -- statutory limits ---------------------------------------------------------------------------
+
+@bp.get("/limits/<limit_name>")
+@requires("reference.view")
+def limit_history(limit_name: str) -> Any:
+    values = rules_admin.limit_values(limit_name) or abort(404)
+    return render_template("rules/limit_history.html", name=limit_name, values=values, in_force=_in_force(values),
+                           reasons=rules_admin.reasons("statutory_limit", [v.id for v in values]),
+                           can_edit=has("reference.edit"))
+
+
+@bp.route("/limits/<limit_name>/new", methods=["GET", "POST"])
+@requires("reference.edit")
+@recent_password_required
+def new_limit(limit_name: str) -> Any:
+    values = rules_admin.limit_values(limit_name) or abort(404)
+    form = LimitForm()
+    if request.method == "POST":
+        added = _save(form, lambda: rules_admin.add_limit_value(limit_name, form.effective_from.data, form.value.data,
+                                                                form.source.data, form.reason.data))
+        if added is not None:
+            flash(f"New value £{added.value:,.2f} saved from {added.effective_from:%d/%m/%Y}; "
+                  "the earlier values are kept as history.", "success")
+            return redirect(url_for("rules.limit_history", limit_name=limit_name))
+    return render_template("rules/limit_new.html", form=form, name=limit_name, latest=values[0]), _status()
+
+
+# -- rule settings --------------------------------------------------------------------------------
+
+@bp.get("/settings/<setting_key>")
+@requires("reference.view")
+def setting_history(setting_key: str) -> Any:
+    values = rules_admin.setting_values(setting_key) or abort(404)
+    return render_template("rules/setting_history.html", key=setting_key, values=values, in_force=_in_force(values),
+                           reasons=rules_admin.reasons("rule_setting", [v.id for v in values]),
+                           can_edit=has("reference.edit"))
+
+
+@bp.route("/settings/<setting_key>/new", methods=["GET", "POST"])
+@requires("reference.edit")
+@recent_password_required
+def new_setting(setting_key: str) -> Any:
+    values = rules_admin.setting_values(setting_key) or abort(404)
+    latest = values[0]
+    form = SettingForm(data=_starting({"description": latest.description}))
+    if request.method == "POST":
+        added = _save(form, lambda: rules_admin.add_setting_value(setting_key, form.effective_from.data, form.value.data,
+                                                                  form.description.data, form.reason.data))
+        if added is not None:
+            flash(f"New value {added.value} saved from {added.effective_from:%d/%m/%Y}; "
+                  "the earlier values are kept as history.", "success")
+            return redirect(url_for("rules.setting_history", setting_key=setting_key))
+    return render_template("rules/setting_new.html", form=form, key=setting_key, latest=latest,
+                           hint=KIND_HINTS[rules_admin.setting_kind(latest)]), _status()
+
+
+# -- policies --------------------------------------------------------------------------------------
+
+@bp.get("/policies/<int:policy_id>")
+@requires("reference.view")
+def policy_history(policy_id: int) -> Any:
+    chosen = db.get_or_404(Policy, policy_id)
+    versions = rules_admin.policy_versions(chosen.kind, chosen.council_id)
+    return render_template("rules/policy_history.html", chosen=chosen, versions=versions, in_force=_in_force(versions),
+                           shown={v.id: _shown(rules_admin.policy_items(v)) for v in versions},
+                           reasons=rules_admin.reasons("policy", [v.id for v in versions]),
+                           own_page=chosen.kind in rules_admin.OWN_PAGE_KINDS, can_edit=has("reference.edit"))
+
+
+@bp.route("/policies/<int:policy_id>/new", methods=["GET", "POST"])
+@requires("reference.edit")
+@recent_password_required
+def new_policy(policy_id: int) -> Any:
+    chosen = db.get_or_404(Policy, policy_id)
+    if chosen.kind in rules_admin.OWN_PAGE_KINDS:
+        abort(404)
+    latest = rules_admin.policy_versions(chosen.kind, chosen.council_id)[0]
+    items = rules_admin.policy_items(latest)
+    form = body_form(PolicyVersionForm, items, request.form)(data=_starting(current_text(items)))
+    if request.method == "POST":
+        added = _save(form, lambda: rules_admin.add_policy_version(
+            latest.kind, latest.council_id, form.effective_from.data, request.form, form.source.data, form.reason.data))
+        if added is not None:
+            flash(f"New version saved from {added.effective_from:%d/%m/%Y}; the version before it now ends on "
+                  f"{latest.effective_to:%d/%m/%Y}.", "success")
+            return redirect(url_for("rules.policy_history", policy_id=added.id))
+    return render_template("rules/policy_new.html", form=form, latest=latest,
+                           drawn=layout(form, items, request.form)), _status()
+
+
+# -- terms packages --------------------------------------------------------------------------------
+
+@bp.get("/terms/<int:council_id>")
+@requires("reference.view")
+def terms_history(council_id: int) -> Any:
+    council = db.get_or_404(Council, council_id)
+    versions = rules_admin.package_versions(council_id) or abort(404)
+    return render_template("rules/terms_history.html", council=council, versions=versions,
+                           in_force=_in_force(versions),
+                           shown={v.id: _shown(rules_admin.package_items(v)) for v in versions},
+                           reasons=rules_admin.reasons("terms_package", [v.id for v in versions]),
+                           can_edit=has("reference.edit"))
+
+
+@bp.route("/terms/<int:council_id>/new", methods=["GET", "POST"])
+@requires("reference.edit")
+@recent_password_required
+def new_terms(council_id: int) -> Any:
+    council = db.get_or_404(Council, council_id)
+    latest = (rules_admin.package_versions(council_id) or abort(404))[0]
+    items = rules_admin.package_items(latest)
+    form = body_form(PackageVersionForm, items, request.form)(data=_starting({**current_text(items), "name": latest.name}))
+    if request.method == "POST":
+        added = _save(form, lambda: rules_admin.add_package_version(
+            council_id, form.effective_from.data, form.name.data, request.form, form.source.data, form.reason.data))
+        if added is not None:
+            flash(f"New terms and conditions for {council.short_name} saved from {added.effective_from:%d/%m/%Y}. "
+                  "Protected terms already taken are unchanged.", "success")
+            return redirect(url_for("rules.terms_history", council_id=council_id))
+    return render_template("rules/terms_new.html", form=form, council=council, latest=latest,
+                           drawn=layout(form, items, request.form)), _status()
+
+
+@bp.app_template_global("rules_reference")
+def rules_reference() -> dict[str, Any]:
+    """Rule settings and terms packages for the reference data page (whose view lists the rest)."""
+    return rules_admin.reference_overview() if has("reference.view") else {"settings": [], "packages": []}
