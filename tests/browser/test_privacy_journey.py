@@ -37,7 +37,8 @@ def test_hr_sees_who_viewed_a_record_and_the_retention_page(page, live_app):
     p.get_by_role("link", name=f"Export everything held about {name} (subject access request)").click()
     assert p.get_by_role("heading", name="Export everything held about this person").is_visible()
     page.screenshot("privacy-2-hr-subject-access")
-    p.get_by_role("link", name="Retention").click()
+    p.get_by_role("link", name="Employees").first.click()
+    p.get_by_role("link", name="Leavers' records due for deletion").click()
     assert p.get_by_role("heading", name="Leavers' records due for deletion").is_visible()
     page.screenshot("privacy-3-retention")
     assert page.console_errors == []
