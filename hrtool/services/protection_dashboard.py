@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from ..domain.protection import financial_year
 from ..errors import DomainError
@@ -53,6 +53,7 @@ class Row:
     new_salary: Decimal
     hours: Decimal
     council_id: int
+    reason: str = ""
 
     @property
     def last_day(self) -> date | None:
@@ -68,7 +69,7 @@ def _rows(*conditions: Any) -> list[Row]:
     query = (select(Protection.id, Protection.employee_id, Employee.person_number, Employee.first_name,
                     Employee.last_name, Council.code, _service_name(), Protection.source, Protection.start_date,
                     Protection.ends_on, Protection.end_reason, Protection.old_salary, Protection.new_salary,
-                    Protection.hours_per_week, Protection.council_id)
+                    Protection.hours_per_week, Protection.council_id, Protection.reason)
              .join(Employee, Employee.id == Protection.employee_id)
              .join(Council, Council.id == Protection.council_id)
              .outerjoin(Post, Post.id == Protection.new_post_id)
@@ -76,11 +77,18 @@ def _rows(*conditions: Any) -> list[Row]:
              .where(*conditions)
              .order_by(Protection.ends_on, Employee.last_name, Employee.first_name, Protection.id))
     return [Row(r[0], r[1], r[2], f"{r[3]} {r[4]}", r[5], r[6], SOURCE_LABELS.get(r[7], r[7]), r[8], r[9], r[10],
-                r[11], r[12], r[13], r[14]) for r in db.session.execute(query)]
+                r[11], r[12], r[13], r[14], r[15]) for r in db.session.execute(query)]
 
 
 def active(on: date) -> list[Row]:
     return _rows(active_on(on))
+
+
+def starting_later(on: date) -> list[Row]:
+    """Protections agreed (a restructure appointment from next April, say) that start after `on`
+    and have not been ended before they began."""
+    return _rows(Protection.start_date > on,
+                 or_(Protection.ends_on.is_(None), Protection.ends_on > Protection.start_date))
 
 
 def every_protection() -> list[Row]:

@@ -1,8 +1,14 @@
-"""Pay protection in a browser (issue 7): HR records the protection a restructure appointment gives
-the demo employee (the restructures pages record it through the same service), sees it on the
-pay protection dashboard and its schedule; the employee sees it under "My pay protection" in plain
-words and downloads the PDF statement. Screenshots: artifacts/screenshots/protection-*.png, and
-the statement's first page as protection-5-statement-1.png."""
+"""Pay protection in a browser (issue 7).
+
+1. HR builds a small restructure through the pages (the demo employee's post in the current
+   structure, a lower-banded post in the proposed one) and records the employee's appointment to
+   the new post on a lower salary: the protection is created by the appointment, shows on the pay
+   protection dashboard, and the employee sees it under "My pay protection".
+2. HR records a protection by hand with a reason, reads its schedule and uses the calculator; the
+   employee downloads the PDF statement.
+
+Screenshots: artifacts/screenshots/protection-*.png, the statement's first page as
+protection-5-statement-1.png."""
 from __future__ import annotations
 
 import subprocess
@@ -12,6 +18,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Employee, User
+from hrtool.models import Post
 from hrtool.services.employees import current_assignment
 from hrtool.services.records import spine_on
 
@@ -34,7 +41,83 @@ def _demo_person(app):
         return person.person_number, person.full_name, start, old, new, assignment.hours_per_week
 
 
-def test_a_restructure_protection_shows_on_the_dashboard_and_to_the_employee(page, live_app, tmp_path):
+def _demo_post(app) -> tuple[str, str]:
+    with app.app_context():
+        employee_id = db.session.scalar(select(User.employee_id).where(User.username == EMPLOYEE))
+        assignment = current_assignment(employee_id, date.today())
+        post = db.session.get(Post, assignment.post_id)
+        return post.post_number, post.title
+
+
+def test_a_restructure_appointment_protects_pay_on_the_dashboard_and_for_the_employee(page, live_app):
+    p = page.page
+    number, name, start, old, new, hours = _demo_person(live_app)
+    post_number, post_title = _demo_post(live_app)
+    start = date(start.year + 1, 4, 1)  # the new structure starts next April
+    salary = (new - 1000).quantize(1)
+    page.login(HR, DEMO_PASSWORDS[HR])
+    p.wait_for_url("**/hr/")
+    p.get_by_role("link", name="Restructures").first.click()
+    p.get_by_role("link", name="New restructure").click()
+    p.get_by_label("Name").fill("Team review (browser test)")
+    p.get_by_label("What is changing and why").fill("Two posts merge into one at a lower grade.")
+    p.get_by_label("Day", exact=True).fill(str(start.day))
+    p.get_by_label("Month", exact=True).fill(str(start.month))
+    p.get_by_label("Year", exact=True).fill(str(start.year))
+    p.get_by_role("button", name="Create restructure").click()
+    assert "Add the posts of both structures next" in p.locator(".govuk-notification-banner").inner_text()
+
+    # The current structure: the employee's establishment post, so its holder comes with it.
+    p.get_by_role("link", name="Org charts").click()
+    p.get_by_role("link", name="Add a post").click()
+    p.get_by_label("Current", exact=True).check()
+    p.get_by_label("Post title").fill(post_title)
+    p.get_by_label("Establishment post number").fill(post_number)
+    p.get_by_role("button", name="Add post").click()
+    assert "added to the current structure" in p.locator(".govuk-notification-banner").inner_text()
+    # The proposed structure: one post on a lower band.
+    p.get_by_role("link", name="Add a post").click()
+    p.get_by_label("Proposed", exact=True).check()
+    p.get_by_label("Post title").fill("Team Coordinator")
+    p.get_by_label("Salary band from (£ a year)").fill(str(salary - 2000))
+    p.get_by_label("Salary band to (£ a year)").fill(str(salary + 2000))
+    p.get_by_role("button", name="Add post").click()
+    assert "Team Coordinator added to the proposed structure" in p.locator(".govuk-notification-banner").inner_text()
+    page.screenshot("protection-0a-restructure-charts")
+
+    # The appointment on a lower salary creates the protection.
+    p.get_by_role("link", name="Appointments", exact=True).click()
+    p.get_by_label("New post").select_option(label="Team Coordinator")
+    p.get_by_label("Current postholder").select_option(label=f"{name} ({post_title})")
+    p.get_by_label("Appointed", exact=True).check()
+    p.get_by_label("Full-time annual salary (£)").fill(str(salary))
+    p.get_by_role("button", name="Record").click()
+    assert "A pay protection record was created" in p.locator(".govuk-notification-banner").inner_text()
+    row = p.locator("tr", has_text="Team Coordinator").last
+    assert name in row.inner_text() and f"Protected from {start.day} {start:%B %Y}" in row.inner_text()
+    page.screenshot("protection-0b-appointment")
+
+    # On the pay protection dashboard, from the restructure.
+    p.get_by_role("link", name="Pay protection").first.click()
+    p.wait_for_url("**/protection/")
+    later = p.get_by_role("table", name="Protections starting later")
+    ours = later.locator("tr", has_text="Team review (browser test)")
+    assert ours.count() == 1 and name in ours.inner_text() and f"{start.day} {start:%B %Y}" in ours.inner_text()
+    page.screenshot("protection-0c-dashboard")
+
+    # And in the employee's own view.
+    p.get_by_role("button", name="Sign out").click()
+    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
+    p.get_by_role("link", name="My pay protection").click()
+    p.wait_for_url("**/me/protection/")
+    heading = p.get_by_role("heading", name=f"protection from {start.day} {start:%B %Y}")
+    assert heading.count() == 1
+    assert "Team Coordinator" in p.locator("main").inner_text() or "Team review" in p.locator("main").inner_text()
+    page.screenshot("protection-0d-my-protection")
+    assert page.console_errors == []
+
+
+def test_a_protection_recorded_by_hand_shows_on_the_dashboard_and_to_the_employee(page, live_app, tmp_path):
     p = page.page
     number, name, start, old, new, hours = _demo_person(live_app)
     page.login(HR, DEMO_PASSWORDS[HR])
@@ -60,7 +143,7 @@ def test_a_restructure_protection_shows_on_the_dashboard_and_to_the_employee(pag
 
     p.get_by_role("link", name="Pay protection").first.click()
     p.wait_for_url("**/protection/")
-    everyone = p.locator("table", has_text="Why").last.inner_text()
+    everyone = p.get_by_role("table", name="Everyone protected today").inner_text()
     assert name in everyone and "Restructure" in everyone
     assert "Cost by council and financial year" in p.content()
     page.screenshot("protection-3-dashboard")

@@ -65,7 +65,8 @@ def dashboard_page() -> Any:
         for b in dashboard.chart(costs)]
     return render_template("protection/dashboard.html", today=today, counts=dashboard.active_by_council_and_service(today),
                            buckets=buckets, soon=soon, costs=costs, chart_rows=chart_rows,
-                           active=dashboard.active(today), warnings=dashboard.open_warnings(today))
+                           active=dashboard.active(today), later=dashboard.starting_later(today),
+                           warnings=dashboard.open_warnings(today))
 
 
 @bp.get("/export/protections.<fmt>")
