@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 from sqlalchemy import func, select
 
 from .extensions import db
+from .services import planner_stats
 
 DEMO_USERS = [
     # username, display name, password, role
@@ -70,6 +71,8 @@ def register_commands(app: Flask) -> None:
         counts = generate(employees, seed)
         create_demo_users()
         db.session.commit()
+        planner_stats.refresh()
+        db.session.commit()
         click.echo(", ".join(f"{t}: {n}" for t, n in counts.items()))
 
     @app.cli.command("bootstrap")
@@ -85,6 +88,8 @@ def register_commands(app: Flask) -> None:
             generate(employees, 1)
             click.echo(f"Loaded a demo workforce of {employees} fictitious employees.")
         logins = create_demo_users()
+        db.session.commit()
+        planner_stats.refresh()
         db.session.commit()
         click.echo("\nDemo logins (fictitious data only):")
         for role, username, password in logins:
@@ -141,6 +146,8 @@ def register_employee_io_commands(app: Flask) -> None:
                 click.echo(f"  ... and {report.error_count - len(report.errors)} more", err=True)
             raise SystemExit(1)
         if not dry_run:
+            db.session.commit()
+            planner_stats.refresh()
             db.session.commit()
         counts = (f"{report.rows} rows: {report.created} created, {report.updated} updated, "
                   f"{report.unchanged} unchanged; posts: {report.posts_created} created, "

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from flask import has_request_context, request
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from ..errors import DomainError
 from ..extensions import db
@@ -38,7 +38,7 @@ from ..models import (
     Service,
     TermsRecord,
 )
-from . import audit, locks, tabular
+from . import audit, locks, planner_stats, tabular
 from .bulk import insert_many
 from .employee_rows import (
     COLUMNS,
@@ -199,16 +199,28 @@ def _latest_assignment() -> Any:
 
 
 def _existing(numbers: list[str], today: date) -> dict[str, _Held]:
-    """One query for the people of a chunk who are already on record."""
+    """The people of a chunk who are already on record, in four indexed queries. The ids come
+    first from correlated subqueries in the select list: as a join condition, PostgreSQL cannot
+    use them to look up the row, and read every employment for every person instead (an import
+    of 100,000 rows took 35 times as long as one of 10,000)."""
     if not numbers:
         return {}
-    rows = db.session.execute(
-        select(Employee, Employment, Assignment, Post.post_number)
-        .outerjoin(Employment, Employment.id == _current_employment(today))
-        .outerjoin(Assignment, Assignment.id == _latest_assignment())
-        .outerjoin(Post, Post.id == Assignment.post_id)
-        .where(Employee.person_number.in_(numbers)))
-    return {held[0].person_number: _Held(*held) for held in rows}
+    people = db.session.execute(select(Employee, _current_employment(today))
+                                .where(Employee.person_number.in_(numbers))).all()
+    employment_ids = [e for _, e in people if e is not None]
+    employments = {e.id: e for e in db.session.scalars(
+        select(Employment).where(Employment.id.in_(employment_ids)))} if employment_ids else {}
+    latest = dict(db.session.execute(select(Employment.id, _latest_assignment())
+                                     .where(Employment.id.in_(employment_ids))).all()) if employment_ids else {}
+    assignment_ids = [a for a in latest.values() if a is not None]
+    assignments = {a.id: (a, number) for a, number in db.session.execute(
+        select(Assignment, Post.post_number).outerjoin(Post, Post.id == Assignment.post_id)
+        .where(Assignment.id.in_(assignment_ids)))} if assignment_ids else {}
+    found = {}
+    for employee, employment_id in people:
+        assignment, post_number = assignments.get(latest.get(employment_id), (None, None))
+        found[employee.person_number] = _Held(employee, employments.get(employment_id), assignment, post_number)
+    return found
 
 
 def _post_plan(row: Row, refs: References, state: _FileState) -> tuple[str, str, list[RowError]]:
@@ -504,9 +516,12 @@ def _pass(path: Path, report: ImportReport, refs: References, today: date, how: 
     keep = list(db.session.identity_map.values())
     if how is not None and parsed is not None:
         chunks: Iterable[list[Row]] = parsed
+        growth = planner_stats.GrowthWatch(planner_stats.IMPORT_TABLES,
+                                           db.session.scalar(select(func.count()).select_from(Employee)) or 0)
         for rows in chunks:
             report.rows += len(rows)
             _plan_and_apply(rows, report, refs, state, today, how, keep_changes, on_change)
+            growth.grew(len(rows))
             _release(keep)
         return
     with tabular.open_table(path, report.file_name) as table:

@@ -28,9 +28,13 @@ def _someone(app, **where):
 def test_search_by_name_and_person_number(app):
     client = _signed_in(app)
     person = _someone(app)
-    for q in (person.last_name, person.person_number, f"{person.first_name} {person.last_name}"):
+    for q in (person.last_name, person.person_number, f"{person.first_name} {person.last_name}",
+              f"{person.last_name[:3].upper()} {person.first_name[:2].lower()}"):  # word starts, any order
         body = client.get("/employees/", query_string={"q": q}).get_data(as_text=True)
-        assert person.person_number in body
+        assert person.person_number in body, q
+    # Every word must match: a second word matching nobody leaves nobody.
+    body = client.get("/employees/", query_string={"q": f"{person.last_name} zzqx"}).get_data(as_text=True)
+    assert person.person_number not in body and "No one matches" in body
     body = client.get("/employees/", query_string={"q": "zzqx-nobody"}).get_data(as_text=True)
     assert "No one matches" in body
 

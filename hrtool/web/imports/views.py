@@ -21,7 +21,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import AuditEvent
 from ...permissions import requires
-from ...services import import_uploads
+from ...services import import_uploads, planner_stats
 from ...services.employee_io import ImportFailed, ImportReport, import_employees
 from ...services.employee_rows import OPTIONAL, REQUIRED
 from .forms import ConfirmForm, UploadForm
@@ -82,6 +82,8 @@ def confirm() -> Any:
         db.session.rollback()
         import_uploads.discard(stored)
         return _preview(report, None, 409)
+    db.session.commit()
+    planner_stats.refresh()  # after a bulk change, so the planner keeps choosing the right index
     db.session.commit()
     import_uploads.discard(stored)
     flash(f"Imported {stored.file_name}: {report.created} created, {report.updated} updated, "
