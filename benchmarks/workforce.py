@@ -47,6 +47,7 @@ def build(url: str, employees: int, *, fresh: bool = True) -> tuple[Flask, dict[
     """Migrate, load reference data and (if employees > 0) a demo workforce with the demo logins.
     Returns the app and how long each step took."""
     from hrtool.cli import create_demo_users
+    from hrtool.services import planner_stats
     from hrtool.services.demo_data import generate
     from hrtool.services.reference_data import load_reference_data
 
@@ -64,6 +65,8 @@ def build(url: str, employees: int, *, fresh: bool = True) -> tuple[Flask, dict[
             started = time.perf_counter()
             generate(employees, 1)
             create_demo_users()
+            db.session.commit()
+            planner_stats.refresh()  # as `hrtool demo-data` does
             db.session.commit()
             timings["demo_data_s"] = time.perf_counter() - started
         if db.engine.dialect.name == "sqlite":
