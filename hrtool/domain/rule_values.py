@@ -17,8 +17,8 @@ Kind = Literal["integer", "decimal", "boolean", "date", "text"]
 Typed = int | Decimal | bool | date | str
 
 KIND_HINTS: dict[str, str] = {
-    "integer": "A whole number, like 70",
-    "decimal": "A number, like 1.5",
+    "integer": "A whole number",
+    "decimal": "A number; decimals are allowed, like 37.5",
     "boolean": "Yes or no",
     "date": "A date, like 6/4/2025",
     "text": "Text",
@@ -82,7 +82,7 @@ def parse_value(text: str | None, kind: Kind, label: str, *, required: bool = Tr
     if kind == "integer":
         cleaned = _number_text(text)
         if not INTEGER.match(cleaned):
-            raise ValueProblem(f"{label} must be a whole number, like 70")
+            raise ValueProblem(f"{label} must be a whole number")
         number = int(cleaned)
         if number < 0 and not allow_negative:
             raise ValueProblem(f"{label} must be 0 or more")
@@ -94,7 +94,7 @@ def parse_value(text: str | None, kind: Kind, label: str, *, required: bool = Tr
         except InvalidOperation:
             amount = None
         if amount is None or not amount.is_finite():
-            raise ValueProblem(f"{label} must be a number, like 1.5")
+            raise ValueProblem(f"{label} must be a number")
         if amount < 0 and not allow_negative:
             raise ValueProblem(f"{label} must be 0 or more")
         return amount
