@@ -115,3 +115,26 @@ def test_union_rep_and_employee_are_kept_out(app, client, auth):
         for url in (f"/restructures/{rid}/routes", f"/restructures/{rid}/redundancy", f"/restructures/{rid}/costing"):
             assert client.get(url).status_code == 403
         auth.logout()
+
+
+def test_an_internal_appointment_links_to_changing_their_record_from_the_start_date(app, client, auth):
+    from datetime import date
+
+    from hrtool.services import restructures as service
+
+    rid, posts = _ids(app)
+    with app.app_context():
+        holder = service.holders(db.session.get(Restructure, rid), date.today())[0]
+        person_id = holder.employee.id
+        post = posts[("proposed", "Deputy Chief Executive - Place")]
+        salary = db.session.get(StructurePost, post).band_min or 100000
+    auth.as_role("hr")
+    response = client.post(f"/restructures/{rid}/appointments", data={
+        "proposed_post_id": str(post), "employee_id": str(person_id), "external_name": "", "outcome": "appointed",
+        "start_date": ["1", "4", "2027"], "salary": str(salary)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    page = client.get(f"/restructures/{rid}/appointments").get_data(as_text=True)
+    assert "Change their post on their record from 1 April 2027" in page
+    link = re.search(r'href="(/employees/%d/assignment\?[^"]+)"' % person_id, page).group(1).replace("&amp;", "&")
+    form = client.get(link).get_data(as_text=True)
+    assert 'value="2027"' in form and "Appointed to Deputy Chief Executive - Place in Senior structure 2023" in form

@@ -109,6 +109,13 @@ def edit_details(employee_id: int) -> Any:
     return render_template("staff/edit_details.html", form=form, employee=employee, stale=False)
 
 
+def _suggested_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 @bp.route("/<int:employee_id>/assignment", methods=["GET", "POST"])
 @requires("employees.edit")
 def change_assignment(employee_id: int) -> Any:
@@ -124,8 +131,9 @@ def change_assignment(employee_id: int) -> Any:
                                                    Post.closed_on.is_(None)).order_by(Post.title, Post.post_number))]
     if request.method == "GET":
         form.based_on.data = str(current.id)
-        form.reason.data = ""
-        form.effective_from.data = None
+        # A page that sends HR here (a restructure appointment) may suggest the date and reason.
+        form.reason.data = request.args.get("reason", "")[:500]
+        form.effective_from.data = _suggested_date(request.args.get("from", ""))
     if form.validate_on_submit():
         if form.based_on.data != str(current.id):
             form.form_errors.append("Someone else changed this person's assignment while you were editing. "
