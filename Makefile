@@ -44,7 +44,7 @@ load: venv
 	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
 lint: venv
-	$(BIN)/ruff check hrtool tests
+	$(BIN)/ruff check hrtool tests benchmarks scripts
 	$(BIN)/mypy hrtool/domain
 
 venv: $(VENV)/.installed

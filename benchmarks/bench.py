@@ -17,7 +17,7 @@ import platform
 import shutil
 import sys
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = measure.scratch_folder()
     budgets: list[Budget] = []
     figures: dict[str, Any] = {"dialect": dialect, "sizes": [small, middle, large],
-                               "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                               "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                "machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
 
     def say(text: str) -> None:
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             one broken measurement does not lose the others."""
             try:
                 work()
-            except Exception as error:  # noqa: BLE001 - reported in the table, run continues
+            except Exception as error:
                 say(f"  {title} failed: {error!r}")
                 for name in budget_names:
                     budgets.append(Budget(name, float("inf"), 1, f"failed: {error!r}"[:120]))

@@ -148,7 +148,7 @@ def time_pages(app: Flask, repeats: int) -> list[PageTiming]:
                 raise RuntimeError(f"{path} answered {response.status_code}")
         count = [0]
 
-        def counter(*_: Any) -> None:
+        def counter(*_: Any, count: list[int] = count) -> None:
             count[0] += 1
 
         with app.app_context():

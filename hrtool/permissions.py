@@ -3,8 +3,9 @@
 checks go through `can_view_employee`. The role matrix tests read PERMISSIONS too."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user

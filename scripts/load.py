@@ -11,7 +11,8 @@ What it does:
    with a random password made for this run and never printed);
 2. starts gunicorn on 127.0.0.1 (a free port) with --workers and --threads;
 3. runs --users simulated users (default 50: 15 HR officers, 25 employees, 10 union reps) for
-   --seconds (default 60), arriving over the first --ramp seconds (default 10). Each signs in once with its own login, then loops: HR browse and search
+   --seconds (default 60), arriving over the first --ramp seconds (default 10). Each signs in
+   once with its own login, then loops: HR browse and search
    the employee list, open employees, open the dashboard and change a person's phone number
    (through the real form, with its CSRF token and version); employees open their record, terms,
    letters and pay protection; reps open the union overview, transfers and letters. Each user

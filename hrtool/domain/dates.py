@@ -1,8 +1,9 @@
 """Dated records and pay years."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Protocol, Sequence, TypeVar
+from typing import Protocol, TypeVar
 
 
 class Dated(Protocol):

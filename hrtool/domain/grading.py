@@ -1,8 +1,9 @@
 """Grades from job evaluation points under a council's grade boundaries (DOMAIN.md 3.2)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def band_problems(bands: Sequence[GradeBand], spine_points: Sequence[int]) -> li
         missing = [p for p in (band.scp_min, band.scp_max) if p not in spine_points]
         if missing:
             problems.append(f"{band.grade}: SCP {missing[0]} is not on the pay spine")
-    for lower, upper in zip(ordered, ordered[1:]):
+    for lower, upper in pairwise(ordered):
         if upper.points_min <= lower.points_max:
             problems.append(f"{lower.grade} and {upper.grade} overlap at {upper.points_min} points")
         elif upper.points_min > lower.points_max + 1:

@@ -1,9 +1,9 @@
 """Salaries from the pay spine, pro rata for hours. Money is Decimal; rounding happens once."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Mapping
 
 PENNY = Decimal("0.01")
 

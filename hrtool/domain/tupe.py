@@ -3,10 +3,10 @@ terms a person holds compared term by term. Values in, values out."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Sequence
 
 
 @dataclass(frozen=True)

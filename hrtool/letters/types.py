@@ -120,7 +120,9 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
                 "terms.employer": "the employer now (lead authority)", "terms.council": "whose terms they are",
                 "terms.package": "the terms and conditions package", "terms.post": "the post then",
                 "terms.grade": "the grade then", "terms.hours": "hours a week then",
-                "terms.salary": "full-time pay then (the salary, or the spinal column point where that year's spine is not held)", "table.terms": "the protected terms, term by term"},
+                "terms.salary": "full-time pay then (the salary, or the spinal column point where that year's spine "
+                                "is not held)",
+                "table.terms": "the protected terms, term by term"},
                "transfer"),
     LetterType("election_confirmation", "Confirmation of election onto the lead authority's terms", "employee",
                ELECTION, {**COMMON, **EMPLOYEE, "election.effective_from": "when the new terms apply",

@@ -89,7 +89,7 @@ class Letter(db.Model):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     template_version: Mapped[LetterTemplateVersion] = relationship()
-    issued_by: Mapped["User | None"] = relationship(foreign_keys=[issued_by_id])  # noqa: F821
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     batch: Mapped[LetterBatch | None] = relationship()
     acknowledgement: Mapped[LetterAcknowledgement | None] = relationship(back_populates="letter", uselist=False)
 
@@ -106,7 +106,7 @@ class LetterAcknowledgement(db.Model):
     acknowledged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     letter: Mapped[Letter] = relationship(back_populates="acknowledgement")
-    acknowledged_by: Mapped["User | None"] = relationship()  # noqa: F821
+    acknowledged_by: Mapped[User | None] = relationship()
 
 
 class LetterJob(db.Model):
@@ -147,4 +147,4 @@ class ConsultationNote(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-from .accounts import User  # noqa: E402,F401  (resolves the annotation above)
+from .accounts import User  # noqa: E402  (resolves the annotation above)

@@ -151,7 +151,7 @@ class TermsRecord(_Dated, db.Model):
 
     employment: Mapped[Employment] = relationship(back_populates="terms_records")
     terms_council: Mapped[Council] = relationship()
-    transfer: Mapped["Transfer | None"] = relationship()  # noqa: F821
+    transfer: Mapped[Transfer | None] = relationship()
 
 
 from .transfers import Transfer  # noqa: E402  (resolves the annotation above)

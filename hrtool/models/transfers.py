@@ -80,8 +80,8 @@ class TransferMember(db.Model):
     new_employment_id: Mapped[int | None] = mapped_column(ForeignKey("employments.id"))
 
     transfer: Mapped[Transfer] = relationship(back_populates="members")
-    employee: Mapped["Employee"] = relationship()  # noqa: F821
-    employment: Mapped["Employment"] = relationship(foreign_keys=[employment_id])  # noqa: F821
+    employee: Mapped[Employee] = relationship()
+    employment: Mapped[Employment] = relationship(foreign_keys=[employment_id])
 
 
 class ChecklistItem(db.Model):
@@ -177,4 +177,4 @@ class EmployeeCase(db.Model):
     outcome: Mapped[str] = mapped_column(Text, default="")
 
 
-from .people import Employee, Employment  # noqa: E402,F401  (resolves the annotations above)
+from .people import Employee, Employment  # noqa: E402  (resolves the annotations above)

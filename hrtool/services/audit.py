@@ -1,7 +1,7 @@
 """Writing the audit trail. Every change to personal data goes through `record`."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,7 @@ def record(action: str, entity_type: str, entity_id: Any = "", *, before: dict[s
            actor: tuple[int | None, str] | None = None) -> AuditEvent:
     actor_id, actor_label = actor or _actor()
     event = AuditEvent(
-        at=datetime.now(timezone.utc), actor_id=actor_id, actor_label=actor_label, action=action,
+        at=datetime.now(UTC), actor_id=actor_id, actor_label=actor_label, action=action,
         entity_type=entity_type, entity_id=str(entity_id), employee_id=employee_id,
         before=before, after=after, reason=reason,
     )
@@ -63,7 +63,7 @@ def record_many(events: list[dict[str, Any]], *, reason: str = "", actor: tuple[
     from sqlalchemy import insert
 
     actor_id, actor_label = actor or _actor()
-    at = datetime.now(timezone.utc)
+    at = datetime.now(UTC)
     db.session.execute(insert(AuditEvent.__table__), [
         {"at": at, "actor_id": actor_id, "actor_label": actor_label, "reason": reason, "before": None,
          "employee_id": None, **event, "entity_id": str(event.get("entity_id", ""))} for event in events])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +21,22 @@ from ..domain.dates import complete_years
 from ..domain.grading import GradeBand, grade_for_points
 from ..extensions import db
 from ..models import (
-    Assignment, Council, Election, Employee, Employment, GradeConvention, JobEvaluation, Post, ProtectedTerms,
-    Service, ServiceLead, TermsPackage, TermsRecord, TradeUnion, Transfer, TransferMember,
+    Assignment,
+    Council,
+    Election,
+    Employee,
+    Employment,
+    GradeConvention,
+    JobEvaluation,
+    Post,
+    ProtectedTerms,
+    Service,
+    ServiceLead,
+    TermsPackage,
+    TermsRecord,
+    TradeUnion,
+    Transfer,
+    TransferMember,
 )
 from .reference_data import SENIOR_SERVICE
 from .transfers import entitlements, package_body
@@ -333,7 +347,7 @@ class _Generator:
         self._terms(second, "protected", home, transfer_on, chose_on - timedelta(days=1), "terms protected on transfer",
                     transfer_id=tid, protected_terms_id=pid)
         self._terms(second, "own", lead_code, chose_on, None, "elected to move onto the lead authority's terms")
-        signed = datetime(chose_on.year, chose_on.month, chose_on.day, 12, 0, tzinfo=timezone.utc)
+        signed = datetime(chose_on.year, chose_on.month, chose_on.day, 12, 0, tzinfo=UTC)
         self.rows.elections.append({
             "id": self.ids.next(Election), "employee_id": person["id"], "employment_id": second["id"],
             "effective_from": chose_on, "recorded_by_id": None, "recorded_at": signed - timedelta(days=14),

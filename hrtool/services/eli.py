@@ -37,7 +37,14 @@ from ..extensions import db
 from ..formatting import hours as fmt_hours
 from ..formatting import money, uk_date
 from ..models import (
-    AuditEvent, Council, Employee, EmployeeCase, ProtectedTerms, TradeUnion, Transfer, TransferMember,
+    AuditEvent,
+    Council,
+    Employee,
+    EmployeeCase,
+    ProtectedTerms,
+    TradeUnion,
+    Transfer,
+    TransferMember,
     UnionRecognition,
 )
 from ..reports import eli_pdf, eli_xlsx

@@ -3,7 +3,7 @@ terms, the one-way election onto the lead's terms, and the register of who is st
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,7 +13,15 @@ from ..domain.tupe import TermComparison, compare_number, compare_text
 from ..errors import DomainError
 from ..extensions import db
 from ..models import (
-    Council, Election, Employee, Employment, ProtectedTerms, Service, TermsRecord, Transfer, TransferMember,
+    Council,
+    Election,
+    Employee,
+    Employment,
+    ProtectedTerms,
+    Service,
+    TermsRecord,
+    Transfer,
+    TransferMember,
 )
 from . import audit
 from .records import as_at, picture_on
@@ -128,7 +136,7 @@ def countersign(election_id: int) -> Election:
                                effective_from=election.effective_from, recorded_by_id=actor_id,
                                reason="elected to move onto the lead authority's terms"))
     election.countersigned_by_id = actor_id
-    election.countersigned_at = datetime.now(timezone.utc)
+    election.countersigned_at = datetime.now(UTC)
     audit.record("countersign", "election", election.id, employee_id=election.employee_id,
                  after={"effective_from": election.effective_from.isoformat(),
                         "terms": f"{employment.employer.code} own terms"})

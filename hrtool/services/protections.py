@@ -565,7 +565,7 @@ def in_plain_words(record: Protection) -> list[str]:
     if rules is not None and rules.kind == "tapered":
         difference = record.old_salary - record.new_salary
         parts = []
-        for start, number, phase in rules.phase_starts(record.start_date):
+        for start, _number, phase in rules.phase_starts(record.start_date):
             parts.append(f"from {start:%-d %B %Y}, {_share(phase.share_of_difference)} it "
                          f"({_pounds(difference * phase.share_of_difference)} a year)")
         words.append(f"The difference between your old salary ({_pounds(record.old_salary)} a year) and your new "

@@ -10,8 +10,8 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from ..domain.dates import pay_year_start
 from ..domain.pay import fte, pro_rata_salary
-from ..formatting import hours
 from ..extensions import db
+from ..formatting import hours
 from ..models import Assignment, Employee, Employment, PaySpinePoint, Post, RuleSetting, TermsRecord
 
 

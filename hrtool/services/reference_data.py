@@ -5,17 +5,29 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import (
-    Council, GradeBand, GradeConvention, PayAward, PaySpinePoint, Policy, RuleSetting, Service,
-    ServiceLead, StatutoryLimit, TermsPackage, TradeUnion, UnionRecognition,
+    Council,
+    GradeBand,
+    GradeConvention,
+    PayAward,
+    PaySpinePoint,
+    Policy,
+    RuleSetting,
+    Service,
+    ServiceLead,
+    StatutoryLimit,
+    TermsPackage,
+    TradeUnion,
+    UnionRecognition,
 )
 
 # Illustrative files carry no start date; they apply from this date until an admin replaces them.

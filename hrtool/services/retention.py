@@ -161,7 +161,7 @@ def register_retention_commands(app: Any) -> None:
         try:
             today = date.fromisoformat(on) if on else date.today()
         except ValueError:
-            raise click.UsageError(f"--on must be a date as YYYY-MM-DD, not {on!r}")
+            raise click.UsageError(f"--on must be a date as YYYY-MM-DD, not {on!r}") from None
         leavers = leavers_due(today)
         click.echo(json.dumps({
             "on": today.isoformat(), "rule": RULE, "years": retention_years(today),

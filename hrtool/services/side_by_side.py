@@ -3,10 +3,10 @@ for each post with a job evaluation score, its grade and full-time salary range 
 council's bands in force on a date, and the difference."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterator
 
 from sqlalchemy import or_, select
 

@@ -181,7 +181,7 @@ def build(employee_id: int, produced_at: datetime) -> SubjectAccess | None:
 
     # What the person's rows point at (their posts, councils, transfers ...), for reading them.
     wanted: dict[str, set[Any]] = defaultdict(set)
-    for name, ids in found.items():
+    for name in found:
         for fk in meta[name].foreign_keys:
             target = fk.column.table.name
             if target in found or target in CONTEXT_EXCLUDED:

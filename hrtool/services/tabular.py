@@ -118,7 +118,7 @@ def _xlsx_rows(path: Path) -> tuple[Any, Iterator[tuple[int, tuple[Cell, ...]]]]
     try:
         # read_only streams the sheet; data_only gives a formula's last computed value, never its text.
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001  (a broken upload raises anything from zipfile, XML or openpyxl)
+    except Exception as error:
         raise FileProblem("The file is not a readable XLSX workbook: save it again from your spreadsheet "
                           f"as .xlsx ({type(error).__name__})") from None
     if not workbook.worksheets:
@@ -133,7 +133,7 @@ def _xlsx_rows(path: Path) -> tuple[Any, Iterator[tuple[int, tuple[Cell, ...]]]]
         try:
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
                 yield number, values
-        except Exception as error:  # noqa: BLE001  (the sheet's XML is parsed as it is read)
+        except Exception as error:
             raise FileProblem(f"Row {number + 1} of the workbook cannot be read ({type(error).__name__})") from None
 
     return workbook, rows()

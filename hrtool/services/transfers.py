@@ -9,7 +9,7 @@ they were on the day before becomes their protected terms. The caller commits on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,8 +19,17 @@ from ..domain.tupe import LeaveBand, NoticeBand, StepRule, annual_leave_days, no
 from ..errors import DomainError
 from ..extensions import db
 from ..models import (
-    Assignment, ChecklistItem, Council, Employment, Policy, Post, ProtectedTerms, TermsPackage,
-    TermsRecord, Transfer, TransferMember,
+    Assignment,
+    ChecklistItem,
+    Council,
+    Employment,
+    Policy,
+    Post,
+    ProtectedTerms,
+    TermsPackage,
+    TermsRecord,
+    Transfer,
+    TransferMember,
 )
 from . import audit
 from .posts import grade_for
@@ -335,7 +344,7 @@ def complete(transfer: Transfer, today: date) -> CompletionPlan:
                      after={"employer": transfer.transferee.code, "from": transfer.transfer_date.isoformat(),
                             "post": new_post.post_number, "protected_terms_id": protected.id})
     transfer.status = "completed"
-    transfer.completed_at = datetime.now(timezone.utc)
+    transfer.completed_at = datetime.now(UTC)
     transfer.completed_by_id = actor_id
     audit.record("complete", "transfer", transfer.id, after={
         "reference": transfer.reference, "transferred": sum(1 for m in plan.members if m.outcome == "transfers"),

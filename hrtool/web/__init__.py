@@ -35,13 +35,13 @@ def register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .grading.views import bp as grading_bp
-    from .protected.views import bp as protected_bp
-    from .transfers.views import bp as transfers_bp
-    from .posts.views import bp as posts_bp
     from .hr.views import bp as hr_bp
     from .main.views import bp as main_bp
     from .me.views import bp as me_bp
+    from .posts.views import bp as posts_bp
+    from .protected.views import bp as protected_bp
     from .staff.views import bp as staff_bp
+    from .transfers.views import bp as transfers_bp
     from .unions.views import bp as unions_bp
 
     for bp in (main_bp, auth_bp, hr_bp, staff_bp, posts_bp, transfers_bp, protected_bp, grading_bp, audit_bp, me_bp, unions_bp, admin_bp):

@@ -9,7 +9,6 @@ from sqlalchemy import Select, func, select
 
 from ..extensions import db
 
-
 # Counting stops here: beyond it the count itself would cost more than the page (a list of
 # 100,000 people), so the page says "more than" and asks for a narrower search. The export
 # of the same filter holds everyone.

@@ -17,8 +17,7 @@ from datetime import date
 from sqlalchemy import select
 
 from hrtool.extensions import db
-from hrtool.models import Employee, User
-from hrtool.models import Post
+from hrtool.models import Employee, Post, User
 from hrtool.services.employees import current_assignment
 from hrtool.services.records import spine_on
 
@@ -51,7 +50,7 @@ def _demo_post(app) -> tuple[str, str]:
 
 def test_a_restructure_appointment_protects_pay_on_the_dashboard_and_for_the_employee(page, live_app):
     p = page.page
-    number, name, start, old, new, hours = _demo_person(live_app)
+    _number, name, start, _old, new, _hours = _demo_person(live_app)
     post_number, post_title = _demo_post(live_app)
     start = date(start.year + 1, 4, 1)  # the new structure starts next April
     salary = (new - 1000).quantize(1)

@@ -61,7 +61,9 @@ def test_people_left_out_and_why(kwargs, reason):
 
 
 def test_another_assimilation_rule_can_be_passed_in():
-    bottom_of_grade = lambda scp, band: band.scp_min
+    def bottom_of_grade(scp, band):
+        return band.scp_min
+
     outcome = assimilate(position(score=300, scp=9), BANDS, SPINE, bottom_of_grade)
     assert outcome.scp == 7 and outcome.direction == DOWN
 

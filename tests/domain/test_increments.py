@@ -5,7 +5,10 @@ from datetime import date
 import pytest
 
 from hrtool.domain.increments import (
-    IncrementFacts, IncrementPolicy, anniversary_in_month, increment_decision,
+    IncrementFacts,
+    IncrementPolicy,
+    anniversary_in_month,
+    increment_decision,
 )
 
 APRIL = IncrementPolicy("1 April", 6)

@@ -5,7 +5,14 @@ from decimal import Decimal
 import pytest
 
 from hrtool.domain.tupe import (
-    LeaveBand, NoticeBand, StepRule, annual_leave_days, compare_number, notice_months, timeline, transfer_status,
+    LeaveBand,
+    NoticeBand,
+    StepRule,
+    annual_leave_days,
+    compare_number,
+    notice_months,
+    timeline,
+    transfer_status,
 )
 
 

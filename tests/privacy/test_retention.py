@@ -150,7 +150,7 @@ def test_immutable_tables_still_refuse_deletion_for_anyone_not_erased():
                ([f"DELETE FROM letters WHERE id = {letter.id}"] if letter else []) + \
                ["UPDATE audit_events SET reason = 'x'"]:
         savepoint = db.session.begin_nested()
-        with pytest.raises(Exception, match="immutable|append-only"):
+        with pytest.raises(Exception, match=r"immutable|append-only"):
             db.session.execute(text(sql))
         savepoint.rollback()
 

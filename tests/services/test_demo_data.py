@@ -98,8 +98,8 @@ def test_workforce_shape_follows_the_papers(demo_apps):
         in_shared = sum(1 for row in people.values() if row[3].service_id in shared_ids)
         transferred = db.session.scalar(select(Employment.id).where(Employment.began_by == "tupe").limit(1))
         everyone = db.session.scalar(select(func.count()).select_from(Employee))
-        leavers = db.session.scalar(select(func.count()).select_from(Employment).where(Employment.end_date < DEMO_AS_OF,
-                                                                                       Employment.end_reason != "transferred to the lead authority"))
+        leavers = db.session.scalar(select(func.count()).select_from(Employment).where(
+            Employment.end_date < DEMO_AS_OF, Employment.end_reason != "transferred to the lead authority"))
     assert everyone == 600
     assert 540 <= len(people) < 600 and leavers > 0  # about one in twenty has left
     assert 0.25 <= over_55 <= 0.45  # about a third over 55

@@ -33,7 +33,7 @@ def change(on: date, post_id: int, hours: str = "30", scp: int | None = 12, reas
 
 
 def test_change_from_a_future_date_keeps_history(person):
-    employee, employment, current, post = person
+    employee, _employment, current, post = person
     new = employees.change_assignment(current.id, change(date(2027, 1, 6), post.id))
     assert current.effective_to == date(2027, 1, 5)
     assert (new.effective_from, new.effective_to, new.hours_per_week) == (date(2027, 1, 6), None, Decimal("30"))

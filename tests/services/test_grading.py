@@ -79,7 +79,7 @@ def _lines(result, post_id):
 
 
 def test_increment_preview_lists_movers_and_reasons(april_team):
-    post, people = april_team
+    post, _people = april_team
     result = increments.preview(council("CCDC").id, date(2027, 4, 1))
     lines = _lines(result, post.id)
     assert lines["Incrementmoves"].decision.moves and lines["Incrementmoves"].decision.new_scp == 12
@@ -92,7 +92,7 @@ def test_increment_preview_lists_movers_and_reasons(april_team):
 
 
 def test_applying_an_increment_run_creates_dated_records_once(april_team):
-    post, people = april_team
+    _post, people = april_team
     increments.apply(council("CCDC").id, date(2027, 4, 1))
     mover = people["moves"]
     assert mover.effective_to == date(2027, 3, 31)

@@ -156,7 +156,7 @@ def test_reg13_letter_states_the_regulation_13_information(restructure):
 
 def test_grades_with_fewer_people_than_the_threshold_are_withheld_in_the_union_letter():
     transfer = _planned_transfer()
-    letter, body, _, _ = _issue(Target("tupe_reg13", transfer.id, _union("UNISON").id))
+    letter, _body, _, _ = _issue(Target("tupe_reg13", transfer.id, _union("UNISON").id))
     rows = letter.fields["table"]["affected_by_grade"]["rows"]
     assert rows and all(r[1] == "Fewer than 5" or int(r[1]) >= 5 for r in rows)
 
@@ -176,7 +176,7 @@ def test_notice_of_transfer_to_an_employee():
 
 def test_statement_of_protected_terms():
     snapshot = db.session.scalars(select(ProtectedTerms).order_by(ProtectedTerms.id).limit(1)).one()
-    letter, body, _, _ = _issue(Target("protected_terms", snapshot.id))
+    _letter, body, _, _ = _issue(Target("protected_terms", snapshot.id))
     particulars = snapshot.snapshot["particulars"]
     assert particulars["post_title"] in body
     if particulars["full_time_salary"]:
@@ -194,13 +194,13 @@ def test_election_confirmation_needs_hr_countersignature():
         from datetime import datetime
         election.countersigned_at = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
         db.session.flush()
-    letter, body, _, _ = _issue(Target("election_confirmation", election.id))
+    _letter, body, _, _ = _issue(Target("election_confirmation", election.id))
     assert f"From {election.effective_from.day} {election.effective_from:%B %Y}" in body
     assert "cannot be reversed" in body
 
 
 def test_restructure_letters(restructure):
-    r, decisions, people = restructure
+    r, decisions, _people = restructure
     # Slot-in: the new post and its grade.
     letter, body, _, _ = _issue(Target("assimilation_outcome", decisions["slot_in"].id))
     assert "Operations Coordinator (Grade 6)" in body and "1 July 2027" in body
@@ -220,7 +220,7 @@ def test_restructure_letters(restructure):
 
 def test_collective_redundancy_letter_where_the_threshold_is_met(restructure):
     r, _, _ = restructure
-    letter, body, _, pages = _issue(Target("collective_redundancy", r.id, _union("UNISON").id))
+    _letter, body, _, _pages = _issue(Target("collective_redundancy", r.id, _union("UNISON").id))
     # 20 at risk + (3 in a pool for 1 post: 2 surplus) = 22 proposed: 20-99, so 30 days before
     # the first dismissal on 1 July 2027: consultation must begin by 1 June 2027.
     assert "up to 22 employees" in body and "at least 30 days" in body
@@ -236,13 +236,13 @@ def test_no_collective_letter_below_the_threshold(restructure):
         d.route = "slot_in"
     db.session.flush()
     # 15 at risk + 2 surplus = 17 < 20
-    with pytest.raises(DomainError, match="17 redundancies.*applies from 20"):
+    with pytest.raises(DomainError, match=r"17 redundancies.*applies from 20"):
         letters.issue_one(Target("collective_redundancy", r.id, _union("UNISON").id), ON)
 
 
 def test_pay_protection_confirmation_with_its_schedule(protection):
     record, person = protection
-    letter, body, _, _ = _issue(Target("pay_protection", record.id))
+    _letter, body, _, _ = _issue(Target("pay_protection", record.id))
     assert f"Dear {person.full_name}" in body
     assert "£30,000.00 a year" in body and "£27,000.00 a year" in body
     assert "£3,000.00 a year full-time, is fixed in cash" in body  # 30,000 - 27,000
@@ -359,7 +359,7 @@ def test_demo_data_has_reg13_letters_to_each_recognised_union_and_verifies():
     transfers = db.session.scalars(select(Transfer).where(Transfer.status == "completed")).all()
     assert transfers
     for transfer in transfers:
-        unions = {l.union_id for l in db.session.scalars(select(Letter).where(
+        unions = {letter.union_id for letter in db.session.scalars(select(Letter).where(
             Letter.transfer_id == transfer.id, Letter.letter_type == "tupe_reg13"))}
         assert unions == set(db.session.scalars(select(TradeUnion.id)))
     assert db.session.scalar(select(func.count()).select_from(Letter).where(Letter.letter_type == "transfer_notice"))

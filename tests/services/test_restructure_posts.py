@@ -117,7 +117,7 @@ def test_remove_refused_while_a_route_uses_the_post(senior):
         service.remove_post(held, "Not in the papers")
     # a pool the ring-fenced chief executives compete in
     chief = _post(senior, "proposed", "Chief Executive")
-    with pytest.raises(DomainError, match="the routes for .+ and .+") as error:
+    with pytest.raises(DomainError, match=r"the routes for .+ and .+") as error:
         service.remove_post(chief, "Not in the papers")
     assert error.value.field is None
     assert db.session.get(StructurePost, chief.id) is not None

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from hrtool.errors import DomainError
 from hrtool.extensions import db
-from hrtool.models import ChecklistItem, Election, Employment, ProtectedTerms, TermsRecord
+from hrtool.models import ChecklistItem, Election, Employment, ProtectedTerms
 from hrtool.services import protected_terms, transfers
 from hrtool.services.records import picture_on
 
@@ -153,7 +153,7 @@ def test_election_is_one_way_and_needs_a_countersignature(team):
     person = people[0]
     result = protected_terms.comparison(person.id, TODAY)
     assert result is not None
-    _, rows, context = result
+    _, rows, _context = result
     leave = next(r for r in rows if r.term.startswith("Annual leave"))
     # 17 complete years: SBC gives 29 days from 5 years, CCDC 30 from 10 years.
     assert (leave.protected, leave.lead, leave.verdict) == ("29 days", "30 days", "1 day better on lead terms")
@@ -172,7 +172,7 @@ def test_election_is_one_way_and_needs_a_countersignature(team):
 
 
 def test_report_counts(team):
-    transfer, people = team
+    transfer, _people = team
     transfers.confirm_cohort(transfer)
     transfers.record_objection(transfer.members[2], ON - timedelta(days=3), "")
     transfers.complete(transfer, TODAY)

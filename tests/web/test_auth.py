@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -56,7 +56,7 @@ def test_idle_session_expires(app, client, auth):
     assert client.get("/hr/").status_code == 200
     with app.app_context():
         session = db.session.scalars(select(UserSession).order_by(UserSession.created_at.desc())).first()
-        session.last_seen_at = datetime.now(timezone.utc) - timedelta(minutes=31)
+        session.last_seen_at = datetime.now(UTC) - timedelta(minutes=31)
         db.session.commit()
     assert client.get("/hr/").status_code == 302
 

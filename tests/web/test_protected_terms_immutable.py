@@ -30,7 +30,7 @@ def _dump(app):
 def test_no_route_changes_protected_terms(app):
     before = _dump(app)
     assert before[0], "the session data must hold some protected terms"
-    own, other = _ids(app)
+    _own, other = _ids(app)
     samples = {**_samples(app), "employee_id": other, "post_id": 1, "fmt": "csv", "election_id": 1}
     with app.app_context():
         samples["protected_id"] = before[0][0][0]

@@ -135,6 +135,6 @@ def test_an_internal_appointment_links_to_changing_their_record_from_the_start_d
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     page = client.get(f"/restructures/{rid}/appointments").get_data(as_text=True)
     assert "Change their post on their record from 1 April 2027" in page
-    link = re.search(r'href="(/employees/%d/assignment\?[^"]+)"' % person_id, page).group(1).replace("&amp;", "&")
+    link = re.search(rf'href="(/employees/{person_id}/assignment\?[^"]+)"', page).group(1).replace("&amp;", "&")
     form = client.get(link).get_data(as_text=True)
     assert 'value="2027"' in form and "Appointed to Deputy Chief Executive - Place in Senior structure 2023" in form

@@ -333,7 +333,7 @@ def test_role_matrix(app, role):
 
 def test_employee_cannot_see_another_persons_data_anywhere(app):
     """Whatever the employee opens, another person's name never appears."""
-    own, other = _ids(app)
+    _own, other = _ids(app)
     with app.app_context():
         other_person = db.session.get(Employee, other)
         other_name, other_number = other_person.last_name + ", " + other_person.first_name, other_person.person_number

@@ -32,7 +32,7 @@ def _letters(app):
 
 
 def test_a_rep_acknowledges_the_reg13_letter_and_responds_and_hr_sees_it(app, client):
-    letter_id, reference, subject, transfer_id, other_union, individual = _letters(app)
+    letter_id, reference, _subject, transfer_id, other_union, individual = _letters(app)
     _login(client, REP)
     listing = client.get("/union/letters").get_data(as_text=True)
     assert reference in listing and "regulation 13" in listing

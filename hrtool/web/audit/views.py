@@ -1,7 +1,7 @@
 """The audit log: every change to personal data, searchable, read-only."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request
@@ -45,9 +45,9 @@ def log() -> Any:
             if day is None:
                 errors[key] = "Enter a date like 2026-04-01 or 1/4/2026"
             elif bound == "start":
-                query = query.where(AuditEvent.at >= datetime.combine(day, time.min, timezone.utc))
+                query = query.where(AuditEvent.at >= datetime.combine(day, time.min, UTC))
             else:
-                query = query.where(AuditEvent.at < datetime.combine(day + timedelta(days=1), time.min, timezone.utc))
+                query = query.where(AuditEvent.at < datetime.combine(day + timedelta(days=1), time.min, UTC))
     entities = [e for e, in db.session.execute(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type))]
     actions = [a for a, in db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action))]
     page = paginate(query.order_by(AuditEvent.id.desc()), "audit.log", **args)

@@ -19,12 +19,10 @@ def dashboard() -> Any:
     rows = headcount_by_service_and_employer(today)
     totals = totals_by_employer(rows)
     employers = sorted(totals)
-    from sqlalchemy import select
-
-    from ...extensions import db
-    from sqlalchemy import func
+    from sqlalchemy import func, select
     from sqlalchemy.orm import joinedload
 
+    from ...extensions import db
     from ...models import ChecklistItem, Election, Transfer
 
     # The transfer's service comes in the same query: one query however many steps are overdue.

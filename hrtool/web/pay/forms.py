@@ -6,10 +6,22 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
 )
 from wtforms import (
-    BooleanField, DecimalField, FieldList, Form, FormField, IntegerField, RadioField, StringField, SubmitField,
+    BooleanField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional

@@ -17,7 +17,13 @@ from ...models import Council, GradeConvention, PayAward, PaySpinePoint
 from ...permissions import requires
 from ...services import conventions, pay_award_run, pay_spines
 from .forms import (
-    BAND_COLUMNS, ApplyAwardForm, ArrearsForm, AwardForm, BandsForm, GradeLookupForm, SpinePointForm,
+    BAND_COLUMNS,
+    ApplyAwardForm,
+    ArrearsForm,
+    AwardForm,
+    BandsForm,
+    GradeLookupForm,
+    SpinePointForm,
 )
 
 bp = Blueprint("pay", __name__, url_prefix="/pay")

@@ -3,9 +3,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
+from wtforms.validators import InputRequired
 
 from ..fields import GovDateField
-from wtforms.validators import InputRequired
 
 
 class ElectionForm(FlaskForm):
