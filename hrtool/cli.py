@@ -147,7 +147,7 @@ def register_employee_io_commands(app: Flask) -> None:
             raise SystemExit(1)
         if not dry_run:
             db.session.commit()
-            planner_stats.refresh()
+            planner_stats.refresh_after(report.changed)
             db.session.commit()
         counts = (f"{report.rows} rows: {report.created} created, {report.updated} updated, "
                   f"{report.unchanged} unchanged; posts: {report.posts_created} created, "

@@ -15,12 +15,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .pdf_pages import RULE, SECONDARY, numbered_canvas
+
 INK = colors.HexColor("#0b0c0c")
-SECONDARY = colors.HexColor("#505a5f")
-RULE = colors.HexColor("#b1b4b6")
 SHADE = colors.HexColor("#f3f2f1")
 GOOD = colors.HexColor("#005a30")
 GOOD_BG = colors.HexColor("#cce2d8")
@@ -130,36 +129,6 @@ def _status(document: EliDocument, styles: dict[str, ParagraphStyle], width: flo
     return box
 
 
-def _numbered_canvas(footer: str) -> type[Canvas]:
-    """A canvas that holds its pages until the end, so each can say "Page n of m"."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any):
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # ReportLab's name: the canvas calls it at each page end
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont("Helvetica", 8)
-                self.setFillColor(SECONDARY)
-                self.setStrokeColor(RULE)
-                self.line(MARGIN, 14 * mm, A4[0] - MARGIN, 14 * mm)
-                self.drawString(MARGIN, 10 * mm, footer)
-                self.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {self._pageNumber} of {total}")
-                self.restoreState()
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 def build_pdf(document: EliDocument) -> bytes:
     """The document as PDF bytes, with its title, author and subject in the metadata."""
     buffer = io.BytesIO()
@@ -176,5 +145,5 @@ def build_pdf(document: EliDocument) -> bytes:
     story += [Spacer(1, 6), _status(document, styles, doc.width)]
     for section in document.sections:
         story += _section(section, styles, doc.width)
-    doc.build(story, canvasmaker=_numbered_canvas(document.footer))
+    doc.build(story, canvasmaker=numbered_canvas(MARGIN, document.footer))
     return buffer.getvalue()

@@ -25,7 +25,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
@@ -37,10 +36,9 @@ from reportlab.platypus import (
 
 from ..letters.template import Block, Bullets, Heading
 from ..letters.template import Table as BodyTable
+from .pdf_pages import RULE, SECONDARY, numbered_canvas
 
 INK = colors.HexColor("#0b0c0c")
-SECONDARY = colors.HexColor("#505a5f")
-RULE = colors.HexColor("#b1b4b6")
 SHADE = colors.HexColor("#f3f2f1")
 NOTICE = colors.HexColor("#1d70b8")
 MARGIN = 20 * mm
@@ -199,36 +197,6 @@ def _signature(document: LetterDocument, styles: dict[str, ParagraphStyle], clos
     return [KeepTogether(lines)]
 
 
-def _numbered_canvas(footer: str, font: str) -> type[Canvas]:
-    """Holds its pages until the end, so each can say "Page n of m"."""
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any):
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # ReportLab's name
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                self.saveState()
-                self.setFont(font, 8)
-                self.setFillColor(SECONDARY)
-                self.setStrokeColor(RULE)
-                self.line(MARGIN, 14 * mm, A4[0] - MARGIN, 14 * mm)
-                self.drawString(MARGIN, 10 * mm, footer)
-                self.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {self._pageNumber} of {total}")
-                self.restoreState()
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 class _LetterTemplate(SimpleDocTemplate):
     def afterFlowable(self, flowable: Any) -> None:  # ReportLab's hook
         if isinstance(flowable, _Heading):
@@ -252,5 +220,5 @@ def build_pdf(document: LetterDocument) -> bytes:
     closing = [body.pop()] if body and type(body[-1]) is Paragraph else []
     story = _letterhead(document, styles, width) + body + _signature(document, styles, closing)
     footer = f"Our reference {document.reference}"
-    doc.build(story, canvasmaker=_numbered_canvas(footer, styles["footer"].fontName))
+    doc.build(story, canvasmaker=numbered_canvas(MARGIN, footer, font=styles["footer"].fontName))
     return buffer.getvalue()

@@ -16,11 +16,11 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .pdf_pages import RULE, numbered_canvas
+
 INK = colors.HexColor("#0b0c0c")
-RULE = colors.HexColor("#b1b4b6")
 SHADE = colors.HexColor("#f3f2f1")
 MARGIN = 18 * mm
 HEAD = ["Month", "Phase", "New salary a year", "Protection a year", "Paid that month", ""]
@@ -64,28 +64,6 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-class _NumberedCanvas(Canvas):
-    """Writes "Page N of M" once the page count is known."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont("Helvetica", 8.5)
-            self.setFillColor(INK)
-            self.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-        super().save()
-
-
 def render(statement: Statement) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
@@ -121,5 +99,5 @@ def render(statement: Statement) -> bytes:
     if statement.notes:
         story.append(Paragraph("About this statement", styles["heading"]))
         story += [Paragraph(escape(note), styles["note"]) for note in statement.notes]
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    doc.build(story, canvasmaker=numbered_canvas(MARGIN, size=8.5, colour=INK, rule=False))
     return buffer.getvalue()

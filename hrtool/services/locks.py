@@ -47,4 +47,5 @@ def hold(name: str, message: str) -> None:
         finally:
             raw.execute(f"PRAGMA busy_timeout={int(waited)}")
         return
-    raise NotImplementedError(connection.dialect.name)
+    # hrtool runs on SQLite and PostgreSQL only (README); say so rather than import unlocked.
+    raise RuntimeError(f"hrtool cannot take a lock on a {connection.dialect.name} database: use SQLite or PostgreSQL")

@@ -11,6 +11,15 @@ from sqlalchemy import text
 
 from ..extensions import db
 
+# Fewer changed rows than this leave the statistics as good as they were: not worth a pass.
+BULK_ROWS = 1000
+
+
+def refresh_after(changed_rows: int) -> None:
+    """Re-analyse after a write of `changed_rows` if it was a bulk one; the caller commits."""
+    if changed_rows >= BULK_ROWS:
+        refresh()
+
 
 def refresh() -> None:
     """Re-analyse every table in the current transaction; the caller commits."""

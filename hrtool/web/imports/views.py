@@ -83,7 +83,7 @@ def confirm() -> Any:
         import_uploads.discard(stored)
         return _preview(report, None, 409)
     db.session.commit()
-    planner_stats.refresh()  # after a bulk change, so the planner keeps choosing the right index
+    planner_stats.refresh_after(report.changed)  # a bulk change: keep the planner choosing the right index
     db.session.commit()
     import_uploads.discard(stored)
     flash(f"Imported {stored.file_name}: {report.created} created, {report.updated} updated, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -30,6 +30,8 @@ from .forms import (
     RemovePostForm,
     RestructureForm,
 )
+
+T = TypeVar("T")
 
 bp = Blueprint("restructures", __name__, url_prefix="/restructures")
 
@@ -117,11 +119,16 @@ def _post_values(form: PostForm) -> dict[str, Any]:
     return {name: getattr(form, name).data for name in POST_FIELDS}
 
 
-def _structure_post(record: Restructure, post_id: int) -> StructurePost:
-    post = db.session.get(StructurePost, post_id)
-    if post is None or post.restructure_id != record.id:
+def _owned(model: type[T], record: Restructure, row_id: int) -> T:
+    """A post, decision ... of this restructure, or 404 (never another restructure's)."""
+    row = db.session.get(model, row_id)
+    if row is None or row.restructure_id != record.id:  # type: ignore[attr-defined]
         abort(404)
-    return post
+    return row
+
+
+def _structure_post(record: Restructure, post_id: int) -> StructurePost:
+    return _owned(StructurePost, record, post_id)
 
 
 @bp.route("/<int:restructure_id>/posts/new", methods=["GET", "POST"])
@@ -283,10 +290,7 @@ def run_engine(restructure_id: int) -> Any:
 
 
 def _decision(record: Restructure, decision_id: int) -> RouteDecision:
-    decision = db.session.get(RouteDecision, decision_id)
-    if decision is None or decision.restructure_id != record.id:
-        abort(404)
-    return decision
+    return _owned(RouteDecision, record, decision_id)
 
 
 @bp.route("/<int:restructure_id>/routes/<int:decision_id>/override", methods=["GET", "POST"])
