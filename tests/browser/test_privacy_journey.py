@@ -8,6 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
@@ -39,7 +40,8 @@ def test_hr_sees_who_viewed_a_record_and_the_retention_page(page, live_app):
     page.screenshot("privacy-2-hr-subject-access")
     p.get_by_role("link", name="Employees").first.click()
     p.get_by_role("link", name="Leavers' records due for deletion").click()
-    assert p.get_by_role("heading", name="Leavers' records due for deletion").is_visible()
+    # Wait for the page itself: is_visible() straight after the click can read the page before.
+    expect(p.get_by_role("heading", name="Leavers' records due for deletion")).to_be_visible()
     page.screenshot("privacy-3-retention")
     assert page.console_errors == []
 
