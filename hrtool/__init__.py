@@ -36,6 +36,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import sqlite  # noqa: F401  (registers the SQLite connection settings)
 
     db.init_app(app)
+    from .services import derived
+
+    derived.install()  # derived facts are recomputed before every commit (services/derived.py)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)

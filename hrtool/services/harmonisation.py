@@ -385,3 +385,28 @@ def _affected(outcomes: Sequence[Outcome], who: dict[int, _Who], protection: dic
             o.position.grade, o.position.scp or 0, pay_before(o, full_time_hours), o.grade, o.scp,
             pay_after(o, full_time_hours), o.direction, protected.policy, protected.months, protected.cost))
     return sorted(rows, key=lambda a: (a.employer, a.direction, a.person_number))
+
+
+STALE_KEY = "stale"
+
+
+def mark_results_stale(items: list[tuple[tuple[Any, ...], str]]) -> int:
+    """Saved results describe the workforce, spine and grades when the model was run. After any
+    of those changes they are kept (they are what was reported) but marked stale with why, until
+    the model is run again (`derived.settle` calls this). Returns how many models were marked."""
+    why = "; ".join(sorted({w for _, w in items if w}))[:300] or "the data it was run on changed"
+    marked = 0
+    for model in db.session.scalars(select(HarmonisationModel).where(HarmonisationModel.results.is_not(None))):
+        results = model.results or {}
+        if results.get(STALE_KEY):
+            continue
+        model.results = {**results, STALE_KEY: {"since": datetime.now(UTC).isoformat(timespec="seconds"),
+                                                 "why": why}}
+        marked += 1
+    return marked
+
+
+def stale_reason(model: HarmonisationModel) -> dict[str, str] | None:
+    """{"since", "why"} when the model's saved results no longer describe today's data."""
+    stale = (model.results or {}).get(STALE_KEY)
+    return stale if isinstance(stale, dict) else None

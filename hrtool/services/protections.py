@@ -425,6 +425,49 @@ def recompute_all(why: str, since: date) -> int:
                if recompute(record, why))
 
 
+def recompute_scopes(items: list[tuple[tuple[Any, ...], str]]) -> int:
+    """Recompute the schedules a unit of work's changes reach (`derived.settle` calls this):
+    scopes ("protection", id), ("employment", id), ("employee", id), ("since", date) and
+    ("rule", key). Returns how many schedules changed."""
+    ids: dict[int, str] = {}
+    employments: dict[int, str] = {}
+    employees: dict[int, str] = {}
+    since: date | None = None
+    since_why = ""
+    for scope, why in items:
+        kind = scope[0]
+        if kind == "protection" and scope[1] is not None:
+            ids.setdefault(scope[1], why)
+        elif kind == "employment" and scope[1] is not None:
+            employments.setdefault(scope[1], why)
+        elif kind == "employee" and scope[1] is not None:
+            employees.setdefault(scope[1], why)
+        elif kind == "since":
+            if since is None or scope[1] < since:
+                since, since_why = scope[1], why
+        elif kind == "rule" and scope[1] == "full_time_hours":
+            since, since_why = date.min, why
+    changed = 0
+    if since is not None:
+        for record in db.session.scalars(select(Protection).where(not_ended_by(since))).all():
+            changed += recompute(record, f"The pay spine or rules changed ({since_why})")
+            ids.pop(record.id, None)
+    if employments:
+        for record in db.session.scalars(select(Protection).join(Employment, Employment.employee_id ==
+                                                                  Protection.employee_id)
+                                         .where(Employment.id.in_(list(employments)))).unique().all():
+            if record.id not in ids:
+                ids[record.id] = "The person's record changed"
+    if employees:
+        for record in db.session.scalars(select(Protection).where(Protection.employee_id.in_(list(employees)))).all():
+            ids.setdefault(record.id, employees[record.employee_id])
+    for record_id, why in ids.items():
+        record = db.session.get(Protection, record_id)
+        if record is not None:
+            changed += recompute(record, why)
+    return changed
+
+
 def early_kinds(record: Protection) -> list[str]:
     """The events HR can record as ending this protection: those its policy lists, and leaving."""
     policy = db.session.get(Policy, record.policy_id)
