@@ -50,6 +50,10 @@ def _checkers() -> dict[str, CheckFn]:
     return check_kinds.CHECKERS
 
 
+def kinds() -> list[str]:
+    return list(_checkers())
+
+
 def run(on: date, kinds: Iterable[str] | None = None) -> Report:
     """Check every kind (or those named) as at `on`. Read-only."""
     report = Report(on)

@@ -115,6 +115,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("me.record", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
     ("unions.overview", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
     ("admin.users", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("check.report", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
     ("admin.reference", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     # Harmonisation models (harmonisation.model: HR and admin). Model 1 is created and run by the
     # session data; empty POSTs re-render their forms with errors, except "run", which reruns it.
