@@ -89,7 +89,23 @@ DEPENDENCIES: list[Dependency] = [
     # Harmonisation results are marked stale, not re-run (a run is a deliberate, audited act).
     Dependency("PaySpinePoint", None, "harmonisation_results", _const("all"), "every saved model's results"),
     Dependency("GradeBand", None, "harmonisation_results", _const("all"), "every saved model's results"),
+    Dependency("Assignment", None, "harmonisation_results", _const("all"), "every saved model's results"),
+    Dependency("Employment", ("start_date", "end_date"), "harmonisation_results", _const("all"),
+               "every saved model's results"),
 ]
+
+# What a change to each source is called when a derived fact says why it moved.
+IN_WORDS = {
+    "Post": "a post's details or job evaluation score changed",
+    "JobEvaluation": "a post was evaluated",
+    "GradeConvention": "a council's grade boundaries changed",
+    "GradeBand": "a council's grade boundaries changed",
+    "Protection": "the protection was changed",
+    "Assignment": "someone's post, hours or pay changed",
+    "Employment": "someone joined or left",
+    "PaySpinePoint": "the pay spine changed",
+    "RuleSetting": "a rule setting changed",
+}
 
 _BY_SOURCE: dict[str, list[Dependency]] = {}
 for _dep in DEPENDENCIES:
@@ -113,7 +129,7 @@ def _changed_fields(obj: Any) -> set[str]:
 
 
 def _describe(obj: Any, action: str) -> str:
-    return f"{type(obj).__name__} {getattr(obj, 'id', '')} {action}".strip()
+    return IN_WORDS.get(type(obj).__name__, f"{type(obj).__name__} {action}")
 
 
 def _after_flush(session: Session, _context: Any) -> None:
