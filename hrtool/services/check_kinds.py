@@ -57,7 +57,19 @@ def letter_hashes(on: date) -> Iterator[Drift | int]:
         yield 1
 
 
+def cached_figures(on: date) -> Iterator[Drift | int]:
+    """Every dashboard figure this process would serve from its cache, against a fresh count."""
+    from .figures_cache import live_entries
+
+    for key, held, compute in live_entries():
+        fresh = compute()
+        if fresh != held:
+            yield Drift("cached_figure", f"figure {key}", "value", text(held)[:200], text(fresh)[:200])
+        yield 1
+
+
 CHECKERS: dict[str, CheckFn] = {
+    "cached_figures": cached_figures,
     "protection_schedules": protection_schedules,
     "letter_hashes": letter_hashes,
 }

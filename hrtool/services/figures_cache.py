@@ -21,7 +21,7 @@ from ..models import Assignment, AuditEvent, Employment, TermsRecord
 
 T = TypeVar("T")
 _lock = threading.Lock()
-_store: dict[Hashable, tuple[float, Any]] = {}
+_store: dict[Hashable, tuple[float, Any, Callable[[], Any]]] = {}
 _MAX_ENTRIES = 256
 
 
@@ -47,5 +47,14 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     with _lock:
         if len(_store) >= _MAX_ENTRIES:
             _store.clear()
-        _store[full_key] = (now, value)
+        _store[full_key] = (now, value, compute)
     return value
+
+
+def live_entries() -> list[tuple[Hashable, Any, Callable[[], Any]]]:
+    """(key, value, compute) of every figure this process would serve now from the cache for
+    this database: the entries keyed by the current data stamp (`hrtool check` recomputes them)."""
+    url, stamp = str(db.engine.url), data_stamp()
+    with _lock:
+        items = list(_store.items())
+    return [(key[1], value, compute) for key, (_, value, compute) in items if key[0] == url and key[2] == stamp]

@@ -61,3 +61,16 @@ def test_the_page_is_for_administrators_and_shows_the_report(client, auth):
     assert "No differences" in page.get_data(as_text=True)
     bad = client.get("/admin/check/?run=1&on=31/02/2026")
     assert bad.status_code == 400 and "Enter a real date" in bad.get_data(as_text=True)
+
+
+def test_a_cached_dashboard_figure_that_no_longer_matches_is_reported(app, ctx, monkeypatch):
+    from hrtool.services import figures_cache
+
+    monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 300)
+    monkeypatch.setattr(figures_cache, "_store", {})
+    counts = {"n": 7}
+    assert figures_cache.cached(("test", "headcount"), lambda: counts["n"]) == 7
+    assert check.run(date.today(), ["cached_figures"]).ok
+    counts["n"] = 8  # the source moved on without the stamp changing: the cache now serves a wrong figure
+    report = check.run(date.today(), ["cached_figures"])
+    assert [(d.kind, d.held, d.recomputed) for d in report.drift] == [("cached_figure", "7", "8")]
