@@ -36,9 +36,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import sqlite  # noqa: F401  (registers the SQLite connection settings)
 
     db.init_app(app)
-    from .services import derived
+    from .services import derived, unit_of_work
 
     derived.install()  # derived facts are recomputed before every commit (services/derived.py)
+    unit_of_work.install_guard()  # a request commits only through @transaction services
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)

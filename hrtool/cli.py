@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .services import planner_stats
+from .services.unit_of_work import unit_of_work
 
 DEMO_USERS = [
     # username, display name, password, role
@@ -55,8 +56,8 @@ def register_commands(app: Flask) -> None:
         """Load the reference data into empty tables (never overwrites)."""
         from .services.reference_data import load_reference_data
 
-        added = load_reference_data()
-        db.session.commit()
+        with unit_of_work():
+            added = load_reference_data()
         click.echo(", ".join(f"{t}: {n}" for t, n in added.items()) or "reference data already loaded")
 
     @app.cli.command("demo-data")
@@ -67,12 +68,12 @@ def register_commands(app: Flask) -> None:
         from .services.demo_data import generate
         from .services.reference_data import load_reference_data
 
-        load_reference_data()
-        counts = generate(employees, seed)
-        create_demo_users()
-        db.session.commit()
-        planner_stats.refresh()
-        db.session.commit()
+        with unit_of_work():
+            load_reference_data()
+            counts = generate(employees, seed)
+            create_demo_users()
+        with unit_of_work():
+            planner_stats.refresh()
         click.echo(", ".join(f"{t}: {n}" for t, n in counts.items()))
 
     @app.cli.command("bootstrap")
@@ -83,14 +84,16 @@ def register_commands(app: Flask) -> None:
         from .services.demo_data import generate
         from .services.reference_data import load_reference_data
 
-        load_reference_data()
-        if not db.session.scalar(select(func.count()).select_from(Employee)):
-            generate(employees, 1)
+        with unit_of_work():
+            load_reference_data()
+            generated = not db.session.scalar(select(func.count()).select_from(Employee))
+            if generated:
+                generate(employees, 1)
+            logins = create_demo_users()
+        if generated:
             click.echo(f"Loaded a demo workforce of {employees} fictitious employees.")
-        logins = create_demo_users()
-        db.session.commit()
-        planner_stats.refresh()
-        db.session.commit()
+        with unit_of_work():
+            planner_stats.refresh()
         click.echo("\nDemo logins (fictitious data only):")
         for role, username, password in logins:
             click.echo(f"  {role:<10} {username:<28} {password}")
@@ -102,6 +105,12 @@ def register_commands(app: Flask) -> None:
     from .letters.cli import register_letters_commands
 
     register_letters_commands(app)
+    from .services.check_cli import register_check_command
+
+    register_check_command(app)
+    from .services.grading_cli import register_grading_commands  # issue 13: dated grading
+
+    register_grading_commands(app)
     from .services.protection_cli import register_protection_commands
 
     register_protection_commands(app)
@@ -128,27 +137,24 @@ def register_employee_io_commands(app: Flask) -> None:
                   help="When changes of post, hours or pay take effect (YYYY-MM-DD; default today).")
     def import_employees_command(path: Path, dry_run: bool, effective_date: datetime | None) -> None:
         """Import employees and their current assignment from a CSV or XLSX file (all or nothing)."""
-        from .services.employee_io import ImportFailed, import_employees
+        from .services.employee_io import ImportFailed, apply_import, import_employees
 
-        on_change = (lambda change: click.echo(str(change))) if dry_run else None
+        effective_on = effective_date.date() if effective_date else None
         try:
-            report = import_employees(path, effective_on=effective_date.date() if effective_date else None,
-                                      dry_run=dry_run, keep_changes=0, on_change=on_change)
-        except ImportFailed as failed:
-            db.session.rollback()
+            if dry_run:
+                report = import_employees(path, effective_on=effective_on, dry_run=True, keep_changes=0,
+                                          on_change=lambda change: click.echo(str(change)))
+            else:
+                report = apply_import(path, effective_on=effective_on, keep_changes=0)
+        except ImportFailed as failed:  # rolled back: nothing imported
             report = failed.report
         if not report.ok:
-            db.session.rollback()
             click.echo(f"{report.error_count} problem(s) in {path.name}; nothing has been imported:", err=True)
             for error in report.errors:
                 click.echo(f"  {error}", err=True)
             if report.error_count > len(report.errors):
                 click.echo(f"  ... and {report.error_count - len(report.errors)} more", err=True)
             raise SystemExit(1)
-        if not dry_run:
-            db.session.commit()
-            planner_stats.refresh_after(report.changed)
-            db.session.commit()
         counts = (f"{report.rows} rows: {report.created} created, {report.updated} updated, "
                   f"{report.unchanged} unchanged; posts: {report.posts_created} created, "
                   f"{report.posts_retitled} retitled")
@@ -167,7 +173,6 @@ def register_employee_io_commands(app: Flask) -> None:
             raise click.UsageError("Give the file a .csv or .xlsx extension, or say --format csv|xlsx")
         with path.open("wb") as out:
             count = export_employees(out, fmt)
-        db.session.commit()
         click.echo(f"Exported {count} employees to {path}")
 
 
@@ -253,7 +258,11 @@ def _timeline(transfer_date: str) -> dict[str, str]:
         when = date.fromisoformat(transfer_date)
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--transfer-date") from None
-    steps = timeline(when, step_rules(when))
+    from .services.date_windows import problem
+
+    if found := problem("transfer_date", when):  # dates within sense (issue 13)
+        raise click.BadParameter(found, param_hint="--transfer-date")
+    steps = timeline(when, step_rules(date.today()))  # the lead times in force now, as planning a transfer takes them
     result = {"transfer_date": when.isoformat()}
     for step in steps:
         result[f"{step.key}_due_by"] = step.due_on.isoformat()

@@ -5,8 +5,6 @@ from flask import Flask, render_template
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
-
 
 class DomainError(Exception):
     """A rule was broken by what the user asked for: shown to them as a message, never a 500."""
@@ -53,8 +51,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # type: ignore[no-untyped-def]
-        # Roll back so the failed request leaves nothing half-written, and show a plain page.
-        db.session.rollback()
+        # Throw away what the failed request left in the session (a unit of work that raised has
+        # already rolled itself back), and show a plain page.
+        from .services.unit_of_work import discard
+
+        discard()
         if is_busy(error):
             app.logger.warning("Database busy: %s", error)
             return render_template("errors/503.html"), 503, {"Retry-After": "5"}

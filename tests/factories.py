@@ -65,6 +65,9 @@ def make_post(council_code: str = "SBC", service_name: str = "Licensing", **kw: 
                 established_on=kw.pop("established_on", date(2000, 1, 1)), **kw)
     db.session.add(post)
     db.session.flush()
+    from hrtool.services.derived import settle
+
+    settle()  # its dated grades (post_grades), as a unit of work would before committing
     return post
 
 

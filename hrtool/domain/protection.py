@@ -302,3 +302,105 @@ def end_in_words(end: ProtectionEnd, early_kind: str = "") -> str:
     if end.reason == END_CAUGHT_UP:
         return "Your protection ends because your new salary reaches the salary you had before."
     return "Your protection ends because the protection period in your council's policy comes to an end."
+
+
+# -- months already paid, and what a statement says (issue 13) ---------------------------------
+
+@dataclass(frozen=True)
+class MonthAdjustment:
+    """A month already paid whose payment changed: `paid` is what had been paid (or settled) for
+    it, `due` what is due now. More than 0 in `difference` is an underpayment."""
+
+    month: date
+    paid: Decimal
+    due: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.due - self.paid
+
+
+def is_paid(month: date, changed_on: date) -> bool:
+    """A month counts as paid once it has ended: its last day is before the day of the change."""
+    return add_months(month, 1) <= changed_on
+
+
+def paid_months_changed(held: Mapping[date, Decimal], due: Mapping[date, Decimal],
+                        changed_on: date) -> list[MonthAdjustment]:
+    """The adjustments a change of schedule on `changed_on` makes (issue 13). `held` is each
+    month's payment in the schedule held before the change, `due` in the schedule after it. Every
+    month that has ended before `changed_on` (is_paid) and whose payment changed gets one: what was
+    held counts as paid (a month not held was paid nothing) and what is due now replaces it, so
+    the difference is paid or recovered instead of being silently rewritten. Months still to come
+    change freely. In month order."""
+    found = []
+    for month in sorted(set(held) | set(due)):
+        if not is_paid(month, changed_on):
+            continue
+        paid, now = held.get(month, Decimal("0.00")), due.get(month, Decimal("0.00"))
+        if paid != now:
+            found.append(MonthAdjustment(month, paid, now))
+    return found
+
+
+@dataclass(frozen=True)
+class AdjustmentSpan:
+    """Adjustments of consecutive months recorded together, all one way (all underpaid or all
+    overpaid), for a statement: "Underpaid £90.12 for October 2025 to March 2026"."""
+
+    first_month: date
+    last_month: date
+    difference: Decimal  # their sum: more than 0 underpaid, less than 0 overpaid
+    recorded_on: date
+    why: str
+
+
+def adjustment_spans(adjustments: Sequence[tuple[date, Decimal, date, str]]) -> list[AdjustmentSpan]:
+    """Group (month, difference, recorded on, why) into spans of consecutive months with the same
+    recording, the same reason and the same direction, in the order recorded, then by month."""
+    spans: list[AdjustmentSpan] = []
+    for month, difference, recorded_on, why in sorted(adjustments, key=lambda a: (a[2], a[3], a[0])):
+        if difference == 0:
+            continue
+        last = spans[-1] if spans else None
+        if (last is not None and last.recorded_on == recorded_on and last.why == why
+                and (last.difference > 0) == (difference > 0) and add_months(last.last_month, 1) == month):
+            spans[-1] = AdjustmentSpan(last.first_month, month, last.difference + difference, recorded_on, why)
+        else:
+            spans.append(AdjustmentSpan(month, month, difference, recorded_on, why))
+    return spans
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    """A phase as a schedule actually reaches it: its first and last protected days."""
+
+    number: int
+    first_day: date
+    last_day: date
+    share_of_difference: Decimal
+
+
+def phases_reached(policy: ProtectionPolicy, start: date, ends_on: date) -> list[PhaseSpan]:
+    """The policy's phases from `start` that begin before protection ends on `ends_on` (the first
+    day without), each cut at that end: what a statement may promise, no more."""
+    spans = []
+    starts = policy.phase_starts(start)
+    for index, (first, number, phase) in enumerate(starts):
+        if first >= ends_on:
+            break
+        following = starts[index + 1][0] if index + 1 < len(starts) else add_months(start, policy.months)
+        spans.append(PhaseSpan(number, first, min(following, ends_on) - timedelta(days=1),
+                               phase.share_of_difference))
+    return spans
+
+
+def length_of(start: date, ends_on: date) -> tuple[int, int]:
+    """How long protection lasts from `start` to `ends_on` (the first day without), as whole
+    months counted as add_months does, then days."""
+    if ends_on <= start:
+        return 0, 0
+    months = 0
+    while add_months(start, months + 1) <= ends_on:
+        months += 1
+    return months, (ends_on - add_months(start, months)).days

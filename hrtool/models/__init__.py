@@ -14,9 +14,9 @@ from .letters import (
 from .org import Council, Service, ServiceLead, TradeUnion, UnionRecognition
 from .pay import GradeBand, GradeConvention, PayAward, PaySpinePoint, Policy, RuleSetting, StatutoryLimit
 from .people import Assignment, Employee, Employment, TermsRecord
-from .posts import Post
+from .posts import Post, PostGrade
 from .privacy import RecordView
-from .protection import Protection, ProtectionMonthRow, ProtectionWarning
+from .protection import Protection, ProtectionAdjustment, ProtectionMonthRow, ProtectionWarning
 from .restructures import Appointment, JobMatch, Restructure, RouteDecision, StructurePost
 from .transfers import ChecklistItem, Election, EmployeeCase, ProtectedTerms, TermsPackage, Transfer, TransferMember
 
@@ -48,8 +48,10 @@ __all__ = [
     "PaySpinePoint",
     "Policy",
     "Post",
+    "PostGrade",
     "ProtectedTerms",
     "Protection",
+    "ProtectionAdjustment",
     "ProtectionMonthRow",
     "ProtectionWarning",
     "RecordView",

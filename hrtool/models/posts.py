@@ -1,11 +1,23 @@
-"""Posts: establishment positions, which exist apart from the people who hold them."""
+"""Posts: establishment positions, which exist apart from the people who hold them, and their
+dated grades."""
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    case,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from ._types import Fte, Money
@@ -31,9 +43,7 @@ class Post(db.Model):
     tier: Mapped[str] = mapped_column(String(40), default="officer")  # chief executive / head of service / officer
     fte: Mapped[Decimal] = mapped_column(Fte, default=Decimal("1"))
     je_score: Mapped[int | None]
-    # The grade under the post's council's current convention, kept in step with je_score by the
-    # grading service so the employees list can filter on it with an index.
-    grade: Mapped[str | None] = mapped_column(String(40), index=True)
+    # `grade` (below, after PostGrade) is read-only: the grade in force today, from post_grades.
     band_min: Mapped[Decimal | None] = mapped_column(Money)
     band_max: Mapped[Decimal | None] = mapped_column(Money)
     established_on: Mapped[date]
@@ -52,3 +62,44 @@ class Post(db.Model):
 
     def __repr__(self) -> str:
         return f"<Post {self.post_number} {self.title}>"
+
+
+class PostGrade(db.Model):
+    """A post's grade over a run of days (issue 13): derived from its job evaluation scores and
+    its council's dated grade bands by `domain.grading.grade_timeline`, written ahead (a change
+    of bands from a future date is a row from that date) and kept in step by
+    `services.post_grades` whenever a source changes (services/derived.py). Rows of a post run
+    back to back from the day it is established to the day it closes. `grade` is NULL without a
+    score or above the top grade (chief officers, paid on a local band)."""
+
+    __tablename__ = "post_grades"
+    __table_args__ = (
+        UniqueConstraint("post_id", "effective_from"),
+        CheckConstraint("effective_to IS NULL OR effective_to >= effective_from", name="dates_in_order"),
+        Index("ix_post_grades_grade", "grade"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    effective_from: Mapped[date]
+    effective_to: Mapped[date | None]
+    je_score: Mapped[int | None]
+    grade: Mapped[str | None] = mapped_column(String(40))
+    convention_id: Mapped[int | None] = mapped_column(ForeignKey("grade_conventions.id"))
+
+
+# Today's date, taken when a query runs (not when it is built), so the grade read never goes stale
+# at midnight; one parameter object, so a statement using it twice binds one value.
+TODAY = bindparam("hrtool_grade_today", callable_=date.today, type_=Date)
+
+# A post's grade in force today: the row starting last on or before today (so a closed post keeps
+# the grade it closed with), or, for a post not yet established, its first row. Read-only: grades
+# are written to post_grades by services.post_grades, never to the post.
+Post.grade = column_property(
+    select(PostGrade.grade)
+    .where(PostGrade.post_id == Post.id,
+           PostGrade.effective_from <= case((Post.established_on > TODAY, Post.established_on), else_=TODAY))
+    .order_by(PostGrade.effective_from.desc())
+    .limit(1)
+    .correlate_except(PostGrade)
+    .scalar_subquery()
+)

@@ -47,8 +47,13 @@ class Protection(db.Model):
     new_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
     old_grade: Mapped[str] = mapped_column(String(40), default="")
     new_grade: Mapped[str] = mapped_column(String(40), default="")
-    old_salary: Mapped[Decimal] = mapped_column(Money)  # full-time annual on the start date
-    new_salary: Mapped[Decimal] = mapped_column(Money)  # full-time annual on the start date
+    # Full-time annual salaries on the start date. Where the pay is a spine point (old_scp,
+    # new_scp), they are that point's salary in the spine of the pay year holding the start date
+    # as held now, kept in step by every recompute (a back-dated award changes them); on local pay
+    # (no SCP) they are the salaries given.
+    old_salary: Mapped[Decimal] = mapped_column(Money)
+    new_salary: Mapped[Decimal] = mapped_column(Money)
+    old_scp: Mapped[int | None]
     new_scp: Mapped[int | None]
     hours_per_week: Mapped[Decimal] = mapped_column(Hours)
     ends_on: Mapped[date | None]  # the first day without protection, from the latest schedule
@@ -62,6 +67,9 @@ class Protection(db.Model):
     council: Mapped[Council] = relationship()
     months: Mapped[list[ProtectionMonthRow]] = relationship(
         back_populates="record", order_by="ProtectionMonthRow.month", cascade="all, delete-orphan")
+    adjustments: Mapped[list[ProtectionAdjustment]] = relationship(
+        back_populates="record", order_by="(ProtectionAdjustment.month, ProtectionAdjustment.id)",
+        cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -87,6 +95,26 @@ class ProtectionMonthRow(db.Model):
     def total(self) -> Decimal:
         """Annual pay that month: the new salary plus the protection (both at the person's hours)."""
         return self.new_salary + self.protection
+
+
+class ProtectionAdjustment(db.Model):
+    """A month already paid whose payment a recompute changed (a back-dated pay award, a change of
+    hours or SCP recorded late, a late leaver...): the month's row now shows what is due, and this
+    records what had been paid, so the difference is paid or recovered in the next pay instead of
+    being silently rewritten. Kept for good; never changed."""
+
+    __tablename__ = "protection_adjustments"
+    __table_args__ = (Index("ix_protection_adjustments_protection_month", "protection_id", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    protection_id: Mapped[int] = mapped_column(ForeignKey("protections.id"))
+    month: Mapped[date]  # first day of the month
+    paid: Mapped[Decimal] = mapped_column(Money)  # what had been paid (or settled) for the month
+    due: Mapped[Decimal] = mapped_column(Money)  # what is due for it now
+    difference: Mapped[Decimal] = mapped_column(Money)  # due - paid: more than 0 underpaid, less overpaid
+    recorded_on: Mapped[date]
+    why: Mapped[str] = mapped_column(Text, default="")
+
+    record: Mapped[Protection] = relationship(back_populates="adjustments")
 
 
 class ProtectionWarning(db.Model):

@@ -13,7 +13,8 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import LoginAttempt, User, UserSession
-from . import audit, passwords
+from . import audit, passwords, unit_of_work
+from .unit_of_work import transaction
 
 _hasher = PasswordHasher()
 # Verifying against this when the username is unknown keeps the timing the same either way.
@@ -40,6 +41,7 @@ class SignInResult:
     locked: bool = False
 
 
+@transaction
 def create_user(username: str, display_name: str, password: str, role: str, *,
                 employee_id: int | None = None, union_id: int | None = None) -> User:
     """Add an account. The password must meet the rule (`passwords.check`, WeakPassword if not)."""
@@ -72,23 +74,46 @@ def _recent_failures(username: str, now: datetime) -> int:
 
 def sign_in(username: str, password: str, remote_addr: str = "") -> SignInResult:
     """Check a password, throttled per account: after LOGIN_MAX_FAILURES failures within the
-    window the account refuses every attempt, right or wrong, until the window passes."""
+    window the account refuses every attempt, right or wrong, until the window passes.
+
+    Two steps: the read, ended before the deliberately slow hash check so no transaction (on
+    SQLite, a form's transaction holds the write lock: see sqlite.py) stays open while it runs;
+    then one unit of work recording the attempt (and, if it succeeded, the session and the
+    audit event)."""
     username = username.strip().lower()
     now = _now()
     if _recent_failures(username, now) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        db.session.add(LoginAttempt(username=username, attempted_at=now, succeeded=False, remote_addr=remote_addr))
+        _record_attempt(username, now, False, remote_addr)
         return SignInResult(user=None, locked=True)
     user = db.session.scalar(select(User).where(User.username == username))
     stored_hash = user.password_hash if user else _DUMMY_HASH
-    # End the read before the deliberately slow hash check, so no transaction (on SQLite, a form's
-    # transaction holds the write lock: see sqlite.py) stays open while it runs.
-    db.session.commit()
+    user_id = user.id if user else None
+    _end_read()
     try:
-        ok = _hasher.verify(stored_hash, password) and user is not None
+        ok = _hasher.verify(stored_hash, password) and user_id is not None
     except (VerificationError, InvalidHashError):
         ok = False
+    return _signed_in(username, user_id, password, ok, now, remote_addr)
+
+
+def _end_read() -> None:
+    """End the read transaction so the next write starts a transaction of its own (never inside
+    a unit of work, whose work that would throw away)."""
+    if not unit_of_work.in_transaction():
+        unit_of_work.discard()
+
+
+@transaction
+def _record_attempt(username: str, at: datetime, succeeded: bool, remote_addr: str) -> None:
+    db.session.add(LoginAttempt(username=username, attempted_at=at, succeeded=succeeded, remote_addr=remote_addr))
+
+
+@transaction
+def _signed_in(username: str, user_id: int | None, password: str, ok: bool, now: datetime,
+               remote_addr: str) -> SignInResult:
+    user = db.session.get(User, user_id) if user_id is not None else None
     ok = ok and user is not None and user.active
-    db.session.add(LoginAttempt(username=username, attempted_at=now, succeeded=ok, remote_addr=remote_addr))
+    _record_attempt(username, now, ok, remote_addr)
     if not ok or user is None:
         return SignInResult(user=None)
     if _hasher.check_needs_rehash(user.password_hash):
@@ -99,18 +124,19 @@ def sign_in(username: str, password: str, remote_addr: str = "") -> SignInResult
     return SignInResult(user=user, session_id=session.id)
 
 
+@transaction
 def confirm_password(user: User, password: str, remote_addr: str = "") -> SignInResult:
     """Check a signed-in user's password again (re-authentication), under the same throttle as
     sign-in: a guessed password cannot be tried here without limit."""
     now = _now()
     if _recent_failures(user.username, now) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        db.session.add(LoginAttempt(username=user.username, attempted_at=now, succeeded=False, remote_addr=remote_addr))
+        _record_attempt(user.username, now, False, remote_addr)
         return SignInResult(user=None, locked=True)
     try:
         ok = _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         ok = False
-    db.session.add(LoginAttempt(username=user.username, attempted_at=now, succeeded=ok, remote_addr=remote_addr))
+    _record_attempt(user.username, now, ok, remote_addr)
     if ok:
         audit.record("reauthenticate", "user", user.id, actor=(user.id, user.display_name))
     return SignInResult(user=user if ok else None)
@@ -118,7 +144,8 @@ def confirm_password(user: User, password: str, remote_addr: str = "") -> SignIn
 
 def load_session(session_id: str) -> User | None:
     """The user behind a live session, or None if it was revoked, idle too long or too old.
-    Touches last_seen_at at most once a minute to keep writes down."""
+    Touches last_seen_at at most once a minute to keep writes down. Runs for every request
+    (Flask-Login's user loader), so its writes are units of work of their own."""
     record = db.session.get(UserSession, session_id)
     if record is None or record.revoked_at is not None:
         return None
@@ -126,15 +153,16 @@ def load_session(session_id: str) -> User | None:
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(minutes=current_app.config["SESSION_ABSOLUTE_MINUTES"])
     if now - _aware(record.last_seen_at) > idle or now - _aware(record.created_at) > absolute:
-        record.revoked_at = now
-        db.session.commit()
+        _expire_session(record, now)
         return None
     if now - _aware(record.last_seen_at) > timedelta(minutes=1):
         # End the read first, so on SQLite the UPDATE starts a transaction of its own instead of
         # upgrading a stale read (SQLITE_BUSY_SNAPSHOT under concurrent requests; see sqlite.py).
-        db.session.commit()
-        db.session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
-        db.session.commit()
+        _end_read()
+        _touch_session(session_id, now)
+        record = db.session.get(UserSession, session_id)
+        if record is None:
+            return None
     user = record.user
     if not user.active:
         return None
@@ -142,6 +170,17 @@ def load_session(session_id: str) -> User | None:
     return user
 
 
+@transaction
+def _expire_session(record: UserSession, now: datetime) -> None:
+    record.revoked_at = now
+
+
+@transaction
+def _touch_session(session_id: str, now: datetime) -> None:
+    db.session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+
+
+@transaction
 def sign_out(session_id: str | None) -> None:
     if not session_id:
         return
@@ -168,9 +207,14 @@ def change_password(user: User, current: str, new: str, remote_addr: str = "") -
     sign-in throttle (`locked` when the account is locked; `user` None when it is wrong); the new
     one must meet the rule (WeakPassword) and differ from the current one. Every other session of
     the user ends (ASVS 3.3.3); the one in use stays signed in. Audited, never with either password."""
-    confirmed = confirm_password(user, current, remote_addr)
+    confirmed = confirm_password(user, current, remote_addr)  # kept on record even if the new one is refused
     if confirmed.user is None:
         return confirmed
+    return _set_own_password(user, current, new)
+
+
+@transaction
+def _set_own_password(user: User, current: str, new: str) -> SignInResult:
     passwords.check(new, username=user.username)
     if new == current:
         raise passwords.WeakPassword("Your new password must be different from your current one")
@@ -181,6 +225,7 @@ def change_password(user: User, current: str, new: str, remote_addr: str = "") -
     return SignInResult(user=user, session_id=user.session_id)
 
 
+@transaction
 def reset_password(user: User, new: str, reason: str) -> int:
     """An administrator sets a new password for someone (who has forgotten theirs). The rule
     applies; every session of that user ends, so whoever had it open must sign in again.

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import AuditEvent
+from .unit_of_work import transaction
 
 
 def _plain(value: Any) -> Any:
@@ -67,3 +68,10 @@ def record_many(events: list[dict[str, Any]], *, reason: str = "", actor: tuple[
     db.session.execute(insert(AuditEvent.__table__), [
         {"at": at, "actor_id": actor_id, "actor_label": actor_label, "reason": reason, "before": None,
          "employee_id": None, **event, "entity_id": str(event.get("entity_id", ""))} for event in events])
+
+
+@transaction
+def record_export(entity_type: str, after: dict[str, Any]) -> AuditEvent:
+    """A download the caller has written from what it read (a table of the page's rows) is an
+    audited act of its own: one unit of work holding its `export` event."""
+    return record("export", entity_type, after=after)

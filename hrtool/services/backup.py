@@ -35,6 +35,7 @@ from sqlalchemy.engine import make_url
 from ..errors import DomainError
 from ..extensions import db
 from . import audit
+from .unit_of_work import discard, unit_of_work
 
 SKIP = {"alembic_version"}
 
@@ -175,10 +176,10 @@ def restore(path: Path, *, force: bool = False) -> dict[str, Any]:
               "--single-transaction", "--exit-on-error", *args, str(path)], env)
     db.engine.dispose()
     counts = row_counts()
-    audit.record("restore", "database", path.name, reason=f"Restored from {path}",
-                 after={"file": path.name, "sha256": digest, "forced": bool(held), "rows": counts},
-                 actor=(None, f"command line ({_os_user()})"))
-    db.session.commit()
+    with unit_of_work():
+        audit.record("restore", "database", path.name, reason=f"Restored from {path}",
+                     after={"file": path.name, "sha256": digest, "forced": bool(held), "rows": counts},
+                     actor=(None, f"command line ({_os_user()})"))
     return {"path": str(path), "dialect": db.engine.dialect.name, "sha256": digest, "replaced_rows": sum(held.values()),
             "rows": counts}
 
@@ -209,6 +210,6 @@ def register_backup_commands(app: Flask) -> None:
         try:
             click.echo(json.dumps(restore(path, force=force), indent=2))
         except BackupProblem as problem:
-            db.session.rollback()
+            discard()  # the refused restore only read the database
             click.echo(f"restore: {problem.message}", err=True)
             raise SystemExit(1) from None

@@ -1,6 +1,6 @@
 """Disciplinary and grievance matters and claims, per employee: what the transferor must pass on
 in the employee liability information (TUPE 2006 reg. 11(2)(c) and (d)). Recording a case, and
-recording that a transferring person's cases were checked, are audited. The caller commits."""
+recording that a transferring person's cases were checked, are audited. Each change is one unit of work (`@transaction`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -13,7 +13,8 @@ from ..domain.eli import within_lookback
 from ..errors import DomainError
 from ..extensions import db
 from ..models import EmployeeCase, TransferMember
-from . import audit
+from . import audit, date_windows
+from .unit_of_work import transaction
 
 KINDS = {
     "disciplinary": "Disciplinary",
@@ -36,6 +37,8 @@ def case_of(employee_id: int, case_id: int) -> EmployeeCase | None:
 
 
 def _clean(values: dict[str, Any], today: date) -> dict[str, Any]:
+    date_windows.check("case_opened_on", values.get("opened_on"), field="opened_on", today=today)
+    date_windows.check("case_closed_on", values.get("closed_on"), field="closed_on", today=today)
     clean = {name: values.get(name) for name in FIELDS}
     clean["summary"] = (clean["summary"] or "").strip()
     clean["outcome"] = (clean["outcome"] or "").strip()
@@ -55,6 +58,7 @@ def _clean(values: dict[str, Any], today: date) -> dict[str, Any]:
     return clean
 
 
+@transaction
 def create_case(employee_id: int, values: dict[str, Any], today: date) -> EmployeeCase:
     """Record a disciplinary matter, grievance or claim (reg. 11(2)(c)-(d)), audited."""
     case = EmployeeCase(employee_id=employee_id, **_clean(values, today))
@@ -65,6 +69,7 @@ def create_case(employee_id: int, values: dict[str, Any], today: date) -> Employ
     return case
 
 
+@transaction
 def update_case(case: EmployeeCase, values: dict[str, Any], reason: str, today: date) -> bool:
     """Correct or update a case (for example, record its outcome when it closes), audited with
     the fields that changed and the reason. Returns False when nothing changed."""
@@ -99,9 +104,11 @@ def cases_within(employee_ids: Iterable[int], start: date, end: date) -> dict[in
     return found
 
 
+@transaction
 def mark_cases_checked(member: TransferMember, checked_on: date, today: date) -> None:
     """Record that HR checked this person's disciplinary, grievance and claims records for the
     employee liability information (reg. 11(2)(c)-(d)): one of the completeness checks."""
+    date_windows.check("cases_checked_on", checked_on, field="checked_on", today=today)
     if member.transfer.status != "planned":
         raise DomainError(f"This transfer is {member.transfer.status}: its information can no longer change")
     if member.status not in ("proposed", "confirmed"):

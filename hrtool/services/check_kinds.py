@@ -7,27 +7,52 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 
+from ..domain.grading import DatedGrade, grade_in_force
 from ..extensions import db
-from ..models import Letter, Protection
+from ..models import (
+    Assignment,
+    Employee,
+    Employment,
+    GradeBand,
+    Letter,
+    Post,
+    PostGrade,
+    Protection,
+    TermsRecord,
+)
 from .check import CheckFn, Drift, text
+from .post_grades import fresh_timelines, held_timelines
 
 
 def protection_schedules(on: date) -> Iterator[Drift | int]:
-    """Every protection's stored months, end date and reason against a fresh computation."""
-    from .protections import compute, is_projected, end_in_words
+    """Every protection against a fresh computation from its sources (services/protections.py):
+    its end date and reason, its start-date salaries, SCP and hours (kept in step with the spine
+    and the person's record), and each stored month. And its adjustments: each one's difference is
+    due minus paid, and for every month adjusted the latest adjustment's due is what the month
+    holds now (0 if the month is no longer in the schedule), because a month already paid changes
+    only through an adjustment."""
+    from ..domain.pay import to_pennies
+    from .protections import compute, end_reason, month_projected
 
     for record in db.session.scalars(select(Protection).order_by(Protection.id)).all():
         ref = f"protection {record.id}"
         end, months, inputs = compute(record)
         if record.ends_on != end.ends_on:
             yield Drift("protection_schedule", ref, "ends_on", text(record.ends_on), text(end.ends_on))
-        reason = end_in_words(end, record.ended_early_kind)
+        reason = end_reason(end, inputs)
         if record.end_reason != reason:
             yield Drift("protection_schedule", ref, "end_reason", record.end_reason, reason)
+        for name, fresh_value in (("old_salary", to_pennies(inputs.old_salary)),
+                                  ("new_salary", to_pennies(inputs.new_salary[0][1])),
+                                  ("new_scp", inputs.new_scp), ("hours_per_week", inputs.hours[0][1])):
+            if getattr(record, name) != fresh_value:
+                yield Drift("protection_schedule", ref, name, text(getattr(record, name)), text(fresh_value))
         held = {row.month: row for row in record.months}
         fresh = {m.month: m for m in months}
         for month in sorted(set(held) | set(fresh)):
@@ -40,9 +65,20 @@ def protection_schedules(on: date) -> Iterator[Drift | int]:
             for name in ("new_salary", "protection", "payment", "phase"):
                 if getattr(h, name) != getattr(f, name):
                     yield Drift("protection_schedule", where, name, text(getattr(h, name)), text(getattr(f, name)))
-            if h.projected != is_projected(month, inputs.known_until):
+            if h.projected != month_projected(month, inputs):
                 yield Drift("protection_schedule", where, "projected", text(h.projected),
-                            text(is_projected(month, inputs.known_until)))
+                            text(month_projected(month, inputs)))
+        latest = {}
+        for adjustment in sorted(record.adjustments, key=lambda a: a.id):
+            where = f"{ref} {adjustment.month:%Y-%m}"
+            if adjustment.difference != adjustment.due - adjustment.paid:
+                yield Drift("protection_adjustment", where, "difference", text(adjustment.difference),
+                            text(adjustment.due - adjustment.paid))
+            latest[adjustment.month] = adjustment
+        for month, adjustment in sorted(latest.items()):
+            now = held[month].payment if month in held else Decimal("0.00")
+            if adjustment.due != now:
+                yield Drift("protection_adjustment", f"{ref} {month:%Y-%m}", "due", text(adjustment.due), text(now))
         yield 1
 
 
@@ -68,7 +104,69 @@ def cached_figures(on: date) -> Iterator[Drift | int]:
         yield 1
 
 
+def post_grades(on: date) -> Iterator[Drift | int]:
+    """Every post's held dated grades (post_grades) against a fresh timeline from its sources:
+    its job evaluation scores and its council's band versions (services/post_grades.py). All
+    dates, not just `on`: a grade written ahead must be right before its day comes."""
+    numbers = dict(db.session.execute(select(Post.id, Post.post_number)).all())
+    fresh = fresh_timelines()
+    held = held_timelines()
+    for post_id in sorted(set(fresh) | set(held), key=lambda i: numbers.get(i, "")):
+        ref = f"post {numbers.get(post_id, post_id)}"
+        was, now = held.get(post_id, []), fresh.get(post_id, [])
+        if was != now:
+            days = sorted({r.effective_from for r in (*was, *now)}
+                          | {r.effective_to + timedelta(days=1) for r in (*was, *now) if r.effective_to is not None})
+            for day in days:
+                h, f = grade_in_force(was, day), grade_in_force(now, day)
+                if h is None and f is None:
+                    continue
+                if (h.grade if h else None) != (f.grade if f else None) or (h is None) != (f is None):
+                    yield Drift("post_grades", ref, f"grade from {day.isoformat()}",
+                                text(h.grade) if h else "no row", text(f.grade) if f else "no row")
+                elif h != f and (h.effective_from == day or f.effective_from == day):
+                    yield Drift("post_grades", ref, f"row from {day.isoformat()}", _grade_row(h), _grade_row(f))
+        yield 1
+
+
+def _grade_row(row: DatedGrade | None) -> str:
+    if row is None:
+        return "no row"
+    return (f"{row.effective_from} to {row.effective_to or 'open'}, {row.je_score} points, "
+            f"{row.grade or 'no grade'}, bands {row.convention_id}")
+
+
+def person_grades(on: date) -> Iterator[Drift | int]:
+    """On the check date, each person in a post on the NJC spine (a point, no local salary) whose
+    point is outside the SCP range of their post's grade that day. People on protected (TUPE)
+    terms are left out: they keep the pay they transferred with, not the new employer's grading
+    (services/regrading.py). Posts with no grade (above the top grade) have no range."""
+    def in_force(model: Any) -> Any:
+        return and_(model.effective_from <= on, or_(model.effective_to.is_(None), model.effective_to >= on))
+
+    protected = exists().where(TermsRecord.employment_id == Employment.id, TermsRecord.basis == "protected",
+                               in_force(TermsRecord))
+    rows = db.session.execute(
+        select(Employee.person_number, Post.post_number, Assignment.scp, PostGrade.grade, GradeBand.scp_min,
+               GradeBand.scp_max)
+        .select_from(Assignment)
+        .join(Employment, Employment.id == Assignment.employment_id)
+        .join(Employee, Employee.id == Employment.employee_id)
+        .join(Post, Post.id == Assignment.post_id)
+        .join(PostGrade, and_(PostGrade.post_id == Post.id, in_force(PostGrade)))
+        .join(GradeBand, and_(GradeBand.convention_id == PostGrade.convention_id, GradeBand.grade == PostGrade.grade))
+        .where(in_force(Assignment), Assignment.scp.is_not(None), Assignment.local_salary.is_(None), ~protected)
+        .order_by(Employee.person_number))
+    for number, post_number, scp, grade, scp_min, scp_max in rows:
+        if not scp_min <= scp <= scp_max:
+            yield Drift("person_grades", f"person {number}", f"SCP in the grade of post {post_number}",
+                        f"SCP {scp}", f"{grade}: SCP {scp_min} to {scp_max}")
+        yield 1
+
+
 CHECKERS: dict[str, CheckFn] = {
+    "post_grades": post_grades,
+    "person_grades": person_grades,
     "cached_figures": cached_figures,
     "protection_schedules": protection_schedules,
     "letter_hashes": letter_hashes,

@@ -2,26 +2,30 @@
 ranges), dated, with the council's factor-level interpretations as notes (DOMAIN.md 3.2).
 
 A change never edits the bands that were in force: it adds a version from a chosen date and
-closes the previous one the day before, so every past date keeps the bands it had. Posts take
-their grade from their council's bands, so after a change each open post is re-graded."""
+closes the previous one the day before, so every past date keeps the bands it had. A post's grade
+on a date follows from the bands in force then (services/post_grades.py), so a change from a
+future date changes no grade before it. Before saving, `preview_bands` shows who a change affects
+and what follows for them (services/regrading.py); `change_bands` then does exactly that."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..domain.grading import GradeBand, GradeNotFound, band_problems, grade_for_points
+from ..domain.grading import BandVersion, GradeBand, band_problems
 from ..errors import DomainError
 from ..extensions import db
-from ..models import Council, GradeConvention, Post
+from ..models import Council, GradeConvention, Protection
 from ..models import GradeBand as GradeBandRow
-from . import audit
-from .posts import bands_on
+from . import audit, date_windows, derived, post_grades, regrading
 from .records import spine_on
+from .regrading import NEW_VERSION, PostEffect, RegradePlan
 from .side_by_side import GradeRange, compare_score
+from .unit_of_work import transaction
 
 CONVENTION_FIELDS = ["council_id", "name", "effective_from", "effective_to", "notes"]
 
@@ -81,27 +85,43 @@ def _band_dict(band: GradeBand) -> dict[str, object]:
 
 
 @dataclass(frozen=True)
-class Regraded:
-    post_id: int
-    post_number: str
-    title: str
-    before: str | None
-    after: str | None
+class BandChangePreview:
+    """What a change of bands from a date would do, before it is saved: each post whose grade
+    changes (from when, old and new grade), each person holding it then and what follows for
+    them (services/regrading.py). `fingerprint` identifies the date, the bands and the plan, so a
+    confirmation is refused if any of them changed after HR checked."""
+
+    council: Council
+    effective_from: date
+    previous: GradeConvention | None
+    plan: RegradePlan
+    bands: tuple[GradeBand, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        text = repr((self.council.id, self.effective_from, sorted(self.bands, key=lambda b: b.points_min),
+                     [(p.post_id, p.on, p.old_grade, p.new_grade,
+                       [(h.employment_id, h.starts_on, h.scp, h.new_scp, h.outcome) for h in p.holders])
+                      for p in self.plan.posts]))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
 class BandsChanged:
     convention: GradeConvention
     closed: GradeConvention | None
-    regraded: list[Regraded]
+    plan: RegradePlan
+    protections: list[Protection]
+
+    @property
+    def regraded(self) -> tuple[PostEffect, ...]:
+        return self.plan.posts
 
 
-def change_bands(council_id: int, effective_from: date, name: str, notes: str, bands: Sequence[GradeBand],
-                 reason: str) -> BandsChanged:
-    """A new version of the council's bands from `effective_from` (issue 4). The bands are
-    checked with `band_problems` against the spine of the pay year holding that date; the
-    version in force then is closed the day before; every open post of the council is re-graded
-    from its job evaluation score under the new bands (as `posts.grade_for` does), audited."""
+def _checked(council_id: int, effective_from: date, bands: Sequence[GradeBand]) -> tuple[Council, GradeConvention | None]:
+    """The council and its latest version, if the bands may be saved from that date; else the
+    problems, as DomainError (InvalidBands lists each)."""
+    date_windows.check("bands_from", effective_from, field="effective_from")
     council = db.session.get(Council, council_id)
     if council is None:
         raise DomainError("No such council")
@@ -123,6 +143,57 @@ def change_bands(council_id: int, effective_from: date, name: str, notes: str, b
     problems = band_problems(bands, sorted(spine))
     if problems:
         raise InvalidBands(problems)
+    return council, previous
+
+
+def _plan(council_id: int, effective_from: date, bands: Sequence[GradeBand]) -> RegradePlan:
+    """Every post of the council graded from its sources under the versions held now, and again
+    with the new version from `effective_from` (the latest one closed the day before); what
+    follows for the holders where a grade differs."""
+    sources = post_grades.post_sources(council_ids=[council_id])
+    held = post_grades.band_versions([council_id])
+    versions_now = held.get(council_id, [])
+    trial = [replace(v, effective_to=effective_from - timedelta(days=1))
+             if v.effective_from < effective_from and (v.effective_to is None or v.effective_to >= effective_from)
+             else v for v in versions_now]
+    trial.append(BandVersion(NEW_VERSION, effective_from, None,
+                             tuple(sorted(bands, key=lambda b: b.points_min))))
+    with_change = {council_id: trial}
+    old = {s.post_id: post_grades.timeline_of(s, held) for s in sources}
+    new = {s.post_id: post_grades.timeline_of(s, with_change) for s in sources}
+    return regrading.plan(old, new, with_change, effective_from)
+
+
+def preview_bands(council_id: int, effective_from: date, bands: Sequence[GradeBand]) -> BandChangePreview:
+    """Check a change of bands and say who it affects, changing nothing (issue 13)."""
+    council, previous = _checked(council_id, effective_from, bands)
+    return BandChangePreview(council, effective_from, previous, _plan(council_id, effective_from, bands),
+                             tuple(bands))
+
+
+@transaction
+def change_bands(council_id: int, effective_from: date, name: str, notes: str, bands: Sequence[GradeBand],
+                 reason: str, expected: str | None = None) -> BandsChanged:
+    """A new version of the council's bands from `effective_from` (issues 4 and 13). The bands are
+    checked with `band_problems` against the spine of the pay year holding that date; the
+    version in force then is closed the day before. Nothing changes before `effective_from`: the
+    posts' dated grades follow from the versions (services/post_grades.py), and what follows for
+    their holders is exactly the preview's plan (services/regrading.py), dated from the change:
+    points moved into the new grade's range, pay protection for those moving down. `expected`,
+    the fingerprint of the preview HR confirmed, refuses the change if the plan has changed
+    since. One unit of work; audited."""
+    council, previous = _checked(council_id, effective_from, bands)
+    if not reason.strip():
+        raise DomainError("Enter the reason for the change", field="reason")
+    preview = BandChangePreview(council, effective_from, previous, _plan(council_id, effective_from, bands),
+                                tuple(bands))
+    if expected is not None and expected != preview.fingerprint:
+        raise DomainError("The posts or people this change affects have changed since you checked it: "
+                          "check the change again before saving it")
+    if preview.plan.problems:
+        raise DomainError("The new bands cannot be saved: " + "; ".join(preview.plan.problems))
+    when = f"{effective_from:%-d %B %Y}"
+    derived.note("post_grades", "council", council_id, why=f"Grade boundaries from {when}: {reason.strip()}")
 
     closed = None
     if previous is not None and (previous.effective_to is None or previous.effective_to >= effective_from):
@@ -142,31 +213,10 @@ def change_bands(council_id: int, effective_from: date, name: str, notes: str, b
                  after=dict(audit.snapshot(convention, CONVENTION_FIELDS),
                             bands=[_band_dict(b) for b in sorted(bands, key=lambda b: b.points_min)]),
                  reason=reason)
-    return BandsChanged(convention, closed, _regrade_posts(council_id, effective_from, reason))
-
-
-def _regrade_posts(council_id: int, on: date, reason: str) -> list[Regraded]:
-    """Each post of the council still open on `on` takes the grade its score earns under the
-    bands in force then: `posts.grade_for`, with the bands loaded once for all posts."""
-    new_bands = bands_on(council_id, on)
-    posts = db.session.scalars(select(Post).where(Post.council_id == council_id,
-                                                  or_(Post.closed_on.is_(None), Post.closed_on >= on))
-                               .order_by(Post.post_number)).all()
-    regraded = []
-    for post in posts:
-        grade = None
-        if post.je_score is not None:
-            try:
-                grade = grade_for_points(post.je_score, new_bands).grade
-            except GradeNotFound:
-                grade = None
-        if grade != post.grade:
-            audit.record("update", "post", post.id, before={"grade": post.grade}, after={"grade": grade},
-                         reason=f"Grade boundaries from {on:%-d %B %Y}: {reason}")
-            regraded.append(Regraded(post.id, post.post_number, post.title, post.grade, grade))
-            post.grade = grade
-    db.session.flush()
-    return regraded
+    protections = regrading.apply(preview.plan, source="regrade",
+                                  source_ref=f"{council.short_name} grade boundaries from {when}",
+                                  reason=f"grade boundaries from {when}: {reason.strip()}")
+    return BandsChanged(convention, closed, preview.plan, protections)
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Assignment, Council, Employment, Post, Service
+from ..models import Assignment, ChecklistItem, Council, Employment, Post, PostGrade, Service, Transfer
 from .figures_cache import cached
 from .records import employed_on, rule_value
 
@@ -102,14 +103,43 @@ def transfer_figures(transfer_id: int, on: date) -> TransferFigures:
 
     threshold = int(rule_value("aggregate_min_group_size", on))
     counts = db.session.execute(
-        select(Post.grade, func.count(TransferMember.id))
+        select(PostGrade.grade, func.count(TransferMember.id))
         .select_from(TransferMember)
         .join(Assignment, Assignment.employment_id == TransferMember.employment_id)
-        .join(Post, Post.id == Assignment.post_id)
+        .outerjoin(PostGrade, and_(PostGrade.post_id == Assignment.post_id, PostGrade.effective_from <= on,
+                                   or_(PostGrade.effective_to.is_(None), PostGrade.effective_to >= on)))
         .where(TransferMember.transfer_id == transfer_id, TransferMember.status != "removed",
                Assignment.effective_from <= on, or_(Assignment.effective_to.is_(None), Assignment.effective_to >= on))
-        .group_by(Post.grade).order_by(Post.grade)).all()
+        .group_by(PostGrade.grade).order_by(PostGrade.grade)).all()  # each post's grade on the day (issue 13)
     total = db.session.scalar(select(func.count()).select_from(TransferMember).where(
         TransferMember.transfer_id == transfer_id, TransferMember.status != "removed")) or 0
     rows = [(grade or "Chief officer / local band", n if n >= threshold else None) for grade, n in counts]
     return TransferFigures(rows, total, threshold)
+
+
+@dataclass(frozen=True)
+class TransferSteps:
+    """The HR dashboard's transfer steps not done: overdue ones, and those of transfers dated
+    outside the plausible window (issue 13), set apart as needing a correction rather than
+    counted overdue for ever."""
+
+    overdue: list[tuple[ChecklistItem, Transfer]]
+    needing_correction: list[tuple[Transfer, list[ChecklistItem]]]  # by transfer, in order of first step due
+
+
+def transfer_steps_due(today: date) -> TransferSteps:
+    """Steps of planned transfers not done and due before `today`, in one query (the transfer's
+    service with it), split by whether the transfer's date is within its plausible window."""
+    from .date_windows import edges
+
+    rows = db.session.execute(
+        select(ChecklistItem, Transfer).join(Transfer).options(joinedload(Transfer.service)).where(
+            Transfer.status == "planned", ChecklistItem.done_on.is_(None), ChecklistItem.due_on < today)
+        .order_by(ChecklistItem.due_on, ChecklistItem.id)).all()
+    window = edges("transfer_date", today)
+    overdue = [(item, transfer) for item, transfer in rows if window.holds(transfer.transfer_date)]
+    odd: dict[Transfer, list[ChecklistItem]] = {}
+    for item, transfer in rows:
+        if not window.holds(transfer.transfer_date):
+            odd.setdefault(transfer, []).append(item)
+    return TransferSteps(overdue, list(odd.items()))

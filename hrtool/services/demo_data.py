@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from ..domain.dates import complete_years
-from ..domain.grading import GradeBand, grade_for_points
+from ..domain.grading import GradeBand, ScoreStep, grade_for_points, grade_timeline
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -29,6 +29,7 @@ from ..models import (
     GradeConvention,
     JobEvaluation,
     Post,
+    PostGrade,
     ProtectedTerms,
     Service,
     ServiceLead,
@@ -38,6 +39,7 @@ from ..models import (
     Transfer,
     TransferMember,
 )
+from .post_grades import band_versions
 from .reference_data import SENIOR_SERVICE
 from .transfers import entitlements, package_body
 
@@ -163,19 +165,20 @@ class _Generator:
     def _post(self, council: str, service: Service, title: str, score: int | None, opened: date,
               closed: date | None = None, tier: str = "officer", fte: Decimal = Decimal("1"),
               band: tuple[Decimal, Decimal] | None = None) -> dict[str, Any]:
-        grade = None
-        if score is not None:
-            grade = grade_for_points(score, self.bands[council]).grade
         row = {
             "id": self.ids.next(Post), "post_number": f"{council[:2]}{self.post_seq:06d}",
             "council_id": self.councils[council].id, "service_id": service.id, "title": title, "tier": tier,
-            "fte": fte, "je_score": score, "grade": grade, "band_min": band[0] if band else None,
+            "fte": fte, "je_score": score, "band_min": band[0] if band else None,
             "band_max": band[1] if band else None, "established_on": opened, "closed_on": closed,
             "notes": "", "version": 1,
         }
         self.post_seq += 1
         self.rows.posts.append(row)
         return row
+
+    def _grade(self, council: str, score: int | None) -> str | None:
+        """The grade a score earns under the council's (only, illustrative) bands."""
+        return grade_for_points(score, self.bands[council]).grade if score is not None else None
 
     def _score(self) -> int:
         """JE points with most jobs in the lower and middle grades."""
@@ -265,11 +268,11 @@ class _Generator:
             "terms_council": home, "package": body, "carried_from_transfer": None,
             "particulars": {
                 "employer": self.councils[home].name, "post_number": post["post_number"], "post_title": post["title"],
-                "grade": post["grade"], "je_score": post["je_score"], "hours_per_week": str(hours), "scp": scp,
+                "grade": self._grade(home, post["je_score"]), "je_score": post["je_score"], "hours_per_week": str(hours), "scp": scp,
                 "local_salary": None, "full_time_salary": None, "salary": None,
                 "continuous_service_date": person["continuous_service_date"].isoformat(),
                 "complete_years_of_service": years, "employment_start_date": first["start_date"].isoformat()},
-            "entitlements": entitlements(body, years, post["grade"]),
+            "entitlements": entitlements(body, years, self._grade(home, post["je_score"])),
         }
         pid = self.ids.next(ProtectedTerms)
         self.rows.protected.append({
@@ -339,7 +342,6 @@ class _Generator:
         chose_on = _date_between(rng, transfer_on + timedelta(days=365), date(2022, 3, 31))
         new_score = min(640, score + rng.randint(-10, 30))
         new_post["je_score"] = new_score
-        new_post["grade"] = grade_for_points(new_score, self.bands[lead_code]).grade
         self._assign(second, new_post, hours, self._scp_for(home, score, years_before + 1), transfer_on,
                      chose_on - timedelta(days=1), "transferred on the same terms (TUPE)")
         self._assign(second, new_post, hours, self._scp_for(lead_code, new_score, (DEMO_AS_OF - chose_on).days // 365),
@@ -450,7 +452,17 @@ class _Generator:
                         "score": p["je_score"], "evaluated_on": p["established_on"], "panel": "Joint JE panel",
                         "factor_levels": None, "notes": ""}
                        for p in r.posts if p["je_score"] is not None]
-        plan = [(Transfer, r.transfers), (Post, r.posts), (JobEvaluation, evaluations), (Employee, r.employees),
+        # Each post's dated grades (services/post_grades.py), worked out here by the same pure rule
+        # and written with the posts in one batched insert, not one query per post.
+        versions = band_versions()
+        grades = [{"post_id": p["id"], "effective_from": g.effective_from, "effective_to": g.effective_to,
+                   "je_score": g.je_score, "grade": g.grade, "convention_id": g.convention_id}
+                  for p in r.posts
+                  for g in grade_timeline(p["established_on"], p["closed_on"], p["je_score"],
+                                          [ScoreStep(p["established_on"], p["je_score"])] if p["je_score"] is not None
+                                          else [], versions.get(p["council_id"], []))]
+        plan = [(Transfer, r.transfers), (Post, r.posts), (PostGrade, grades), (JobEvaluation, evaluations),
+                (Employee, r.employees),
                 (Employment, r.employments), (Assignment, r.assignments), (ProtectedTerms, r.protected),
                 (TermsRecord, r.terms), (TransferMember, r.members), (Election, r.elections)]
         counts = {}

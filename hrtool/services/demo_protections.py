@@ -9,7 +9,10 @@ HR uses, so their schedules are the real ones:
 Dates are fixed (the demo has no clock) and chosen around the demo's "now" (late 2026, see
 demo_data.plan_phase2_transfers) so that some protections end within 30, 60 and 90 days. The
 demo employee login's person (cli.create_demo_users picks the first person still on protected
-terms) gets one, so "My pay protection" has something to show. Deterministic; the caller commits.
+terms) gets one, so "My pay protection" has something to show. Deterministic. The whole load is
+one unit of work (the services it calls are `@transaction`s and join it; each attempt is a
+savepoint undone if the person does not fit), committed at its end unless a caller's unit of work
+holds it.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from .employees import AssignmentChange, change_assignment
 from .posts import bands_on
 from .protections import create_protection
 from .records import spine_on
+from .unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -97,23 +101,22 @@ def _attempt(plan: Plan, council: Council, employee: Employee, assignment: Assig
                           "Duties reviewed: budget responsibility moved to the service manager", plan.start)
         return db.session.scalar(select(func.count()).select_from(Protection).where(
             Protection.new_post_id == post.id, Protection.start_date == plan.start)) or 0
+    # Both other routes move the person to a post graded at the grade below in the same service,
+    # at its top point, so their point stays within their post's grade (`hrtool check`).
+    new_post = db.session.scalars(select(Post).where(
+        Post.council_id == council.id, Post.service_id == post.service_id, Post.grade == lower.grade,
+        Post.closed_on.is_(None), Post.band_min.is_(None)).order_by(Post.id).limit(1)).first()
+    if new_post is None:
+        return 0
+    new_scp = lower.scp_max
     if plan.route == "regrade":
-        new_scp = lower.scp_max
-        why = f"Career-grade scheme: returned to {lower.grade} after the professional qualification was not completed"
-        change_assignment(assignment.id, AssignmentChange(plan.start, post.id, assignment.hours_per_week, new_scp,
-                                                          None, why))
-        new_post = post
+        why = (f"Career-grade scheme: returned to the {lower.grade} post after the professional qualification was "
+               "not completed")
     else:
-        new_post = db.session.scalars(select(Post).where(
-            Post.council_id == council.id, Post.service_id == post.service_id, Post.grade == lower.grade,
-            Post.closed_on.is_(None), Post.band_min.is_(None)).order_by(Post.id).limit(1)).first()
-        if new_post is None:
-            return 0
-        new_scp = lower.scp_max
         why = ("Redeployed at their request to a lower graded post on health grounds, on occupational health advice; "
                "protection agreed under the council's policy")
-        change_assignment(assignment.id, AssignmentChange(plan.start, new_post.id, assignment.hours_per_week, new_scp,
-                                                          None, why))
+    change_assignment(assignment.id, AssignmentChange(plan.start, new_post.id, assignment.hours_per_week, new_scp,
+                                                      None, why))
     if new_scp not in spine or spine[new_scp] >= spine[assignment.scp]:
         raise DomainError("no drop in pay")
     create_protection(employee_id=employee.id, start_date=plan.start, source=plan.route,
@@ -134,6 +137,11 @@ def _demo_employee() -> Employee | None:
 
 
 def load_demo_protections() -> int:
+    with unit_of_work():
+        return _load()
+
+
+def _load() -> int:
     made = 0
     taken: set[int] = set()
     demo_person = _demo_employee()

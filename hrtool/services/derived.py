@@ -57,6 +57,9 @@ class Dependency:
     derived: str
     scope: Callable[[Any], tuple[Any, ...]]
     what: str  # in words, for the README table and `hrtool check --explain`
+    # Why, in words for the audit trail of what is recomputed: (row, "added"/"changed"/"deleted")
+    # -> text. None: the row's kind, id and action.
+    why: Callable[[Any, str], str] | None = None
 
 
 def _const(*scope: Any) -> Callable[[Any], tuple[Any, ...]]:
@@ -72,20 +75,34 @@ DEPENDENCIES: list[Dependency] = [
                lambda conv: ("council", conv.council_id), "the grades of every post of the council"),
     Dependency("GradeBand", None, "post_grades", lambda band: ("convention", band.convention_id),
                "the grades of every post of the council"),
-    # Pay protection schedules.
+    # Pay protection schedules (services/protections.py recompute_scopes; a month already paid
+    # whose payment changes gets an adjustment). The protection's own start-date salaries and
+    # SCPs are kept in step by the recompute, so a change to them settles in the next round.
     Dependency("Protection", ("start_date", "old_salary", "new_salary", "old_scp", "new_scp", "hours_per_week",
                               "policy_id", "ended_early_on", "new_post_id", "employment_id"),
-               "protection_schedules", lambda p: ("protection", p.id), "that protection's schedule"),
+               "protection_schedules", lambda p: ("protection", p.id), "that protection's schedule",
+               lambda p, action: (f"Ended early ({p.ended_early_kind}) from {p.ended_early_on:%d/%m/%Y}"
+                                  if action == "changed" and p.ended_early_on
+                                  and inspect(p).attrs.ended_early_on.history.has_changes()
+                                  else f"The protection was {action}")),
     Dependency("Assignment", ("effective_from", "effective_to", "scp", "local_salary", "hours_per_week", "post_id",
                               "employment_id"),
                "protection_schedules", lambda a: ("employment", a.employment_id),
-               "the schedules of that person's protections"),
+               "the schedules of that person's protections",
+               lambda a, action: (f"Change of post, hours or pay from {a.effective_from:%d/%m/%Y}: "
+                                  f"{(a.reason or '').strip() or 'no reason given'}" if action == "added"
+                                  else f"The person's post, hours or pay record from {a.effective_from:%d/%m/%Y} "
+                                       f"was {action}")),
     Dependency("Employment", ("start_date", "end_date"), "protection_schedules", lambda e: ("employment", e.id),
-               "the schedules of that person's protections"),
+               "the schedules of that person's protections",
+               lambda e, action: (f"Employment ended on {e.end_date:%d/%m/%Y}: {(e.end_reason or '').strip()}"
+                                  if e.end_date else f"The employment's dates were {action}")),
     Dependency("PaySpinePoint", None, "protection_schedules", lambda p: ("since", p.pay_year_from),
-               "every protection running in or after that pay year"),
+               "every protection running in or after that pay year",
+               lambda p, action: f"The pay spine for the year from {p.pay_year_from:%d/%m/%Y} changed"),
     Dependency("RuleSetting", None, "protection_schedules", lambda r: ("rule", r.key),
-               "every protection, when the full-time hours change"),
+               "every protection, when the full-time hours change",
+               lambda r, action: f"The rule {r.key} was {action}"),
     # Harmonisation results are marked stale, not re-run (a run is a deliberate, audited act).
     Dependency("PaySpinePoint", None, "harmonisation_results", _const("all"), "every saved model's results"),
     Dependency("GradeBand", None, "harmonisation_results", _const("all"), "every saved model's results"),
@@ -145,7 +162,8 @@ def _after_flush(session: Session, _context: Any) -> None:
                     continue
                 if fields is not None and dep.fields is None and not fields:
                     continue
-                pending.setdefault((dep.derived, dep.scope(obj)), _describe(obj, action))
+                pending.setdefault((dep.derived, dep.scope(obj)),
+                                   dep.why(obj, action) if dep.why else _describe(obj, action))
 
 
 def _before_commit(session: Session) -> None:
@@ -190,7 +208,7 @@ def _mark_harmonisation_stale(items: list[tuple[tuple[Any, ...], str]]) -> None:
 
 # Order matters: grades first (a band change may move people's SCPs), schedules after.
 RECOMPUTE: dict[str, Recompute] = {
-    # "post_grades": _recompute_post_grades,  (registered once services/post_grades.py exists)
+    "post_grades": _recompute_post_grades,
     "protection_schedules": _recompute_protection_schedules,
     "harmonisation_results": _mark_harmonisation_stale,
 }

@@ -15,7 +15,7 @@ are listed apart. Particulars are each person's position on the day before the t
 carries a completeness check naming exactly what is missing.
 
 Exports (XLSX, a PDF per person, a ZIP of the PDFs) each write an `export` audit event on
-`eli_pack`; the caller commits."""
+`eli_pack`, each export one unit of work."""
 from __future__ import annotations
 
 import io
@@ -50,8 +50,10 @@ from ..models import (
 from ..reports import eli_pdf, eli_xlsx
 from . import audit
 from .cases import KINDS, cases_within
+from .post_grades import grades_on
 from .records import Picture, as_at, rule_value, spine_on
 from .transfers import entitlements, package_body, package_on
+from .unit_of_work import transaction
 
 # Members whose information goes to the transferee; objectors are listed apart (reg. 4(7)).
 IN_PACK = ("proposed", "confirmed", "transferred")
@@ -246,6 +248,7 @@ def _pictures(transfer: Transfer, members: list[tuple[TransferMember, Employee]]
     full_time_hours = Decimal(rule_value("full_time_hours", on))
     spine_year, spine = spine_on(on) if any(r[2] is not None and r[2].scp is not None for _, r in best.values()) \
         else (None, {})
+    grades = grades_on({r[3].id for _, r in best.values() if r[3] is not None}, on)
     pictures = {}
     for _, employee in members:
         if employee.id not in best:
@@ -262,7 +265,7 @@ def _pictures(transfer: Transfer, members: list[tuple[TransferMember, Employee]]
             if full_time is not None:
                 salary = pro_rata_salary(full_time, assignment.hours_per_week, full_time_hours)
         pictures[employee.id] = Picture(on, employee, employment, assignment, post, terms, full_time, salary, year,
-                                        fte_value)
+                                        fte_value, grades.get(post.id) if post is not None else None)
     return pictures
 
 
@@ -371,14 +374,14 @@ def _missing(transfer: Transfer, member: TransferMember, picture: Picture, age: 
             missing.append(f"not employed by {transfer.transferor.short_name} on the day before the transfer")
         if picture.full_time_salary is None:
             missing.append(MISSING_PAY)
-        if not post.grade:
+        if not picture.grade:
             missing.append(MISSING_GRADE)
         if not body:
             missing.append(MISSING_PACKAGE)
         else:
             if owed["annual_leave_days"] is None:
                 missing.append(MISSING_LEAVE)
-            if post.grade and owed["notice_months"] is None:
+            if picture.grade and owed["notice_months"] is None:
                 missing.append(MISSING_NOTICE)
     if member.eli_cases_checked_on is None:
         missing.append(MISSING_CHECK)
@@ -407,7 +410,7 @@ def _record(context: _Context, member: TransferMember, employee: Employee, cases
     age = age_on(employee.date_of_birth, on)
     years = complete_years(employee.continuous_service_date, on)
     body, terms_text = _terms_of(context, picture)
-    owed = _entitlements(body, years, post.grade if post else None)
+    owed = _entitlements(body, years, picture.grade)
     employer = context.councils[employment.employer_id].name if employment is not None else None
     pension = _clauses(body, "pension")
     return EliRecord(
@@ -417,7 +420,7 @@ def _record(context: _Context, member: TransferMember, employee: Employee, cases
         postcode=employee.postcode or "",
         employer=employer, post_number=post.post_number if post else None, job_title=post.title if post else None,
         place_of_work=f"{post.service.name}, {context.councils[post.council_id].name}" if post else None,
-        grade=post.grade if post else None, hours_per_week=assignment.hours_per_week if assignment else None,
+        grade=picture.grade, hours_per_week=assignment.hours_per_week if assignment else None,
         fte=picture.fte, scp=assignment.scp if assignment else None,
         local_salary=assignment.local_salary if assignment else None,
         full_time_salary=picture.full_time_salary, salary=picture.salary, pay_year=picture.pay_year_used,
@@ -629,6 +632,7 @@ def _about(pack: EliPack) -> list[list[Any]]:
     return rows
 
 
+@transaction
 def export_xlsx(transfer: Transfer, produced_on: date) -> tuple[bytes, str, int]:
     """The whole pack as a workbook: one row per person, then a sheet about the pack. Audited."""
     pack = build_pack(transfer, produced_on)
@@ -641,6 +645,7 @@ def export_xlsx(transfer: Transfer, produced_on: date) -> tuple[bytes, str, int]
     return content, f"eli-{_safe(transfer.reference)}.xlsx", len(pack.records)
 
 
+@transaction
 def export_pdf(transfer: Transfer, member_id: int, produced_on: date) -> tuple[bytes, str] | None:
     """One person's information as a PDF, or None if they are not in the pack. Audited."""
     pack = build_pack(transfer, produced_on, member_id=member_id)
@@ -652,6 +657,7 @@ def export_pdf(transfer: Transfer, member_id: int, produced_on: date) -> tuple[b
     return content, f"eli-{_safe(transfer.reference)}-{_safe(record.person_number)}.pdf"
 
 
+@transaction
 def export_zip(transfer: Transfer, produced_on: date) -> tuple[bytes, str, int]:
     """Everyone's PDF in one ZIP file. Audited."""
     pack = build_pack(transfer, produced_on)

@@ -11,7 +11,8 @@ An import is all or nothing, and streams so that 100,000 rows fit in modest memo
   session flushed and emptied after each chunk.
 
 Both passes plan each row with the same functions, so what the preview says is what happens.
-Nothing here commits: the caller commits once, or rolls back if pass 2 raises ImportFailed.
+`import_employees` is one unit of work: a dry run or a file with errors writes nothing, and a
+failure in pass 2 (ImportFailed) rolls back everything. `apply_import` is the confirmed import.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ from ..models import (
     Service,
     TermsRecord,
 )
-from . import audit, locks, planner_stats, tabular
+from . import audit, date_windows, derived, locks, planner_stats, tabular
 from .bulk import insert_many
 from .employee_rows import (
     COLUMNS,
@@ -54,6 +55,7 @@ from .employee_rows import (
 )
 from .employees import AssignmentChange, change_assignment
 from .tabular import Cell, FileProblem
+from .unit_of_work import transaction
 
 CHUNK = 1000
 KEEP_ERRORS = 10_000  # every error is counted; this many are kept to show, so a hopeless file cannot fill memory
@@ -415,6 +417,7 @@ def _create_posts(rows: list[Row], refs: References, how: _Apply) -> None:
                           "title": r.post_title, "established_on": r.start_date} for r in rows])
     events = []
     for row, post_id in zip(rows, ids, strict=True):
+        derived.note("post_grades", "post", post_id, why="Post created by an employee import")  # bulk: no ORM flush
         refs.posts[row.post_number] = PostRef(post_id, row.employer_id, row.service_id, row.post_title, None)
         events.append({"action": "create", "entity_type": "post", "entity_id": post_id, "after": {
             "post_number": row.post_number, "council": refs.council_codes[row.employer_id],
@@ -593,6 +596,7 @@ def _count(report: ImportReport, plan: _Plan, refs: References, keep_changes: in
         on_change(change)
 
 
+@transaction
 def import_employees(path: Path, *, file_name: str | None = None, effective_on: date | None = None,
                      dry_run: bool = False, keep_changes: int | None = 200,
                      on_change: Callable[[PersonChange], None] | None = None) -> ImportReport:
@@ -600,14 +604,17 @@ def import_employees(path: Path, *, file_name: str | None = None, effective_on: 
 
     Returns pass 1's report if the file has errors or on a dry run (nothing written, not even
     an audit event); otherwise applies it and returns pass 2's report, having written every
-    change's audit event and one `import` summary event. The caller commits; if this raises
-    ImportFailed, the caller rolls back. `file_name` is the name shown to people (an upload's
-    own name); `effective_on` (default today) is when changes to people on record take effect
-    unless a row gives its own effective_date."""
+    change's audit event and one `import` summary event; if this raises ImportFailed, nothing of
+    pass 2 is kept. `file_name` is the name shown to people (an upload's own name);
+    `effective_on` (default today) is when changes to people on record take effect unless a row
+    gives its own effective_date."""
     today = date.today()
     file_name = file_name or path.name
     effective_on = effective_on or today
     report = ImportReport(file_name, effective_on, dry_run)
+    if found := date_windows.problem("change_effective_from", effective_on, today=today):  # issue 13
+        report.add_error(RowError(None, "effective_date", found))
+        return report
     if not dry_run:
         # One import at a time (issue 10): a second one while this transaction is open is
         # refused at once, as a problem with nothing imported; previews (dry runs) never wait.
@@ -645,6 +652,20 @@ def import_employees(path: Path, *, file_name: str | None = None, effective_on: 
     return applied
 
 
+@transaction
+def apply_import(path: Path, *, file_name: str | None = None, effective_on: date | None = None,
+                 keep_changes: int | None = 200) -> ImportReport:
+    """Import a file for real as one unit of work (the page's confirm button, `hrtool
+    import-employees`): every change, its audit events and the planner's statistics after a bulk
+    change are committed together; or, if the file or the records are wrong (ImportFailed with
+    the report of what was wrong, including a refused second import at once), nothing is."""
+    report = import_employees(path, file_name=file_name, effective_on=effective_on, keep_changes=keep_changes)
+    if not report.ok:
+        raise ImportFailed(report)
+    planner_stats.refresh_after(report.changed)  # a bulk change: keep the planner choosing the right index
+    return report
+
+
 # -- export ------------------------------------------------------------------------------------
 
 def _export_rows(person_ids: Select[Any] | None, on: date) -> Select[Any]:
@@ -677,10 +698,11 @@ def _export_values(rows: Iterable[Any], on: date) -> Iterator[list[Any]]:
         yield values
 
 
+@transaction
 def export_employees(out: BinaryIO, fmt: str, person_ids: Select[Any] | None = None, on: date | None = None) -> int:
     """Write current employees (employed on `on`, default today) with their current assignment
     to `out` as CSV or XLSX, in the import's columns, streaming in batches; `person_ids` (a
-    select of Employee.id) narrows who. Writes an `export` audit event; the caller commits.
+    select of Employee.id) narrows who. Writes an `export` audit event; one unit of work.
     Returns the number of rows."""
     if fmt not in tabular.FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")

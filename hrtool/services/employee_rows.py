@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
+from ..domain.date_windows import LABELS, DateWindow, date_problem
 from ..extensions import db
 from ..models import Council, PaySpinePoint, Post, Service
-from . import tabular
+from . import date_windows, tabular
 from .tabular import Cell
 
 REQUIRED = ["person_number", "first_name", "last_name", "date_of_birth", "sex", "employer", "service",
@@ -29,6 +30,9 @@ DETAILS = ["first_name", "last_name", "date_of_birth", "sex", "continuous_servic
 MAX_LENGTH = {"person_number": 20, "first_name": 100, "last_name": 100, "post_number": 30, "post_title": 200,
               "email": 200, "phone": 40, "postcode": 10, "address": 1000}
 MAX_HOURS = Decimal(48)  # the Working Time Regulations' weekly limit, as the assignments table enforces
+# Each date column's plausible window (issue 13; services/date_windows.py): the kind of date it is.
+DATE_WINDOWS = {"date_of_birth": "date_of_birth", "continuous_service_date": "continuous_service_date",
+                "start_date": "employment_start", "effective_date": "change_effective_from"}
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,7 @@ class References:
     service_names: dict[int, str]
     scps: set[int]
     posts: dict[str, PostRef]
+    windows: dict[str, DateWindow] = field(default_factory=dict)  # by column, as held today
 
     @classmethod
     def load(cls) -> References:
@@ -215,9 +220,11 @@ class References:
         service_rows = db.session.execute(select(Service.id, Service.name)).all()
         posts = {number: PostRef(*rest) for number, *rest in db.session.execute(
             select(Post.post_number, Post.id, Post.council_id, Post.service_id, Post.title, Post.closed_on))}
+        today = date.today()
         return cls(councils=councils, council_codes={i: c for c, i in councils.items()},
                    services={_plain_name(name): i for i, name in service_rows}, service_names=dict(service_rows),
-                   scps=set(db.session.scalars(select(PaySpinePoint.scp).distinct())), posts=posts)
+                   scps=set(db.session.scalars(select(PaySpinePoint.scp).distinct())), posts=posts,
+                   windows={column: date_windows.window(kind, today) for column, kind in DATE_WINDOWS.items()})
 
 
 # -- a row, parsed and checked on its own -------------------------------------------------------
@@ -298,6 +305,12 @@ def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: 
         "effective_on": cell("effective_date", _date, required=False) or effective_default,
         "contact": {c: cell(c, text_value, required=False) or "" for c in CONTACT if c in present},
     }
+    for column, kind in DATE_WINDOWS.items():  # each date within its plausible window
+        held = cells.get(column) and values["effective_on" if column == "effective_date" else column]
+        if isinstance(held, date) and column in refs.windows:
+            found = date_problem(LABELS[kind], held, refs.windows[column], today)
+            if found:
+                errors.append(RowError(line, column, f"{held:%d/%m/%Y} is not plausible: {found[0].lower()}{found[1:]}"))
     born, start, service_from = values["date_of_birth"], values["start_date"], values["continuous_service_date"]
     if born and born >= today:
         errors.append(RowError(line, "date_of_birth", f"{born:%d/%m/%Y} is not in the past"))

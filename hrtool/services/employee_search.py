@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Date, Select, and_, case, exists, func, literal, or_, select, union
 from sqlalchemy.orm import aliased
 
-from ..models import Assignment, Council, Employee, Employment, Post, Service, TermsRecord
+from ..models import Assignment, Council, Employee, Employment, Post, PostGrade, Service, TermsRecord
 from .records import rule_value
 
 SORTS: dict[str, Any] = {
@@ -20,7 +20,7 @@ SORTS: dict[str, Any] = {
     "employer": (Council.short_name, Employee.last_name),
     "service": (Service.name, Employee.last_name),
     "post": (Post.title, Employee.last_name),
-    "grade": (Post.grade, Employee.last_name),
+    "grade": (PostGrade.grade, Employee.last_name),  # the grade on the date searched (joined below)
     "hours": (Assignment.hours_per_week, Employee.last_name),
 }
 PERSON_NUMBER = re.compile(r"[a-z]{1,3}\d{3,}")
@@ -126,8 +126,13 @@ def search(filters: EmployeeFilters, on: date) -> Select[Any]:
         query = query.where(Post.service_id == filters.service_id)
     if filters.post:
         query = query.where(Post.post_number == filters.post.strip().upper())
+    if filters.grade or filters.sort == "grade":
+        # The post's grade on the day the row is seen (dated, services/post_grades.py).
+        query = query.join(PostGrade, and_(PostGrade.post_id == Post.id, PostGrade.effective_from <= seen_on,
+                                           or_(PostGrade.effective_to.is_(None), PostGrade.effective_to >= seen_on)),
+                           isouter=not filters.grade)
     if filters.grade:
-        query = query.where(Post.grade == filters.grade)
+        query = query.where(PostGrade.grade == filters.grade)
     if filters.terms in ("own", "protected"):
         query = query.where(TermsRecord.basis == filters.terms)
     if filters.part_time in ("yes", "no"):
@@ -151,8 +156,8 @@ def filter_choices() -> dict[str, Any]:
     return {
         "employers": db.session.execute(select(Council.code, Council.short_name).order_by(Council.code)).all(),
         "services": db.session.execute(select(Service.id, Service.name).order_by(Service.name)).all(),
-        "grades": [g for g, in db.session.execute(select(Post.grade).where(Post.grade.is_not(None)).distinct()
-                                                   .order_by(Post.grade))],
+        "grades": [g for g, in db.session.execute(select(PostGrade.grade).where(PostGrade.grade.is_not(None))
+                                                   .distinct().order_by(PostGrade.grade))],
     }
 
 

@@ -2,7 +2,7 @@
 
 Each function is one user action: it checks the change against the record the user was looking
 at (optimistic locking), applies it as new dated records or an audited correction, and writes
-audit events. The caller commits."""
+audit events, as one unit of work (`@transaction`): committed once, or rolled back whole."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..errors import DomainError, StaleRecord
 from ..extensions import db
 from ..models import Assignment, Employee, Employment, Post, TermsRecord
-from . import audit
+from . import audit, date_windows
+from .unit_of_work import transaction
 
 DETAIL_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "address", "postcode",
                  "continuous_service_date", "trade_union_id"]
@@ -30,8 +31,10 @@ def _actor_id() -> int | None:
     return actor_id
 
 
+@transaction
 def update_details(employee_id: int, seen_version: int, values: dict[str, Any], reason: str = "") -> Employee:
     """Change a person's details. Refused if someone saved the record since `seen_version`."""
+    date_windows.check_details(values)
     employee = db.session.get(Employee, employee_id)
     if employee is None:
         raise DomainError("That employee no longer exists")
@@ -77,11 +80,13 @@ class AssignmentChange:
     reason: str
 
 
+@transaction
 def change_assignment(assignment_id: int, change: AssignmentChange) -> Assignment:
     """A change of post, hours or pay from a date: the assignment in force is closed the day
     before and a new dated record opens. History is never overwritten. Refused if the record
     changed was not the latest (someone else made a change meanwhile) or the date is not after
     its start."""
+    date_windows.check("change_effective_from", change.effective_from, field="effective_from")
     current = db.session.get(Assignment, assignment_id)
     if current is None:
         raise DomainError("That assignment no longer exists")
@@ -124,11 +129,12 @@ def change_assignment(assignment_id: int, change: AssignmentChange) -> Assignmen
                  after=audit.snapshot(current, ["effective_to"]), reason=change.reason, employee_id=employee_id)
     audit.record("create", "assignment", new.id, after=assignment_summary(new), reason=change.reason,
                  employee_id=employee_id)
-    # Pay protection follows the person's hours and pay (issue 7).
-    from .protections import recompute_for_employees
+    # The new record agrees with its post's grade on every date it covers, dated changes of grade
+    # ahead included (issue 13). Pay protection follows the person's hours and pay (issue 7): the
+    # new assignment reaches every schedule of theirs through services/derived.py.
+    from .regrading import fit_new_record
 
-    recompute_for_employees({employee_id}, f"Change of post, hours or pay: {change.reason.strip()}",
-                            since=change.effective_from)
+    fit_new_record(new, f"Change of post, hours or pay: {change.reason.strip()}")
     return new
 
 
@@ -139,9 +145,11 @@ def assignment_summary(assignment: Assignment) -> dict[str, Any]:
         assignment, ["hours_per_week", "scp", "local_salary", "effective_from", "effective_to"])}
 
 
+@transaction
 def record_leaver(employment_id: int, end_date: date, reason: str) -> Employment:
     """End an employment: the employment, and the assignment and terms records open on that
     date, end on it. Records starting later are refused rather than silently cut."""
+    date_windows.check("leaving_date", end_date, field="end_date")
     employment = db.session.get(Employment, employment_id)
     if employment is None:
         raise DomainError("That employment no longer exists")

@@ -54,7 +54,11 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
 def live_entries() -> list[tuple[Hashable, Any, Callable[[], Any]]]:
     """(key, value, compute) of every figure this process would serve now from the cache for
     this database: the entries keyed by the current data stamp (`hrtool check` recomputes them)."""
-    url, stamp = str(db.engine.url), data_stamp()
+    seconds = current_app.config.get("FIGURES_CACHE_SECONDS", 300)
+    if seconds <= 0:
+        return []
+    url, stamp, now = str(db.engine.url), data_stamp(), time.monotonic()
     with _lock:
         items = list(_store.items())
-    return [(key[1], value, compute) for key, (_, value, compute) in items if key[0] == url and key[2] == stamp]
+    return [(key[1], value, compute) for key, (at, value, compute) in items
+            if key[0] == url and key[2] == stamp and now - at < seconds]

@@ -7,7 +7,7 @@ model's bands (hrtool.domain.harmonisation), costs the change with the employer'
 employer's* `pay_protection` policy (hrtool.domain.protection), and draws the equality picture
 (hrtool.domain.equality). Protection is costed from the as-at date assuming no further pay
 awards or increments: the new salary stays at its as-at value, so cash-frozen protection is
-not eroded and runs its full length. Each function is one user action; the caller commits.
+not eroded and runs its full length. Each change is one user action, one unit of work (`@transaction`).
 """
 from __future__ import annotations
 
@@ -61,8 +61,10 @@ from .harmonisation_results import (
     Results,
     dump,
 )
+from .post_grades import grade_at
 from .posts import bands_on
 from .records import employed_on, rule_value, spine_on
+from .unit_of_work import transaction
 
 AGE_BANDS = "16-24, 25-34, 35-44, 45-54, 55-64, 65+"
 COUNCIL_START, MODEL_START = "council:", "model:"
@@ -121,6 +123,7 @@ def _check(name: str, bands: Sequence[GradeBand], on: date, model_id: int | None
         raise DomainError("The bands have problems: " + "; ".join(problems), field="bands")
 
 
+@transaction
 def create_model(name: str, description: str, as_of: date, start: str) -> HarmonisationModel:
     """A new model drafted from a council's current bands or a copy of a saved model."""
     based_on, bands = _starting_bands(start, as_of)
@@ -134,6 +137,7 @@ def create_model(name: str, description: str, as_of: date, start: str) -> Harmon
     return model
 
 
+@transaction
 def update_model(model: HarmonisationModel, seen_version: int, name: str, description: str, as_of: date,
                  bands: Sequence[GradeBand]) -> HarmonisationModel:
     """Change a model's name, description, as-at date or bands. New bands or a new date make the
@@ -161,6 +165,7 @@ def update_model(model: HarmonisationModel, seen_version: int, name: str, descri
     return model
 
 
+@transaction
 def delete_model(model: HarmonisationModel) -> None:
     audit.record("delete", ENTITY, model.id, before=audit.snapshot(model, ["name", "description", "based_on",
                                                                            "as_of", "bands"]))
@@ -183,7 +188,7 @@ def _workforce(on: date) -> tuple[list[Position], dict[int, _Who]]:
                     or_(Assignment.effective_to.is_(None), Assignment.effective_to >= on))
     rows = db.session.execute(
         select(Assignment.id, Employee.id, Employee.person_number, Employee.sex, Employee.date_of_birth, Council.code,
-               Assignment.hours_per_week, Assignment.scp, Assignment.local_salary, Post.je_score, Post.grade,
+               Assignment.hours_per_week, Assignment.scp, Assignment.local_salary, Post.je_score, grade_at(Post.id, on),
                Post.band_min, Post.title)
         .select_from(Employee)
         .join(Employment, and_(Employment.employee_id == Employee.id, employed_on(on)))
@@ -324,6 +329,7 @@ def _inputs(model: HarmonisationModel) -> tuple[date, date | None, dict[int, Dec
     return on, pay_year, spine, bands
 
 
+@transaction
 def run_model(model: HarmonisationModel) -> Results:
     """Run the model over the workforce on its as-at date and save the results on it."""
     on, pay_year, spine, bands = _inputs(model)

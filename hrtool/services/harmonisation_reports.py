@@ -19,6 +19,7 @@ from . import audit
 from .harmonisation import ENTITY
 from .harmonisation_results import FORMAT, Affected, GroupRow, Results, load
 from .tabular import write_table
+from .unit_of_work import transaction
 
 DIRECTIONS = {UP: "Up", "same": "Same", DOWN: "Down"}
 
@@ -135,6 +136,7 @@ EXPORT_COLUMNS = [
 ]
 
 
+@transaction
 def export_affected(model: HarmonisationModel, results: Results, out: BinaryIO, fmt: str) -> int:
     """Write the people affected as CSV or XLSX (salaries at contractual hours), and audit it."""
     people = affected_people(results)

@@ -24,6 +24,7 @@ from .harmonisation import ENTITY
 from .harmonisation_reports import percent, pounds, signed_money
 from .harmonisation_results import Figures, GroupRow, Results
 from .records import rule_value
+from .unit_of_work import transaction
 
 PDF_AUTHOR = "hrtool: shared HR service, Cannock Chase District Council and Stafford Borough Council"
 MEASURES = ("up", "same", "down", "people")
@@ -199,6 +200,7 @@ def union_summary(model: HarmonisationModel, results: Results, produced_on: date
         notes=_notes(results, show))
 
 
+@transaction
 def summary_pdf(model: HarmonisationModel, results: Results, produced_on: date) -> bytes:
     """The summary as a PDF, with the export audited."""
     pdf = build_pdf(union_summary(model, results, produced_on))

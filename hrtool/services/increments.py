@@ -11,9 +11,11 @@ from ..domain.increments import IncrementDecision, IncrementFacts, IncrementPoli
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Assignment, Council, Employee, Employment, IncrementRun, Policy
-from . import audit
+from . import audit, date_windows
+from .post_grades import grades_on
 from .posts import bands_on
 from .records import as_at
+from .unit_of_work import transaction
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def _in_post_since(history: list[Assignment], current: Assignment) -> date:
 def preview(council_id: int, run_on: date) -> IncrementPreview:
     """Everyone employed by the council on the run date, with the decision for each. Three bulk
     queries whatever the workforce size."""
+    date_windows.check("increment_run_on", run_on, field="run_on")
     council = db.session.get(Council, council_id)
     if council is None:
         raise DomainError("Choose a council")
@@ -76,23 +79,25 @@ def preview(council_id: int, run_on: date) -> IncrementPreview:
             history.setdefault(a.employment_id, []).append(a)
     policies: dict[int, IncrementPolicy] = {}
     bands = {b.grade: b for b in bands_on(council_id, run_on)}
+    grades = grades_on({row[3].id for row in rows if row[3] is not None}, run_on)  # each post's grade that day
     codes = dict(db.session.execute(select(Council.id, Council.short_name)).all())
     moves, stays = [], []
     for employee, employment, assignment, post, terms in rows:
         terms_council = terms.terms_council_id if terms is not None else council_id
         if terms_council not in policies:
             policies[terms_council] = increment_policy(terms_council, run_on)
-        band = bands.get(post.grade) if post.grade else None
+        grade = grades.get(post.id)
+        band = bands.get(grade) if grade else None
         later = [a.effective_from for a in history.get(employment.id, []) if a.effective_from > assignment.effective_from]
         facts = IncrementFacts(
-            scp=assignment.scp if assignment.local_salary is None else None, grade=post.grade,
+            scp=assignment.scp if assignment.local_salary is None else None, grade=grade,
             scp_min=band.scp_min if band else None, scp_max=band.scp_max if band else None,
             in_post_since=_in_post_since(history.get(employment.id, []), assignment),
             later_change_on=min(later) if later else None)
         decision = increment_decision(facts, policies[terms_council], run_on)
         if decision.moves and decision.effective_on == assignment.effective_from:
             decision = IncrementDecision(False, None, None, "a change on the increment date is already recorded")
-        line = IncrementLine(employee.id, employee.person_number, employee.full_name, post.title, post.grade,
+        line = IncrementLine(employee.id, employee.person_number, employee.full_name, post.title, grade,
                              codes[terms_council], assignment.id, decision)
         (moves if decision.moves else stays).append(line)
     applied = db.session.scalar(select(IncrementRun.id).where(IncrementRun.council_id == council_id,
@@ -101,6 +106,7 @@ def preview(council_id: int, run_on: date) -> IncrementPreview:
     return IncrementPreview(council, run_on, date_rule, moves, stays, applied)
 
 
+@transaction
 def apply(council_id: int, run_on: date) -> IncrementRun:
     """Apply the run: each mover's assignment closes the day before the increment and a new one
     opens on the next point. All or nothing; refused if this run was already applied."""
@@ -109,6 +115,7 @@ def apply(council_id: int, run_on: date) -> IncrementRun:
         raise DomainError(f"The increment run for {result.council.short_name} on {run_on:%d/%m/%Y} has already been applied")
     actor_id, _ = audit._actor()
     reason = f"Annual increment (run for {run_on:%d/%m/%Y})"
+    created: list[Assignment] = []
     for line in result.moves:
         current = db.session.get(Assignment, line.assignment_id)
         effective = line.decision.effective_on
@@ -121,6 +128,7 @@ def apply(council_id: int, run_on: date) -> IncrementRun:
                          recorded_by_id=actor_id)
         db.session.add(new)
         db.session.flush()
+        created.append(new)
         audit.record("update", "assignment", current.id, before={"effective_to": None if ends is None else ends.isoformat()},
                      after={"effective_to": current.effective_to.isoformat()}, reason=reason, employee_id=line.employee_id)
         audit.record("create", "assignment", new.id, after={"scp": new.scp, "effective_from": effective.isoformat()},
@@ -131,10 +139,21 @@ def apply(council_id: int, run_on: date) -> IncrementRun:
     db.session.flush()
     audit.record("apply", "increment_run", run.id, after={"council": result.council.code, "run_on": run_on.isoformat(),
                                                            "moved": run.moved, "not_moved": run.not_moved})
-    # Increments erode or end pay protection (issue 7).
-    from .protections import recompute_for_employees
+    # A new point must agree with a change of its post's grade dated ahead (issue 13): only the
+    # posts with one are looked at, so a run costs the same few queries for everyone else.
+    from ..models import PostGrade
+    from .regrading import fit_new_record
 
-    recompute_for_employees({line.employee_id for line in result.moves}, reason)
+    post_ids = sorted({a.post_id for a in created})
+    ahead: set[int] = set()
+    for start in range(0, len(post_ids), 500):
+        ahead.update(db.session.scalars(select(PostGrade.post_id).where(
+            PostGrade.post_id.in_(post_ids[start:start + 500]), PostGrade.effective_from > run_on)))
+    for new in created:
+        if new.post_id in ahead:
+            fit_new_record(new, reason)
+    # Increments erode or end pay protection (issue 7): the new assignments reach the movers'
+    # schedules through services/derived.py before the unit of work commits.
     return run
 
 

@@ -27,10 +27,11 @@ from ..models import (
     Transfer,
     TransferMember,
 )
-from . import audit
+from . import audit, date_windows
 from .letter_fields import proposed_dismissals, recognised_unions
 from .letter_jobs import ROUTES
 from .records import rule_value
+from .unit_of_work import transaction
 
 NOTE_KINDS = {"response": "Response to consultation", "meeting": "Notes of a meeting"}
 
@@ -51,6 +52,7 @@ def letter_for_union(letter_id: int, union_id: int | None) -> Letter | None:
     return letter
 
 
+@transaction
 def acknowledge(letter: Letter, user: Any) -> LetterAcknowledgement:
     if letter.acknowledgement is not None:
         raise DomainError("This letter has already been acknowledged")
@@ -61,6 +63,7 @@ def acknowledge(letter: Letter, user: Any) -> LetterAcknowledgement:
     return ack
 
 
+@transaction
 def add_note(union_id: int, kind: str, body: str, user: Any, transfer_id: int | None = None,
              restructure_id: int | None = None, letter_id: int | None = None) -> ConsultationNote:
     if kind not in NOTE_KINDS:
@@ -180,6 +183,9 @@ class PanelRow:
     scope_id: int
     note: str = ""
     overdue: bool = False
+    # Due by a date derived from one outside its plausible window (issue 13): not overdue for
+    # ever, but a date to correct.
+    needs_correction: bool = False
 
 
 def _issued(letter_type: str, column: Any, scope_id: int) -> tuple[int, int]:
@@ -212,7 +218,7 @@ def transfer_panel(transfer: Transfer, on: date) -> list[PanelRow]:
         issued, _ = _issued("protected_terms", Letter.transfer_id, transfer.id)
         rows.append(PanelRow("protected_terms", T.LETTER_TYPES["protected_terms"].name, None, snapshots, issued, None,
                              "transfer", transfer.id, "one to each person now on protected terms"))
-    return _flag_overdue(rows, on)
+    return _flag_overdue(rows, on, not date_windows.edges("transfer_date", on).holds(transfer.transfer_date))
 
 
 def restructure_panel(restructure: Restructure, on: date) -> list[PanelRow]:
@@ -236,13 +242,19 @@ def restructure_panel(restructure: Restructure, on: date) -> list[PanelRow]:
         issued, _ = _issued(letter_type, Letter.restructure_id, restructure.id)
         rows.append(PanelRow(letter_type, T.LETTER_TYPES[letter_type].name, restructure.effective_date, expected,
                              issued, None, "restructure", restructure.id, f"everyone on the {ROUTE_LABELS[route]} route"))
-    return _flag_overdue(rows, on)
+    odd = restructure.effective_date is not None and not date_windows.edges(
+        "restructure_date", on).holds(restructure.effective_date)
+    return _flag_overdue(rows, on, odd)
 
 
-def _flag_overdue(rows: list[PanelRow], on: date) -> list[PanelRow]:
+def _flag_overdue(rows: list[PanelRow], on: date, implausible: bool = False) -> list[PanelRow]:
+    """Letters still to send after their due date are overdue; where the date they are due by
+    follows from a date outside its plausible window, they need that date corrected instead."""
     from dataclasses import replace
 
-    return [replace(r, overdue=bool(r.due_on and r.due_on < on and r.issued < r.expected)) for r in rows]
+    late = [bool(r.due_on and r.due_on < on and r.issued < r.expected) for r in rows]
+    return [replace(r, overdue=is_late and not implausible, needs_correction=is_late and implausible)
+            for r, is_late in zip(rows, late, strict=True)]
 
 
 def union_consultations(union_id: int, on: date) -> tuple[list[Transfer], list[Restructure]]:

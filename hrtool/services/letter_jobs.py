@@ -33,7 +33,7 @@ from ..models import (
     TransferMember,
     User,
 )
-from . import audit
+from . import audit, unit_of_work
 from .letter_fields import recognised_unions
 from .letters import (
     Target,
@@ -43,7 +43,9 @@ from .letters import (
     signatory,
     template_by_key,
     write,
+    zip_of,
 )
+from .unit_of_work import transaction
 
 _RUN_LOCK = threading.Lock()
 ROUTES = {"assimilation_outcome": "slot_in", "at_risk": "at_risk", "alternative_offer": "alternative"}
@@ -94,7 +96,19 @@ def cohort(letter_type: str, scope_kind: str, scope_id: int, on: date) -> Cohort
 
 
 def start(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any) -> LetterJob:
-    """Record the job and start it. The caller has checked permission and re-authentication."""
+    """Record the job (one unit of work) and start it. The caller has checked permission and
+    re-authentication."""
+    job = _queue(letter_type, scope_kind, scope_id, on, user)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config.get("LETTER_JOBS_INLINE", app.testing):
+        run(job.id, on)
+    else:
+        threading.Thread(target=_run_in_app, args=(app, job.id, on), daemon=True, name=f"letter-job-{job.id}").start()
+    return job
+
+
+@transaction
+def _queue(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any) -> LetterJob:
     group = cohort(letter_type, scope_kind, scope_id, on)
     if not group.targets:
         raise DomainError("Nobody in that group is due this letter", field="letter_type")
@@ -106,12 +120,6 @@ def start(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any)
     db.session.flush()
     audit.record("start", "letter_job", job.id, after={"type": letter_type, "scope": f"{scope_kind}:{scope_id}",
                                                        "letters": job.total})
-    db.session.commit()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("LETTER_JOBS_INLINE", app.testing):
-        run(job.id, on)
-    else:
-        threading.Thread(target=_run_in_app, args=(app, job.id, on), daemon=True, name=f"letter-job-{job.id}").start()
     return job
 
 
@@ -128,11 +136,16 @@ fail_at: Callable[[int], None] | None = None
 
 
 def run(job_id: int, on: date) -> None:
-    """Make every letter of the job, then write them all at once (or none)."""
+    """Make every letter of the job, then write them all at once (or none). Several units of
+    work, so the status page sees the job's progress: marking it running, each letter prepared
+    (progress only: no letter is written yet), then the batch with all its letters; a failure
+    rolls that last one back and marks the job failed in one of its own."""
+    if unit_of_work.in_transaction():
+        raise RuntimeError("A letter job runs on its own, outside any unit of work")
     with _RUN_LOCK:
-        job = db.session.get(LetterJob, job_id)
-        job.status = "running"
-        db.session.commit()
+        with unit_of_work.unit_of_work():
+            job = db.session.get(LetterJob, job_id)
+            job.status = "running"
         try:
             user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
             actor = (user.id, user.display_name) if user else (None, "system")
@@ -148,29 +161,37 @@ def run(job_id: int, on: date) -> None:
                     raise DomainError(f"Letter {index + 1} of {len(group.targets)}: {error}") from error
                 if fail_at is not None:
                     fail_at(index)
-                job.done = index + 1
-                db.session.commit()  # progress only: no letter is written yet
-            batch = LetterBatch(template_version_id=version.id, description=job.description,
-                                issued_by_id=job.requested_by_id, count=len(prepared))
-            db.session.add(batch)
-            db.session.flush()
-            moment = datetime.now(UTC)
-            for index, item in enumerate(prepared):
-                write([item], job.requested_by_id, moment, batch)
-                if fail_at is not None:
-                    fail_at(len(prepared) + index)
-            audit.record("issue", "letter_batch", batch.id, after={"job": job.id, "letters": len(prepared),
-                                                                   "type": job.letter_type}, actor=actor)
-            job.status, job.batch_id, job.finished_at = "done", batch.id, datetime.now(UTC)
-            db.session.commit()
+                with unit_of_work.unit_of_work():  # progress only: no letter is written yet
+                    job.done = index + 1
+            with unit_of_work.unit_of_work():
+                batch = LetterBatch(template_version_id=version.id, description=job.description,
+                                    issued_by_id=job.requested_by_id, count=len(prepared))
+                db.session.add(batch)
+                db.session.flush()
+                moment = datetime.now(UTC)
+                for index, item in enumerate(prepared):
+                    write([item], job.requested_by_id, moment, batch)
+                    if fail_at is not None:
+                        fail_at(len(prepared) + index)
+                audit.record("issue", "letter_batch", batch.id, after={"job": job.id, "letters": len(prepared),
+                                                                       "type": job.letter_type}, actor=actor)
+                job.status, job.batch_id, job.finished_at = "done", batch.id, datetime.now(UTC)
         except Exception as error:
-            db.session.rollback()
-            job = db.session.get(LetterJob, job_id)
-            job.status, job.finished_at = "failed", datetime.now(UTC)
-            job.error = error.message if isinstance(error, DomainError) else f"Unexpected error: {error}"
-            db.session.commit()
+            unit_of_work.discard()  # whatever was read or half-prepared (a failed write is already rolled back)
+            with unit_of_work.unit_of_work():
+                job = db.session.get(LetterJob, job_id)
+                job.status, job.finished_at = "failed", datetime.now(UTC)
+                job.error = error.message if isinstance(error, DomainError) else f"Unexpected error: {error}"
             if not isinstance(error, DomainError):
                 current_app.logger.exception("Letter job %s failed", job_id, exc_info=error)
+
+
+@transaction
+def download_batch(batch_id: int) -> bytes:
+    """The letters of a batch as one ZIP; the download is kept in the audit trail."""
+    issued = batch_letters(batch_id)
+    audit.record("download", "letter_batch", batch_id, after={"letters": len(issued)})
+    return zip_of(issued)
 
 
 def batch_letters(batch_id: int) -> list[Letter]:

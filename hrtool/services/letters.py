@@ -39,6 +39,7 @@ from ..models import (
 from ..reports.letter_pdf import LetterDocument, build_pdf
 from . import audit
 from .letter_fields import Filled, fill
+from .unit_of_work import transaction
 
 TEMPLATE_DIR = ("reference_data", "letters")
 REFERENCE_PREFIX = "HR"
@@ -90,6 +91,7 @@ def latest(template: LetterTemplate) -> LetterTemplateVersion:
     return template.versions[-1]
 
 
+@transaction
 def save_version(template: LetterTemplate, subject: str, body: str, note: str) -> LetterTemplateVersion:
     """A new version of the template; earlier versions are kept, and letters name theirs.
     Refused, with every problem listed, if it uses a field its letter type does not offer."""
@@ -253,7 +255,7 @@ def next_references(count: int, issued_on: date) -> list[str]:
 
 def write(prepared: list[Prepared], issued_by_id: int | None, issued_at: datetime,
           batch: LetterBatch | None = None) -> list[Letter]:
-    """Put prepared letters into the register. The caller commits once, for all of them."""
+    """Put prepared letters into the register, in the caller's unit of work (one for all of them)."""
     letters = []
     for item in prepared:
         letter = Letter(
@@ -274,9 +276,10 @@ def write(prepared: list[Prepared], issued_by_id: int | None, issued_at: datetim
     return letters
 
 
+@transaction
 def issue_one(target: Target, issued_on: date, user: Any = None, corrects: Letter | None = None,
               reason: str = "") -> Letter:
-    """Issue one letter from the latest version of its template. The caller commits."""
+    """Issue one letter from the latest version of its template; one unit of work."""
     if corrects is not None and not reason.strip():
         raise DomainError("Say what the correction is", field="reason")
     version = latest(template_by_key(target.letter_type))
@@ -291,6 +294,7 @@ def moment_of(issued_on: date) -> datetime:
     return now if issued_on == now.date() else datetime.combine(issued_on, time(9, 0), tzinfo=UTC)
 
 
+@transaction
 def correct(letter: Letter, reason: str, today: date, user: Any = None) -> Letter:
     """A correction: a new letter, filled afresh from the records, naming the one it corrects."""
     target = Target(letter.letter_type, letter.source_id or 0, letter.union_id)
@@ -341,6 +345,7 @@ def corrections_of(letter: Letter) -> list[Letter]:
     return list(db.session.scalars(select(Letter).where(Letter.corrects_id == letter.id).order_by(Letter.id)))
 
 
+@transaction
 def record_download(letter: Letter) -> None:
     """A letter downloaded is personal data read: kept in the audit trail."""
     audit.record("download", "letter", letter.id, employee_id=letter.employee_id, after={"reference": letter.reference})

@@ -20,6 +20,7 @@ from ..models import Assignment, Council, Employee, Employment, PayAward, Post
 from . import audit
 from .pay_spines import pay_year_label, previous_year, spine_of_year
 from .records import rule_value
+from .unit_of_work import transaction
 
 
 @dataclass(frozen=True)
@@ -180,3 +181,19 @@ def export(result: ArrearsRun, out: BinaryIO, fmt: str) -> int:
     count = write_table(out, fmt, COLUMNS, lines)
     audit.record("export", "pay_award_arrears", result.award.id, after=dict(_summary(result), format=fmt))
     return count
+
+
+@transaction
+def audited_run(award: PayAward, first_paid_on: date | None = None) -> ArrearsRun:
+    """The arrears run as the page shows it: computed, and the run audited (one unit of work)."""
+    result = run(award, first_paid_on)
+    record_run(result)
+    return result
+
+
+@transaction
+def export_run(award: PayAward, first_paid_on: date | None, out: BinaryIO, fmt: str) -> ArrearsRun:
+    """The arrears run written to `out` as CSV or XLSX, the export audited (one unit of work)."""
+    result = run(award, first_paid_on)
+    export(result, out, fmt)
+    return result

@@ -14,8 +14,9 @@ from ..domain.pay import AWARD_KINDS, AwardRule, apply_award, parse_scps, to_pen
 from ..errors import DomainError
 from ..extensions import db
 from ..models import PayAward, PaySpinePoint
-from . import audit
+from . import audit, date_windows, derived
 from .records import rule_value
+from .unit_of_work import transaction
 
 NJC = "NJC"
 AWARD_FIELDS = ["spine", "pay_year_from", "scp_from", "scp_to", "kind", "amount", "deleted_scps", "status",
@@ -114,8 +115,10 @@ def _check_award(award: PayAward | None, values: dict[str, Any]) -> dict[str, An
                 deleted_scps=", ".join(str(p) for p in sorted(deleted)))
 
 
+@transaction
 def save_award(award: PayAward | None, values: dict[str, Any], reason: str) -> PayAward:
     """Add an award, or change one (audited with before and after). One award per pay year."""
+    date_windows.check_award(values.get("pay_year_from"), values.get("agreed_on"))
     values = _check_award(award, dict(values, spine=values.get("spine", NJC)))
     if award is None:
         award = PayAward(**values)
@@ -133,6 +136,7 @@ def save_award(award: PayAward | None, values: dict[str, Any], reason: str) -> P
     return award
 
 
+@transaction
 def set_spine_value(point: PaySpinePoint, annual_salary: Decimal, reason: str) -> PaySpinePoint:
     """Correct one spine value (audited). Salaries on past dates follow the value, so the reason
     is required: this is for correcting a value that was wrong, not for a pay award."""
@@ -193,11 +197,27 @@ class AwardApplied:
     provisional: bool
 
 
+def award_of_year(year: int, spine: str = NJC) -> PayAward:
+    """The award for the pay year starting 1 April `year`, or a DomainError naming the years held."""
+    award = db.session.scalar(select(PayAward).where(PayAward.spine == spine,
+                                                     PayAward.pay_year_from == date(year, 4, 1)))
+    if award is None:
+        known = ", ".join(pay_year_label(a.pay_year_from) for a in awards(spine)) or "none"
+        raise DomainError(f"There is no {spine} pay award for {year}/{(year + 1) % 100:02d} (awards held: {known})",
+                          field="pay_year")
+    return award
+
+
+@transaction
 def apply_award_to_spine(award: PayAward, *, agreed_on: date | None, replace: bool, reason: str) -> AwardApplied:
     """Make the award's pay year spine from the previous year's (issue 4). Refused if that year
     is already held, unless it was made from this award while it was provisional and `replace`
     is asked for. Giving `agreed_on` records the award as agreed on that date. Every spine value
-    created, changed or removed is audited."""
+    created, changed or removed is audited. One unit of work: the pay protection schedules the
+    new spine reaches (every one running in or after its pay year, back-dated months included)
+    are recomputed before it commits (services/derived.py: PaySpinePoint -> protection_schedules),
+    with this award named as why."""
+    date_windows.check_award(award.pay_year_from, agreed_on)
     preview = preview_award(award)
     label = pay_year_label(preview.to_year)
     if preview.year_exists and not replace:
@@ -209,6 +229,10 @@ def apply_award_to_spine(award: PayAward, *, agreed_on: date | None, replace: bo
     if preview.later_year_exists:
         raise DomainError(f"A spine for a later pay year than {label} exists: it was made from this one, "
                           "so this one cannot be changed", field="replace")
+    # Name the award as why the schedules it reaches are recomputed (before any spine row is
+    # flushed, so these words win over the rows' own).
+    derived.note("protection_schedules", "since", award.pay_year_from,
+                 why=f"Pay award for {label} applied to the spine")
     if agreed_on is not None:
         values = {name: getattr(award, name) for name in AWARD_FIELDS}
         save_award(award, dict(values, status="agreed", agreed_on=agreed_on), reason)
@@ -239,8 +263,4 @@ def apply_award_to_spine(award: PayAward, *, agreed_on: date | None, replace: bo
         "pay_year_from": award.pay_year_from.isoformat(), "from_spine": preview.from_year.isoformat(),
         "created": created, "changed": changed, "removed": removed, "provisional": provisional}, reason=reason)
     db.session.flush()
-    # Pay protection schedules follow the spine (issue 7).
-    from .protections import recompute_all
-
-    recompute_all(f"Pay award for {label} applied to the spine", since=award.pay_year_from)
     return AwardApplied(award.pay_year_from, created, changed, removed, provisional)

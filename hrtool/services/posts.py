@@ -12,11 +12,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain.grading import GradeBand, GradeNotFound, grade_for_points
 from ..errors import DomainError, StaleRecord
 from ..extensions import db
-from ..models import Assignment, Council, Employee, Employment, GradeConvention, Post, Service
+from ..models import Assignment, Council, Employee, Employment, GradeConvention, JobEvaluation, Post, Service
 from . import audit
 from .records import rule_value
+from .unit_of_work import transaction
 
-POST_FIELDS = ["post_number", "council_id", "service_id", "title", "tier", "fte", "je_score", "grade", "band_min",
+POST_FIELDS = ["post_number", "council_id", "service_id", "title", "tier", "fte", "je_score", "band_min",
                "band_max", "established_on", "closed_on", "notes"]
 
 
@@ -100,15 +101,24 @@ def fte_held(holders: list[Holder], on: date) -> Decimal:
     return (hours / full_time).quantize(Decimal("0.01"))
 
 
+@transaction
 def save_post(post: Post | None, values: dict[str, Any], reason: str, seen_version: int | None = None) -> Post:
-    """Create a post, or change one the user saw at `seen_version`. The grade follows from the JE
-    score under the council's current bands."""
+    """Create a post, or change one the user saw at `seen_version`. Its dated grades follow from
+    its score and its council's bands (services/post_grades.py, recomputed before the unit of
+    work commits). Once a post has job evaluations under its council's conventions its score is
+    theirs: a new score is recorded as an evaluation, not typed over."""
     if values.get("closed_on") and values["closed_on"] < values["established_on"]:
         raise DomainError("The closing date is before the date the post was established", field="closed_on")
     duplicate = db.session.scalar(select(Post.id).where(Post.post_number == values["post_number"]))
     if duplicate is not None and (post is None or duplicate != post.id):
         raise DomainError("Another post already has that post number", field="post_number")
-    values = dict(values, grade=grade_for(values["council_id"], values.get("je_score"), date.today()))
+    if post is not None and values.get("je_score") != post.je_score:
+        evaluated = db.session.scalar(select(JobEvaluation.id).where(JobEvaluation.post_id == post.id,
+                                                                     JobEvaluation.council_id == post.council_id)
+                                      .limit(1))
+        if evaluated is not None:
+            raise DomainError("This post's score comes from its job evaluations: record a new evaluation on its "
+                              "job evaluations page instead", field="je_score")
     if post is None:
         post = Post(**values)
         db.session.add(post)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 
@@ -26,7 +26,9 @@ from ..models import (
 from . import audit
 from .records import as_at, picture_on
 from .side_by_side import compare_score
+from .tabular import write_table
 from .transfers import entitlements, package_body, package_on
+from .unit_of_work import transaction
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def _standby(standby: dict[str, Any]) -> str:
     return "; ".join(f"{k.replace('_gbp', '').replace('_', ' ')} £{v}" for k, v in standby.items()) or "none"
 
 
+@transaction
 def record_election(employee_id: int, effective_from: date, understood: bool, today: date) -> Election:
     """The choice to move onto the lead authority's terms from a date. One-way: refused if an
     election already exists or the person is not on protected terms on that date."""
@@ -115,6 +118,7 @@ def record_election(employee_id: int, effective_from: date, understood: bool, to
     return election
 
 
+@transaction
 def countersign(election_id: int) -> Election:
     """HR countersigns: from the election's date the person is on the lead authority's terms;
     the protected terms stay on record as history."""
@@ -155,6 +159,21 @@ def register(on: date) -> list[tuple[Any, ...]]:
         .add_columns(Transfer.reference, Transfer.transfer_date)
         .join(Transfer, Transfer.id == TermsRecord.transfer_id, isouter=False)
         .order_by(Employee.last_name, Employee.first_name)).all()
+
+
+REGISTER_COLUMNS = [("person_number", "text"), ("name", "text"), ("employer", "text"), ("service", "text"),
+                    ("post", "text"), ("terms_of", "text"), ("transfer", "text"), ("transfer_date", "date")]
+
+
+@transaction
+def export_register(out: BinaryIO, fmt: str, on: date) -> int:
+    """The register on a date as CSV or XLSX, the export audited; returns the number of rows."""
+    rows = ([e.person_number, e.full_name, employment.employer.short_name, post.service.name if post else "",
+             post.title if post else "", terms.terms_council.short_name, reference, when]
+            for e, employment, _, post, terms, reference, when in register(on))
+    count = write_table(out, fmt, REGISTER_COLUMNS, rows)
+    audit.record("export", "protected_terms_register", after={"format": fmt, "count": count})
+    return count
 
 
 def report(on: date) -> dict[str, Any]:

@@ -5,6 +5,13 @@ window, once each (safe to run daily from cron). Prints JSON; exit 0.
 
 `hrtool calc protection --council CODE --old-scp N --new-scp M --start YYYY-MM-DD [--hours H]`:
 the schedule under the council's policy, as JSON. Exit 2 on bad input, with a message.
+
+`hrtool report protections [--on YYYY-MM-DD]`: every protection's statement as JSON (issue 13).
+
+`hrtool pay apply-award --pay-year YYYY [--agreed-on YYYY-MM-DD] [--replace] [--reason TEXT]`:
+apply a pay award to the spine (issue 13); the schedules it reaches follow in the same unit of work.
+
+Each goes through the same service function as its page.
 """
 from __future__ import annotations
 
@@ -17,7 +24,6 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from ..errors import DomainError
-from ..extensions import db
 
 
 def _date(value: str, option: str) -> date:
@@ -43,7 +49,6 @@ def register_protection_commands(app: Flask) -> None:
             warnings = run_check(day)
         except DomainError as error:
             raise click.UsageError(error.message) from None
-        db.session.commit()
         click.echo(json.dumps({"on": day.isoformat(), "new_warnings": [
             {"protection": w.protection_id, "person_number": w.person_number, "name": w.name, "council": w.council,
              "ends_on": w.ends_on.isoformat(), "window_days": w.window_days} for w in warnings]}, indent=2))
@@ -75,3 +80,54 @@ def register_protection_commands(app: Flask) -> None:
         calc = click.Group("calc", help="Calculators printing JSON.")
         app.cli.add_command(calc)
     calc.add_command(calc_protection)  # type: ignore[attr-defined]
+
+    @click.command("protections")
+    @with_appcontext
+    @click.option("--on", "on", default=None, help="Only protections running on YYYY-MM-DD (default: every one).")
+    def report_protections(on: str | None) -> None:
+        """Every pay protection's schedule as JSON: id, person_number, policy, start, end (the last
+        day protected), end_reason, months (month, protected_salary, current_salary, payment) and
+        adjustments for months already paid. Money as strings with two decimals."""
+        from .protection_statements import report
+
+        day = _date(on, "--on") if on else None
+        click.echo(json.dumps(report(day), indent=2))
+
+    report_group = app.cli.commands.get("report")
+    if report_group is None:
+        report_group = click.Group("report", help="Reports printing JSON.")
+        app.cli.add_command(report_group)
+    report_group.add_command(report_protections)  # type: ignore[attr-defined]
+
+    @click.command("apply-award")
+    @with_appcontext
+    @click.option("--pay-year", "pay_year", type=int, required=True,
+                  help="The award's pay year by its first year: 2025 for the year from 1 April 2025.")
+    @click.option("--agreed-on", "agreed_on", default=None, help="Record the award as agreed on YYYY-MM-DD.")
+    @click.option("--replace", is_flag=True, help="Replace a spine made from this award while it was provisional.")
+    @click.option("--reason", default=None, help="Why (kept in the audit trail).")
+    def apply_award(pay_year: int, agreed_on: str | None, replace: bool, reason: str | None) -> None:
+        """Apply the pay award for a pay year to the NJC spine, as the "Apply" page does: the new
+        year's spine is made from the previous year's, and every pay protection schedule it reaches
+        is recomputed (months already paid get adjustments). Prints JSON; exit 2 with a message
+        when refused."""
+        from .pay_spines import apply_award_to_spine, award_of_year, pay_year_label
+
+        agreed = _date(agreed_on, "--agreed-on") if agreed_on else None
+        label = f"{pay_year}/{(pay_year + 1) % 100:02d}"
+        try:
+            award = award_of_year(pay_year)
+            done = apply_award_to_spine(award, agreed_on=agreed, replace=replace,
+                                        reason=(reason or "").strip() or f"Pay award for {label} applied "
+                                                                         "from the command line")
+        except DomainError as error:
+            raise click.UsageError(error.message) from None
+        click.echo(json.dumps({"pay_year": pay_year_label(done.year), "created": done.created,
+                               "changed": done.changed, "removed": done.removed,
+                               "provisional": done.provisional}, indent=2))
+
+    pay = app.cli.commands.get("pay")
+    if pay is None:
+        pay = click.Group("pay", help="Pay spines and awards.")
+        app.cli.add_command(pay)
+    pay.add_command(apply_award)  # type: ignore[attr-defined]

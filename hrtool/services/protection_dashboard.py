@@ -28,6 +28,8 @@ from ..models import (
 from . import audit
 from .protections import SOURCE_LABELS, active_on
 from .records import rule_value
+from .tabular import write_table
+from .unit_of_work import transaction
 
 WINDOWS = (30, 60, 90)
 WARNING_SETTING = "protection_expiry_warning_days"
@@ -203,6 +205,7 @@ class Warning:
     window_days: int
 
 
+@transaction
 def check(on: date) -> list[Warning]:
     """Warn about each protection running on `on` that ends within its council's notice window,
     once per ending: a warning given is recorded, so running this again (daily, from cron) warns
@@ -275,3 +278,11 @@ def cost_lines(costs: Costs) -> Iterator[list[Any]]:
         for year in costs.years:
             cell = costs.cell(council, year)
             yield [council, year, cell.actual, cell.projected, cell.total]
+
+
+@transaction
+def export_table(buffer: Any, fmt: str, what: str, columns: list[tuple[str, str]], lines: Iterator[list[Any]]) -> int:
+    """Write an export (protections or costs) and audit it: one unit of work. Returns the rows."""
+    count = write_table(buffer, fmt, columns, lines)
+    audit.record("export", f"protection_{what}", after={"format": fmt, "count": count})
+    return count

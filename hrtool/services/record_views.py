@@ -27,6 +27,8 @@ from ..models import (
     RecordView,
     TransferMember,
 )
+from . import unit_of_work
+from .unit_of_work import transaction
 
 # URL arguments naming a record that belongs to one person: the model whose employee_id says who.
 SUBJECT_ARGS: dict[str, Any] = {
@@ -68,7 +70,7 @@ def subject_of_request() -> int | None:
 
 def log_view(response: Response) -> Response:
     """after_request: log a successful GET of a page about a person by someone else. Runs after
-    the view has committed; if the log cannot be written the error propagates (a 500), so no
+    the view's units of work have committed; if the log cannot be written the error propagates (a 500), so no
     record is shown without its view being accounted for."""
     if (request.method != "GET" or response.status_code != 200 or request.endpoint in NOT_LOGGED
             or not request.endpoint or not current_user or not current_user.is_authenticated):
@@ -87,19 +89,25 @@ def record_many(employee_ids: list[int], page: str, path: str,
                 actor: tuple[int | None, str] | None = None) -> None:
     """One view per person, in one INSERT (a page showing a whole cohort), committed at once.
 
-    Whatever the page read is committed (ended) first, so the INSERT begins a transaction of its
+    What the page read is ended (rolled back) first, so the INSERT begins a transaction of its
     own: on SQLite, upgrading a page's read transaction to a write fails outright if someone else
     wrote meanwhile (SQLITE_BUSY_SNAPSHOT), whereas a transaction that starts by writing waits
-    its turn. Pages only read, so there is nothing else to commit."""
+    its turn. Pages only read (every change is a unit of work that has committed by now), so
+    there is nothing else to keep."""
     if not employee_ids:
         return
     viewer_id, label = actor or _viewer()[:2]
+    if not unit_of_work.in_transaction():
+        unit_of_work.discard()
+    _insert_views(employee_ids, viewer_id, label, page, path)
+
+
+@transaction
+def _insert_views(employee_ids: list[int], viewer_id: int | None, label: str, page: str, path: str) -> None:
     at = datetime.now(UTC)
-    db.session.commit()
     db.session.execute(insert(RecordView.__table__), [
         {"at": at, "viewer_id": viewer_id, "viewer_label": label, "employee_id": employee_id,
          "page": page[:80], "path": path[:300]} for employee_id in employee_ids])
-    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -49,12 +49,19 @@ class Picture:
     salary: Decimal | None
     pay_year_used: date | None
     fte: Decimal | None = None
+    grade: str | None = None  # the post's grade on `on` (post_grades), not today's
 
 
 def rule_value(key: str, on: date) -> str:
+    """The setting's value in force on `on`. A day before its first value (records reach back
+    before the reference data's illustrative start) takes that first value: the best known, and
+    never an error page (issue 13)."""
     value = db.session.scalar(
         select(RuleSetting.value).where(RuleSetting.key == key, RuleSetting.effective_from <= on)
         .order_by(RuleSetting.effective_from.desc()).limit(1))
+    if value is None:
+        value = db.session.scalar(select(RuleSetting.value).where(RuleSetting.key == key)
+                                  .order_by(RuleSetting.effective_from).limit(1))
     if value is None:
         raise LookupError(f"rule setting {key!r} has no value on {on}")
     return value
@@ -93,7 +100,12 @@ def picture_on(employee_id: int, on: date) -> Picture | None:
             full_time = spine.get(assignment.scp)
         if full_time is not None:
             salary = pro_rata_salary(full_time, assignment.hours_per_week, full_time_hours)
-    return Picture(on, employee, employment, assignment, post, terms, full_time, salary, year, fte_value)
+    grade = None
+    if post is not None:
+        from .post_grades import grade_on
+
+        grade = grade_on(post.id, on)
+    return Picture(on, employee, employment, assignment, post, terms, full_time, salary, year, fte_value, grade)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,12 @@ RULE_SETTINGS = [
 ]
 
 
+def date_window_settings() -> list[tuple[str, str, str]]:
+    """The plausible window of each kind of date people enter (issue 13; domain/date_windows.py):
+    (key, value, description) rows from date_windows.csv."""
+    return [(r["key"], r["value"], r["description"]) for r in _rows("date_windows.csv")]
+
+
 def _rows(name: str) -> Iterator[dict[str, str]]:
     text = resources.files("hrtool").joinpath("reference_data", name).read_text(encoding="utf-8")
     yield from csv.DictReader(text.splitlines())
@@ -191,7 +197,7 @@ def load_reference_data() -> dict[str, int]:
 
     keys = set(db.session.scalars(select(RuleSetting.key)))
     settings = [RuleSetting(key=k, value=v, effective_from=ILLUSTRATIVE_FROM, description=d)
-                for k, v, d in RULE_SETTINGS if k not in keys]
+                for k, v, d in RULE_SETTINGS + date_window_settings() if k not in keys]
     if settings:
         add("rule_settings", settings)
     db.session.flush()

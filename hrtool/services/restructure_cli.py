@@ -55,15 +55,13 @@ def _group(app: Flask, name: str, help_text: str) -> click.Group:
 def calc_redundancy(council: str, dob: str, service_from: str, leaving: str, weekly_pay: str) -> None:
     """Statutory redundancy pay (ERA 1996 s.162, week's pay capped at the limit in force on the
     leaving date) and the council's discretionary payment under its policy."""
-    from ..extensions import db
     from .redundancy import calculate, calculation_json
 
     values = (_day(dob, "--dob"), _day(service_from, "--service-from"), _day(leaving, "--leaving"),
               _amount(weekly_pay, "--weekly-pay"))
     try:
         result = calculate(council, *values)
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # a calculation: nothing was written
         _fail(error.message)
         return
     click.echo(json.dumps(calculation_json(result), indent=2))

@@ -1,7 +1,7 @@
 """Restructures (DOMAIN.md 3.4): the current and proposed structures, the job match grid, each
 postholder's route under the joint policy (with HR's overrides), the posts left for the joint
-appointments panel, and appointments (with pay protection where pay falls). Each function is
-one user action: it flushes; the caller commits."""
+appointments panel, and appointments (with pay protection where pay falls). Each change is one
+user action, one unit of work (`@transaction`): it commits once, or rolls back whole."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,8 +36,9 @@ from ..models import (
     RouteDecision,
     StructurePost,
 )
-from . import audit
+from . import audit, date_windows
 from .records import picture_on
+from .unit_of_work import transaction
 
 SIDES = ("current", "proposed")
 
@@ -86,7 +87,9 @@ def band_words(post: StructurePost) -> str:
 
 # -- creating ------------------------------------------------------------------------------------
 
+@transaction
 def create_restructure(name: str, description: str, effective_date: date | None) -> Restructure:
+    date_windows.check("restructure_date", effective_date, field="effective_date")
     name = name.strip()
     if not name:
         raise DomainError("Enter a name", field="name")
@@ -219,6 +222,7 @@ def values_of(post: StructurePost) -> dict[str, Any]:
     return values
 
 
+@transaction
 def add_post(restructure: Restructure, values: dict[str, Any]) -> StructurePost:
     """A post in the current or proposed structure."""
     record = StructurePost(restructure=restructure, **_post_columns(restructure, values))
@@ -229,6 +233,7 @@ def add_post(restructure: Restructure, values: dict[str, Any]) -> StructurePost:
     return record
 
 
+@transaction
 def update_post(post: StructurePost, values: dict[str, Any]) -> StructurePost:
     """Correct a post: the same checks as adding one, and it may not report to itself or to a
     post below it. It stays on its side once routes, appointments, job matches or other posts
@@ -246,6 +251,7 @@ def update_post(post: StructurePost, values: dict[str, Any]) -> StructurePost:
     return post
 
 
+@transaction
 def remove_post(post: StructurePost, reason: str) -> None:
     """Take a post out of its structure, with the reason. Refused while people's routes or
     appointments refer to it or other posts report to it; its job matches go with it (kept in
@@ -340,6 +346,7 @@ def matches(restructure: Restructure) -> dict[tuple[int, int], JobMatch]:
     return {(m.current_post_id, m.proposed_post_id): m for m in rows}
 
 
+@transaction
 def save_matches(restructure: Restructure, entries: dict[tuple[int, int], tuple[int | None, str]], reason: str = "") -> int:
     """Record the grid: for each (current, proposed) pair a percentage (None clears it) and a
     note. Returns how many cells changed; each change audited."""
@@ -388,6 +395,7 @@ class EngineRun:
     kept: int  # HR's overrides left as they were
 
 
+@transaction
 def run_engine(restructure: Restructure, today: date) -> EngineRun:
     """Apply the joint policy to every current postholder and store each route with its reasons.
     Decisions HR has overridden are kept; the rest are replaced."""
@@ -454,6 +462,7 @@ def decisions(restructure: Restructure) -> list[RouteDecision]:
                                    .order_by(RouteDecision.current_post_id, RouteDecision.employee_id)))
 
 
+@transaction
 def override(decision: RouteDecision, route: str, proposed_post_id: int | None, reason: str,
              user_id: int | None) -> RouteDecision:
     """HR sets a person's route by hand, with the reason (kept, and audited). Slot-in and
@@ -526,9 +535,11 @@ def appointments(restructure: Restructure) -> list[Appointment]:
                                    .order_by(Appointment.proposed_post_id, Appointment.id)))
 
 
+@transaction
 def record_appointment(restructure: Restructure, values: dict[str, Any], today: date) -> Appointment:
     """Record a selection outcome or an appointment to a new post. Someone appointed on a lower
     full-time salary than theirs now gets a pay protection record from the start date."""
+    date_windows.check("appointment_start", values.get("start_date"), field="start_date", today=today)
     post = db.session.get(StructurePost, values.get("proposed_post_id"))
     if post is None or post.restructure_id != restructure.id or post.side != "proposed":
         raise DomainError("Choose a post in the proposed structure", field="proposed_post_id")

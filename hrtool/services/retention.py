@@ -26,7 +26,7 @@ so a new table holding a person's rows is deleted with the rest):
   of this deletion. They still hold the values recorded with each change (names, pay). Their own
   retention is a decision for the councils' information governance leads, not made here.
 
-All or nothing: one transaction, committed by the caller; any failure leaves everything as it was.
+All or nothing: one unit of work (`@transaction`); any failure leaves everything as it was.
 """
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ from ..models import (
 from . import audit
 from .records import rule_value
 from .subject_access import collect, embedded_entries, tables
+from .unit_of_work import transaction
 
 RULE = "leaver_retention_years"
 KEPT_AS_ANONYMOUS = {"users", "appointments"}
@@ -93,6 +94,7 @@ def status_of(employee_id: int, today: date) -> Leaver | None:
     return next((x for x in leavers_due(today) if x.employee_id == employee_id), None)
 
 
+@transaction
 def erase(employee_id: int, reason: str, today: date) -> dict[str, Any]:
     """Delete a leaver's record under the retention rule (see the module docstring). Returns what
     was done, table by table. Refused unless the record is due and not held."""

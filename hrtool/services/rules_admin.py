@@ -37,7 +37,8 @@ from ..models import (
     StatutoryLimit,
     TermsPackage,
 )
-from . import audit
+from . import audit, date_windows
+from .unit_of_work import transaction
 
 ACTION = "new_version"
 OWN_PAGE_KINDS = {"pay_protection"}  # changed on the pay protection policies page
@@ -70,7 +71,8 @@ class ChangeRefused(DomainError):
         super().__init__(first, field=first_field)
 
 
-def _common_checks(effective_from: date | None, latest_from: date | None, what: str, reason: str) -> dict[str, str]:
+def _common_checks(effective_from: date | None, latest_from: date | None, what: str, reason: str,
+                   window: str | None = None) -> dict[str, str]:
     problems: dict[str, str] = {}
     if effective_from is None:
         problems["effective_from"] = "Enter the date the new value applies from"
@@ -79,6 +81,8 @@ def _common_checks(effective_from: date | None, latest_from: date | None, what: 
             check_new_start(effective_from, latest_from, what)
         except ValueProblem as problem:
             problems["effective_from"] = problem.message
+        if window and "effective_from" not in problems and (found := date_windows.problem(window, effective_from)):
+            problems["effective_from"] = found  # within its plausible window (issue 13)
     if not (reason or "").strip():
         problems["reason"] = "Enter the reason for the change"
     return problems
@@ -104,6 +108,7 @@ def limit_values(name: str) -> list[StatutoryLimit]:
                                    .order_by(StatutoryLimit.effective_from.desc())))
 
 
+@transaction
 def add_limit_value(name: str, effective_from: date | None, value: str, source: str, reason: str) -> StatutoryLimit:
     """A named statutory limit's new value from a date (the redundancy week's-pay cap rises each
     6 April by order). The earlier values stay as they are."""
@@ -145,6 +150,7 @@ def setting_kind(setting: RuleSetting) -> Kind:
     return SETTING_KINDS.get(setting.key) or infer_kind(setting.value)
 
 
+@transaction
 def add_setting_value(key: str, effective_from: date | None, value: str, description: str, reason: str) -> RuleSetting:
     """A rule setting's new value from a date, of the same type as the value held."""
     held = setting_values(key)
@@ -184,6 +190,7 @@ def policy_items(policy: Policy) -> list[Item]:
     return describe(policy.body, kinds=POLICY_KINDS.get(policy.kind))
 
 
+@transaction
 def add_policy_version(kind: str, council_id: int | None, effective_from: date | None, answers: Mapping[str, str],
                        source: str, reason: str) -> Policy:
     """A new version of a policy from a date, its values read from `answers` (the form built
@@ -195,7 +202,7 @@ def add_policy_version(kind: str, council_id: int | None, effective_from: date |
     if not held:
         raise DomainError("No policy of that kind is held")
     latest = held[0]
-    problems = _common_checks(effective_from, latest.effective_from, "version", reason)
+    problems = _common_checks(effective_from, latest.effective_from, "version", reason, window="policy_from")
     body, value_problems = read_body(latest.body, policy_items(latest), answers)
     problems.update(value_problems)
     if problems:
@@ -230,6 +237,7 @@ def package_items(package: TermsPackage) -> list[Item]:
     return describe(package_as_body(package), kinds=PACKAGE_KINDS, columns=PACKAGE_COLUMNS, min_rows=PACKAGE_MIN_ROWS)
 
 
+@transaction
 def add_package_version(council_id: int, effective_from: date | None, name: str, answers: Mapping[str, str],
                         source: str, reason: str) -> TermsPackage:
     """A new version of a council's terms and conditions from a date. The latest version ends the
@@ -238,7 +246,7 @@ def add_package_version(council_id: int, effective_from: date | None, name: str,
     if not held:
         raise DomainError("This council has no terms and conditions package")
     latest = held[0]
-    problems = _common_checks(effective_from, latest.effective_from, "version", reason)
+    problems = _common_checks(effective_from, latest.effective_from, "version", reason, window="policy_from")
     name = (name or "").strip()
     if not name:
         problems["name"] = "Enter a name for this version"

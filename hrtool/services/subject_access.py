@@ -37,6 +37,7 @@ from ..models import (
     User,
 )
 from . import audit
+from .unit_of_work import transaction
 
 ROOT = "employees"
 NOT_WALKED_FROM = {"users"}  # reached (the person's login), never walked on from
@@ -54,6 +55,7 @@ TITLES = {
     "elections": "Your elections", "employee_cases": "Disciplinary matters, grievances and claims",
     "transfer_members": "Transfers you were in", "protections": "Your pay protection",
     "protection_months": "Your pay protection schedules", "protection_warnings": "Pay protection expiry warnings",
+    "protection_adjustments": "Adjustments to your pay protection for months already paid",
     "letters": "Letters to you", "letter_acknowledgements": "Acknowledgements of letters to you",
     "route_decisions": "Restructure routes decided for you", "appointments": "Appointments in a restructure",
     "users": "Your sign-in account", "login_attempts": "Sign-ins to your account",
@@ -255,9 +257,10 @@ def to_zip(sar: SubjectAccess) -> bytes:
     return buffer.getvalue()
 
 
+@transaction
 def export(employee_id: int, produced_at: datetime, *, reason: str = "", by_hr: bool = False) -> tuple[bytes, str] | None:
     """The ZIP for the person, with an `export` audit event on `subject_access` saying who made it,
-    for whom, why (for HR) and how many rows of each kind it held. The caller commits."""
+    for whom, why (for HR) and how many rows of each kind it held; one unit of work."""
     sar = build(employee_id, produced_at)
     if sar is None:
         return None

@@ -31,9 +31,9 @@ from ..models import (
     Transfer,
     TransferMember,
 )
-from . import audit
-from .posts import grade_for
+from . import audit, date_windows
 from .records import as_at, picture_on
+from .unit_of_work import transaction
 
 LIVE = ("proposed", "confirmed")  # members who will move on completion once confirmed
 
@@ -49,6 +49,7 @@ def step_rules(on: date) -> list[StepRule]:
 
 def create_transfer(values: dict[str, Any], today: date) -> Transfer:
     """A planned transfer with its checklist. `values` are the Transfer's columns."""
+    date_windows.check("transfer_date", values.get("transfer_date"), today=today)
     if values["transferor_id"] == values["transferee_id"]:
         raise DomainError("The transferee must be the other council", field="transferee_id")
     number = (db.session.scalar(select(func.count()).select_from(Transfer)) or 0) + 1
@@ -87,6 +88,23 @@ def propose_cohort(transfer: Transfer) -> int:
     return added
 
 
+@transaction
+def plan_transfer(values: dict[str, Any], today: date) -> Transfer:
+    """Plan a transfer (`create_transfer`) and propose its cohort from the service's staff: one
+    user action, one unit of work."""
+    transfer = create_transfer(values, today)
+    propose_cohort(transfer)
+    return transfer
+
+
+@transaction
+def propose_more(transfer: Transfer) -> int:
+    """Propose anyone of the service's staff not yet in an open transfer's cohort."""
+    _require_open(transfer)
+    return propose_cohort(transfer)
+
+
+@transaction
 def confirm_cohort(transfer: Transfer) -> int:
     _require_open(transfer)
     confirmed = 0
@@ -98,6 +116,7 @@ def confirm_cohort(transfer: Transfer) -> int:
     return confirmed
 
 
+@transaction
 def add_member(transfer: Transfer, employee_id: int, reason: str) -> TransferMember:
     _require_open(transfer)
     if not reason.strip():
@@ -120,6 +139,7 @@ def add_member(transfer: Transfer, employee_id: int, reason: str) -> TransferMem
     return member
 
 
+@transaction
 def remove_member(member: TransferMember, reason: str) -> None:
     _require_open(member.transfer)
     if not reason.strip():
@@ -130,9 +150,11 @@ def remove_member(member: TransferMember, reason: str) -> None:
                  reason=reason, employee_id=member.employee_id)
 
 
+@transaction
 def record_objection(member: TransferMember, objected_on: date, note: str) -> None:
     """The employee objects to transferring (reg. 4(7)): their employment will end at the
     transfer, and that is not a dismissal (reg. 4(8))."""
+    date_windows.check("objected_on", objected_on, not_after=[date_windows.Anchor("the transfer date", member.transfer.transfer_date)])
     _require_open(member.transfer)
     if member.status not in LIVE:
         raise DomainError("Only someone in the cohort can object")
@@ -154,12 +176,53 @@ def objection_consequence(member: TransferMember) -> str:
             "to their detriment (regulation 4(9)).")
 
 
+@transaction
 def mark_step(item: ChecklistItem, done_on: date | None, note: str) -> None:
+    date_windows.check("step_done_on", done_on, field="done_on")
     before = {"done_on": item.done_on.isoformat() if item.done_on else None}
     actor_id, _ = audit._actor()
     item.done_on, item.done_by_id, item.note = done_on, actor_id if done_on else None, note.strip()
     audit.record("update", "transfer_step", item.id, before=before,
                  after={"step": item.key, "done_on": done_on.isoformat() if done_on else None}, reason=note)
+
+
+@transaction
+def correct_transfer_date(transfer: Transfer, transfer_date: date | None, reason: str, today: date) -> Transfer:
+    """Correct a planned transfer's date (one entered wrongly, or held from before dates had a
+    plausible window, issue 13). The checklist's due dates follow the new date, from the lead
+    times in force today; steps already done keep the dates they were done. Audited with why."""
+    date_windows.check("transfer_date", transfer_date, today=today)
+    if transfer.status != "planned":
+        raise DomainError(f"This transfer is {transfer.status}: its date can no longer change")
+    if transfer_date is None:
+        raise DomainError("Enter the transfer date", field="transfer_date")
+    if transfer_date == transfer.transfer_date:
+        raise DomainError("That is the date already held: enter the corrected date", field="transfer_date")
+    if not reason.strip():
+        raise DomainError("Enter the reason for the correction", field="reason")
+    before = {"transfer_date": transfer.transfer_date.isoformat(),
+              "due": {item.key: item.due_on.isoformat() for item in transfer.checklist}}
+    transfer.transfer_date = transfer_date
+    due = {step.key: step.due_on for step in timeline(transfer_date, step_rules(today))}
+    for item in transfer.checklist:
+        item.due_on = due.get(item.key, item.due_on)
+    audit.record("update", "transfer", transfer.id, before=before, reason=reason.strip(), after={
+        "transfer_date": transfer_date.isoformat(), "due": {item.key: item.due_on.isoformat() for item in transfer.checklist}})
+    return transfer
+
+
+def date_warning(transfer: Transfer, today: date | None = None, action: str = "correct it") -> str | None:
+    """A warning for the pages showing a transfer whose date is outside the plausible window
+    (held from before dates had one, issue 13): shown, never an error page."""
+    return date_windows.held_warning("transfer_date", transfer.transfer_date, "This transfer's date", today=today,
+                                     action=action)
+
+
+def implausibly_dated(transfers: list[Transfer], today: date | None = None) -> set[int]:
+    """The ids of those transfers whose date is outside the plausible window: their steps are
+    set apart as needing a correction, not counted as overdue for ever."""
+    window = date_windows.edges("transfer_date", today)
+    return {t.id for t in transfers if not window.holds(t.transfer_date)}
 
 
 def _require_open(transfer: Transfer) -> None:
@@ -208,7 +271,7 @@ def snapshot_for(employee_id: int, on: date) -> tuple[int, int | None, dict[str,
     package = None if earlier else package_on(terms_council_id, on)
     body = earlier.snapshot["package"] if earlier else package_body(package)
     years = complete_years(picture.employee.continuous_service_date, on)
-    grade = picture.post.grade if picture.post else None
+    grade = picture.grade if picture.post else None
     particulars = {
         "employer": picture.employment.employer.name, "post_number": picture.post.post_number,
         "post_title": picture.post.title, "grade": grade, "je_score": picture.post.je_score,
@@ -257,6 +320,8 @@ def plan_completion(transfer: Transfer, today: date) -> CompletionPlan:
         problems.append(f"This transfer is already {transfer.status}.")
     if today < transfer.transfer_date:
         problems.append(f"A transfer can only be completed on or after its date ({transfer.transfer_date:%d/%m/%Y}).")
+    if transfer.status == "planned" and (warning := date_warning(transfer, today)):
+        problems.append(warning)  # never complete a transfer on a date outside sense (issue 13)
     if transfer.legal_basis == "s113":
         problems.append("A placement under s.113 does not change the employer: there is nothing to complete.")
     if any(m.status == "proposed" for m in transfer.members):
@@ -298,9 +363,10 @@ def plan_completion(transfer: Transfer, today: date) -> CompletionPlan:
     return CompletionPlan(transfer, plans, problems)
 
 
+@transaction
 def complete(transfer: Transfer, today: date) -> CompletionPlan:
     """Complete the transfer as the dry run showed. Everything or nothing: any problem raises
-    before a row is written, and any failure part-way is rolled back by the caller."""
+    before a row is written, and any failure part-way rolls back the whole unit of work."""
     plan = plan_completion(transfer, today)
     if not plan.can_complete:
         raise DomainError("The transfer cannot be completed yet: " + " ".join(
@@ -364,14 +430,14 @@ def _end_employment(employment: Employment, last_day: date, reason: str) -> None
 
 def _transferee_post(old: Post, transfer: Transfer) -> Post:
     """The post moves to the transferee's establishment: same title, service, FTE and score,
-    graded under the transferee's bands; the old post closes the day before."""
+    graded under the transferee's bands (its dated grades follow, services/post_grades.py); the
+    old post closes the day before."""
     number = f"{transfer.transferee.code[:2]}-{old.post_number}"
     existing = db.session.scalar(select(Post).where(Post.post_number == number))
     if existing is not None:
         return existing
     post = Post(post_number=number, council_id=transfer.transferee_id, service_id=old.service_id, title=old.title,
                 tier=old.tier, fte=old.fte, je_score=old.je_score,
-                grade=grade_for(transfer.transferee_id, old.je_score, transfer.transfer_date),
                 band_min=old.band_min, band_max=old.band_max, established_on=transfer.transfer_date,
                 notes=f"Transferred from {old.post_number} ({transfer.reference})")
     db.session.add(post)

@@ -88,6 +88,24 @@ def unit_of_work() -> Iterator[None]:
         _depth.reset(token)
 
 
+@contextmanager
+def dry_run() -> Iterator[None]:
+    """Run service calls for what they check, keeping nothing: every `@transaction` inside
+    joins one unit of work that is always rolled back at the end, whether it succeeded or not
+    (a form whose own fields are invalid still shows the service's problems with them; a
+    command's --dry-run). Not inside another unit of work, whose work it would throw away."""
+    if _depth.get():
+        raise RuntimeError("A dry run cannot be nested in a unit of work")
+    token = _depth.set(1)
+    try:
+        yield
+    finally:
+        try:
+            db.session.rollback()
+        finally:
+            _depth.reset(token)
+
+
 def discard() -> None:
     """Throw away what the current session holds, outside any unit of work (the app's error
     handlers after a failed request; a command after a refused dry run)."""

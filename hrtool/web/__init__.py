@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .check.views import bp as check_bp
     from .grading.views import bp as grading_bp
     from .hr.views import bp as hr_bp
     from .main.views import bp as main_bp
@@ -44,7 +45,8 @@ def register_blueprints(app: Flask) -> None:
     from .transfers.views import bp as transfers_bp
     from .unions.views import bp as unions_bp
 
-    for bp in (main_bp, auth_bp, hr_bp, staff_bp, posts_bp, transfers_bp, protected_bp, grading_bp, audit_bp, me_bp, unions_bp, admin_bp):
+    for bp in (main_bp, auth_bp, hr_bp, staff_bp, posts_bp, transfers_bp, protected_bp, grading_bp, audit_bp, me_bp,
+               unions_bp, admin_bp, check_bp):
         app.register_blueprint(bp)
 
     from .pay.views import bp as pay_bp

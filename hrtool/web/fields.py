@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField
+from wtforms import DateField, ValidationError
 
 
 class GovDateField(DateField):
@@ -41,3 +41,19 @@ class GovDateField(DateField):
         if not date(1900, 1, 1) <= self.data <= date(2100, 12, 31):
             self.data = None
             raise ValueError(f"{self.label.text} must be between 1900 and 2100")
+
+
+class PlausibleDate:
+    """A date within the plausible window of its kind (issue 13): the rule settings in force today,
+    read by services/date_windows.py, so the form says exactly what the service would. An empty
+    field passes (InputRequired or Optional decide whether one must be given)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __call__(self, form: Any, field: Any) -> None:
+        from ..services import date_windows
+
+        found = date_windows.problem(self.kind, field.data) if isinstance(field.data, date) else None
+        if found:
+            raise ValidationError(found)

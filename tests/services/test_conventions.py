@@ -14,6 +14,7 @@ from hrtool.extensions import db
 from hrtool.models import AuditEvent, GradeConvention
 from hrtool.services import conventions
 from hrtool.services.conventions import InvalidBands
+from hrtool.services.post_grades import grade_on
 from hrtool.services.posts import bands_on
 from hrtool.services.records import picture_on
 
@@ -53,24 +54,28 @@ def test_a_change_adds_a_dated_version_and_keeps_the_past():
     assert {"grade": "G", "points_min": 415, "points_max": 459, "scp_min": 24, "scp_max": 26} in audit[-1].after["bands"]
 
 
-def test_open_posts_are_regraded_and_audited():
-    open_post = make_post("CCDC", je_score=457, grade="H")
-    closed_post = make_post("CCDC", je_score=457, grade="H", closed_on=date(2024, 6, 30))
-    unscored = make_post("CCDC", je_score=None, grade=None)
-    other_council = make_post("SBC", je_score=457, grade="Grade 8")
+def test_open_posts_are_regraded_from_the_date_and_audited():
+    # 457 points: CCDC H (455-494) under the illustrative bands; G under the new ones (415-459).
+    open_post = make_post("CCDC", je_score=457)
+    closed_post = make_post("CCDC", je_score=457, closed_on=date(2024, 6, 30))
+    unscored = make_post("CCDC", je_score=None)
+    other_council = make_post("SBC", je_score=457)
     changed = conventions.change_bands(council("CCDC").id, FROM, "CCDC grading 2025", "",
                                        ccdc_bands(G=(415, 459), H=(460, 494)), "Pay review 2025")
-    assert [(r.post_id, r.before, r.after) for r in changed.regraded if r.post_id in
-            (open_post.id, closed_post.id, unscored.id, other_council.id)] == [(open_post.id, "H", "G")]
+    mine = (open_post.id, closed_post.id, unscored.id, other_council.id)
+    assert [(r.post_id, r.on, r.old_grade, r.new_grade) for r in changed.regraded if r.post_id in mine] == [
+        (open_post.id, FROM, "H", "G")]
+    # Dated: H up to the day before the change, G from it; a post closed before keeps H.
+    assert (grade_on(open_post.id, FROM - timedelta(days=1)), grade_on(open_post.id, FROM)) == ("H", "G")
     assert (open_post.grade, closed_post.grade, unscored.grade, other_council.grade) == ("G", "H", None, "Grade 8")
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "post",
                                                         AuditEvent.entity_id == str(open_post.id))).one()
-    assert (event.before, event.after) == ({"grade": "H"}, {"grade": "G"})
+    assert (event.before, event.after) == ({"grade from 2025-01-01": "H"}, {"grade from 2025-01-01": "G"})
     assert "Pay review 2025" in event.reason
 
 
 def test_past_pay_is_unchanged_by_a_band_change():
-    post = make_post("CCDC", je_score=457, grade="H")
+    post = make_post("CCDC", je_score=457)
     person = make_employee()
     assign(employ(person, "CCDC", date(2021, 4, 1)), post, date(2021, 4, 1), scp=28)
     past = [date(2022, 6, 1), date(2023, 6, 1), date(2024, 12, 31)]

@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy.session import _app_ctx_id
-from hypothesis import HealthCheck, assume, settings
+from hypothesis import HealthCheck, assume, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import or_, select
@@ -68,6 +68,11 @@ class DatedEvents(RuleBasedStateMachine):
         self.examined: set[date] = {TODAY}
         self.events: list[str] = []
 
+    def _log(self, what: str, when: date, refused: bool) -> None:
+        self.events.append(f"{what} from {when}: {'refused' if refused else 'applied'}")
+        self.examined.add(when)
+        event(f"{what.split()[0]}: {'refused' if refused else 'applied'}")  # --hypothesis-show-statistics
+
     # -- choosing people and posts ------------------------------------------------------------
 
     def _assignments(self, council_code: str | None = None, on: date = TODAY) -> list[Assignment]:
@@ -100,16 +105,22 @@ class DatedEvents(RuleBasedStateMachine):
             scp = (scp or 0) + 1
         elif change == "scp_down":
             scp = max((scp or 2) - 1, 2)
-        else:
-            other = db.session.scalars(select(Post).where(Post.council_id == current.post.council_id,
-                                                          Post.id != current.post_id, Post.band_min.is_(None),
-                                                          Post.closed_on.is_(None)).order_by(Post.id).limit(1)).first()
-            assume(other is not None)
-            post_id = other.id
+        else:  # to another post whose grade then holds their point (a lateral move)
+            from hrtool.services.post_grades import band_of, row_on
+
+            others = []
+            for post in db.session.scalars(select(Post).where(Post.council_id == current.post.council_id,
+                                                              Post.id != current.post_id, Post.band_min.is_(None),
+                                                              Post.closed_on.is_(None)).order_by(Post.id)):
+                row = row_on(post.id, when)
+                band = band_of(row.convention_id, row.grade) if row is not None else None
+                if band is not None and scp is not None and band.scp_min <= scp <= band.scp_max:
+                    others.append(post.id)
+            assume(others)
+            post_id = others[index % len(others)]
         refused = _refused(change_assignment, current.id,
                            AssignmentChange(when, post_id, hours, scp, None, f"test: {change}"))
-        self.events.append(f"{change} from {when} {'refused' if refused else 'applied'}")
-        self.examined.add(when)
+        self._log(change, when, refused)
 
     @rule(index=st.integers(0, 59), days=DAYS)
     def leaver(self, index: int, days: int) -> None:
@@ -119,8 +130,7 @@ class DatedEvents(RuleBasedStateMachine):
         assume(people)
         when = TODAY + timedelta(days=days)
         refused = _refused(record_leaver, people[index % len(people)].employment_id, when, "test: left")
-        self.events.append(f"leaver on {when} {'refused' if refused else 'applied'}")
-        self.examined.add(when)
+        self._log("leaver", when, refused)
 
     @rule(council=st.sampled_from(["CCDC", "SBC"]), year=st.sampled_from([2025, 2026]))
     def increments(self, council: str, year: int) -> None:
@@ -129,8 +139,7 @@ class DatedEvents(RuleBasedStateMachine):
         council_id = db.session.scalar(select(Council.id).where(Council.code == council))
         run_on = date(year, 4, 1)
         refused = _refused(apply, council_id, run_on)
-        self.events.append(f"increments {council} {run_on} {'refused' if refused else 'applied'}")
-        self.examined.add(run_on)
+        self._log(f"increments {council}", run_on, refused)
 
     @rule(agreed=st.booleans())
     def pay_award_2025(self, agreed: bool) -> None:
@@ -140,13 +149,15 @@ class DatedEvents(RuleBasedStateMachine):
         award = db.session.scalars(select(PayAward).where(PayAward.pay_year_from == date(2025, 4, 1))).one()
         refused = _refused(apply_award_to_spine, award, agreed_on=date(2025, 7, 23) if agreed else None,
                            replace=True, reason="test: 2025/26 award")
-        self.events.append(f"award 2025/26 {'agreed' if agreed else 'provisional'} {'refused' if refused else 'applied'}")
+        self._log(f"award 2025/26 {'agreed' if agreed else 'provisional'}", date(2025, 4, 1), refused)
         self.examined.update({date(2025, 4, 1), date(2025, 10, 1)})
 
-    @rule(index=st.integers(0, 59), days=DAYS, drop=st.integers(1, 4))
-    def lower_pay_with_protection(self, index: int, days: int, drop: int) -> None:
-        """A move to lower pay (an appointment in a restructure) with protection from its date."""
+    @rule(index=st.integers(0, 59), days=DAYS, pick=st.integers(0, 30))
+    def appointed_to_lower_pay(self, index: int, days: int, pick: int) -> None:
+        """An appointment to a lower-graded post (a restructure), at the top of its grade, with pay
+        protection from its date."""
         from hrtool.services.employees import AssignmentChange, change_assignment
+        from hrtool.services.post_grades import band_of, row_on
         from hrtool.services.protections import create_protection
         from hrtool.services.records import spine_on
         from hrtool.services.unit_of_work import transaction
@@ -155,23 +166,54 @@ class DatedEvents(RuleBasedStateMachine):
         assume(people)
         current = self._latest(people[index % len(people)])
         when = TODAY + timedelta(days=days)
-        old_scp = current.scp
-        assume(old_scp is not None and old_scp - drop >= 3)
+        assume(current.scp is not None and current.effective_from < when)
+        lower = []
+        for post in db.session.scalars(select(Post).where(Post.council_id == current.post.council_id,
+                                                          Post.id != current.post_id, Post.band_min.is_(None),
+                                                          Post.closed_on.is_(None)).order_by(Post.id)):
+            row = row_on(post.id, when)
+            band = band_of(row.convention_id, row.grade) if row is not None else None
+            if band is not None and band.scp_max < current.scp:
+                lower.append((post, band))
+        assume(lower)
+        post, band = lower[pick % len(lower)]
         _, spine = spine_on(when)
-        assume(old_scp in spine and old_scp - drop in spine)
+        assume(current.scp in spine and band.scp_max in spine)
 
         @transaction
         def appoint() -> None:
-            change_assignment(current.id, AssignmentChange(when, current.post_id, current.hours_per_week,
-                                                           old_scp - drop, None, "test: appointed lower"))
+            change_assignment(current.id, AssignmentChange(when, post.id, current.hours_per_week, band.scp_max, None,
+                                                           "test: appointed to a lower-graded post"))
             create_protection(employee_id=current.employment.employee_id, start_date=when, source="restructure",
-                              source_ref="test", reason="test: appointed lower", old_salary=spine[old_scp],
-                              new_salary=spine[old_scp - drop], hours_per_week=current.hours_per_week,
-                              new_post_id=current.post_id, new_scp=old_scp - drop)
+                              source_ref="test", reason="test: appointed lower", old_salary=spine[current.scp],
+                              new_salary=spine[band.scp_max], hours_per_week=current.hours_per_week,
+                              old_post_id=current.post_id, new_post_id=post.id, old_scp=current.scp,
+                              new_scp=band.scp_max)
 
         refused = _refused(appoint)
-        self.events.append(f"lower pay from {when} {'refused' if refused else 'applied'}")
-        self.examined.add(when)
+        self._log("appointed to a lower-graded post", when, refused)
+
+    @rule(council=st.sampled_from(["CCDC", "SBC"]), days=DAYS, boundary=st.integers(0, 10),
+          shift=st.sampled_from([-40, -15, 15, 40]))
+    def change_grade_bands(self, council: str, days: int, boundary: int, shift: int) -> None:
+        """A new version of a council's bands from a date (back-dated or ahead): one boundary
+        between two grades moves, so posts near it change grade and their holders follow."""
+        from hrtool.domain.grading import GradeBand
+        from hrtool.services.conventions import change_bands, latest
+
+        council_id = db.session.scalar(select(Council.id).where(Council.code == council))
+        version = latest(council_id)
+        bands = [GradeBand(b.grade, b.points_min, b.points_max, b.scp_min, b.scp_max) for b in version.bands]
+        i = boundary % (len(bands) - 1)
+        low, high = bands[i], bands[i + 1]
+        new_max = low.points_max + shift
+        assume(low.points_min < new_max < high.points_max)
+        bands[i] = GradeBand(low.grade, low.points_min, new_max, low.scp_min, low.scp_max)
+        bands[i + 1] = GradeBand(high.grade, new_max + 1, high.points_max, high.scp_min, high.scp_max)
+        when = TODAY + timedelta(days=days)
+        refused = _refused(change_bands, council_id, when, f"test bands from {when}", "", bands,
+                           "test: boundary moved")
+        self._log(f"bands {council} {low.grade}/{high.grade} {shift:+}", when, refused)
 
     @rule(index=st.integers(0, 20), days=st.sampled_from([0, 30, 90]))
     def end_protection_early(self, index: int, days: int) -> None:
@@ -184,8 +226,7 @@ class DatedEvents(RuleBasedStateMachine):
         kinds = [k for k in early_kinds(record) if k != LEAVING] or [LEAVING]
         when = max(record.start_date, TODAY) + timedelta(days=days)
         refused = _refused(end_early, record, kinds[0], when, "test: ended early")
-        self.events.append(f"protection {record.id} ended early {when} {'refused' if refused else 'applied'}")
-        self.examined.add(when)
+        self._log(f"protection {record.id} ended early", when, refused)
 
     # -- what must always hold ------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import Assignment, AuditEvent, IncrementRun, JobEvaluation
 from hrtool.services import increments, job_evaluations, side_by_side
+from hrtool.services.post_grades import grade_on
 
 from ..factories import assign, council, employ, make_employee, make_post, own_terms
 
@@ -40,20 +41,29 @@ def test_post_comparison_difference_and_totals():
 
 
 def test_re_evaluation_keeps_history_and_regrades_the_post():
-    post = make_post("SBC", "Licensing", je_score=400, grade="Grade 7")
+    # SBC: 400 points is Grade 7 (400-439), 445 is Grade 8 (440-479).
+    post = make_post("SBC", "Licensing", je_score=400)
+    assert post.grade == "Grade 7"
     job_evaluations.record_evaluation(post.id, council("SBC").id, 445, date(2026, 1, 10), "Panel A",
                                       {"Knowledge": 5}, "Role revised", date(2026, 11, 1))
     assert (post.je_score, post.grade) == (445, "Grade 8")
+    # Dated from the evaluation: the day before, the post was still Grade 7.
+    assert (grade_on(post.id, date(2026, 1, 9)), grade_on(post.id, date(2026, 1, 10))) == ("Grade 7", "Grade 8")
     # An evaluation under the other council's conventions is kept but does not regrade the post.
     job_evaluations.record_evaluation(post.id, council("CCDC").id, 470, date(2026, 2, 1), "Panel B", None, "",
                                       date(2026, 11, 1))
     assert post.je_score == 445
     history = job_evaluations.history(post.id)
-    assert [e.score for e in history] == [470, 445]
-    assert db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "post",
-                                                       AuditEvent.entity_id == str(post.id))).one().after == {
-        "je_score": 445, "grade": "Grade 8"}
-    with pytest.raises(DomainError, match="future"):
+    # The score held before the first evaluation is kept as an evaluation from the post's start.
+    assert [(e.score, e.evaluated_on) for e in history] == [
+        (470, date(2026, 2, 1)), (445, date(2026, 1, 10)), (400, date(2000, 1, 1))]
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "post",
+                                                         AuditEvent.entity_id == str(post.id))
+                                .order_by(AuditEvent.id)).all()
+    assert [(e.before, e.after) for e in events] == [
+        ({"je_score": 400}, {"je_score": 445}),
+        ({"grade from 2026-01-10": "Grade 7"}, {"grade from 2026-01-10": "Grade 8"})]
+    with pytest.raises(DomainError, match=r"future|no later than today"):
         job_evaluations.record_evaluation(post.id, council("SBC").id, 400, date(2027, 1, 1), "", None, "",
                                           date(2026, 11, 1))
 
@@ -61,7 +71,7 @@ def test_re_evaluation_keeps_history_and_regrades_the_post():
 @pytest.fixture
 def april_team():
     """Three CCDC people (1 April rule) in a Grade D post (CCDC D: SCP 10-14)."""
-    post = make_post("CCDC", "Licensing", title="Increment test post", je_score=300, grade="D",
+    post = make_post("CCDC", "Licensing", title="Increment test post", je_score=300,
                      post_number="INC-D")
     people = {}
     for key, scp, since in (("moves", 11, date(2020, 5, 1)), ("top", 14, date(2015, 5, 1)),

@@ -109,19 +109,20 @@ def test_an_earlier_year_cannot_be_replaced_once_a_later_one_is_built_on_it():
 
 
 def test_no_previous_spine_no_award():
-    award = pay_spines.save_award(None, {"pay_year_from": date(2030, 4, 1), "kind": "percent", "amount": Decimal("2"),
+    award = pay_spines.save_award(None, {"pay_year_from": date(2028, 4, 1), "kind": "percent", "amount": Decimal("2"),
                                          "scp_from": 2, "scp_to": 43, "status": "provisional", "agreed_on": None,
                                          "deleted_scps": "", "note": ""}, "Far ahead")
-    with pytest.raises(DomainError, match="no 2029/30 spine"):
+    with pytest.raises(DomainError, match="no 2027/28 spine"):
         pay_spines.preview_award(award)
 
 
-VALID = {"pay_year_from": date(2031, 4, 1), "kind": "flat_gbp", "amount": Decimal("100"), "scp_from": 2, "scp_to": 43,
-         "status": "agreed", "agreed_on": date(2031, 9, 1), "deleted_scps": "", "note": ""}
+# Dates within sense (issue 13): a pay year already begun, agreed after it began and before today.
+VALID = {"pay_year_from": date(2026, 4, 1), "kind": "flat_gbp", "amount": Decimal("100"), "scp_from": 2, "scp_to": 43,
+         "status": "agreed", "agreed_on": date(2026, 9, 1), "deleted_scps": "", "note": ""}
 
 
 @pytest.mark.parametrize("change, field", [
-    ({"pay_year_from": date(2031, 5, 1)}, "pay_year_from"),
+    ({"pay_year_from": date(2026, 5, 1)}, "pay_year_from"),
     ({"pay_year_from": Y2024}, "pay_year_from"),  # a second award for a pay year
     ({"scp_to": 1}, "scp_to"),
     ({"kind": "percent", "amount": Decimal("150")}, "amount"),

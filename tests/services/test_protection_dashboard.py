@@ -86,7 +86,7 @@ def test_an_ending_that_moves_is_warned_about_again(app):
             .order_by(Protection.id)).first()
         kinds = protections.early_kinds(record)
         assert dashboard.check(ON) is not None
-        protections.end_early(record, kinds[0], ON + timedelta(days=20), "Promoted")
+        protections.end_protection_early(record.id, kinds[0], ON + timedelta(days=20), "Promoted")
         again = dashboard.check(ON)
         assert [w.protection_id for w in again] == [record.id]
         assert again[0].ends_on == ON + timedelta(days=20)

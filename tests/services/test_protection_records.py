@@ -151,7 +151,7 @@ def test_an_increment_that_catches_up_ends_protection(latest_year_2025):
 def test_a_promotion_ends_protection_on_its_date(latest_year_2025):
     employee, post, _ = _person("SBC")
     record = _protect(employee, post, "SBC")
-    protections.end_early(record, "promotion", date(2025, 2, 10), "Promoted to Licensing Manager")
+    protections.end_protection_early(record.id, "promotion", date(2025, 2, 10), "Promoted to Licensing Manager")
     assert record.ends_on == date(2025, 2, 10) and record.ended_early_kind == "promotion"
     assert "promoted" in record.end_reason
     pay = _payments(record)
@@ -189,6 +189,7 @@ def test_a_changed_policy_applies_only_to_protections_starting_after_it(latest_y
 def test_bad_input_is_refused():
     employee = make_employee()
     employ(employee, "SBC", date(2020, 1, 1))
+    db.session.commit()  # each refusal rolls back its own unit of work, not the person
     with pytest.raises(DomainError, match="not lower"):
         protections.create_protection(employee_id=employee.id, start_date=START, source="manual", source_ref="",
                                       reason="Moved", old_salary=D("30000"), new_salary=D("30000"),
@@ -212,7 +213,7 @@ def test_protection_without_a_policy_is_refused():
 
 
 def test_a_re_evaluation_to_a_lower_grade_protects_holders_above_its_top(latest_year_2025):
-    post = make_post("SBC", "Licensing", title="Licensing Team Leader", je_score=450, grade="Grade 8")
+    post = make_post("SBC", "Licensing", title="Licensing Team Leader", je_score=450)  # SBC Grade 8
     above, within = make_employee(), make_employee()
     for person, scp in ((above, 28), (within, 24)):
         employment = employ(person, "SBC", date(2015, 1, 5))

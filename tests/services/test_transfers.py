@@ -29,7 +29,7 @@ def team():
     markets = Service(name="Test Markets", area="Operations")
     db.session.add(markets)
     db.session.flush()
-    post = make_post("SBC", "Test Markets", title="Markets Officer", je_score=330, grade="Grade 5")
+    post = make_post("SBC", "Test Markets", title="Markets Officer", je_score=330)  # SBC Grade 5
     people = []
     for n, (hours, scp, start) in enumerate([("37", 15, date(2009, 6, 1)), ("18.5", 14, date(2015, 9, 1)),
                                              ("37", 13, date(2020, 1, 6))]):

@@ -34,7 +34,7 @@ def planned(app):
     with app.app_context():
         db.session.add(Service(name="Test Kiosks", area="Operations"))
         db.session.flush()
-        post = make_post("CCDC", "Test Kiosks", title="Kiosk Supervisor", je_score=330, grade="F")
+        post = make_post("CCDC", "Test Kiosks", title="Kiosk Supervisor", je_score=330)  # CCDC E
         for name in ("Ward", "Young", "Zane"):
             person = make_employee(last_name=name, address="2 Church Street\nCannock", postcode="WS11 1AA")
             employment = employ(person, "CCDC", date(2014, 2, 3))
@@ -118,7 +118,7 @@ def test_recording_the_check(app, hr, planned):
     future = date.today() + timedelta(days=3)
     body = hr.post(url, data={"checked_on": [str(future.day), str(future.month), str(future.year)],
                               "confirm": "y"}).get_data(as_text=True)
-    assert "cannot be in the future" in body
+    assert "The date the records were checked must be" in body and "no later than today" in body  # issue 13
     assert hr.post(url, data={"checked_on": ["31", "2", "2026"], "confirm": "y"}).status_code == 200
     today = date.today()
     response = hr.post(url, data={"checked_on": [str(today.day), str(today.month), str(today.year)], "confirm": "y"})

@@ -3,6 +3,7 @@ confirmation step, changing bands from a date (errors, nothing lost), arrears, g
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from openpyxl import load_workbook
@@ -140,7 +141,17 @@ def council_id(app, code):
 def test_changing_bands_makes_a_new_version(app):
     client = _signed_in(app)
     ccdc = council_id(app, "CCDC")
-    saved = client.post(f"/pay/councils/{ccdc}/bands", data=_bands_form(app, G=(415, 459), H=(460, 494)))
+    form = _bands_form(app, G=(415, 459), H=(460, 494))
+    checked = client.post(f"/pay/councils/{ccdc}/bands", data={**form, "check": "Check who this affects"})
+    body = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "Who this affects" in body and "Confirm and save the new bands" in body
+    fingerprint = re.search(r'name="fingerprint" type="hidden" value="([0-9a-f]+)"', body).group(1)
+    unexplained = client.post(f"/pay/councils/{ccdc}/bands", data={**form, "reason": "", "fingerprint": fingerprint,
+                                                                     "submit": "Confirm and save the new bands"})
+    assert "Enter the reason for the change" in unexplained.get_data(as_text=True)  # and the preview still shows
+    assert "Who this affects" in unexplained.get_data(as_text=True)
+    saved = client.post(f"/pay/councils/{ccdc}/bands", data={**form, "fingerprint": fingerprint,
+                                                              "submit": "Confirm and save the new bands"})
     assert saved.status_code == 302
     version = client.get(saved.location).get_data(as_text=True)
     assert "CCDC grading 2025" in version and "1 January 2025" in version and "Factor notes" in version

@@ -4,11 +4,13 @@ employee's own view showing only their own protection."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from hrtool.extensions import db
-from hrtool.models import Employee, Policy, Protection, User
+from hrtool.models import Assignment, Employee, Employment, Policy, Protection, User
+from hrtool.services.records import spine_on
 
 
 def _demo_employee_id(app) -> int:
@@ -38,15 +40,27 @@ def test_recording_by_hand_with_a_salary_that_did_not_go_down(app, auth):
     assert "nothing to protect" in response.get_data(as_text=True)
 
 
+def _on_the_spine_unprotected(on: date) -> tuple[Employee, Decimal, Decimal]:
+    """Someone on the spine without a protection, with their salary on `on` and one three points up."""
+    _, spine = spine_on(on)
+    row = db.session.execute(
+        select(Employee, Assignment.scp).join(Employment, Employment.employee_id == Employee.id)
+        .join(Assignment, Assignment.employment_id == Employment.id)
+        .where(~Employee.id.in_(select(Protection.employee_id)), Assignment.scp.is_not(None),
+               Assignment.local_salary.is_(None), Assignment.scp + 3 <= max(spine), Assignment.effective_from < on,
+               Assignment.effective_to.is_(None), Employment.end_date.is_(None))
+        .order_by(Employee.id).limit(1)).one()
+    return row[0], spine[row[1]], spine[row[1] + 3]
+
+
 def test_hr_records_one_and_ends_it_early(app, auth):
     with app.app_context():
-        person = db.session.scalars(select(Employee).where(~Employee.id.in_(select(Protection.employee_id)))
-                                    .order_by(Employee.id)).first()
+        person, new, old = _on_the_spine_unprotected(date(2026, 6, 1))
         number, employee_id = person.person_number, person.id
     auth.as_role("hr")
     response = auth.client.post("/protection/new", data={
-        "person_number": number, "source": "manual", "start_date": ["1", "6", "2026"], "old_salary": "35235",
-        "new_salary": "31586", "hours_per_week": "37", "reason": "Redeployed on medical advice"})
+        "person_number": number, "source": "manual", "start_date": ["1", "6", "2026"], "old_salary": str(old),
+        "new_salary": str(new), "hours_per_week": "37", "reason": "Redeployed on medical advice"})
     assert response.status_code == 302, response.get_data(as_text=True)
     url = response.location
     page = auth.client.get(url).get_data(as_text=True)

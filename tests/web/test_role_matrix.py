@@ -251,6 +251,10 @@ EXPECTED.update({
     (f"rules.{view}", method): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403,
                                     admin=200 if method == "GET" else 400)
     for view in ("new_limit", "new_setting", "new_policy", "new_terms") for method in ("GET", "POST")})
+# Correcting a planned transfer's date (issue 13): HR and admin; an empty POST re-renders with errors.
+EXPECTED.update({
+    ("transfers.correct_date", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.correct_date", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400)})
 
 # Routes after which the client must sign in again.
 SIGN_IN_CHANGES = {("auth.logout", "POST"), ("auth.login", "POST")}

@@ -6,7 +6,6 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
-from ...extensions import db
 from ...permissions import requires
 from ...services import accounts
 from ...services.passwords import MIN_LENGTH, WeakPassword
@@ -26,14 +25,11 @@ def password() -> Any:
         try:
             result = accounts.change_password(current_user, form.current_password.data, form.new_password.data,
                                               request.remote_addr or "")
-        except WeakPassword as weak:
-            db.session.commit()  # keep the (successful) check of the current password on record
+        except WeakPassword as weak:  # the (successful) check of the current password stays on record
             form.new_password.errors = [weak.message]
         else:
-            db.session.commit()
             if result.locked:
                 accounts.sign_out(current_user.get_id())
-                db.session.commit()
                 logout_user()
                 session.clear()
                 flash("Too many failed attempts for this account. Wait 15 minutes and sign in again.", "important")

@@ -61,9 +61,7 @@ def new_user() -> Any:
             try:
                 user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, role.value,
                                             employee_id=employee_id, union_id=union_id)
-                db.session.commit()
             except WeakPassword as weak:
-                db.session.rollback()
                 form.password.errors = [weak.message]
             else:
                 flash(f"{user.display_name} can now sign in as {user.username}. Give them their first password "
@@ -82,9 +80,7 @@ def reset_password(user_id: int) -> Any:
     if form.validate_on_submit():
         try:
             ended = accounts.reset_password(user, form.password.data, form.reason.data.strip())
-            db.session.commit()
         except WeakPassword as weak:
-            db.session.rollback()
             form.password.errors = [weak.message]
         else:
             signed_out = f" and signed out of {ended} session{'s' if ended != 1 else ''}" if ended else ""

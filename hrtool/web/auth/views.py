@@ -6,7 +6,6 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ...extensions import db
 from ...security import safe_next
 from ...services import accounts
 from .forms import ConfirmPasswordForm, LoginForm
@@ -22,7 +21,6 @@ def login() -> Any:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         result = accounts.sign_in(form.username.data, form.password.data, request.remote_addr or "")
-        db.session.commit()
         if result.user is not None:
             session.clear()  # a fresh session on sign-in (no fixation)
             result.user.session_id = result.session_id
@@ -39,7 +37,6 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     accounts.sign_out(current_user.get_id())
-    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -53,13 +50,11 @@ def confirm_password() -> Any:
     form = ConfirmPasswordForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         result = accounts.confirm_password(current_user, form.password.data, request.remote_addr or "")
-        db.session.commit()
         if result.user is not None:
             mark_password_confirmed()
             return redirect(safe_next(form.next.data) or url_for("main.index"))
         if result.locked:
             accounts.sign_out(current_user.get_id())
-            db.session.commit()
             logout_user()
             session.clear()
             flash("Too many failed attempts for this account. Wait 15 minutes and sign in again.", "important")

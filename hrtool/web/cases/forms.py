@@ -7,14 +7,15 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ...services.cases import KINDS
-from ..fields import GovDateField
+from ..fields import GovDateField, PlausibleDate
 
 
 class CaseForm(FlaskForm):
     kind = RadioField("What kind of matter is it?", widget=GovRadioInput(), choices=list(KINDS.items()),
                       validators=[InputRequired("Choose whether this is a disciplinary matter, a grievance or a claim")])
-    opened_on = GovDateField("Date opened", validators=[InputRequired("Enter the date it was opened")])
-    closed_on = GovDateField("Date closed", validators=[Optional()])
+    opened_on = GovDateField("Date opened", validators=[InputRequired("Enter the date it was opened"),
+                                                        PlausibleDate("case_opened_on")])
+    closed_on = GovDateField("Date closed", validators=[Optional(), PlausibleDate("case_closed_on")])
     summary = TextAreaField("Summary", widget=GovTextArea(),
                             validators=[InputRequired("Enter a summary of the matter"), Length(max=4000)])
     outcome = TextAreaField("Outcome", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])

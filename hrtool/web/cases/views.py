@@ -27,7 +27,6 @@ def _values(form: CaseForm) -> dict[str, Any]:
 
 
 def _field_error(form: CaseForm, error: DomainError) -> None:
-    db.session.rollback()
     target = getattr(form, error.field, None) if error.field else None
     (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))
 
@@ -48,7 +47,6 @@ def create(employee_id: int) -> Any:
     if form.validate_on_submit():
         try:
             cases.create_case(employee_id, _values(form), date.today())
-            db.session.commit()
         except DomainError as error:
             _field_error(form, error)
         else:
@@ -68,7 +66,6 @@ def edit(employee_id: int, case_id: int) -> Any:
     if form.validate_on_submit():
         try:
             changed = cases.update_case(case, _values(form), form.reason.data, date.today())
-            db.session.commit()
         except DomainError as error:
             _field_error(form, error)
         else:

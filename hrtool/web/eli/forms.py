@@ -6,11 +6,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
 from wtforms.validators import InputRequired
 
-from ..fields import GovDateField
+from ..fields import GovDateField, PlausibleDate
 
 
 class CasesCheckedForm(FlaskForm):
-    checked_on = GovDateField("Date checked", validators=[InputRequired("Enter the date the records were checked")])
+    checked_on = GovDateField("Date checked", validators=[InputRequired("Enter the date the records were checked"),
+                                                          PlausibleDate("cases_checked_on")])
     confirm = BooleanField("I have checked this person's disciplinary, grievance and claims records for the two "
                            "years before the transfer, and everything found is recorded",
                            widget=GovCheckboxInput(), validators=[InputRequired("Confirm the records were checked")])

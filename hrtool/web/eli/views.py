@@ -13,7 +13,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Transfer, TransferMember
 from ...permissions import requires
-from ...services import cases, eli, record_views
+from ...services import cases, eli, record_views, transfers
 from .forms import CasesCheckedForm
 
 bp = Blueprint("eli", __name__, url_prefix="/transfers/<int:transfer_id>/eli")
@@ -21,7 +21,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(content: bytes, mimetype: str, name: str) -> Any:
-    db.session.commit()  # the export's audit event
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
@@ -32,7 +31,7 @@ def pack(transfer_id: int) -> Any:
     built = eli.build_pack(transfer, date.today())
     # The page shows everyone's particulars: a view of each person's record (services/record_views.py).
     record_views.record_many([r.employee_id for r in built.records], "eli.pack", request.path)
-    return render_template("eli/pack.html", transfer=transfer, pack=built)
+    return render_template("eli/pack.html", transfer=transfer, pack=built, date_warning=transfers.date_warning(transfer))
 
 
 @bp.get("/pack.xlsx")
@@ -71,9 +70,7 @@ def cases_checked(transfer_id: int, member_id: int) -> Any:
     if form.validate_on_submit():
         try:
             cases.mark_cases_checked(member, form.checked_on.data, date.today())
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             (form.checked_on.errors.append(error.message) if error.field == "checked_on"
              else form.form_errors.append(error.message))
         else:

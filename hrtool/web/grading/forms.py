@@ -7,7 +7,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ...services.job_evaluations import FACTORS
-from ..fields import GovDateField
+from ..fields import GovDateField, PlausibleDate
 
 
 class EvaluationForm(FlaskForm):
@@ -15,7 +15,8 @@ class EvaluationForm(FlaskForm):
     score = IntegerField("Total points", widget=GovTextInput(), validators=[
         InputRequired("Enter the total points, like 412"),
         NumberRange(min=0, max=2000, message="Total points must be between 0 and 2,000")])
-    evaluated_on = GovDateField("Date of the panel", validators=[InputRequired("Enter the date of the panel")])
+    evaluated_on = GovDateField("Date of the panel", validators=[InputRequired("Enter the date of the panel"),
+                                                                 PlausibleDate("evaluated_on")])
     panel = StringField("Panel members", widget=GovTextInput(), validators=[Optional(), Length(max=500)])
     notes = TextAreaField("Notes", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Record evaluation", widget=GovSubmitInput())
@@ -35,7 +36,8 @@ class IncrementRunForm(FlaskForm):
         csrf = False
 
     council = SelectField("Employer", widget=GovSelect(), validate_choice=False)
-    run_on = GovDateField("Increment date", validators=[InputRequired("Enter the increment date")])
+    run_on = GovDateField("Increment date", validators=[InputRequired("Enter the increment date"),
+                                                        PlausibleDate("increment_run_on")])
 
 
 class ApplyRunForm(FlaskForm):

@@ -12,7 +12,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Council, Post
 from ...permissions import requires
-from ...services import increments, job_evaluations, side_by_side
+from ...services import conventions, increments, job_evaluations, post_grades, side_by_side
 from ...services.job_evaluations import FACTORS
 from ...services.tabular import write_table
 from .forms import ApplyRunForm, EvaluationForm, IncrementRunForm
@@ -65,8 +65,7 @@ def compare_export(fmt: str) -> Any:
     count = write_table(buffer, fmt, columns, lines())
     from ...services import audit
 
-    audit.record("export", "grading_comparison", after={"format": fmt, "count": count})
-    db.session.commit()
+    audit.record_export("grading_comparison", {"format": fmt, "count": count})
     buffer.seek(0)
     return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
                      download_name=f"same-job-different-pay-{date.today():%Y-%m-%d}.{fmt}")
@@ -91,17 +90,19 @@ def evaluations(post_id: int) -> Any:
         try:
             job_evaluations.record_evaluation(post_id, form.council_id.data, form.score.data, form.evaluated_on.data,
                                               form.panel.data or "", levels, form.notes.data or "", date.today())
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             target = getattr(form, error.field, None) if error.field else None
             (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))
         else:
             flash("Evaluation recorded.", "success")
             return redirect(url_for("grading.evaluations", post_id=post_id))
-    year, ranges = side_by_side.compare_score(post.je_score, date.today()) if post.je_score is not None else (None, {})
+    today = date.today()
+    grade = post_grades.status(post_id, today)  # the same words as the post page (issue 13)
+    year, ranges = side_by_side.compare_score(grade.je_score, today) if grade.je_score is not None else (None, {})
+    versions = {c.id: c.name for c in conventions.history(post.council_id)}
     return render_template("grading/evaluations.html", post=post, form=form, factor_fields=factor_fields,
-                           history=job_evaluations.history(post_id), ranges=ranges, pay_year=year)
+                           history=job_evaluations.history(post_id), ranges=ranges, pay_year=year, grade=grade,
+                           versions=versions)
 
 
 @bp.get("/increments")
@@ -133,10 +134,8 @@ def apply_increments() -> Any:
     else:
         try:
             run = increments.apply(council_id, run_on)
-            db.session.commit()
             flash(f"Increments applied: {run.moved} people moved up a point.", "success")
         except DomainError as error:
-            db.session.rollback()
             flash(error.message)
     return redirect(url_for("grading.increment_run", council=council_id,
                             run_on=[str(run_on.day), str(run_on.month), str(run_on.year)]))

@@ -71,9 +71,7 @@ def create() -> Any:
         try:
             record = harmonisation.create_model(form.name.data.strip(), (form.description.data or "").strip(),
                                                 form.as_of.data, form.start.data)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             _show_error(form, error)
             return render_template("harmonisation/new.html", form=form), 400
         flash("Model created. Check its grade bands, then run it.", "success")
@@ -100,9 +98,7 @@ def edit(model_id: int) -> Any:
         try:
             harmonisation.update_model(record, int(form.version.data or 0), form.name.data.strip(),
                                        (form.description.data or "").strip(), form.as_of.data, form.grade_bands())
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             _show_error(form, error)
             status = 409 if isinstance(error, StaleRecord) else 400
             return render_template("harmonisation/edit.html", form=form,
@@ -118,9 +114,7 @@ def run(model_id: int) -> Any:
     record = db.get_or_404(HarmonisationModel, model_id)
     try:
         results = harmonisation.run_model(record)
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         flash(f"The model could not be run. {error.message}")
         return redirect(url_for("harmonisation.model", model_id=model_id))
     left_out = f", {results.excluded_total:,} left out" if results.excluded_total else ""
@@ -164,7 +158,6 @@ def export(model_id: int, fmt: str) -> Any:
         return _not_run(record)
     buffer = io.BytesIO()
     reports.export_affected(record, results, buffer, fmt)
-    db.session.commit()  # the export's audit event
     buffer.seek(0)
     return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
                      download_name=f"harmonisation-{record.id}-people-affected.{fmt}")
@@ -177,7 +170,6 @@ def summary_pdf(model_id: int) -> Any:
     if results is None:
         return _not_run(record)
     pdf = union.summary_pdf(record, results, date.today())
-    db.session.commit()  # the export's audit event
     name = secure_filename(record.name.lower()) or str(record.id)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"harmonisation-{name}-union-summary.pdf")
@@ -208,7 +200,6 @@ def delete(model_id: int) -> Any:
             return redirect(url_for("harmonisation.model", model_id=model_id))
         name = record.name
         harmonisation.delete_model(record)
-        db.session.commit()
         flash(f"Model “{name}” deleted.", "success")
         return redirect(url_for("harmonisation.models"))
     return render_template("harmonisation/delete.html", form=form, model=record)

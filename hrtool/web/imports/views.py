@@ -21,8 +21,8 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import AuditEvent
 from ...permissions import requires
-from ...services import import_uploads, planner_stats
-from ...services.employee_io import ImportFailed, ImportReport, import_employees
+from ...services import import_uploads
+from ...services.employee_io import ImportFailed, ImportReport, apply_import, import_employees
 from ...services.employee_rows import OPTIONAL, REQUIRED
 from .forms import ConfirmForm, UploadForm
 
@@ -74,17 +74,11 @@ def confirm() -> Any:
         upload_form.form_errors.append(error.message)
         return _upload_page(upload_form)
     try:
-        report = import_employees(stored.path, file_name=stored.file_name, effective_on=stored.effective_on,
-                                  keep_changes=0)
-    except ImportFailed as failed:
-        report = failed.report
-    if not report.ok:  # the records changed since the preview
-        db.session.rollback()
+        report = apply_import(stored.path, file_name=stored.file_name, effective_on=stored.effective_on,
+                              keep_changes=0)
+    except ImportFailed as failed:  # the records changed since the preview: nothing was imported
         import_uploads.discard(stored)
-        return _preview(report, None, 409)
-    db.session.commit()
-    planner_stats.refresh_after(report.changed)  # a bulk change: keep the planner choosing the right index
-    db.session.commit()
+        return _preview(failed.report, None, 409)
     import_uploads.discard(stored)
     flash(f"Imported {stored.file_name}: {report.created} created, {report.updated} updated, "
           f"{report.unchanged} unchanged.", "success")

@@ -49,7 +49,6 @@ my_bp = Blueprint("my_letters", __name__, url_prefix="/me/letters")
 
 def _pdf_response(letter: Letter) -> Any:
     letters.record_download(letter)
-    db.session.commit()
     return _pdf(letter.pdf, f"{letter.reference}.pdf")
 
 
@@ -102,12 +101,9 @@ def correct(letter_id: int) -> Any:
     if form.validate_on_submit():
         try:
             new = letters.correct(record, form.reason.data, date.today(), current_user)
-            db.session.commit()
         except TemplateError as error:
-            db.session.rollback()
             form.form_errors.extend(str(p) for p in error.problems)
         except DomainError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
         else:
             flash(f"Correction {new.reference} issued; {record.reference} is kept unchanged.", "success")
@@ -131,7 +127,6 @@ def issue() -> Any:
             target = letters.Target.parse(letter_type, form.source.data)
             if form.submit.data:
                 record = letters.issue_one(target, date.today(), current_user)
-                db.session.commit()
                 flash(f"Letter {record.reference} issued and kept in the register.", "success")
                 return redirect(url_for("letters.letter", letter_id=record.id))
             version = letters.latest(letters.template_by_key(letter_type))
@@ -139,10 +134,8 @@ def issue() -> Any:
                                        letters.signatory(current_user))
             preview = (prepared.subject, plain(prepared.blocks), "\n".join(prepared.filled.addressee))
         except TemplateError as error:
-            db.session.rollback()
             problems = [str(p) for p in error.problems]
         except DomainError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
     return render_template("letters/issue.html", form=form, preview=preview, problems=problems,
                            kind=T.LETTER_TYPES[letter_type])
@@ -157,7 +150,6 @@ def _batch(scope_kind: str, scope: Any, label: str) -> Any:
         try:
             job = letter_jobs.start(form.letter_type.data, scope_kind, scope.id, date.today(), current_user)
         except DomainError as error:
-            db.session.rollback()
             form.letter_type.errors = list(form.letter_type.errors) + [error.message]
         else:
             return redirect(url_for("letters.job", job_id=job.id))
@@ -208,12 +200,7 @@ def batch_zip(batch_id: int) -> Any:
     from flask import Response
 
     batch = db.get_or_404(LetterBatch, batch_id)
-    issued = letter_jobs.batch_letters(batch.id)
-    from ...services import audit
-
-    audit.record("download", "letter_batch", batch.id, after={"letters": len(issued)})
-    db.session.commit()
-    return Response(letters.zip_of(issued), mimetype="application/zip",
+    return Response(letter_jobs.download_batch(batch.id), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="letters-batch-{batch.id}.zip"',
                              "Cache-Control": "no-store"})
 
@@ -249,12 +236,9 @@ def edit_template(template_id: int) -> Any:
     elif form.validate_on_submit():
         try:
             version = letters.save_version(record, form.subject.data, form.body.data, form.note.data)
-            db.session.commit()
         except TemplateError as error:
-            db.session.rollback()
             problems = [str(p) for p in error.problems]
         except DomainError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
         else:
             flash(f"Version {version.version} saved. Letters issued from now on use it.", "success")

@@ -18,6 +18,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     StringField,
@@ -26,14 +27,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..fields import GovDateField
+from ..fields import GovDateField, PlausibleDate
 
 REASON = "Enter the reason for the change"
 
 
 class AwardForm(FlaskForm):
     pay_year_from = GovDateField("Takes effect from",
-                                 validators=[InputRequired("Enter the date the award takes effect")],
+                                 validators=[InputRequired("Enter the date the award takes effect"),
+                                             PlausibleDate("pay_year")],
                                  description="The start of the pay year, for example 1 4 2025")
     kind = RadioField("Kind of award", widget=GovRadioInput(), choices=[
         ("flat_gbp", "A flat amount in pounds on each point"), ("percent", "A percentage on each point")],
@@ -54,7 +56,7 @@ class AwardForm(FlaskForm):
     status = RadioField("Status", widget=GovRadioInput(), choices=[
         ("agreed", "Agreed"), ("provisional", "Provisional (an offer, not yet agreed)")],
         validators=[InputRequired("Choose agreed or provisional")])
-    agreed_on = GovDateField("Date agreed", validators=[Optional()],
+    agreed_on = GovDateField("Date agreed", validators=[Optional(), PlausibleDate("award_agreed_on")],
                              description="Leave empty while the award is provisional")
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired(REASON), Length(max=500)])
@@ -62,7 +64,7 @@ class AwardForm(FlaskForm):
 
 
 class ApplyAwardForm(FlaskForm):
-    agreed_on = GovDateField("Date agreed (optional)", validators=[Optional()],
+    agreed_on = GovDateField("Date agreed (optional)", validators=[Optional(), PlausibleDate("award_agreed_on")],
                              description="Enter it if the award has now been agreed; leave empty to make a "
                                          "provisional spine from a provisional award")
     replace = BooleanField("Replace the provisional spine already held for this pay year", widget=GovCheckboxInput())
@@ -122,24 +124,36 @@ class BandRowForm(Form):
 
 class BandsForm(FlaskForm):
     effective_from = GovDateField("New bands take effect from", validators=[
-        InputRequired("Enter the date the new bands take effect")],
+        InputRequired("Enter the date the new bands take effect"), PlausibleDate("bands_from")],
         description="The bands in force now stay as they are up to the day before")
     name = StringField("Name of this version", widget=GovTextInput(), validators=[
         InputRequired("Enter a name for this version, like 'CCDC grading 2025'"), Length(max=200)])
     bands = FieldList(FormField(BandRowForm), min_entries=1)
     notes = TextAreaField("Conventions (the council's factor-level interpretations)", widget=GovTextArea(),
                           validators=[Optional(), Length(max=10000)])
-    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired(REASON), Length(max=500)])
+    reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Optional(), Length(max=500)],
+                           description="Needed to confirm the change; kept in the audit trail")
+    # Check first (the default button: Enter in a box checks), then confirm what the check showed.
+    check = SubmitField("Check who this affects", widget=GovSubmitInput())
     add_row = SubmitField("Add another band row", widget=GovSubmitInput())
-    submit = SubmitField("Save new bands", widget=GovSubmitInput())
+    submit = SubmitField("Confirm and save the new bands", widget=GovSubmitInput())
+    fingerprint = HiddenField()  # the plan the check showed (conventions.BandChangePreview.fingerprint)
 
     def filled_rows(self) -> list[BandRowForm]:
         return [entry.form for entry in self.bands if not entry.form.blank]
+
+    @property
+    def confirming(self) -> bool:
+        """The confirm button, after a check (a confirmation without one is a check)."""
+        return bool(self.submit.data and self.fingerprint.data)
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         if not self.filled_rows():
             self.form_errors.append("Enter at least one grade band")
+            ok = False
+        if self.confirming and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, REASON]
             ok = False
         return ok
 

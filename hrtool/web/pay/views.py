@@ -37,7 +37,6 @@ def pay_year_filter(start: date | None) -> str:
 
 
 def _show_error(form: FlaskForm, error: DomainError) -> None:
-    db.session.rollback()
     field = getattr(form, error.field, None) if error.field else None
     problems = getattr(error, "problems", None)
     if problems:
@@ -70,7 +69,6 @@ def edit_point(point_id: int) -> Any:
     if form.validate_on_submit():
         try:
             pay_spines.set_spine_value(point, form.annual_salary.data, form.reason.data)
-            db.session.commit()
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -96,7 +94,6 @@ def _save_award(award: PayAward | None) -> Any:
         values.update(deleted_scps=(form.deleted_scps.data or "").strip(), note=(form.note.data or "").strip())
         try:
             pay_spines.save_award(award, values, form.reason.data)
-            db.session.commit()
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -132,7 +129,6 @@ def apply_award(award_id: int) -> Any:
         try:
             done = pay_spines.apply_award_to_spine(award, agreed_on=form.agreed_on.data, replace=form.replace.data,
                                                    reason=form.reason.data)
-            db.session.commit()
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -151,9 +147,7 @@ def arrears(award_id: int) -> Any:
     result = None
     if form.validate():
         try:
-            result = pay_award_run.run(award, form.first_paid_on.data)
-            pay_award_run.record_run(result)
-            db.session.commit()
+            result = pay_award_run.audited_run(award, form.first_paid_on.data)
         except DomainError as error:
             _show_error(form, error)
     if form.first_paid_on.data is None and not form.first_paid_on.errors:
@@ -172,11 +166,8 @@ def arrears_export(award_id: int, fmt: str) -> Any:
         abort(400)
     buffer = io.BytesIO()
     try:
-        result = pay_award_run.run(award, form.first_paid_on.data)
-        pay_award_run.export(result, buffer, fmt)
-        db.session.commit()
+        result = pay_award_run.export_run(award, form.first_paid_on.data, buffer, fmt)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message)
         return redirect(url_for("pay.arrears", award_id=award_id))
     buffer.seek(0)
@@ -205,24 +196,39 @@ def change_bands(council_id: int) -> Any:
     council = db.get_or_404(Council, council_id)
     current = conventions.latest(council_id)
     form = BandsForm()
+    preview = None
     if request.method == "GET":
         _prefill(form, current)
     elif form.add_row.data:
         form.bands.append_entry()
-    elif form.validate_on_submit():
-        bands = [GradeBand(*row.values()) for row in form.filled_rows()]
-        try:
-            changed = conventions.change_bands(council_id, form.effective_from.data, form.name.data.strip(),
-                                               (form.notes.data or "").strip(), bands, form.reason.data)
-            db.session.commit()
-        except DomainError as error:
-            _show_error(form, error)
-        else:
-            flash(f"New bands for {council.short_name} from {form.effective_from.data:%-d %B %Y} saved; "
-                  f"{len(changed.regraded)} posts re-graded.", "success")
-            return redirect(url_for("pay.convention", convention_id=changed.convention.id))
+        form.fingerprint.data = ""
+    else:
+        valid = form.validate_on_submit()
+        # Only the reason missing (a confirmation without one): the check still shows.
+        checkable = valid or (not form.form_errors and all(not f.errors for f in form if f.name != "reason"))
+        bands = [GradeBand(*row.values()) for row in form.filled_rows()] if checkable else []
+        if valid and form.confirming:
+            try:
+                changed = conventions.change_bands(council_id, form.effective_from.data, form.name.data.strip(),
+                                                   (form.notes.data or "").strip(), bands, form.reason.data,
+                                                   expected=form.fingerprint.data)
+            except DomainError as error:
+                _show_error(form, error)
+            else:
+                flash(f"New bands for {council.short_name} from {form.effective_from.data:%-d %B %Y} saved: "
+                      f"{len(changed.plan.posts)} post grade changes from that date, "
+                      f"{len(changed.protections)} people protected.", "success")
+                return redirect(url_for("pay.convention", convention_id=changed.convention.id))
+        form.fingerprint.data = ""
+        if checkable:  # the check, and after a refused confirmation what the change would do now
+            try:
+                preview = conventions.preview_bands(council_id, form.effective_from.data, bands)
+                form.fingerprint.data = preview.fingerprint
+            except DomainError as error:
+                if not form.form_errors and all(not f.errors for f in form):
+                    _show_error(form, error)
     return render_template("pay/change_bands.html", form=form, council=council, current=current,
-                           columns=BAND_COLUMNS)
+                           columns=BAND_COLUMNS, preview=preview)
 
 
 def _prefill(form: BandsForm, current: GradeConvention | None) -> None:

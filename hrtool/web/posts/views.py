@@ -11,7 +11,7 @@ from ...errors import DomainError, StaleRecord
 from ...extensions import db
 from ...models import AuditEvent, Council, Post, Service
 from ...permissions import requires
-from ...services import posts
+from ...services import post_grades, posts
 from ..paging import paginate
 from .forms import PostForm
 
@@ -42,7 +42,8 @@ def post(post_id: int) -> Any:
                                                         AuditEvent.entity_id == str(post_id))
                                .order_by(AuditEvent.id.desc()).limit(20)).all()
     return render_template("posts/post.html", post=record, holders=holders, current=current,
-                           fte_held=posts.fte_held(holders, today), trail=trail, today=today)
+                           fte_held=posts.fte_held(holders, today), trail=trail, today=today,
+                           grade=post_grades.status(post_id, today))
 
 
 def _form(record: Post | None) -> PostForm:
@@ -68,9 +69,7 @@ def _save(record: Post | None) -> Any:
         try:
             saved = posts.save_post(record, _values(form), form.reason.data,
                                     int(form.version.data) if record is not None and form.version.data else None)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
             status = 409 if isinstance(error, StaleRecord) else 400

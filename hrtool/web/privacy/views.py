@@ -42,7 +42,6 @@ def my_data_zip() -> Any:
     exported = subject_access.export(current_user.employee_id, datetime.now(UTC))
     if exported is None:
         abort(404)
-    db.session.commit()  # the export's audit event
     return _zip(*exported)
 
 
@@ -57,7 +56,6 @@ def subject_access_export(employee_id: int) -> Any:
     if form.validate_on_submit():
         exported = subject_access.export(employee_id, datetime.now(UTC), reason=form.reason.data.strip(),
                                          by_hr=True)
-        db.session.commit()
         return _zip(*exported)
     return render_template("privacy/subject_access.html", employee=employee, form=form), 400 if form.errors else 200
 
@@ -92,9 +90,7 @@ def erase(employee_id: int) -> Any:
     if form.validate_on_submit():
         try:
             retention.erase(employee_id, form.reason.data, today)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             (form.reason.errors.append(error.message) if error.field == "reason"
              else form.form_errors.append(error.message))
         else:

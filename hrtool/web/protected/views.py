@@ -12,7 +12,6 @@ from ...extensions import db
 from ...models import Election, Employee
 from ...permissions import require_employee_visible, requires
 from ...services import protected_terms
-from ...services.tabular import write_table
 from ..auth.reauth import recent_password_required_to_submit
 from .forms import CountersignForm, ElectionForm
 
@@ -34,17 +33,8 @@ def register() -> Any:
 def export(fmt: str) -> Any:
     if fmt not in EXPORT_TYPES:
         abort(404)
-    columns = [("person_number", "text"), ("name", "text"), ("employer", "text"), ("service", "text"),
-               ("post", "text"), ("terms_of", "text"), ("transfer", "text"), ("transfer_date", "date")]
-    rows = ([e.person_number, e.full_name, employment.employer.short_name, post.service.name if post else "",
-             post.title if post else "", terms.terms_council.short_name, reference, when]
-            for e, employment, _, post, terms, reference, when in protected_terms.register(date.today()))
     buffer = io.BytesIO()
-    count = write_table(buffer, fmt, columns, rows)
-    from ...services import audit
-
-    audit.record("export", "protected_terms_register", after={"format": fmt, "count": count})
-    db.session.commit()
+    protected_terms.export_register(buffer, fmt, date.today())
     buffer.seek(0)
     return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
                      download_name=f"protected-terms-{date.today():%Y-%m-%d}.{fmt}")
@@ -69,9 +59,7 @@ def _side_by_side(employee_id: int, here: str, on_behalf: bool) -> Any:
     if form.validate_on_submit():
         try:
             protected_terms.record_election(employee_id, form.effective_from.data, form.understood.data, today)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             target = getattr(form, error.field, None) if error.field else None
             (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))
         else:
@@ -89,9 +77,7 @@ def countersign(election_id: int) -> Any:
         abort(400)
     try:
         election = protected_terms.countersign(election_id)
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message)
         return redirect(url_for("protected.register"))
     flash(f"Election countersigned: on the lead authority's terms from {election.effective_from:%d/%m/%Y}.", "success")

@@ -25,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..fields import GovDateField
+from ..fields import GovDateField, PlausibleDate
 
 HOURS = [InputRequired("Enter the contractual hours a week"),
          NumberRange(min=0.5, max=48, message="Enter hours a week between 0.5 and 48")]
@@ -40,7 +40,7 @@ class ProtectionForm(FlaskForm):
         ("re-evaluation", "Job re-evaluation of their post"), ("harmonisation", "Pay harmonisation"),
         ("restructure", "Restructure")], validators=[InputRequired("Choose why their pay went down")])
     start_date = GovDateField("Protection start date (the first day on the lower salary)",
-                              validators=[InputRequired("Enter the start date")])
+                              validators=[InputRequired("Enter the start date"), PlausibleDate("protection_start")])
     old_salary = DecimalField("Old salary, full-time, a year (£)", widget=GovTextInput(), places=2,
                               validators=[InputRequired("Enter the old salary, like 35235"), MONEY])
     new_salary = DecimalField("New salary, full-time, a year (£)", widget=GovTextInput(), places=2,
@@ -57,7 +57,8 @@ class EndEarlyForm(FlaskForm):
     kind = RadioField("What happened", widget=GovRadioInput(), choices=[],
                       validators=[InputRequired("Choose what happened")])
     first_day_without = GovDateField("First day without protection",
-                                     validators=[InputRequired("Enter the first day without protection")])
+                                     validators=[InputRequired("Enter the first day without protection"),
+                                                 PlausibleDate("protection_early_end")])
     reason = TextAreaField("Details", widget=GovTextArea(),
                            validators=[InputRequired("Enter the details"), Length(max=2000)])
     submit = SubmitField("End protection early", widget=GovSubmitInput())
@@ -74,7 +75,7 @@ class CalculatorForm(FlaskForm):
     new_scp = IntegerField("Spinal column point after the move", widget=GovTextInput(),
                            validators=[InputRequired("Enter the point after the move"),
                                        NumberRange(min=1, max=60, message="Enter a point from 1 to 60")])
-    start = GovDateField("Start date", validators=[InputRequired("Enter the start date")])
+    start = GovDateField("Start date", validators=[InputRequired("Enter the start date"), PlausibleDate("protection_start")])
     hours = DecimalField("Hours a week (leave empty for full time)", widget=GovTextInput(), places=2,
                          validators=[Optional(), NumberRange(min=0.5, max=48, message="Enter hours between 0.5 and 48")])
     submit = SubmitField("Calculate", widget=GovSubmitInput())
@@ -82,7 +83,8 @@ class CalculatorForm(FlaskForm):
 
 class PolicyForm(FlaskForm):
     effective_from = GovDateField("Applies to protections starting on or after",
-                                  validators=[InputRequired("Enter the date the new version applies from")])
+                                  validators=[InputRequired("Enter the date the new version applies from"),
+                                              PlausibleDate("policy_from")])
     kind = RadioField("Kind", widget=GovRadioInput(), choices=[
         ("tapered", "Tapered: the difference on the start date is fixed in cash; each phase pays its share"),
         ("cash-frozen", "Cash-frozen: the old salary is frozen; pay awards and increments on the new salary erode it")],

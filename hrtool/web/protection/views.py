@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,10 +27,8 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import AuditEvent, Council, Employee, Post, Protection
 from ...permissions import has, requires
-from ...services import audit, protections
 from ...services import protection_dashboard as dashboard
-from ...services.employees import current_assignment
-from ...services.tabular import write_table
+from ...services import protection_statements, protections
 from ..auth.reauth import recent_password_required
 from .forms import CalculatorForm, EndEarlyForm, PolicyForm, ProtectionForm
 
@@ -85,9 +83,7 @@ def _export(fmt: str, what: str, columns: list[tuple[str, str]], lines: Any) -> 
     if fmt not in EXPORT_TYPES:
         abort(404)
     buffer = io.BytesIO()
-    count = write_table(buffer, fmt, columns, lines)
-    audit.record("export", f"protection_{what}", after={"format": fmt, "count": count})
-    db.session.commit()
+    dashboard.export_table(buffer, fmt, what, columns, lines)
     buffer.seek(0)
     return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
                      download_name=f"pay-protection-{what}-{date.today():%Y-%m-%d}.{fmt}")
@@ -104,9 +100,7 @@ def protection(protection_id: int) -> Any:
         AuditEvent.entity_type == "protection", AuditEvent.entity_id == str(record.id))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
     return render_template("protection/protection.html", record=record, employee=employee, posts=posts,
-                           words=protections.in_plain_words(record), history=history,
-                           source=protections.SOURCE_LABELS[record.source],
-                           last_day=record.ends_on - timedelta(days=1) if record.ends_on else None,
+                           st=protection_statements.statement(record), history=history,
                            can_end=has("protection.manage") and record.ended_early_on is None
                            and bool(protections.early_kinds(record)))
 
@@ -119,8 +113,7 @@ def statement(protection_id: int) -> Any:
 
 
 def _statement(employee_id: int) -> Any:
-    pdf = protections.statement_pdf(employee_id, date.today())
-    db.session.commit()
+    pdf = protection_statements.statement_pdf(employee_id, date.today())
     employee = db.session.get(Employee, employee_id)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="pay-protection-{employee.person_number}.pdf"'})
@@ -134,10 +127,9 @@ def end_early(protection_id: int) -> Any:
     form.kind.choices = [(k, KIND_LABELS.get(k, k)) for k in protections.early_kinds(record)]
     if form.validate_on_submit():
         try:
-            protections.end_early(record, form.kind.data, form.first_day_without.data, form.reason.data)
-            db.session.commit()
+            record = protections.end_protection_early(record.id, form.kind.data, form.first_day_without.data,
+                                                      form.reason.data)
         except DomainError as error:
-            db.session.rollback()
             record = _record(protection_id)
             _show_error(form, error)
         else:
@@ -156,28 +148,16 @@ def create() -> Any:
         form.source.data = "manual"
         form.hours_per_week.data = Decimal(37)
     if form.validate_on_submit():
-        employee = db.session.scalar(select(Employee).where(Employee.person_number == form.person_number.data.strip()))
-        if employee is None:
-            form.person_number.errors.append("No employee has that person number")
+        try:
+            record = protections.record_by_hand(
+                person_number=form.person_number.data, start_date=form.start_date.data, source=form.source.data,
+                reason=form.reason.data, old_salary=form.old_salary.data, new_salary=form.new_salary.data,
+                hours_per_week=form.hours_per_week.data, new_scp=form.new_scp.data)
+        except DomainError as error:
+            _show_error(form, error)
         else:
-            start = form.start_date.data
-            before, after = (current_assignment(employee.id, start - timedelta(days=1)),
-                             current_assignment(employee.id, start))
-            try:
-                record = protections.create_protection(
-                    employee_id=employee.id, start_date=start, source=form.source.data,
-                    source_ref="Recorded by HR", reason=form.reason.data, old_salary=form.old_salary.data,
-                    new_salary=form.new_salary.data, hours_per_week=form.hours_per_week.data,
-                    new_scp=form.new_scp.data if form.new_scp.data is not None else (after.scp if after else None),
-                    old_post_id=before.post_id if before else None, new_post_id=after.post_id if after else None,
-                    old_grade=(before.post.grade or "") if before else "", new_grade=(after.post.grade or "") if after else "")
-                db.session.commit()
-            except DomainError as error:
-                db.session.rollback()
-                _show_error(form, error)
-            else:
-                flash(f"Pay protection recorded for {employee.full_name}.", "success")
-                return redirect(url_for("protection.protection", protection_id=record.id))
+            flash(f"Pay protection recorded for {db.session.get(Employee, record.employee_id).full_name}.", "success")
+            return redirect(url_for("protection.protection", protection_id=record.id))
     status = 400 if request.method == "POST" else 200
     return render_template("protection/new.html", form=form), status
 
@@ -253,9 +233,7 @@ def new_policy(council_id: int) -> Any:
                     "pro_rata_for_hours": bool(form.pro_rata_for_hours.data),
                     "expiry_warning_days": str(form.expiry_warning_days.data)}
             protections.save_policy_version(council_id, form.effective_from.data, body, form.reason.data)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             _show_error(form, error)
         else:
             flash(f"{council.short_name}'s pay protection policy changed from {form.effective_from.data:%d/%m/%Y}. "
@@ -280,11 +258,8 @@ def protection_warnings() -> list[Any]:
 def mine() -> Any:
     if current_user.employee_id is None:
         abort(404)
-    records = protections.for_employee(current_user.employee_id)
-    return render_template("me/protection.html", records=records, today=date.today(),
-                           words={r.id: protections.in_plain_words(r) for r in records},
-                           last_days={r.id: r.ends_on - timedelta(days=1) for r in records if r.ends_on},
-                           sources=protections.SOURCE_LABELS, projected_note=protections.PROJECTED_NOTE)
+    return render_template("me/protection.html", today=date.today(),
+                           statements=protection_statements.statements_for(current_user.employee_id))
 
 
 @my_bp.get("/statement.pdf")

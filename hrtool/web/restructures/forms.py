@@ -29,7 +29,7 @@ from wtforms.validators import (
 )
 
 from ...domain.assimilation import ROUTE_LABELS
-from ..fields import GovDateField
+from ..fields import GovDateField, PlausibleDate
 
 
 class MoneyField(DecimalField):
@@ -50,7 +50,7 @@ MONEY = {"min": Decimal(0), "max": Decimal(10000000), "message": "Enter an amoun
 class RestructureForm(FlaskForm):
     name = StringField("Name", widget=GovTextInput(), validators=[InputRequired("Enter a name"), Length(max=200)])
     description = TextAreaField("What is changing and why", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
-    effective_date = GovDateField("New structure starts on", validators=[Optional()],
+    effective_date = GovDateField("New structure starts on", validators=[Optional(), PlausibleDate("restructure_date")],
                                   description="Postholders are taken as at the day before. For example, 1 4 2027")
     submit = SubmitField("Create restructure", widget=GovSubmitInput())
 
@@ -117,7 +117,7 @@ class AppointmentForm(FlaskForm):
     outcome = RadioField("Outcome", widget=GovRadioInput(), default="appointed",
                          choices=[("appointed", "Appointed"), ("unsuccessful", "Not appointed (selection outcome)")],
                          validators=[InputRequired("Choose the outcome")])
-    start_date = GovDateField("Start date in the new post", validators=[Optional()])
+    start_date = GovDateField("Start date in the new post", validators=[Optional(), PlausibleDate("appointment_start")])
     salary = MoneyField("Full-time annual salary (£)", widget=GovTextInput(), places=2,
                           validators=[Optional(), NumberRange(**MONEY)])
     note = TextAreaField("Note", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])

@@ -45,7 +45,6 @@ def _restructure(restructure_id: int) -> Restructure:
 
 
 def _field_error(form: FlaskForm, error: DomainError) -> None:
-    db.session.rollback()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
@@ -72,7 +71,6 @@ def create() -> Any:
     if form.validate_on_submit():
         try:
             record = service.create_restructure(form.name.data, form.description.data or "", form.effective_date.data)
-            db.session.commit()
         except DomainError as error:
             _field_error(form, error)
         else:
@@ -142,7 +140,6 @@ def add_post(restructure_id: int) -> Any:
     if form.validate_on_submit():
         try:
             post = service.add_post(record, _post_values(form))
-            db.session.commit()
         except DomainError as error:
             _field_error(form, error)
         else:
@@ -166,7 +163,6 @@ def edit_post(restructure_id: int, post_id: int) -> Any:
     if form.validate_on_submit():
         try:
             service.update_post(post, _post_values(form))
-            db.session.commit()
         except DomainError as error:
             _field_error(form, error)
         else:
@@ -185,7 +181,6 @@ def remove_post(restructure_id: int, post_id: int) -> Any:
         title, side = post.title, post.side
         try:
             service.remove_post(post, remove_form.reason.data)
-            db.session.commit()
         except DomainError as error:
             _field_error(remove_form, error)
         else:
@@ -247,7 +242,6 @@ def save_matches(restructure_id: int) -> Any:
     if errors:
         return _grid(record, values, errors, 400)
     changed = service.save_matches(record, entries)
-    db.session.commit()
     flash(f"Job matches saved ({changed} changed). Run the policy to see each person's route.", "success")
     return redirect(url_for("restructures.matches", restructure_id=record.id))
 
@@ -279,9 +273,7 @@ def run_engine(restructure_id: int) -> Any:
         abort(400)
     try:
         run = service.run_engine(record, date.today())
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message)
     else:
         kept = f"; {run.kept} set by HR kept as they were" if run.kept else ""
@@ -308,7 +300,6 @@ def override(restructure_id: int, decision_id: int) -> Any:
         try:
             service.override(decision, form.route.data, form.proposed_post_id.data or None, form.reason.data,
                              current_user.id)
-            db.session.commit()
         except DomainError as error:
             _field_error(form, error)
         else:
@@ -344,7 +335,6 @@ def appointments(restructure_id: int) -> Any:
                 "proposed_post_id", "employee_id", "external_name", "outcome", "start_date", "salary", "note")}
             try:
                 made = service.record_appointment(record, values, today)
-                db.session.commit()
             except DomainError as error:
                 _field_error(form, error)
             else:

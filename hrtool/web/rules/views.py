@@ -16,7 +16,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Council, Policy
 from ...permissions import has, requires
-from ...services import rules_admin
+from ...services import rules_admin, unit_of_work
 from ..auth.reauth import recent_password_required
 from .forms import (
     LimitForm,
@@ -32,12 +32,15 @@ bp = Blueprint("rules", __name__, url_prefix="/rules")
 
 def _save(form: FlaskForm, change: Callable[[], Any]) -> Any | None:
     """Check the form and make the change; the service checks every rule again, so every problem
-    shows at once, each on its field. Commits only when both agree."""
+    shows at once, each on its field. The change is kept only when both agree: with the form
+    refused, the service runs as a dry run (its checks, nothing kept)."""
     form_ok = form.validate_on_submit()
     try:
-        done = change()
+        if form_ok:
+            return change()
+        with unit_of_work.dry_run():
+            change()
     except rules_admin.ChangeRefused as refused:
-        db.session.rollback()
         for name, message in refused.problems.items():
             # A problem with a table as a whole (too few rows, "t3") shows on its first box.
             field = form._fields.get(name) or form._fields.get(f"{name}-r0-c0")
@@ -47,14 +50,9 @@ def _save(form: FlaskForm, change: Callable[[], Any]) -> Any | None:
                 field.errors = [message]
         return None
     except DomainError as error:
-        db.session.rollback()
         form.form_errors.append(error.message)
         return None
-    if not form_ok:
-        db.session.rollback()
-        return None
-    db.session.commit()
-    return done
+    return None
 
 
 def _in_force(versions: Sequence[Any]) -> int | None:

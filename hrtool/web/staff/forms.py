@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..fields import GovDateField
+from ..fields import GovDateField, PlausibleDate
 
 
 class FilterForm(FlaskForm):
@@ -43,11 +43,13 @@ class DetailsForm(FlaskForm):
                              validators=[InputRequired("Enter the first name"), Length(max=100)])
     last_name = StringField("Last name", widget=GovTextInput(),
                             validators=[InputRequired("Enter the last name"), Length(max=100)])
-    date_of_birth = GovDateField("Date of birth", validators=[InputRequired("Enter the date of birth")])
+    date_of_birth = GovDateField("Date of birth", validators=[InputRequired("Enter the date of birth"),
+                                                              PlausibleDate("date_of_birth")])
     sex = SelectField("Sex", widget=GovSelect(), choices=[("F", "Female"), ("M", "Male")],
                       validators=[InputRequired("Select the sex")])
     continuous_service_date = GovDateField("Continuous service date",
-                                           validators=[InputRequired("Enter the continuous service date")])
+                                           validators=[InputRequired("Enter the continuous service date"),
+                                                       PlausibleDate("continuous_service_date")])
     email = StringField("Email", widget=GovTextInput(),
                         validators=[Optional(), Email("Enter an email address like name@example.org"), Length(max=200)])
     phone = StringField("Phone", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
@@ -71,7 +73,8 @@ class DetailsForm(FlaskForm):
 
 class AssignmentChangeForm(FlaskForm):
     effective_from = GovDateField("Date the change takes effect",
-                                  validators=[InputRequired("Enter the date the change takes effect")])
+                                  validators=[InputRequired("Enter the date the change takes effect"),
+                                              PlausibleDate("change_effective_from")])
     post_id = SelectField("Post", widget=GovSelect(), coerce=int, validate_choice=True)
     hours_per_week = DecimalField("Contracted hours a week", widget=GovTextInput(), places=2,
                                   validators=[InputRequired("Enter the hours a week, like 37 or 18.5"),
@@ -92,7 +95,8 @@ class AssignmentChangeForm(FlaskForm):
 
 
 class LeaverForm(FlaskForm):
-    end_date = GovDateField("Last day of employment", validators=[InputRequired("Enter the last day of employment")])
+    end_date = GovDateField("Last day of employment", validators=[InputRequired("Enter the last day of employment"),
+                                                                  PlausibleDate("leaving_date")])
     reason = SelectField("Reason for leaving", widget=GovSelect(), validators=[InputRequired("Select a reason")],
                          choices=[("", "Choose a reason"), ("resigned", "Resigned"), ("retired", "Retired"),
                                   ("end of fixed-term contract", "End of fixed-term contract"),

@@ -60,7 +60,6 @@ def export(fmt: str) -> Any:
     _, filters = _filters()
     buffer = io.BytesIO()
     export_employees(buffer, fmt, employee_search.person_ids(filters, date.today()), date.today())
-    db.session.commit()  # the export's audit event
     buffer.seek(0)
     return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
                      download_name=f"employees-{date.today():%Y-%m-%d}.{fmt}")
@@ -98,9 +97,7 @@ def edit_details(employee_id: int) -> Any:
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
         try:
             employees.update_details(employee_id, int(form.version.data or 0), values, form.reason.data)
-            db.session.commit()
         except StaleRecord as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
             fresh = db.session.get(Employee, employee_id)
             return render_template("staff/edit_details.html", form=form, employee=fresh, stale=True), 409
@@ -144,9 +141,7 @@ def change_assignment(employee_id: int) -> Any:
                                             form.scp.data, form.local_salary.data, form.reason.data)
         try:
             employees.change_assignment(current.id, change)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
             return render_template("staff/change_assignment.html", form=form, employee=employee, current=current), 400
@@ -167,9 +162,7 @@ def record_leaver(employee_id: int) -> Any:
     if form.validate_on_submit():
         try:
             employees.record_leaver(current.employment_id, form.end_date.data, form.reason.data)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             (form.end_date.errors.append(error.message) if error.field == "end_date"
              else form.form_errors.append(error.message))
             return render_template("staff/leaver.html", form=form, employee=employee), 400

@@ -14,14 +14,15 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ...models.transfers import LEGAL_BASES
-from ..fields import GovDateField
+from ..fields import GovDateField, PlausibleDate
 
 
 class TransferForm(FlaskForm):
     service_id = SelectField("Service", widget=GovSelect(), coerce=int)
     transferor_id = SelectField("Transferor (the council the staff leave)", widget=GovSelect(), coerce=int)
     transferee_id = SelectField("Transferee (the lead authority)", widget=GovSelect(), coerce=int)
-    transfer_date = GovDateField("Transfer date", validators=[InputRequired("Enter the transfer date")])
+    transfer_date = GovDateField("Transfer date", validators=[InputRequired("Enter the transfer date"),
+                                                              PlausibleDate("transfer_date")])
     legal_basis = RadioField("Legal basis", widget=GovRadioInput(), choices=list(LEGAL_BASES.items()),
                              validators=[InputRequired("Choose the legal basis")])
     reasons = TextAreaField("Reasons for the transfer", widget=GovTextArea(),
@@ -65,7 +66,8 @@ class AddMemberForm(FlaskForm):
 
 
 class ObjectionForm(FlaskForm):
-    objected_on = GovDateField("Date the objection was made", validators=[InputRequired("Enter the date of the objection")])
+    objected_on = GovDateField("Date the objection was made", validators=[InputRequired("Enter the date of the objection"),
+                                                                          PlausibleDate("objected_on")])
     note = TextAreaField("How it was made (e.g. letter of 3 March)", widget=GovTextArea(),
                          validators=[Optional(), Length(max=1000)])
     understood = BooleanField("I have explained the consequence to the employee and they still object",
@@ -74,9 +76,17 @@ class ObjectionForm(FlaskForm):
 
 
 class StepForm(FlaskForm):
-    done_on = GovDateField("Date done", validators=[Optional()])
+    done_on = GovDateField("Date done", validators=[Optional(), PlausibleDate("step_done_on")])
     note = StringField("Note", widget=GovTextInput(), validators=[Optional(), Length(max=500)])
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class TransferDateForm(FlaskForm):
+    transfer_date = GovDateField("Corrected transfer date", validators=[InputRequired("Enter the corrected transfer date"),
+                                                                        PlausibleDate("transfer_date")])
+    reason = TextAreaField("Reason for the correction", widget=GovTextArea(),
+                           validators=[InputRequired("Enter the reason for the correction"), Length(max=1000)])
+    submit = SubmitField("Correct the date", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

@@ -13,7 +13,7 @@ from ...extensions import db
 from ...models import ChecklistItem, Council, Employee, Service, Transfer, TransferMember
 from ...permissions import requires
 from ...services import transfers
-from .forms import AddMemberForm, ConfirmForm, ObjectionForm, ReasonForm, StepForm, TransferForm
+from .forms import AddMemberForm, ConfirmForm, ObjectionForm, ReasonForm, StepForm, TransferDateForm, TransferForm
 
 bp = Blueprint("transfers", __name__, url_prefix="/transfers")
 
@@ -30,7 +30,6 @@ def _member(transfer: Transfer, member_id: int) -> TransferMember:
 
 
 def _fail(error: DomainError, back: str) -> Any:
-    db.session.rollback()
     flash(error.message)
     return redirect(back)
 
@@ -47,7 +46,8 @@ def transfers_list() -> Any:
     cohort = dict(db.session.execute(select(TransferMember.transfer_id, func.count()).where(
         TransferMember.status != "removed").group_by(TransferMember.transfer_id)).all())
     status = {t.id: transfer_status(t.status, done.get(t.id, 0)) for t in rows}
-    return render_template("transfers/list.html", transfers=rows, status=status, overdue=overdue, cohort=cohort)
+    return render_template("transfers/list.html", transfers=rows, status=status, overdue=overdue, cohort=cohort,
+                           to_correct=transfers.implausibly_dated(list(rows), today))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -67,11 +67,8 @@ def create() -> Any:
             "agency_workers")}
         values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
         try:
-            transfer = transfers.create_transfer(values, date.today())
-            transfers.propose_cohort(transfer)
-            db.session.commit()
+            transfer = transfers.plan_transfer(values, date.today())
         except DomainError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
         else:
             flash(f"Transfer {transfer.reference} created; the cohort is proposed from the service's staff.", "success")
@@ -88,7 +85,8 @@ def transfer(transfer_id: int) -> Any:
     done = sum(1 for item in record.checklist if item.done_on)
     return render_template("transfers/transfer.html", transfer=record, steps=steps, today=today,
                            status=transfer_status(record.status, done), groups=transfers.members_by_status(record),
-                           add_form=AddMemberForm(), confirm_form=ConfirmForm())
+                           add_form=AddMemberForm(), confirm_form=ConfirmForm(),
+                           date_warning=transfers.date_warning(record, today))
 
 
 @bp.post("/<int:transfer_id>/propose")
@@ -98,9 +96,7 @@ def propose(transfer_id: int) -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        transfers._require_open(record)
-        added = transfers.propose_cohort(record)
-        db.session.commit()
+        added = transfers.propose_more(record)
     except DomainError as error:
         return _fail(error, url_for("transfers.transfer", transfer_id=transfer_id))
     flash(f"{added} more people proposed from the service's staff." if added else "Nobody new to propose.", "success")
@@ -115,7 +111,6 @@ def confirm(transfer_id: int) -> Any:
         abort(400)
     try:
         count = transfers.confirm_cohort(record)
-        db.session.commit()
     except DomainError as error:
         return _fail(error, url_for("transfers.transfer", transfer_id=transfer_id))
     flash(f"Cohort confirmed ({count} people).", "success")
@@ -134,9 +129,7 @@ def add_member(transfer_id: int) -> Any:
             if employee_id is None:
                 raise DomainError("No employee has that person number", field="person_number")
             transfers.add_member(record, employee_id, form.reason.data)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             (getattr(form, error.field).errors.append(error.message) if error.field in ("person_number", "reason")
              else form.form_errors.append(error.message))
         else:
@@ -145,7 +138,8 @@ def add_member(transfer_id: int) -> Any:
     steps = [(item, StepForm(prefix=f"step{item.id}", obj=item)) for item in record.checklist]
     return render_template("transfers/transfer.html", transfer=record, steps=steps, today=date.today(),
                            status=transfer_status(record.status, sum(1 for i in record.checklist if i.done_on)),
-                           groups=transfers.members_by_status(record), add_form=form, confirm_form=ConfirmForm()), 400
+                           groups=transfers.members_by_status(record), add_form=form, confirm_form=ConfirmForm(),
+                           date_warning=transfers.date_warning(record)), 400
 
 
 @bp.route("/<int:transfer_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
@@ -157,7 +151,6 @@ def remove_member(transfer_id: int, member_id: int) -> Any:
     if form.validate_on_submit():
         try:
             transfers.remove_member(member, form.reason.data)
-            db.session.commit()
         except DomainError as error:
             return _fail(error, url_for("transfers.transfer", transfer_id=transfer_id))
         flash(f"{member.employee.full_name} removed from the cohort.", "success")
@@ -174,9 +167,7 @@ def objection(transfer_id: int, member_id: int) -> Any:
     if form.validate_on_submit():
         try:
             transfers.record_objection(member, form.objected_on.data, form.note.data or "")
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             (form.objected_on.errors.append(error.message) if error.field == "objected_on"
              else form.form_errors.append(error.message))
         else:
@@ -199,11 +190,30 @@ def step(transfer_id: int, item_id: int) -> Any:
             flash("A step cannot be done on a future date.")
         else:
             transfers.mark_step(item, form.done_on.data, form.note.data or "")
-            db.session.commit()
             flash(f"“{item.title}” saved.", "success")
     else:
         flash("; ".join(m for errors in form.errors.values() for m in errors) or "Check the date and try again.")
     return redirect(url_for("transfers.transfer", transfer_id=transfer_id) + "#checklist")
+
+
+@bp.route("/<int:transfer_id>/date", methods=["GET", "POST"])
+@requires("transfers.manage")
+def correct_date(transfer_id: int) -> Any:
+    """Correct a planned transfer's date (issue 13: one held outside the plausible window)."""
+    record = _transfer(transfer_id)
+    form = TransferDateForm()
+    if form.validate_on_submit():
+        try:
+            transfers.correct_transfer_date(record, form.transfer_date.data, form.reason.data, date.today())
+        except DomainError as error:
+            target = getattr(form, error.field or "", None)
+            (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))
+        else:
+            flash(f"Transfer date corrected to {record.transfer_date:%-d %B %Y}; the checklist's due dates follow it. "
+                  "Propose the cohort again if the service's staff on the new date differ.", "success")
+            return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
+    return render_template("transfers/correct_date.html", transfer=record, form=form,
+                           date_warning=transfers.date_warning(record)), 400 if form.errors else 200
 
 
 @bp.get("/<int:transfer_id>/completion")
@@ -221,14 +231,9 @@ def complete(transfer_id: int) -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        plan = transfers.complete(record, date.today())
-        db.session.commit()
+        plan = transfers.complete(record, date.today())  # whatever fails part-way, nothing of it is kept
     except DomainError as error:
         return _fail(error, url_for("transfers.completion", transfer_id=transfer_id))
-    except Exception:
-        # Whatever failed part-way, nothing of the completion is kept.
-        db.session.rollback()
-        raise
     moved = sum(1 for m in plan.members if m.outcome == "transfers")
     flash(f"Transfer {record.reference} completed: {moved} people now employed by {record.transferee.short_name}.",
           "success")

@@ -30,10 +30,12 @@ def transfers() -> Any:
 
     from ...extensions import db
     from ...models import Transfer
+    from ...services.transfers import implausibly_dated
 
     rows = db.session.scalars(select(Transfer).where(Transfer.status != "cancelled")
                               .order_by(Transfer.transfer_date.desc(), Transfer.reference)).all()
-    return render_template("unions/transfers.html", transfers=rows, union=current_user.union)
+    return render_template("unions/transfers.html", transfers=rows, union=current_user.union,
+                           to_correct=implausibly_dated(list(rows)))
 
 
 @bp.get("/transfers/<int:transfer_id>")
@@ -53,8 +55,11 @@ def transfer(transfer_id: int) -> Any:
 
     own = db.session.scalars(select(Letter).where(Letter.transfer_id == record.id, Letter.union_id == _union_id())
                              .order_by(Letter.issued_at)).all() if _union_id() else []
+    from ...services.transfers import date_warning
+
     return render_template("unions/transfer.html", transfer=record, figures=figures, letters=own,
-                           deadlines=transfer_deadlines(record), notes=notes(transfer_id=record.id, union_id=_union_id()))
+                           deadlines=transfer_deadlines(record), notes=notes(transfer_id=record.id, union_id=_union_id()),
+                           date_warning=date_warning(record, action="HR have been asked to correct it"))
 
 
 # -- letters and consultation (issue 8) --------------------------------------------------------
@@ -112,7 +117,6 @@ def acknowledge(letter_id: int) -> Any:
     from flask import abort, flash, redirect, url_for
 
     from ...errors import DomainError
-    from ...extensions import db
     from ...services.letter_consultation import acknowledge as record_ack
     from ..letters.forms import ConfirmForm
 
@@ -121,9 +125,7 @@ def acknowledge(letter_id: int) -> Any:
         abort(400)
     try:
         record_ack(record, current_user)
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message)
     else:
         flash(f"Receipt of {record.reference} acknowledged. HR can see this.", "success")
@@ -137,7 +139,6 @@ def letter_note(letter_id: int) -> Any:
     from flask import flash, redirect, url_for
 
     from ...errors import DomainError
-    from ...extensions import db
     from ...letters.types import LETTER_TYPES
     from ...services.letter_consultation import add_note, notes_for_letter
     from ..letters.forms import ConfirmForm, NoteForm
@@ -148,9 +149,7 @@ def letter_note(letter_id: int) -> Any:
         try:
             add_note(_union_id(), form.kind.data, form.body.data, current_user, transfer_id=record.transfer_id,
                      restructure_id=record.restructure_id, letter_id=record.id)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
         else:
             flash("Recorded. HR can see it with the letter.", "success")

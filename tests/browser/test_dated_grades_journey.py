@@ -1,0 +1,89 @@
+"""Dated grading in the browser (issue 13): an administrator enters a change of Stafford Borough's
+grade bands from 1 April next year, checks who it affects, and confirms it with a reason. Today's
+grades stay as they are on the post page; the new grade is shown from its date.
+
+SBC's illustrative bands: Grade 7 is 400-439 points on SCP 23-25, Grade 8 is 440-479 on SCP 26-28.
+Moving the boundary to 450 puts 440-449 points into Grade 7, so a 440-449-point Grade 8 post
+falls to Grade 7 and a holder on SCP 26-28 moves to SCP 25 with pay protection.
+Screenshots: artifacts/screenshots/dated-grades-*.png."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from hrtool.extensions import db
+from hrtool.models import Council, Post
+from hrtool.services.post_grades import grade_on
+
+from ..factories import DEMO_PASSWORDS
+
+FUTURE = date(date.today().year + 1, 4, 1)
+WHEN = f"{FUTURE.day} April {FUTURE.year}"
+
+
+def _falling_post(live_app) -> tuple[int, str, str]:
+    """An SBC post of 440-449 points (Grade 8 today): its id, number and today's grade (read only)."""
+    with live_app.app_context():
+        sbc = db.session.scalar(select(Council.id).where(Council.code == "SBC"))
+        post = db.session.scalars(select(Post).where(Post.council_id == sbc, Post.je_score.between(440, 449),
+                                                     Post.closed_on.is_(None)).order_by(Post.id).limit(1)).one()
+        return post.id, post.post_number, grade_on(post.id, date.today())
+
+
+def test_a_future_band_change_is_previewed_confirmed_and_applies_from_its_date(page, live_app):
+    post_id, post_number, grade_today = _falling_post(live_app)
+    assert grade_today == "Grade 8"
+    p = page.page
+    page.login("admin@hrtool.example", DEMO_PASSWORDS["admin@hrtool.example"])
+    page.goto("/pay/conventions")
+    with p.expect_navigation():
+        p.get_by_role("link", name="Change Stafford Borough's bands from a date").click()
+    assert p.get_by_role("heading", level=1).inner_text() == "Change the grade bands from a date"
+    p.get_by_label("Day", exact=True).fill(str(FUTURE.day))
+    p.get_by_label("Month", exact=True).fill(str(FUTURE.month))
+    p.get_by_label("Year", exact=True).fill(str(FUTURE.year))
+    p.get_by_label("Name of this version").fill(f"SBC grading from April {FUTURE.year}")
+    bands = p.locator("#bands")
+    row = bands.locator("tbody tr").filter(has=p.locator('input[value="Grade 7"]'))
+    row.get_by_label("Highest points, row 7").fill("449")
+    row = bands.locator("tbody tr").filter(has=p.locator('input[value="Grade 8"]'))
+    row.get_by_label("Lowest points, row 8").fill("450")
+    with p.expect_navigation():  # the form posts back: wait for the answer before reading it
+        p.get_by_role("button", name="Check who this affects").click()
+
+    # The preview: the post, its old and new grade from the date, the people in it and what follows.
+    assert p.get_by_role("heading", name="Who this affects").is_visible()
+    table = p.get_by_role("table", name=re.compile("Posts whose grade changes"))
+    text = table.inner_text()
+    assert post_number in text and f"Grade 8 to Grade 7 (SCP 23 to 25) from {WHEN}" in text
+    assert f"Moves down to SCP 25 from {WHEN}, with pay protection under SBC pay protection" in text
+    # What was typed is kept.
+    assert p.get_by_label("Highest points, row 7").input_value() == "449"
+    assert p.get_by_label("Name of this version").input_value() == f"SBC grading from April {FUTURE.year}"
+    page.screenshot("dated-grades-1-preview")
+
+    p.get_by_label("Reason").fill("Pay and grading review agreed with the unions")
+    with p.expect_navigation():
+        p.get_by_role("button", name="Confirm and save the new bands").click()
+    assert "saved" in p.locator(".govuk-notification-banner").inner_text()
+    assert f"SBC grading from April {FUTURE.year}" in p.get_by_role("heading", level=1).inner_text()
+    page.screenshot("dated-grades-2-saved")
+
+    # Today's grade is unchanged on the post page; the new grade is shown from its date.
+    page.goto(f"/posts/{post_id}")
+    grade_row = p.locator(".govuk-summary-list__row").filter(has=p.get_by_text("Grade", exact=True))
+    assert grade_row.locator("dd").first.inner_text() == (
+        f"Grade 8 (Stafford Borough grading); Grade 7 from {WHEN}")
+    holders = p.get_by_role("table", name="Holders over time")
+    assert "<a " not in holders.inner_text() and holders.get_by_role("link").count() >= 2  # names as links
+    page.screenshot("dated-grades-3-post")
+    # The evaluations page says the same, and its table of dated grades agrees.
+    with p.expect_navigation():
+        p.get_by_role("link", name=re.compile("Job evaluations")).click()
+    assert f"Grade: Grade 8 (Stafford Borough grading); Grade 7 from {WHEN}" in p.locator("main").inner_text()
+    dated = p.get_by_role("table", name=re.compile("Grades by date")).inner_text()
+    assert WHEN in dated and f"SBC grading from April {FUTURE.year}" in dated
+    page.screenshot("dated-grades-4-evaluations")
+    assert page.console_errors == []
