@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+
 def _bands(path: Path, shift: int) -> Path:
     """SBC's illustrative bands with every boundary above Grade 3 moved by `shift` points."""
     from hrtool import ROOT
