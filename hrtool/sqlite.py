@@ -42,4 +42,8 @@ def _writing_request() -> bool:
     read (GET) keep deferred transactions, so readers never queue behind writers."""
     from flask import has_request_context, request
 
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    from .services.unit_of_work import in_transaction
+
+    # Work outside a request (a letter job's thread, a command) whose transaction begins inside a
+    # unit of work is about to write too: it waits for the writer rather than failing.
+    return in_transaction() or (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"))
