@@ -8,6 +8,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
@@ -42,8 +45,18 @@ def _writing_request() -> bool:
     read (GET) keep deferred transactions, so readers never queue behind writers."""
     from flask import has_request_context, request
 
-    from .services.unit_of_work import in_transaction
+    return _writer.get() or (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"))
 
-    # Work outside a request (a letter job's thread, a command) whose transaction begins inside a
-    # unit of work is about to write too: it waits for the writer rather than failing.
-    return in_transaction() or (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"))
+
+# A background writer (a letter job's thread) reads and writes in short units of work while
+# requests write too: its transactions begin IMMEDIATE, waiting for the writer, for the same reason.
+_writer: ContextVar[bool] = ContextVar("hrtool_sqlite_background_writer", default=False)
+
+
+@contextmanager
+def background_writer() -> Iterator[None]:
+    token = _writer.set(True)
+    try:
+        yield
+    finally:
+        _writer.reset(token)

@@ -124,7 +124,9 @@ def _queue(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any
 
 
 def _run_in_app(app: Flask, job_id: int, on: date) -> None:
-    with app.app_context():
+    from ..sqlite import background_writer
+
+    with app.app_context(), background_writer():
         try:
             run(job_id, on)
         finally:
