@@ -2,10 +2,11 @@
 
 A hypothesis state machine applies random dated events, in random orders, through the service
 layer, each as the one unit of work a page or command would make of it: grade band changes
-(back-dated and future), pay awards (provisional, then agreed with the same or another amount),
-increments, changes of post, hours and SCP, moves to lower pay with protection, elections,
-transfers completed and leavers. After every step `hrtool check` must find nothing drifted on
-the dates examined, and nobody on the NJC spine may be outside their post's grade on any of them.
+(back-dated and future), pay awards (provisional, then agreed),
+increments, changes of post, hours and SCP, appointments to lower-graded posts with protection,
+early endings of protection, transfers completed, elections onto the lead authority's terms and
+leavers. After every step `hrtool check` must find nothing drifted on the dates examined, and
+nobody on the NJC spine may be outside their post's grade on any of them.
 
 Each example runs in its own savepoint, rolled back afterwards, over the session's demo data.
 """
@@ -28,10 +29,11 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from hrtool.errors import DomainError
 from hrtool.extensions import db
-from hrtool.models import Assignment, Council, Employment, PayAward, Post, Protection
+from hrtool.models import Assignment, Council, Employment, PayAward, Post, Protection, TermsRecord, Transfer
 from hrtool.services import check
 
 TODAY = date.today()
+LOG = os.environ.get("HRTOOL_STATEFUL_LOG")
 # Dates events are dated on: back-dated into last pay year, this year, and ahead.
 DAYS = st.sampled_from([-400, -250, -120, -30, 0, 1, 45, 120, 200, 400])
 
@@ -71,7 +73,10 @@ class DatedEvents(RuleBasedStateMachine):
     def _log(self, what: str, when: date, refused: bool) -> None:
         self.events.append(f"{what} from {when}: {'refused' if refused else 'applied'}")
         self.examined.add(when)
-        event(f"{what.split()[0]}: {'refused' if refused else 'applied'}")  # --hypothesis-show-statistics
+        event(f"{what.split()[0]}: {'refused' if refused else 'applied'}")
+        if LOG:  # HRTOOL_STATEFUL_LOG=path: every event tried, to see which rules the run reached
+            with open(LOG, "a", encoding="utf-8") as log:
+                log.write(self.events[-1] + "\n")
 
     # -- choosing people and posts ------------------------------------------------------------
 
@@ -227,6 +232,43 @@ class DatedEvents(RuleBasedStateMachine):
         when = max(record.start_date, TODAY) + timedelta(days=days)
         refused = _refused(end_early, record, kinds[0], when, "test: ended early")
         self._log(f"protection {record.id} ended early", when, refused)
+
+    @rule(index=st.integers(0, 40))
+    def transfer_completed(self, index: int) -> None:
+        """A planned TUPE transfer completed on its date: the cohort moves to the lead authority on
+        their old pay and terms, which become protected terms."""
+        from hrtool.services.transfers import complete, confirm_cohort
+        from hrtool.services.unit_of_work import transaction
+
+        planned = list(db.session.scalars(select(Transfer).where(Transfer.status == "planned").order_by(Transfer.id)))
+        assume(planned)
+        transfer = planned[index % len(planned)]
+
+        @transaction
+        def finish() -> None:
+            confirm_cohort(transfer)
+            complete(transfer, transfer.transfer_date)
+
+        on = transfer.transfer_date
+        self._log(f"transfer {transfer.reference} completed", on, _refused(finish))
+
+    @rule(index=st.integers(0, 40), days=st.sampled_from([0, 30, 120]))
+    def election_onto_lead_authority_terms(self, index: int, days: int) -> None:
+        """Someone on protected terms elects to move onto the lead authority's own terms from a
+        date, and HR countersigns."""
+        from hrtool.services.protected_terms import countersign, record_election
+
+        protected = list(db.session.scalars(select(TermsRecord.employment_id).where(
+            TermsRecord.basis == "protected", TermsRecord.effective_to.is_(None)).order_by(TermsRecord.id)))
+        assume(protected)
+        employment = db.session.get(Employment, protected[index % len(protected)])
+        when = TODAY + timedelta(days=days)
+
+        def elect() -> None:
+            election = record_election(employment.employee_id, when, True, TODAY)
+            countersign(election.id)
+
+        self._log("election onto the lead authority's terms", when, _refused(elect))
 
     # -- what must always hold ------------------------------------------------------------------
 
