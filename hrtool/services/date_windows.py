@@ -95,6 +95,20 @@ def check_award(pay_year_from: date | None, agreed_on: date | None, *, today: da
     check("award_agreed_on", agreed_on, field="agreed_on", today=day, not_before=[anchor])
 
 
+def held_award_warning(pay_year_from: date, agreed_on: date | None, *, today: date | None = None) -> str | None:
+    """A warning for a page showing an award held with a date agreed outside its window (entered
+    before the rule): the page still shows the award, and says to correct the date."""
+    if agreed_on is None:
+        return None
+    day = _today(today)
+    before = db.session.scalars(select(RuleSetting.value).where(
+        RuleSetting.key == YEARS_BEFORE_PAY_YEAR, RuleSetting.effective_from <= day)
+        .order_by(RuleSetting.effective_from.desc()).limit(1)).first()
+    anchor = award_agreed_anchor(pay_year_start(pay_year_from), int(before or 0))
+    return held_warning("award_agreed_on", agreed_on, "This award's date agreed", today=day, not_before=[anchor],
+                        action="correct it on the award before relying on these arrears")
+
+
 def check_details(values: Mapping[str, Any], *, today: date | None = None) -> None:
     """A person's details as a form or file gives them: the date of birth and the continuous
     service date, where given, each in its window."""

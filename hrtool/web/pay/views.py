@@ -15,7 +15,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Council, GradeConvention, PayAward, PaySpinePoint
 from ...permissions import requires
-from ...services import conventions, pay_award_run, pay_spines
+from ...services import conventions, date_windows, pay_award_run, pay_spines
 from .forms import (
     BAND_COLUMNS,
     ApplyAwardForm,
@@ -152,7 +152,8 @@ def arrears(award_id: int) -> Any:
             _show_error(form, error)
     if form.first_paid_on.data is None and not form.first_paid_on.errors:
         form.first_paid_on.data = result.first_paid_on if result else pay_award_run.default_first_pay_date(award)
-    return render_template("pay/arrears.html", form=form, award=award, result=result)
+    warning = date_windows.held_award_warning(award.pay_year_from, award.agreed_on)
+    return render_template("pay/arrears.html", form=form, award=award, result=result, date_warning=warning)
 
 
 @bp.get("/awards/<int:award_id>/arrears.<fmt>")
