@@ -1,12 +1,12 @@
 """The `hrtool` command: Flask's CLI with the app loaded, plus hrtool's own commands."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -52,10 +52,23 @@ def create_demo_users() -> list[tuple[str, str, str]]:
 
 def register_commands(app: Flask) -> None:
     @app.cli.command("load-reference")
-    def load_reference() -> None:
-        """Load the reference data into empty tables (never overwrites)."""
-        from .services.reference_data import load_reference_data
+    @click.option("--update", is_flag=True,
+                  help="Also add the dated rows (pay awards and their spine years, statutory limits, dated rule "
+                       "settings) a newer release ships; rows that differ from the files are reported, not changed.")
+    def load_reference(update: bool) -> None:
+        """Load the reference data into empty tables (never overwrites); --update for the yearly round."""
+        from .services.reference_data import load_reference_data, update_reference_data
 
+        if update:
+            report = update_reference_data()
+            for line in ([f"added {t}: {n}" for t, n in report.added.items()]
+                         + [f"made the {y} pay spine" for y in report.spine_years]
+                         + [f"brought up to the file: {u}" for u in report.updated]
+                         + [f"differs from the file: {d}" for d in report.differs]):
+                click.echo(line)
+            if not report.changed:
+                click.echo("reference data up to date")
+            return
         with unit_of_work():
             added = load_reference_data()
         click.echo(", ".join(f"{t}: {n}" for t, n in added.items()) or "reference data already loaded")
@@ -82,10 +95,11 @@ def register_commands(app: Flask) -> None:
         """Load reference and demo data if the database is empty, then print the demo logins."""
         from .models import Employee
         from .services.demo_data import generate
-        from .services.reference_data import load_reference_data
+        from .services.reference_data import load_reference_data, make_spine_years
 
         with unit_of_work():
             load_reference_data()
+            make_spine_years()  # the pay years the awards give (issue 14)
             generated = not db.session.scalar(select(func.count()).select_from(Employee))
             if generated:
                 generate(employees, 1)
@@ -123,6 +137,9 @@ def register_commands(app: Flask) -> None:
     from .services.backup import register_backup_commands  # issue 10: backup and restore
 
     register_backup_commands(app)
+    from .services.rules_cli import register_rules_commands  # issue 14: rules that know they are due
+
+    register_rules_commands(app)
 
 
 def register_employee_io_commands(app: Flask) -> None:
@@ -186,18 +203,23 @@ def register_calc_commands(app: Flask) -> None:
         """Calculators for HR analysts and scripts; they print JSON."""
 
     @calc.command("grade")
-    @click.option("--points", type=click.IntRange(min=0), required=True, help="Job evaluation points.")
+    @click.option("--points", type=click.IntRange(min=0, max=2000), required=True,
+                  help="Job evaluation points (0 to 2,000, as the evaluation form takes them).")
     @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                   help="The date (YYYY-MM-DD) whose bands and pay spine apply; default today.")
     def calc_grade(points: int, on: datetime | None) -> None:
         """Per council: the grade, SCP range and full-time salary range the points earn."""
         import json
-        from datetime import date
 
+        from .services import date_windows
         from .services.conventions import lookup_grade
         from .services.pay_spines import pay_year_label
 
         day = on.date() if on else date.today()
+        earliest = date_windows.edges("pay_year", date.today()).first  # the NJC spine began then
+        if earliest is not None and day < earliest.day:
+            raise click.BadParameter(f"there are no grades or pay spine before {earliest.day:%Y-%m-%d}",
+                                     param_hint="--on")
         out: dict[str, object] = {}
         outside = []
         for found in lookup_grade(points, day):
@@ -220,7 +242,6 @@ def register_calc_commands(app: Flask) -> None:
 
 def register_tupe_commands(app: Flask) -> None:
     import json
-    from datetime import date
 
     @app.cli.group("report")
     def report() -> None:
@@ -232,13 +253,17 @@ def register_tupe_commands(app: Flask) -> None:
         """Who is on protected terms, by council and by transfer."""
         from .services.protected_terms import report as build
 
-        click.echo(json.dumps(build(date.fromisoformat(on) if on else date.today()), indent=2))
+        click.echo(json.dumps(build(_report_day(on)), indent=2))
 
     @click.command("tupe-timeline")
+    @with_appcontext
     @click.option("--transfer-date", required=True, help="YYYY-MM-DD")
     def tupe_timeline(transfer_date: str) -> None:
-        """The due dates of a transfer's steps: employee liability information at least 28 days
-        before (TUPE reg. 11(6)), and the other steps' lead times held as data."""
+        """The due dates of a transfer's steps: employee liability information by the last day
+        leaving 28 clear days before the transfer (14 before 1 May 2014; TUPE reg. 11(6)), the
+        other steps by the lead times held as data. Each `<step>_due_by` (the last day) has a
+        `<step>_plan_by`: that day, or the working day before it if it falls on a weekend or an
+        England and Wales bank holiday."""
         click.echo(json.dumps(_timeline(transfer_date), indent=2))
 
     calc = app.cli.commands.get("calc")
@@ -248,25 +273,50 @@ def register_tupe_commands(app: Flask) -> None:
     calc.add_command(tupe_timeline)
 
 
-def _timeline(transfer_date: str) -> dict[str, str]:
-    from datetime import date
+def _report_day(on: str | None) -> date:
+    """A report's --on date: YYYY-MM-DD, from 1 January 1900 to 31 December 2199 (before then
+    nobody was employed under these records; beyond, date arithmetic runs out of calendar)."""
+    if on is None:
+        return date.today()
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--on") from None
+    if not date(1900, 1, 1) <= day <= date(2199, 12, 31):
+        raise click.BadParameter("give a date from 1900-01-01 to 2199-12-31", param_hint="--on")
+    return day
 
-    from .domain.tupe import timeline
-    from .services.transfers import step_rules
+
+def _timeline(transfer_date: str) -> dict[str, object]:
+    from .domain.tupe import ELI_KEY, plan_note, step_order_problems
+    from .errors import DomainError
+    from .services.bank_holidays import plan_for
+    from .services.date_windows import problem
+    from .services.transfers import eli_clear_days, step_rules, steps_for
 
     try:
         when = date.fromisoformat(transfer_date)
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--transfer-date") from None
-    from .services.date_windows import problem
-
     if found := problem("transfer_date", when):  # dates within sense (issue 13)
         raise click.BadParameter(found, param_hint="--transfer-date")
-    steps = timeline(when, step_rules(date.today()))  # the lead times in force now, as planning a transfer takes them
-    result = {"transfer_date": when.isoformat()}
+    today = date.today()  # the lead times in force now, as planning a transfer takes them
+    try:
+        clear_days, steps = eli_clear_days(when), steps_for(when, today)
+    except DomainError as error:  # no rules held: say so, exit 1
+        click.echo(error.message, err=True)
+        raise SystemExit(1) from None
+    result: dict[str, object] = {"transfer_date": when.isoformat(), "eli_clear_days": clear_days}
+    notes: dict[str, str] = {}
     for step in steps:
-        result[f"{step.key}_due_by"] = step.due_on.isoformat()
-    result["eli_due_by"] = result.pop("eli_sent_due_by")
+        name = "eli" if step.key == ELI_KEY else step.key
+        plan = plan_for(step.due_on)
+        result[f"{name}_due_by"] = step.due_on.isoformat()
+        result[f"{name}_plan_by"] = plan.plan_on.isoformat()
+        if note := plan_note(plan):
+            notes[name] = note
+    result["plan_notes"] = notes
+    result["warnings"] = step_order_problems(step_rules(today))
     return result
 
 

@@ -41,7 +41,7 @@ def new_person(number: int, **values: Any) -> list[Any]:
         "post_title": f"Test officer {number}", "hours_per_week": ("37", "18.5")[number % 3 == 0],
         "scp": str(5 + number % 20), "continuous_service_date": start.isoformat(), "start_date": start.isoformat(),
         "email": f"starter{number}@example.org", "phone": "01785 000000", "address": f"{number} Test Street",
-        "postcode": "ST16 1AA", "effective_date": "", "local_salary": "",
+        "postcode": "ST16 1AA", "effective_date": "", "local_salary": "", "redundancy_service_date": "",
     }
     row.update(values)
     return [row[c] for c in COLUMNS]

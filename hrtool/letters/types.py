@@ -101,7 +101,17 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
                "transfer"),
     LetterType("assimilation_outcome", "Assimilation outcome", "employee", ROUTE_DECISION,
                {**COMMON, **ROUTE, **NEW_POST}, "restructure"),
-    LetterType("at_risk", "At risk of redundancy", "employee", ROUTE_DECISION, {**COMMON, **ROUTE}, "restructure"),
+    LetterType("at_risk", "At risk of redundancy", "employee", ROUTE_DECISION, {
+        **COMMON, **ROUTE,
+        "redundancy.service_date": "the day service counts from for redundancy pay (the service date for redundancy "
+                                   "where one is held, else the continuous service date)",
+        "redundancy.service_date_basis": "which service date that is, in words",
+        "notice.to_give": "the notice that would be given if dismissed when the new structure starts: the longer of "
+                          "the two below",
+        "notice.statutory": "the statutory minimum notice (ERA 1996 s.86)",
+        "notice.contractual": "the contractual notice of the terms the person is on",
+        "notice.give_by": "the latest day notice can be given to end the day before the new structure starts"},
+        "restructure"),
     LetterType("alternative_offer", "Offer of suitable alternative employment", "employee", ROUTE_DECISION,
                {**COMMON, **ROUTE, **NEW_POST, "trial.weeks": "the statutory trial period in weeks",
                 "trial.starts_on": "when the trial period starts", "trial.ends_on": "when the trial period ends"},

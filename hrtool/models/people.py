@@ -49,6 +49,10 @@ class Employee(db.Model):
     postcode: Mapped[str] = mapped_column(String(10), default="")
     # Survives TUPE; the start date with the current employer is Employment.start_date.
     continuous_service_date: Mapped[date]
+    # For redundancy pay only (issue 14): an earlier date where continuous service with other
+    # local-government employers counts (Redundancy Payments (Continuity of Employment in Local
+    # Government, etc.) (Modification) Order 1999); None: the continuous service date is used.
+    redundancy_service_date: Mapped[date | None]
     trade_union_id: Mapped[int | None] = mapped_column(ForeignKey("trade_unions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(default=1)

@@ -1,8 +1,8 @@
 """Aggregate figures for the landing pages: one grouped query each, whatever the workforce size."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
@@ -125,21 +125,28 @@ class TransferSteps:
 
     overdue: list[tuple[ChecklistItem, Transfer]]
     needing_correction: list[tuple[Transfer, list[ChecklistItem]]]  # by transfer, in order of first step due
+    due_soon: list[tuple[ChecklistItem, Transfer]] = field(default_factory=list)  # today to SOON_DAYS ahead
+
+
+SOON_DAYS = 14  # how far ahead the dashboard lists steps coming due, with the working day to plan by
 
 
 def transfer_steps_due(today: date) -> TransferSteps:
-    """Steps of planned transfers not done and due before `today`, in one query (the transfer's
-    service with it), split by whether the transfer's date is within its plausible window."""
+    """Steps of planned transfers not done and due before `today`, or within SOON_DAYS from it,
+    in one query (the transfer's service with it), split by whether the transfer's date is within
+    its plausible window."""
     from .date_windows import edges
 
     rows = db.session.execute(
         select(ChecklistItem, Transfer).join(Transfer).options(joinedload(Transfer.service)).where(
-            Transfer.status == "planned", ChecklistItem.done_on.is_(None), ChecklistItem.due_on < today)
+            Transfer.status == "planned", ChecklistItem.done_on.is_(None),
+            ChecklistItem.due_on <= today + timedelta(days=SOON_DAYS))
         .order_by(ChecklistItem.due_on, ChecklistItem.id)).all()
     window = edges("transfer_date", today)
-    overdue = [(item, transfer) for item, transfer in rows if window.holds(transfer.transfer_date)]
+    held = [(item, transfer) for item, transfer in rows if window.holds(transfer.transfer_date)]
     odd: dict[Transfer, list[ChecklistItem]] = {}
     for item, transfer in rows:
-        if not window.holds(transfer.transfer_date):
+        if not window.holds(transfer.transfer_date) and item.due_on < today:
             odd.setdefault(transfer, []).append(item)
-    return TransferSteps(overdue, list(odd.items()))
+    return TransferSteps([(i, t) for i, t in held if i.due_on < today], list(odd.items()),
+                         [(i, t) for i, t in held if i.due_on >= today])

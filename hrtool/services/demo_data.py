@@ -524,6 +524,9 @@ def plan_phase2_transfers() -> int:
             if item.key == "inform_representatives" and service.name != EARLY_TRANSFER[0]:
                 item.done_on = date(2026, 10, 30)
                 item.note = "Letters to UNISON, GMB and Unite branch secretaries"
+            elif item.key == "measures_letter" and service.name != EARLY_TRANSFER[0]:
+                item.done_on = date(2026, 10, 23)  # before the reg. 13 letter, which passes them on (reg. 13(4))
+                item.note = "The lead authority's measures received"
             elif item.key == "consultation_started" and index % 2 == 0:
                 item.done_on = date(2026, 11, 16)
                 item.note = "First joint consultation meeting"

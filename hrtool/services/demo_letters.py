@@ -9,7 +9,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..domain.tupe import timeline
 from ..extensions import db
 from ..models import Transfer, TransferMember
 from .letter_fields import recognised_unions
@@ -25,7 +24,7 @@ from .letters import (
     template_by_key,
     write,
 )
-from .transfers import step_rules
+from .transfers import steps_for
 
 NOTICES_AT_MOST = 12
 DEMO_IMPLICATIONS = ("Employment moves to the lead authority on the same terms and conditions, with continuity of "
@@ -41,7 +40,7 @@ def _inform_on(transfer: Transfer, today: date) -> date | None:
     step = next((item for item in transfer.checklist if item.key == "inform_representatives"), None)
     if step is not None:
         return min(step.done_on, today) if step.done_on else None
-    steps = timeline(transfer.transfer_date, step_rules(transfer.transfer_date))
+    steps = steps_for(transfer.transfer_date, transfer.transfer_date)
     return min(next((s.due_on for s in steps if s.key == "inform_representatives"), transfer.transfer_date), today)
 
 

@@ -61,7 +61,7 @@ CHUNK = 1000
 KEEP_ERRORS = 10_000  # every error is counted; this many are kept to show, so a hopeless file cannot fill memory
 
 EMPLOYEE_AUDIT = ["person_number", "first_name", "last_name", "date_of_birth", "sex", "email", "phone", "address",
-                  "postcode", "continuous_service_date"]
+                  "postcode", "continuous_service_date", "redundancy_service_date"]
 
 
 # -- what an import reports -------------------------------------------------------------------
@@ -675,7 +675,8 @@ def _export_rows(person_ids: Select[Any] | None, on: date) -> Select[Any]:
         select(Employee.person_number, Employee.first_name, Employee.last_name, Employee.date_of_birth, Employee.sex,
                Council.code, Service.name, Post.post_number, Post.title, Assignment.hours_per_week, Assignment.scp,
                Employee.continuous_service_date, Employment.start_date, Employee.email, Employee.phone,
-               Employee.address, Employee.postcode, Assignment.effective_from, Assignment.local_salary)
+               Employee.address, Employee.postcode, Assignment.effective_from, Assignment.local_salary,
+               Employee.redundancy_service_date)
         .join(Employment, Employment.id == _employment_in_force(on))
         .join(Council, Council.id == Employment.employer_id)
         .join(Assignment, Assignment.id == _latest_assignment())

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 
 from ..domain.date_windows import LABELS, DateWindow, date_problem
+from ..domain.redundancy import redundancy_service_date_problem
 from ..extensions import db
 from ..models import Council, PaySpinePoint, Post, Service
 from . import date_windows, tabular
@@ -20,11 +21,14 @@ from .tabular import Cell
 
 REQUIRED = ["person_number", "first_name", "last_name", "date_of_birth", "sex", "employer", "service",
             "post_number", "post_title", "hours_per_week", "scp", "continuous_service_date", "start_date"]
-OPTIONAL = ["email", "phone", "address", "postcode", "effective_date", "local_salary"]
+OPTIONAL = ["email", "phone", "address", "postcode", "effective_date", "local_salary", "redundancy_service_date"]
 COLUMNS = REQUIRED + OPTIONAL
 KINDS = {"date_of_birth": "date", "continuous_service_date": "date", "start_date": "date", "effective_date": "date",
-         "hours_per_week": "number", "scp": "number", "local_salary": "money"}
+         "hours_per_week": "number", "scp": "number", "local_salary": "money", "redundancy_service_date": "date"}
 CONTACT = ["email", "phone", "address", "postcode"]
+# Optional details a file may leave out: a missing column leaves them alone; a blank cell in a
+# column the file has clears them. The service date for redundancy (issue 14) is blank for none.
+KEPT_IF_ABSENT = CONTACT + ["redundancy_service_date"]
 DETAILS = ["first_name", "last_name", "date_of_birth", "sex", "continuous_service_date"]
 # Column sizes in the database: longer values are row errors here, never a failed INSERT.
 MAX_LENGTH = {"person_number": 20, "first_name": 100, "last_name": 100, "post_number": 30, "post_title": 200,
@@ -249,15 +253,20 @@ class Row:
     continuous_service_date: date
     start_date: date
     effective_on: date
-    contact: dict[str, str]  # only the contact columns the file has: a missing column leaves them alone
+    # Only the KEPT_IF_ABSENT columns the file has (contact details as text, the service date for
+    # redundancy as a date or None): a missing column leaves them alone.
+    contact: dict[str, Any]
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
     def value(self, column: str) -> Any:
-        """A person's detail as the file gives it; a contact column the file lacks is blank."""
-        return self.contact.get(column, "") if column in CONTACT else getattr(self, column)
+        """A person's detail as the file gives it; a contact column the file lacks is blank, and a
+        service date for redundancy it lacks is none."""
+        if column in KEPT_IF_ABSENT:
+            return self.contact.get(column, "" if column in CONTACT else None)
+        return getattr(self, column)
 
 
 def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: References,
@@ -303,7 +312,9 @@ def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: 
         "local_salary": cell("local_salary", _money, required=False),
         "continuous_service_date": cell("continuous_service_date", _date), "start_date": cell("start_date", _date),
         "effective_on": cell("effective_date", _date, required=False) or effective_default,
-        "contact": {c: cell(c, text_value, required=False) or "" for c in CONTACT if c in present},
+        "contact": {**{c: cell(c, text_value, required=False) or "" for c in CONTACT if c in present},
+                    **({"redundancy_service_date": cell("redundancy_service_date", _date, required=False)}
+                       if "redundancy_service_date" in present else {})},
     }
     for column, kind in DATE_WINDOWS.items():  # each date within its plausible window
         held = cells.get(column) and values["effective_on" if column == "effective_date" else column]
@@ -319,6 +330,13 @@ def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: 
     if start and service_from and service_from > start:
         errors.append(RowError(line, "continuous_service_date",
                                f"{service_from:%d/%m/%Y} is after the start_date {start:%d/%m/%Y}"))
+    redundancy_from = values["contact"].get("redundancy_service_date")
+    if isinstance(redundancy_from, date):  # issue 14: earlier local-government service, for redundancy pay
+        window = refs.windows.get("continuous_service_date")
+        found = ((date_problem("The service date for redundancy", redundancy_from, window, today) if window else None)
+                 or redundancy_service_date_problem(redundancy_from, service_from, born))
+        if found:
+            errors.append(RowError(line, "redundancy_service_date", f"{redundancy_from:%d/%m/%Y}: {found}"))
     if values["local_salary"] is None and not any(e.column in ("scp", "local_salary") for e in errors):
         if values["scp"] is None:
             errors.append(RowError(line, "scp", "is blank: give a spinal column point, or a local_salary for a "

@@ -20,10 +20,11 @@ from . import audit, date_windows
 from .unit_of_work import transaction
 
 DETAIL_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "address", "postcode",
-                 "continuous_service_date", "trade_union_id"]
+                 "continuous_service_date", "redundancy_service_date", "trade_union_id"]
 DETAIL_LABELS = {"first_name": "First name", "last_name": "Last name", "date_of_birth": "Date of birth",
                  "sex": "Sex", "email": "Email", "phone": "Phone", "address": "Address", "postcode": "Postcode",
-                 "continuous_service_date": "Continuous service date", "trade_union_id": "Trade union"}
+                 "continuous_service_date": "Continuous service date",
+                 "redundancy_service_date": "Service date for redundancy", "trade_union_id": "Trade union"}
 
 
 def _actor_id() -> int | None:
@@ -40,6 +41,14 @@ def update_details(employee_id: int, seen_version: int, values: dict[str, Any], 
         raise DomainError("That employee no longer exists")
     if employee.version != seen_version:
         raise StaleRecord(_stale_message(employee_id, since_version=seen_version))
+    if values.get("redundancy_service_date") is not None:  # issue 14: earlier local-government service
+        from .redundancy import service_date_problem
+
+        found = service_date_problem(values["redundancy_service_date"],
+                                     values.get("continuous_service_date") or employee.continuous_service_date,
+                                     values.get("date_of_birth") or employee.date_of_birth)
+        if found:
+            raise DomainError(found, field="redundancy_service_date")
     before = audit.snapshot(employee, DETAIL_FIELDS)
     for name in DETAIL_FIELDS:
         if name in values:

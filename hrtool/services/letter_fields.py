@@ -156,13 +156,11 @@ def _transfer_sender(transfer: Transfer) -> tuple[list[Council], str]:
 def _step_due(transfer: Transfer, key: str) -> date | None:
     """The due date of a checklist step; for a transfer made before checklists were kept, the
     date the transfer checklist policy gives."""
-    from ..domain.tupe import timeline
-    from .transfers import step_rules
+    from .transfers import steps_for
 
     due = next((item.due_on for item in transfer.checklist if item.key == key), None)
     if due is None and not transfer.checklist:
-        due = next((s.due_on for s in timeline(transfer.transfer_date, step_rules(transfer.transfer_date))
-                    if s.key == key), None)
+        due = next((s.due_on for s in steps_for(transfer.transfer_date, transfer.transfer_date) if s.key == key), None)
     return due
 
 
@@ -384,6 +382,10 @@ def route_decision(decision: RouteDecision, letter_type: str, on: date) -> Fille
                             "current_post.title": current.title, "current_post.grade": _band(current),
                             "decision.reasons": decision.reasons.strip() or None,
                             "new_post.title": new.title if new else None, "new_post.grade": _band(new) if new else None}
+    if letter_type == "at_risk":  # issue 14: the service date for redundancy and the notice owed
+        from .redundancy import at_risk_letter_fields
+
+        flat.update(at_risk_letter_fields(employee, restructure))
     if letter_type == "alternative_offer":
         policy = _policy("assimilation", None, on)
         weeks = int(policy.body["trial_period_weeks"]) if policy else None

@@ -69,6 +69,8 @@ def register_protection_commands(app: Flask) -> None:
             week = Decimal(hours) if hours is not None else None
         except InvalidOperation:
             raise click.BadParameter("give a number of hours, like 18.5", param_hint="--hours") from None
+        if week is not None and not week.is_finite():  # NaN or Infinity parse, but are no number of hours
+            raise click.BadParameter("give a number of hours, like 18.5", param_hint="--hours")
         try:
             result = calculate(council, old_scp, new_scp, when, week)
         except DomainError as error:

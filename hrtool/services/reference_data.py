@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import tomllib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -13,8 +14,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain.pay import parse_scps
 from ..extensions import db
 from ..models import (
+    AuditEvent,
     Council,
     GradeBand,
     GradeConvention,
@@ -29,6 +32,8 @@ from ..models import (
     TradeUnion,
     UnionRecognition,
 )
+from . import audit
+from .unit_of_work import transaction
 
 # Illustrative files carry no start date; they apply from this date until an admin replaces them.
 ILLUSTRATIVE_FROM = date(2000, 4, 1)
@@ -51,6 +56,29 @@ RULE_SETTINGS = [
     ("leaver_retention_years", "6",
      ("Years after a leaver's last employment ends before their record is due for deletion (IRMS Retention "
       "Guidelines for Local Authorities: personnel files, termination + 6 years; Limitation Act 1980).")),
+    # issue 14: rules that know they are due (domain/rule_status.py, hrtool rules status)
+    ("pay_award_overdue_days", "334",
+     ("Days after 1 April that the pay award for the pay year begun may stay provisional (or unrecorded) before "
+      "hrtool rules status calls it overdue. NJC awards are often agreed months late (2024/25 on 22 October "
+      "2024, 2025/26 on 23 July 2025; 2021/22 on 28 February 2022, 333 days after its 1 April).")),
+    ("statutory_limit_overdue_days", "0",
+     ("Days after 6 April that a statutory limit may go without a value for the new year before hrtool rules "
+      "status calls it overdue (the Increase of Limits Order is made before 6 April each year).")),
+    ("policy_review_overdue_days", "0",
+     "Days after a policy's review date (review_on in its body) before hrtool rules status calls it overdue."),
+]
+
+
+# Rule settings whose value changed on a known date: (key, effective_from, value, description).
+DATED_RULE_SETTINGS = [
+    ("eli_clear_days", date(2006, 4, 6), "14",
+     ("Employee liability information: the clear days it must reach the transferee before a transfer on "
+      "or after this date (TUPE 2006 reg. 11(6) as made: not less than 14 days). Clear days: neither the "
+      "day it is given nor the transfer day counts, so the last day is the transfer date minus 15.")),
+    ("eli_clear_days", date(2014, 5, 1), "28",
+     ("Employee liability information: the clear days it must reach the transferee before a transfer on "
+      "or after this date (TUPE 2006 reg. 11(6) as amended by SI 2014/16: not less than 28 days). The "
+      "last day is the transfer date minus 29.")),
 ]
 
 
@@ -198,6 +226,8 @@ def load_reference_data() -> dict[str, int]:
     keys = set(db.session.scalars(select(RuleSetting.key)))
     settings = [RuleSetting(key=k, value=v, effective_from=ILLUSTRATIVE_FROM, description=d)
                 for k, v, d in RULE_SETTINGS + date_window_settings() if k not in keys]
+    settings += [RuleSetting(key=k, value=v, effective_from=on, description=d)
+                 for k, on, v, d in DATED_RULE_SETTINGS if k not in keys]
     if settings:
         add("rule_settings", settings)
     db.session.flush()
@@ -206,3 +236,131 @@ def load_reference_data() -> dict[str, int]:
     for table, n in load_letter_templates().items():
         added[table] = added.get(table, 0) + n
     return added
+
+
+# --- hrtool load-reference --update (issue 14): the yearly round -------------------------------
+
+UPDATE_REASON = "Reference data update (hrtool load-reference --update)"
+
+
+@dataclass
+class UpdateReport:
+    """What an update added, brought up to date, and found different from the shipped files."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    updated: list[str] = field(default_factory=list)  # rows still as shipped, brought up to the file
+    differs: list[str] = field(default_factory=list)  # rows an administrator entered: left alone
+    spine_years: list[str] = field(default_factory=list)
+
+    def count(self, table: str, n: int = 1) -> None:
+        self.added[table] = self.added.get(table, 0) + n
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.spine_years)
+
+
+def _file_award_values(row: dict[str, str]) -> dict[str, Any]:
+    return {"spine": "NJC", "pay_year_from": date.fromisoformat(row["pay_year_from"]),
+            "scp_from": int(row["scp_from"]), "scp_to": int(row["scp_to"]), "kind": row["kind"],
+            "amount": Decimal(row["amount"]).quantize(Decimal("0.0001")),
+            "deleted_scps": ", ".join(str(p) for p in sorted(parse_scps(row["deleted_scps"]))),
+            "status": row["status"], "note": row["note"],
+            "agreed_on": date.fromisoformat(row["agreed_on"]) if row.get("agreed_on") else None}
+
+
+def _entered_in_hrtool(entity_type: str, entity_id: int) -> bool:
+    """Whether anyone created or changed this row through hrtool (audited) since the reference
+    data loaded it (loading a file is not audited: the file is the record)."""
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.entity_type == entity_type, AuditEvent.entity_id == str(entity_id),
+        AuditEvent.action.in_(("create", "update")),
+        AuditEvent.reason != UPDATE_REASON).limit(1)) is not None
+
+
+def _update_awards(report: UpdateReport) -> None:
+    from . import pay_spines
+
+    held = {a.pay_year_from: a for a in db.session.scalars(select(PayAward).where(PayAward.spine == "NJC"))}
+    for row in _rows("njc_pay_awards.csv"):
+        values = _file_award_values(row)
+        label = pay_spines.pay_year_label(values["pay_year_from"])
+        award = held.get(values["pay_year_from"])
+        if award is None:
+            pay_spines.save_award(None, values, UPDATE_REASON)
+            report.count("pay_awards")
+            continue
+        was, now = audit.changed(audit.snapshot(award, pay_spines.AWARD_FIELDS),
+                                 {k: audit._plain(v) for k, v in values.items()})
+        if not now:
+            continue
+        fields = "; ".join(f"{k} {was[k]!r} -> {now[k]!r}" for k in now)
+        if _entered_in_hrtool("pay_award", award.id):
+            report.differs.append(f"pay award {label} differs from the file ({fields}); it was entered in "
+                                  "hrtool, so it is left as it is")
+        else:
+            pay_spines.save_award(award, values, UPDATE_REASON)
+            report.updated.append(f"pay award {label}: {fields}")
+
+
+def make_spine_years(reason: str = UPDATE_REASON) -> list[str]:
+    """Apply, through the pay spine service (audited; the protection schedules the new year
+    reaches are recomputed), every award whose pay year has no spine yet and whose previous year
+    has one, oldest first. A year already held is never replaced here. Returns the years made."""
+    from . import pay_spines
+
+    made = []
+    held = set(pay_spines.spine_years())
+    for award in sorted(pay_spines.awards(), key=lambda a: a.pay_year_from):
+        year = award.pay_year_from
+        if year in held or pay_spines.previous_year(year) not in held:
+            continue
+        pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False, reason=reason)
+        held.add(year)
+        made.append(pay_spines.pay_year_label(year) + (" (provisional)" if award.status == "provisional" else ""))
+    return made
+
+
+def _update_limits(report: UpdateReport) -> None:
+    held = {(lim.name, lim.effective_from): lim for lim in db.session.scalars(select(StatutoryLimit))}
+    for r in _rows("statutory_limits.csv"):
+        name, on, value = r["limit"], date.fromisoformat(r["effective_from"]), Decimal(r["value_gbp"])
+        limit = held.get((name, on))
+        if limit is None:
+            db.session.add(StatutoryLimit(name=name, effective_from=on, value=value, source=r["source"]))
+            report.count("statutory_limits")
+        elif limit.value != value:
+            report.differs.append(f"statutory limit {name} from {on:%-d %B %Y}: held £{limit.value}, file £{value}; "
+                                  "left as it is")
+
+
+def _update_settings(report: UpdateReport) -> None:
+    held = {(s.key, s.effective_from): s for s in db.session.scalars(select(RuleSetting))}
+    for k, on, v, d in DATED_RULE_SETTINGS:
+        setting = held.get((k, on))
+        if setting is None:
+            db.session.add(RuleSetting(key=k, value=v, effective_from=on, description=d))
+            report.count("rule_settings")
+        elif setting.value != v:
+            report.differs.append(f"rule setting {k} from {on:%-d %B %Y}: held {setting.value!r}, file {v!r}; "
+                                  "left as it is")
+
+
+@transaction
+def update_reference_data() -> UpdateReport:
+    """The yearly round (README): load what is still empty, then add every dated row the shipped
+    files hold and the database does not (pay awards, statutory limits, dated rule settings),
+    make the spine years the awards give, and report rows that differ from the files. A row an
+    administrator entered or changed in hrtool (audited) is reported, never changed; a pay award
+    still as an earlier file loaded it (never edited) is brought up to the file, audited.
+    Running it a second time changes nothing."""
+    report = UpdateReport()
+    for table, n in load_reference_data().items():
+        report.count(table, n)
+    _update_limits(report)
+    _update_settings(report)
+    db.session.flush()
+    _update_awards(report)
+    db.session.flush()
+    report.spine_years = make_spine_years()
+    return report

@@ -21,13 +21,24 @@ def _day(value: str, option: str) -> date:
         raise click.BadParameter("use YYYY-MM-DD", param_hint=option) from None
 
 
+MAX_AMOUNT = Decimal(10_000_000)  # the calculator pages' limit too (web/restructures/forms.MONEY)
+PENNY = Decimal("0.01")
+
+
 def _amount(value: str, option: str) -> Decimal:
+    """An amount of money: £0 to £10,000,000, and to the penny (more places would give figures
+    that do not reproduce the total). Anything else is a usage error (exit 2) saying why."""
     try:
-        amount = Decimal(value.replace(",", "").lstrip("£"))
+        amount = Decimal(value.strip().replace(",", "").lstrip("£"))
     except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not an amount of money", param_hint=option) from None
-    if not amount.is_finite() or amount < 0:
-        raise click.BadParameter("give an amount of £0 or more", param_hint=option)
+        raise click.BadParameter(f"{value[:40]!r} is not an amount of money", param_hint=option) from None
+    if not amount.is_finite():
+        raise click.BadParameter(f"{value[:40]!r} is not an amount of money", param_hint=option)
+    if amount < 0 or amount > MAX_AMOUNT:
+        raise click.BadParameter(f"give an amount from £0 to £{MAX_AMOUNT:,}", param_hint=option)
+    if amount != amount.quantize(PENNY):
+        raise click.BadParameter("give the amount in pounds and pence, to two decimal places at most",
+                                 param_hint=option)
     return amount
 
 
@@ -47,35 +58,51 @@ def _group(app: Flask, name: str, help_text: str) -> click.Group:
 
 @click.command("redundancy")
 @with_appcontext
-@click.option("--council", required=True, help="Council code (CCDC or SBC): whose discretionary policy applies.")
+@click.option("--council", required=True, help="Council code (CCDC or SBC): whose discretionary policy and terms apply.")
 @click.option("--dob", required=True, help="Date of birth, YYYY-MM-DD.")
-@click.option("--service-from", required=True, help="Start of continuous service, YYYY-MM-DD.")
-@click.option("--leaving", required=True, help="The relevant (dismissal) date, YYYY-MM-DD.")
+@click.option("--service-from", required=True, help="Continuous service date, YYYY-MM-DD (statutory notice counts from it).")
+@click.option("--redundancy-service-from", default=None,
+              help="An earlier service date for redundancy, YYYY-MM-DD: continuous local-government service that "
+                   "counts for redundancy pay only (1999 Modification Order). Used for the pay where given.")
+@click.option("--leaving", required=True, help="The day employment ends, YYYY-MM-DD.")
 @click.option("--weekly-pay", required=True, help="Actual gross weekly pay, e.g. 950.00.")
-def calc_redundancy(council: str, dob: str, service_from: str, leaving: str, weekly_pay: str) -> None:
+@click.option("--notice-given", default=None,
+              help="The day notice was given, YYYY-MM-DD: the relevant date moves (ERA 1996 s.145(5)) if the "
+                   "statutory minimum notice from then would end after the leaving date.")
+@click.option("--pilon", is_flag=True, default=False,
+              help="Notice was paid in lieu: with no --notice-given, notice is counted from the leaving date.")
+@click.option("--grade", default=None,
+              help="The post's grade (or 'chief officer'), for the contractual notice of the council's terms.")
+def calc_redundancy(council: str, dob: str, service_from: str, redundancy_service_from: str | None, leaving: str,
+                    weekly_pay: str, notice_given: str | None, pilon: bool, grade: str | None) -> None:
     """Statutory redundancy pay (ERA 1996 s.162, week's pay capped at the limit in force on the
-    leaving date) and the council's discretionary payment under its policy."""
+    relevant date, s.145), the council's discretionary payment under its policy, and the notice
+    owed (the statutory minimum of s.86 beside the contractual notice; the longer). The JSON says
+    which service date and relevant date were used and why, and lists any warnings."""
     from .redundancy import calculate, calculation_json
 
     values = (_day(dob, "--dob"), _day(service_from, "--service-from"), _day(leaving, "--leaving"),
               _amount(weekly_pay, "--weekly-pay"))
+    earlier = _day(redundancy_service_from, "--redundancy-service-from") if redundancy_service_from else None
+    given = _day(notice_given, "--notice-given") if notice_given else None
     try:
-        result = calculate(council, *values)
+        result = calculate(council, *values, redundancy_service_from=earlier, notice_given_on=given, pilon=pilon,
+                           grade=grade)
     except DomainError as error:  # a calculation: nothing was written
         _fail(error.message)
         return
     click.echo(json.dumps(calculation_json(result), indent=2))
 
 
-def _pairs(values: tuple[str, ...], option: str) -> dict[str, Decimal]:
+def _pairs(values: tuple[str, ...], option: str, twice: str = "") -> dict[str, Decimal]:
     found: dict[str, Decimal] = {}
     for value in values:
         code, sep, amount = value.partition("=")
         if not sep or not code.strip():
-            raise click.BadParameter(f"{value!r}: use CODE=AMOUNT", param_hint=option)
+            raise click.BadParameter(f"{value[:40]!r}: use CODE=AMOUNT", param_hint=option)
         code = code.strip().upper()
         if code in found:
-            raise click.BadParameter(f"{code} is given twice", param_hint=option)
+            raise click.BadParameter(f"{code[:20]} is given twice{twice}", param_hint=option)
         found[code] = _amount(amount, option)
     return found
 
@@ -85,26 +112,34 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, Decimal]:
 @click.option("--pre", "pre", multiple=True, required=True,
               help="A council's cost before sharing, CODE=AMOUNT (once per council).")
 @click.option("--shared-cost", required=True, help="What the shared service costs.")
-@click.option("--reduce", "reduce", default=None, help="Later, one council cuts its part: CODE=AMOUNT.")
-def calc_apportion(pre: tuple[str, ...], shared_cost: str, reduce: str | None) -> None:
-    """Each council's share of the pre-sharing cost, its new cost and saving (business case
-    section 12); with --reduce, the costs and proportions after one council cuts its part."""
+@click.option("--convention", type=click.Choice(["apportionment", "saving_shared_equally"]), default="apportionment",
+              show_default=True,
+              help="apportionment: the shared cost in the proportions of the costs before (business case 12.2); "
+                   "saving_shared_equally: the saving split equally, as the paper splits the senior structure's "
+                   "£88k (9.28).")
+@click.option("--reduce", "reduce", multiple=True,
+              help="Later, a council cuts its part: CODE=AMOUNT. Once per council; the cuts apply together.")
+def calc_apportion(pre: tuple[str, ...], shared_cost: str, convention: str, reduce: tuple[str, ...]) -> None:
+    """Each council's share of the shared cost, its new cost and saving (business case sections
+    9.28 and 12); with --reduce, the costs and proportions after councils cut their parts.
+    Percentages are to two places and add up to 100.00, pennies to the total (largest remainder)."""
     from ..domain.apportionment import (
+        CONVENTIONS,
         Apportionment,
         ApportionmentError,
-        apportion,
-        reduce_part,
+        reduce_parts,
     )
     from .redundancy import council_by_code
 
     costs = _pairs(pre, "--pre")
     cost = _amount(shared_cost, "--shared-cost")
-    cut = _pairs((reduce,), "--reduce") if reduce else {}
+    cut = _pairs(reduce, "--reduce", twice=": give one cut per council (the cuts of different councils apply "
+                                          "together)")
     try:
         for code in [*costs, *cut]:
             council_by_code(code)
-        result = apportion(costs, cost)
-        later = reduce_part(result, *next(iter(cut.items()))) if cut else None
+        result = CONVENTIONS[convention](costs, cost)
+        later = reduce_parts(result, cut) if cut else None
     except (DomainError, ApportionmentError) as error:
         _fail(getattr(error, "message", str(error)))
         return
@@ -116,18 +151,21 @@ def calc_apportion(pre: tuple[str, ...], shared_cost: str, reduce: str | None) -
     out: dict[str, object] = table(result, "pre_sharing_cost")
     out["total"] = {"pre_sharing_cost": f"{result.before:.2f}", "new_cost": f"{result.after:.2f}",
                     "saving": f"{result.saving:.2f}"}
+    out["convention"] = convention
     if later is not None:
         out["after_reduction"] = {**table(later, "cost_before_reduction"),
-                                  "total": {"new_cost": f"{later.after:.2f}", "saving": f"{later.saving:.2f}"}}
+                                  "total": {"new_cost": f"{later.after:.2f}", "saving": f"{later.saving:.2f}"},
+                                  "reductions": {c: f"{v:.2f}" for c, v in cut.items()}}
     click.echo(json.dumps(out, indent=2))
 
 
 @click.command("structure-costing")
 @with_appcontext
 @click.option("--restructure", "name", required=True, help="The restructure's name, e.g. 'Senior structure 2023'.")
-@click.option("--split", type=click.Choice(["shares", "apportionment"]), default="shares", show_default=True,
-              help="How the cost after is split: each post's agreed share (50:50 unless set), or in proportion "
-                   "to each council's cost before.")
+@click.option("--split", type=click.Choice(["shares", "apportionment", "saving_shared_equally"]), default="shares",
+              show_default=True,
+              help="How the cost after is split: each post's agreed share (50:50 unless set), in proportion "
+                   "to each council's cost before, or with the saving shared equally (business case 9.28).")
 def structure_costing(name: str, split: str) -> None:
     """Before and after: FTE and cost (budget where given, else salary plus on-costs), the saving,
     its percentage, and the saving by council."""
@@ -138,7 +176,14 @@ def structure_costing(name: str, split: str) -> None:
     if restructure is None:
         _fail(f"No restructure is named {name!r}")
         return
-    click.echo(json.dumps(costing_json(costing(restructure, date.today(), split)), indent=2))
+    from ..domain.apportionment import ApportionmentError
+
+    try:
+        result = costing(restructure, date.today(), split)
+    except ApportionmentError as error:
+        _fail(str(error))
+        return
+    click.echo(json.dumps(costing_json(result), indent=2))
 
 
 def register_restructure_commands(app: Flask) -> None:

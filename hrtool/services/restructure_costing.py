@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..domain.apportionment import apportion
+from ..domain.apportionment import CONVENTIONS
 from ..extensions import db
 from ..models import Council, Restructure, StructurePost
 from .records import rule_value
@@ -18,7 +18,9 @@ from .restructures import holders, posts
 
 PENNY = Decimal("0.01")
 SPLIT_RULES = {"shares": "each post's agreed share (50:50 unless set)",
-               "apportionment": "in proportion to each council's cost before sharing (business case 12.2)"}
+               "apportionment": "in proportion to each council's cost before sharing (business case 12.2)",
+               "saving_shared_equally": "the saving shared equally between the councils (business case 9.28: "
+                                        "£44k for Cannock Chase and £44k for Stafford of the £88k)"}
 
 
 def _pennies(amount: Decimal) -> Decimal:
@@ -111,15 +113,17 @@ def structure_cost(restructure: Restructure, side: str, today: date) -> Structur
 
 def costing(restructure: Restructure, today: date, split: str = "shares") -> Costing:
     """Before and after, the saving (and its percentage of the cost before, two decimals) and
-    how the cost after falls on each council: by each post's share, or apportioned in the
-    proportions of the councils' costs before (DOMAIN.md 1 "Cost apportionment")."""
+    how the cost after falls on each council: by each post's share, apportioned in the
+    proportions of the councils' costs before (DOMAIN.md 1 "Cost apportionment"), or with the
+    saving shared equally as the business case splits the senior structure's (9.28). An equal
+    share of the saving larger than a council's cost before raises ApportionmentError."""
     if split not in SPLIT_RULES:
         raise ValueError(f"unknown split rule {split!r}")
     before = structure_cost(restructure, "current", today)
     after = structure_cost(restructure, "proposed", today)
     codes = _codes()
-    if split == "apportionment" and before.cost:
-        shared = apportion(before.by_council, after.cost)
+    if split in CONVENTIONS and before.cost:
+        shared = CONVENTIONS[split](before.by_council, after.cost)
         after_split = {s.code: s.after for s in shared.shares}
     else:
         after_split = dict(after.by_council)

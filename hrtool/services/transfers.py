@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..domain.dates import complete_years
-from ..domain.tupe import LeaveBand, NoticeBand, StepRule, annual_leave_days, notice_months, timeline
+from ..domain.tupe import LeaveBand, NoticeBand, Step, StepRule, annual_leave_days, notice_months, timeline
 from ..errors import DomainError
 from ..extensions import db
 from ..models import (
@@ -32,19 +32,39 @@ from ..models import (
     TransferMember,
 )
 from . import audit, date_windows
-from .records import as_at, picture_on
+from .records import as_at, picture_on, rule_value
 from .unit_of_work import transaction
 
 LIVE = ("proposed", "confirmed")  # members who will move on completion once confirmed
 
 
 def step_rules(on: date) -> list[StepRule]:
+    """The transfer checklist policy in force on `on`: each step and its lead time (practice, held
+    as data; the transferee's measures before the regulation 13 letter, reg. 13(4))."""
     policy = db.session.scalars(
         select(Policy).where(Policy.kind == "tupe_checklist", Policy.council_id.is_(None), Policy.effective_from <= on)
         .order_by(Policy.effective_from.desc()).limit(1)).first()
     if policy is None:
         raise DomainError("No transfer checklist policy is held: load the reference data")
     return [StepRule(i["key"], i["title"], int(i["days_before"])) for i in policy.body["items"]]
+
+
+def eli_clear_days(transfer_date: date) -> int:
+    """The clear days employee liability information must leave before a transfer on this date
+    (TUPE 2006 reg. 11(6)): rule setting `eli_clear_days`, dated by the transfer date (14 for
+    transfers before 1 May 2014, 28 from then)."""
+    try:
+        return int(rule_value("eli_clear_days", transfer_date))
+    except LookupError:
+        raise DomainError("No period for employee liability information (rule setting eli_clear_days) is held: "
+                          "run hrtool db upgrade, or load the reference data") from None
+
+
+def steps_for(transfer_date: date, on: date) -> list[Step]:
+    """A transfer's steps and their due dates: the lead times of the checklist policy in force on
+    `on` (the day it is planned), and employee liability information by the statutory last day
+    for its transfer date (domain.tupe.timeline)."""
+    return timeline(transfer_date, step_rules(on), eli_clear_days(transfer_date))
 
 
 def create_transfer(values: dict[str, Any], today: date) -> Transfer:
@@ -60,7 +80,7 @@ def create_transfer(values: dict[str, Any], today: date) -> Transfer:
     transfer = Transfer(reference=reference, status="planned", **values)
     db.session.add(transfer)
     db.session.flush()
-    for step in timeline(transfer.transfer_date, step_rules(today)):
+    for step in steps_for(transfer.transfer_date, today):
         transfer.checklist.append(ChecklistItem(key=step.key, title=step.title, due_on=step.due_on))
     audit.record("create", "transfer", transfer.id, after={
         "reference": reference, "service_id": transfer.service_id, "transferor_id": transfer.transferor_id,
@@ -203,7 +223,7 @@ def correct_transfer_date(transfer: Transfer, transfer_date: date | None, reason
     before = {"transfer_date": transfer.transfer_date.isoformat(),
               "due": {item.key: item.due_on.isoformat() for item in transfer.checklist}}
     transfer.transfer_date = transfer_date
-    due = {step.key: step.due_on for step in timeline(transfer_date, step_rules(today))}
+    due = {step.key: step.due_on for step in steps_for(transfer_date, today)}
     for item in transfer.checklist:
         item.due_on = due.get(item.key, item.due_on)
     audit.record("update", "transfer", transfer.id, before=before, reason=reason.strip(), after={

@@ -1,5 +1,7 @@
 """The TUPE journey in a browser (issue 5): HR creates a transfer, sees the timeline with the
-employee liability information due 28 days before, records an objection, runs the dry run and
+employee liability information due 28 clear days before (issue 14: the transfer date minus 29;
+on a planned transfer whose last day is a Sunday after New Year's Day, the working day to plan
+by), records an objection, runs the dry run and
 completes it; the people transferred show the new employer, the same continuous service date
 and protected terms equal to what they had the day before. Then an employee on protected terms
 elects onto the lead authority's terms and HR countersigns. Screenshots: artifacts/screenshots/tupe-*.png."""
@@ -10,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from hrtool.extensions import db
-from hrtool.models import Assignment, Council, Employment, Post, Service, ServiceLead
+from hrtool.models import Assignment, Council, Employment, Post, Service, ServiceLead, Transfer
 
 from ..factories import DEMO_PASSWORDS
 
@@ -54,13 +56,30 @@ def test_hr_runs_a_transfer_to_completion(page, live_app):
     page.screenshot("tupe-1-new-transfer")
     p.get_by_role("button", name="Create transfer").click()
 
-    # The timeline: employee liability information due 28 days before the transfer date.
+    # The timeline: employee liability information by the last day leaving 28 clear days before
+    # the transfer date, the transfer date minus 29 days (TUPE reg. 11(6)).
     assert "created" in p.locator(".govuk-notification-banner").inner_text()
-    eli_due = today - timedelta(days=28)
+    eli_due = today - timedelta(days=29)
     eli_row = p.locator("#checklist ~ table tr", has_text="Employee liability information")
     assert f"{eli_due.day} {eli_due:%B %Y}" in eli_row.inner_text()
     assert "Overdue" in eli_row.inner_text()
     page.screenshot("tupe-2-transfer-timeline")
+    transfer_url = p.url
+
+    # A demo transfer planned for Monday 1 February 2027: its employee liability information is due
+    # by Sunday 3 January 2027 (1 February - 29 days); Saturday 2 January and New Year's Day (Friday
+    # 1 January, a bank holiday) come before it, so it is planned for Thursday 31 December 2026.
+    with live_app.app_context():
+        planned = db.session.scalars(select(Transfer.id).where(
+            Transfer.status == "planned", Transfer.transfer_date == date(2027, 2, 1))).first()
+    page.goto(f"/transfers/{planned}")
+    eli_row = p.locator("#checklist ~ table tr", has_text="Employee liability information")
+    assert ("Due by Sunday 3 January 2027; plan for Thursday 31 December 2026: Friday 1 January is a bank holiday"
+            in eli_row.inner_text())
+    measures = p.locator("#checklist ~ table tbody tr").first.inner_text()
+    assert measures.startswith("Transferee's measures")  # before the regulation 13 letter (reg. 13(4))
+    page.screenshot("tupe-2b-plan-by-a-working-day")
+    p.goto(transfer_url)
 
     # Record an objection for the first person, after seeing the consequence.
     p.get_by_role("link", name="Record objection").first.click()

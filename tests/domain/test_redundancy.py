@@ -17,9 +17,14 @@ from hrtool.domain.redundancy import (
     weekly_pay,
 )
 
-# statutory_limits.csv
-CAPS = [WeekPayCap(date(2022, 4, 6), Decimal(571)), WeekPayCap(date(2023, 4, 6), Decimal(643)),
-        WeekPayCap(date(2024, 4, 6), Decimal(700)), WeekPayCap(date(2025, 4, 6), Decimal(719))]
+# The week's pay cap of each Employment Rights (Increase of Limits) Order, from the day it applies
+# (statutory_limits.csv): 2009 to 2026.
+CAPS = [WeekPayCap(on, Decimal(amount)) for on, amount in [
+    (date(2009, 10, 1), 380), (date(2011, 2, 1), 400), (date(2012, 2, 1), 430), (date(2013, 2, 1), 450),
+    (date(2014, 4, 6), 464), (date(2015, 4, 6), 475), (date(2016, 4, 6), 479), (date(2017, 4, 6), 489),
+    (date(2018, 4, 6), 508), (date(2019, 4, 6), 525), (date(2020, 4, 6), 538), (date(2021, 4, 6), 544),
+    (date(2022, 4, 6), 571), (date(2023, 4, 6), 643), (date(2024, 4, 6), 700), (date(2025, 4, 6), 719),
+    (date(2026, 4, 6), 751)]]
 CCDC = CouncilPolicy("actual", Decimal("1.5"), Decimal(104))  # policies_illustrative.toml
 SBC = CouncilPolicy("actual", Decimal("1.0"), Decimal(104))
 
@@ -106,8 +111,8 @@ def test_council_policy_max_weeks_and_statutory_basis():
 def test_bad_dates_and_dates_before_any_cap():
     with pytest.raises(RedundancyInputError):
         statutory_redundancy(date(1970, 5, 1), date(2005, 9, 1), date(2004, 1, 1), Decimal(500), CAPS)
-    with pytest.raises(RedundancyInputError):
-        statutory_redundancy(date(1970, 5, 1), date(2005, 9, 1), date(2021, 1, 1), Decimal(500), CAPS)
+    with pytest.raises(RedundancyInputError, match="No statutory limit"):  # the first cap held is from 1 Oct 2009
+        statutory_redundancy(date(1970, 5, 1), date(2005, 9, 1), date(2009, 9, 30), Decimal(500), CAPS)
 
 
 BANDS = [ConsultationBand(20, 30), ConsultationBand(100, 45)]

@@ -35,13 +35,16 @@ def test_no_drift_after_each_command_line_event(app, tmp_path):
     assert first["checked"]["post_grades"] > 0 and first["checked"]["protection_schedules"] > 0
 
     steps = [
-        ["pay", "apply-award", "--pay-year", "2025", "--reason", "2025/26 offer, provisional"],
-        ["pay", "apply-award", "--pay-year", "2025", "--agreed-on", "2025-07-23", "--replace",
-         "--reason", "2025/26 award agreed"],
+        # issue 14: 2025/26 was agreed on 23 July 2025; 2026/27 is provisional (SCP 2 deleted,
+        # values carried) until agreed: applied provisional, then agreed, replacing it.
+        ["pay", "apply-award", "--pay-year", "2025", "--reason", "2025/26 award, agreed"],
         ["grading", "set-bands", "--council", "SBC", "--from", "2027-04-01",
          str(_bands(tmp_path / "ahead.csv", 20)), "--reason", "Review from April 2027"],
         ["grading", "set-bands", "--council", "SBC", "--from", "2028-04-01",
          str(_bands(tmp_path / "later.csv", -20)), "--reason", "Review from April 2028"],
+        ["pay", "apply-award", "--pay-year", "2026", "--reason", "2026/27 provisional"],
+        ["pay", "apply-award", "--pay-year", "2026", "--agreed-on", "2026-11-15", "--replace",
+         "--reason", "2026/27 award agreed"],
     ]
     for args in steps:
         result = runner.invoke(args=args)

@@ -86,7 +86,8 @@ def test_everyone_transferring_is_in_the_pack_and_objectors_are_not(cohort):
     assert [r.last_name for r in pack.records] == ["Able", "Baker", "Dunn", "Eve"]
     assert [o.name for o in pack.objectors] == ["Test Cole"]
     assert "regulation 4(7)" in pack.objectors_note and "objected on 1 October 2026" in pack.objectors_note
-    assert (pack.as_at, pack.lookback_from, pack.due_by) == (AS_AT, date(2024, 11, 1), ON - timedelta(days=28))
+    # Due by the last day leaving 28 clear days (reg. 11(6)): 1 November 2026 - 29 = 3 October 2026.
+    assert (pack.as_at, pack.lookback_from, pack.due_by) == (AS_AT, date(2024, 11, 1), date(2026, 10, 3))
 
 
 def test_identity_and_age_on_the_day_before(cohort):

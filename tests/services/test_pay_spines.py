@@ -19,7 +19,7 @@ from ..factories import assign, employ, make_employee, make_post
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
-Y2023, Y2024, Y2025 = date(2023, 4, 1), date(2024, 4, 1), date(2025, 4, 1)
+Y2023, Y2024, Y2025, Y2026 = date(2023, 4, 1), date(2024, 4, 1), date(2025, 4, 1), date(2026, 4, 1)
 
 
 def award_for(year: date) -> PayAward:
@@ -51,13 +51,17 @@ def test_every_agreed_award_reproduces_its_published_spine(year):
 def test_the_awards_carry_the_dates_they_were_agreed():
     assert award_for(Y2024).agreed_on == date(2024, 10, 22)
     assert pay_spines.is_late(award_for(Y2024))
-    assert award_for(Y2025).agreed_on is None and not pay_spines.is_late(award_for(Y2025))
+    # issue 14: the 2025/26 award was agreed on 23 July 2025 (after 1 April: arrears owed);
+    # 2026/27 is provisional, deleting SCP 2 and carrying the 2025/26 values until agreed.
+    assert award_for(Y2025).agreed_on == date(2025, 7, 23) and pay_spines.is_late(award_for(Y2025))
+    assert (award_for(Y2026).status, award_for(Y2026).agreed_on) == ("provisional", None)
+    assert award_for(Y2026).deleted_scps == "2"
 
 
-def test_applying_the_provisional_2025_award_makes_a_provisional_spine():
+def test_applying_the_agreed_2025_award_then_the_provisional_2026_year():
     award = award_for(Y2025)
-    done = pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False, reason="Employers' offer")
-    assert (done.created, done.changed, done.removed, done.provisional) == (42, 0, 0, True)
+    done = pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False, reason="Agreed award")
+    assert (done.created, done.changed, done.removed, done.provisional) == (42, 0, 0, False)
     spine = pay_spines.spine_of_year(Y2025)
     assert spine[2] == Decimal("24413")  # 23,656 x 1.032 = 24,412.992
     assert spine[43] == Decimal("54495")  # 52,805 x 1.032 = 54,494.76
@@ -65,27 +69,34 @@ def test_applying_the_provisional_2025_award_makes_a_provisional_spine():
     assert len(created) == 42
     assert {"scp": 2, "annual_salary": "24413.00", "pay_year_from": "2025-04-01", "spine": "NJC"} in \
         [e.after for e in created]
-    assert events("pay_award", "apply")[-1].after["provisional"] is True
-    assert Y2025 in pay_spines.spine_table().provisional_years
+    assert events("pay_award", "apply")[-1].after["provisional"] is False
+    # 2026/27: SCP 2 deleted, 0% on SCP 3-43, so 41 points carried: SCP 3 is 24,027 x 1.032 =
+    # 24,795.864 -> 24,796 in both years.
+    done = pay_spines.apply_award_to_spine(award_for(Y2026), agreed_on=None, replace=False, reason="Carried")
+    assert (done.created, done.removed, done.provisional) == (41, 0, True)
+    carried = pay_spines.spine_of_year(Y2026)
+    assert 2 not in carried and carried[3] == Decimal("24796") and carried[43] == Decimal("54495")
+    assert pay_spines.spine_table().provisional_years == {Y2026}
 
 
 def test_a_year_already_held_is_refused_unless_replacing_a_provisional_one():
-    award = award_for(Y2025)
-    pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False, reason="Offer")
+    pay_spines.apply_award_to_spine(award_for(Y2025), agreed_on=None, replace=False, reason="Agreed")
+    award = award_for(Y2026)
+    pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False, reason="Carried")
     with pytest.raises(DomainError, match="already exists"):
         pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False, reason="Again")
-    # The final agreement is 3.5%, agreed on 15 July 2025: replace the provisional spine.
-    pay_spines.save_award(award, {**{f: getattr(award, f) for f in pay_spines.AWARD_FIELDS}, "amount": Decimal("3.5")},
+    # Suppose the final agreement is 2.5%, agreed on 15 November 2026: replace the provisional spine.
+    pay_spines.save_award(award, {**{f: getattr(award, f) for f in pay_spines.AWARD_FIELDS}, "amount": Decimal("2.5")},
                           "Final offer")
-    done = pay_spines.apply_award_to_spine(award, agreed_on=date(2025, 7, 15), replace=True, reason="Agreed")
-    assert (done.created, done.changed, done.provisional) == (0, 42, False)
-    assert pay_spines.spine_of_year(Y2025)[2] == Decimal("24484")  # 23,656 x 1.035 = 24,483.96
-    assert (award.status, award.agreed_on) == ("agreed", date(2025, 7, 15))
-    change = [e for e in events("pay_spine_point", "update") if e.after.get("annual_salary") == "24484.00"]
-    assert change and change[0].before == {"annual_salary": "24413.00"}
+    done = pay_spines.apply_award_to_spine(award, agreed_on=date(2026, 11, 15), replace=True, reason="Agreed")
+    assert (done.created, done.changed, done.provisional) == (0, 41, False)
+    assert pay_spines.spine_of_year(Y2026)[3] == Decimal("25416")  # 24,796 x 1.025 = 25,415.9
+    assert (award.status, award.agreed_on) == ("agreed", date(2026, 11, 15))
+    change = [e for e in events("pay_spine_point", "update") if e.after.get("annual_salary") == "25416.00"]
+    assert change and change[0].before == {"annual_salary": "24796.00"}
     status = events("pay_award", "update")[-1]
     assert status.before == {"status": "provisional", "agreed_on": None}
-    assert status.after == {"status": "agreed", "agreed_on": "2025-07-15"}
+    assert status.after == {"status": "agreed", "agreed_on": "2026-11-15"}
     # Now agreed, the spine can no longer be replaced.
     with pytest.raises(DomainError, match="agreed award"):
         pay_spines.apply_award_to_spine(award, agreed_on=None, replace=True, reason="Once more")
@@ -98,10 +109,11 @@ def test_a_spine_made_from_an_agreed_award_is_never_replaced():
 
 
 def test_an_earlier_year_cannot_be_replaced_once_a_later_one_is_built_on_it():
-    award = award_for(Y2025)
-    pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False, reason="Offer")
-    later = pay_spines.save_award(None, {"pay_year_from": date(2026, 4, 1), "kind": "flat_gbp", "amount": Decimal("500"),
-                                         "scp_from": 2, "scp_to": 43, "status": "provisional", "agreed_on": None,
+    pay_spines.apply_award_to_spine(award_for(Y2025), agreed_on=None, replace=False, reason="Agreed")
+    award = award_for(Y2026)
+    pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False, reason="Carried")
+    later = pay_spines.save_award(None, {"pay_year_from": date(2027, 4, 1), "kind": "flat_gbp", "amount": Decimal("500"),
+                                         "scp_from": 3, "scp_to": 43, "status": "provisional", "agreed_on": None,
                                          "deleted_scps": "", "note": ""}, "Planning figure")
     pay_spines.apply_award_to_spine(later, agreed_on=None, replace=False, reason="Planning")
     with pytest.raises(DomainError, match="later pay year"):
@@ -138,6 +150,8 @@ def test_award_validation(change, field):
 
 
 def test_award_changes_are_audited_with_before_and_after():
+    db.session.delete(award_for(Y2026))  # the file's provisional 2026/27 award stands aside: this one is new
+    db.session.flush()
     award = pay_spines.save_award(None, {**VALID, "deleted_scps": "3;2"}, "New award")
     assert award.deleted_scps == "2, 3"
     created = events("pay_award", "create")[-1]

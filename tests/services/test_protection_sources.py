@@ -294,7 +294,7 @@ def test_the_commands_print_json_and_go_through_the_services(app, only_2024_spin
     applied = runner.invoke(args=["pay", "apply-award", "--pay-year", "2025", "--reason", "Offer"])
     assert applied.exit_code == 0, applied.output
     assert json.loads(applied.output) == {"pay_year": "2025/26", "created": 42, "changed": 0, "removed": 0,
-                                          "provisional": True}
+                                          "provisional": False}  # agreed on 23 July 2025 (issue 14)
     again = runner.invoke(args=["pay", "apply-award", "--pay-year", "2025"])
     assert again.exit_code == 2 and "already exists" in again.output
     assert runner.invoke(args=["pay", "apply-award", "--pay-year", "2031"]).exit_code == 2

@@ -140,38 +140,40 @@ def test_a_body_becomes_labelled_items_and_reads_back_with_its_types():
 # -- statutory limits --------------------------------------------------------------------------------
 
 def test_a_statutory_limit_gets_a_new_value_from_a_date(ctx):
+    # The reference data holds the caps to £751 from 6 April 2026 (issue 14); next April's Order
+    # is added the same way (£780 here is a made-up figure for the test).
     before = len(rules_admin.limit_values(CAP))
-    added = rules_admin.add_limit_value(CAP, date(2026, 4, 6), "751", "Employment Rights (Increase of Limits) Order 2026",
+    added = rules_admin.add_limit_value(CAP, date(2027, 4, 6), "780", "Employment Rights (Increase of Limits) Order 2027",
                                         "Annual uprating")
     db.session.flush()
     values = rules_admin.limit_values(CAP)
     assert len(values) == before + 1 and values[0].id == added.id
-    assert isinstance(added.value, Decimal) and added.value == Decimal(751)
+    assert isinstance(added.value, Decimal) and added.value == Decimal(780)
     caps = redundancy.caps()
-    assert week_pay_cap(caps, date(2026, 4, 5)) == Decimal(719)
-    assert week_pay_cap(caps, date(2026, 4, 6)) == Decimal(751)
+    assert week_pay_cap(caps, date(2027, 4, 5)) == Decimal(751)
+    assert week_pay_cap(caps, date(2027, 4, 6)) == Decimal(780)
     event = _event("statutory_limit", added.id)
     assert event.action == "new_version" and event.reason == "Annual uprating"
-    assert event.before["value"] == "719.00" and event.before["effective_from"] == "2025-04-06"
-    assert event.after == {"id": added.id, "name": CAP, "effective_from": "2026-04-06", "value": "751",
-                           "source": "Employment Rights (Increase of Limits) Order 2026"}
+    assert event.before["value"] == "751.00" and event.before["effective_from"] == "2026-04-06"
+    assert event.after == {"id": added.id, "name": CAP, "effective_from": "2027-04-06", "value": "780",
+                           "source": "Employment Rights (Increase of Limits) Order 2027"}
 
 
 def test_a_statutory_limit_refuses_a_duplicate_or_earlier_date_and_a_bad_amount(ctx):
-    assert _refused(lambda: rules_admin.add_limit_value(CAP, date(2025, 4, 6), "751", "", "x")) == {
-        "effective_from": "There is already a value from 06/04/2025: choose a later date"}
+    assert _refused(lambda: rules_admin.add_limit_value(CAP, date(2026, 4, 6), "780", "", "x")) == {
+        "effective_from": "There is already a value from 06/04/2026: choose a later date"}
     assert "must start after the latest one" in _refused(
-        lambda: rules_admin.add_limit_value(CAP, date(2024, 12, 1), "751", "", "x"))["effective_from"]
+        lambda: rules_admin.add_limit_value(CAP, date(2025, 12, 1), "780", "", "x"))["effective_from"]
     for text, message in [("0", "The value must be more than £0"), ("-10", "The value must be more than £0"),
                           ("seven hundred", "The value must be a number"),
                           ("751.005", "The value must be in pounds and pence, like 719 or 719.50")]:
-        assert _refused(lambda text=text: rules_admin.add_limit_value(CAP, date(2026, 4, 6), text, "", "x")) == {
+        assert _refused(lambda text=text: rules_admin.add_limit_value(CAP, date(2027, 4, 6), text, "", "x")) == {
             "value": message}
-    assert _refused(lambda: rules_admin.add_limit_value(CAP, date(2026, 4, 6), "751", "", " ")) == {
+    assert _refused(lambda: rules_admin.add_limit_value(CAP, date(2027, 4, 6), "780", "", " ")) == {
         "reason": "Enter the reason for the change"}
-    assert db.session.scalar(select(StatutoryLimit).where(StatutoryLimit.effective_from == date(2026, 4, 6))) is None
+    assert db.session.scalar(select(StatutoryLimit).where(StatutoryLimit.effective_from == date(2027, 4, 6))) is None
     with pytest.raises(DomainError):
-        rules_admin.add_limit_value("no_such_limit", date(2026, 4, 6), "1", "", "x")
+        rules_admin.add_limit_value("no_such_limit", date(2027, 4, 6), "1", "", "x")
 
 
 # -- rule settings -----------------------------------------------------------------------------------
@@ -237,13 +239,14 @@ def test_council_policies_and_tables_of_rows_by_date(ctx):
     table = _index(items, ("items",))
     answers = current_text(items)
     for column in range(3):
-        answers[cell_name(table, 4, column)] = ""  # the last step removed by blanking its row
-    answers.update({cell_name(table, 0, 2): "90", cell_name(table, 5, 0): "pension_data",
-                    cell_name(table, 5, 1): "Pension data sent", cell_name(table, 5, 2): "30"})
+        answers[cell_name(table, 3, column)] = ""  # the last step removed by blanking its row
+    answers.update({cell_name(table, 0, 2): "90", cell_name(table, 4, 0): "pension_data",
+                    cell_name(table, 4, 1): "Pension data sent", cell_name(table, 4, 2): "30"})
     rules_admin.add_policy_version("tupe_checklist", None, date(2026, 6, 1), answers, "", "New step")
     before, after = transfers.step_rules(date(2026, 5, 31)), transfers.step_rules(date(2026, 6, 1))
-    assert [s.key for s in before][-1] == "individual_letters" and before[0].days_before == 60
-    assert [s.key for s in after] == ["inform_representatives", "consultation_started", "measures_letter", "eli_sent",
+    # The measures first (reg. 13(4)); employee liability information is the law's, not a policy step.
+    assert [s.key for s in before][-1] == "individual_letters" and before[0].days_before == 74
+    assert [s.key for s in after] == ["measures_letter", "inform_representatives", "consultation_started",
                                       "pension_data"]
     assert after[0].days_before == 90 and after[-1].days_before == 30
 

@@ -49,8 +49,10 @@ def team():
 def test_checklist_due_dates_follow_the_transfer_date(team):
     transfer, _ = team
     due = {item.key: item.due_on for item in transfer.checklist}
-    assert due["eli_sent"] == ON - timedelta(days=28)  # reg. 11(6)
+    # reg. 11(6): 28 clear days, so 1 November 2026 - 29 days = 3 October 2026 (4-31 October clear).
+    assert due["eli_sent"] == date(2026, 10, 3)
     assert due["inform_representatives"] == ON - timedelta(days=60)
+    assert due["measures_letter"] < due["inform_representatives"]  # reg. 13(4): the measures first
 
 
 def test_cohort_is_everyone_in_the_service_at_the_transferor(team):

@@ -14,10 +14,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from hrtool.domain.tupe import timeline
 from hrtool.extensions import db
 from hrtool.models import ChecklistItem, Employee, Transfer, TransferMember
-from hrtool.services.transfers import step_rules
+from hrtool.services.transfers import steps_for
 
 from ..factories import DEMO_PASSWORDS
 
@@ -45,7 +44,7 @@ def transfer_1900(app):
                           transfer_date=date(1900, 1, 1), legal_basis="tupe", reasons="Entered with a typo")
         db.session.add(record)
         db.session.flush()
-        for step in timeline(record.transfer_date, step_rules(date.today())):
+        for step in steps_for(record.transfer_date, date.today()):
             record.checklist.append(ChecklistItem(key=step.key, title=step.title, due_on=step.due_on))
         for member in [m for m in demo.members if m.status in ("proposed", "confirmed")][:3]:
             record.members.append(TransferMember(employee_id=member.employee_id, employment_id=member.employment_id,
@@ -117,7 +116,7 @@ def test_hr_corrects_the_date_and_the_checklist_follows(app, client, transfer_19
         record = db.session.get(Transfer, transfer_id)
         assert record.transfer_date == new_date
         due = {item.key: item.due_on for item in record.checklist}
-        assert due["eli_sent"] == new_date - timedelta(days=28)  # TUPE reg. 11(6), from the corrected date
+        assert due["eli_sent"] == new_date - timedelta(days=29)  # TUPE reg. 11(6): 28 clear days before the corrected date
     assert "TR-1900-0900" not in _text(client.get("/hr/"))
 
 
@@ -169,3 +168,17 @@ def test_other_forms_refuse_absurd_dates_on_the_field(app, client):
     body = award.get_data(as_text=True)
     assert _form_error(body, "agreed_on").startswith("The date the award was agreed must be")
     assert 'value="2030"' in body
+
+
+def test_an_award_held_as_agreed_in_2030_shows_its_arrears_page_with_a_warning(app, client):
+    """Held before the rule: the page answers, and says the date agreed is outside its window."""
+    from sqlalchemy import text
+
+    with app.app_context():
+        award_id = db.session.execute(text("SELECT id FROM pay_awards ORDER BY pay_year_from LIMIT 1")).scalar_one()
+        db.session.execute(text("UPDATE pay_awards SET agreed_on = '2030-01-01' WHERE id = :id"), {"id": award_id})
+        db.session.commit()
+    _login(client, HR)
+    page = client.get(f"/pay/awards/{award_id}/arrears")
+    assert page.status_code == 200
+    assert "This award's date agreed, 1 January 2030, is outside" in _text(page)

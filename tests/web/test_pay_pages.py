@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import GradeConvention, PayAward, PaySpinePoint
+from hrtool.services import pay_spines
 
 from ..conftest import Auth
 from ..factories import council
@@ -65,31 +66,34 @@ def test_adding_an_award_with_errors_then_correctly(app):
     empty = client.post("/pay/awards/new", data={})
     body = empty.get_data(as_text=True)
     assert empty.status_code == 200 and "Enter the date the award takes effect" in body and "Enter the reason" in body
-    form = {"pay_year_from": _date(date(2026, 5, 1)), "kind": "percent", "amount": "2.5", "scp_from": "2",
+    form = {"pay_year_from": _date(date(2027, 5, 1)), "kind": "percent", "amount": "2.5", "scp_from": "2",
             "scp_to": "43", "deleted_scps": "", "status": "provisional", "agreed_on": ["", "", ""], "note": "Offer",
             "reason": "Employers' offer"}
     wrong_day = client.post("/pay/awards/new", data=form)
     text = wrong_day.get_data(as_text=True)
     assert wrong_day.status_code == 200 and "Pay years start on 1 April" in text
     assert 'value="Offer"' in text or ">Offer<" in text  # what was typed is kept
-    saved = client.post("/pay/awards/new", data={**form, "pay_year_from": _date(date(2026, 4, 1))})
+    saved = client.post("/pay/awards/new", data={**form, "pay_year_from": _date(date(2027, 4, 1))})
     assert saved.status_code == 302
-    assert "2026/27" in client.get("/pay/awards").get_data(as_text=True)
+    assert "2027/28" in client.get("/pay/awards").get_data(as_text=True)
 
 
 def test_applying_an_award_has_a_confirmation_step(app):
     client = _signed_in(app)
-    award_id = _award_id(app, 2025)
+    with app.app_context():  # 2025/26 was agreed (23 July 2025): its spine first; 2026/27 is provisional
+        pay_spines.apply_award_to_spine(pay_spines.award_of_year(2025), agreed_on=None, replace=False, reason="Agreed")
+    award_id = _award_id(app, 2026)
     preview = client.get(f"/pay/awards/{award_id}/apply").get_data(as_text=True)
-    assert "£24,413.00" in preview and "Confirm and make the 2025/26 spine" in preview
+    # SCP 3 carried from 2025/26: 24,027 x 1.032 = 24,795.864 -> 24,796, and 0% in 2026/27.
+    assert "£24,796.00" in preview and "Confirm and make the 2026/27 spine" in preview
     with app.app_context():
-        assert db.session.scalar(select(PaySpinePoint.id).where(PaySpinePoint.pay_year_from == date(2025, 4, 1))) is None
+        assert db.session.scalar(select(PaySpinePoint.id).where(PaySpinePoint.pay_year_from == date(2026, 4, 1))) is None
     refused = client.post(f"/pay/awards/{award_id}/apply", data={"reason": ""})
     assert refused.status_code == 200 and "Enter the reason" in refused.get_data(as_text=True)
     made = client.post(f"/pay/awards/{award_id}/apply", data={"reason": "Employers' offer", "agreed_on": ["", "", ""]})
     assert made.status_code == 302
     spine = client.get("/pay/spine").get_data(as_text=True)
-    assert "2025/26" in spine and "Provisional" in spine and "£24,413.00" in spine
+    assert "2026/27" in spine and "Provisional" in spine and "£24,796.00" in spine
     again = client.get(f"/pay/awards/{award_id}/apply").get_data(as_text=True)
     assert "Replace the provisional spine" in again
 
@@ -183,7 +187,7 @@ def test_arrears_page_and_exports(app):
 
 
 def test_arrears_for_an_award_not_agreed_late_explains_why(app):
-    body = _signed_in(app, HR).get(f"/pay/awards/{_award_id(app, 2025)}/arrears").get_data(as_text=True)
+    body = _signed_in(app, HR).get(f"/pay/awards/{_award_id(app, 2026)}/arrears").get_data(as_text=True)
     assert "no date agreed yet" in body
 
 

@@ -33,28 +33,29 @@ def _page(response) -> str:
 def test_admin_adds_a_statutory_limit_value(app, auth):
     auth.as_role("admin")
     form = auth.client.get(f"/rules/limits/{CAP}/new")
-    assert form.status_code == 200 and "£719.00 from 6 April 2025" in _page(form)
+    assert form.status_code == 200 and "£751.00 from 6 April 2026" in _page(form)
+    # Next April's Order (a made-up £780 for the test: the data holds the caps to April 2026).
     response = auth.client.post(f"/rules/limits/{CAP}/new", data={
-        "effective_from": ["6", "4", "2026"], "value": "751", "source": "Increase of Limits Order 2026",
+        "effective_from": ["6", "4", "2027"], "value": "780", "source": "Increase of Limits Order 2027",
         "reason": "Annual uprating"})
     assert response.status_code == 302 and response.location.endswith(f"/rules/limits/{CAP}")
     page = _page(auth.client.get(response.location))
-    assert "New value £751.00 saved from 06/04/2026" in page and "govuk-notification-banner--success" in page
-    assert "Annual uprating" in page and "£719.00" in page and "£643.00" in page  # the history stays
+    assert "New value £780.00 saved from 06/04/2027" in page and "govuk-notification-banner--success" in page
+    assert "Annual uprating" in page and "£751.00" in page and "£643.00" in page  # the history stays
     with app.app_context():
         assert db.session.scalar(select(StatutoryLimit.value).where(
-            StatutoryLimit.name == CAP, StatutoryLimit.effective_from == date(2026, 4, 6))) == 751
+            StatutoryLimit.name == CAP, StatutoryLimit.effective_from == date(2027, 4, 6))) == 780
 
 
 def test_a_bad_limit_value_re_renders_with_the_error_and_what_was_typed(app, auth):
     auth.as_role("admin")
     response = auth.client.post(f"/rules/limits/{CAP}/new", data={
-        "effective_from": ["6", "4", "2025"], "value": "lots", "source": "Order", "reason": "Typed in a hurry"})
+        "effective_from": ["6", "4", "2026"], "value": "lots", "source": "Order", "reason": "Typed in a hurry"})
     page = _page(response)
     assert response.status_code == 400 and "govuk-error-summary" in page
     assert "The value must be a number" in page
-    assert "There is already a value from 06/04/2025: choose a later date" in page
-    assert 'value="lots"' in page and "Typed in a hurry" in page and 'value="2025"' in page
+    assert "There is already a value from 06/04/2026: choose a later date" in page
+    assert 'value="lots"' in page and "Typed in a hurry" in page and 'value="2026"' in page
 
 
 def test_admin_adds_a_rule_setting_value_and_a_wrong_type_is_refused(app, auth):

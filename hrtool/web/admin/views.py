@@ -1,6 +1,7 @@
 """Administration: users and the reference data the rules run on."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -19,7 +20,7 @@ from ...models import (
     User,
 )
 from ...permissions import requires
-from ...services import accounts
+from ...services import accounts, deleted_points, rule_status
 from ...services.passwords import MIN_LENGTH, WeakPassword
 from ..auth.reauth import recent_password_required
 from .forms import NewUserForm, ResetPasswordForm
@@ -105,4 +106,6 @@ def reference() -> Any:
         spine_years=years, spine=table,
         limits=db.session.scalars(select(StatutoryLimit).order_by(StatutoryLimit.name, StatutoryLimit.effective_from)).all(),
         policies=db.session.scalars(select(Policy).order_by(Policy.kind, Policy.council_id)).all(),
+        rules=rule_status.rules_status(date.today()),  # issue 14: rules that know they are due
+        deletions=deleted_points.outstanding(),  # issue 14: pay points deleted, bands to realign
     )

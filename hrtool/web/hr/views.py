@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from ...permissions import requires
+from ...services import rule_status
 from ...services.dashboards import (
     by_service,
     headcount_by_service_and_employer,
@@ -34,4 +35,5 @@ def dashboard() -> Any:
     pending = db.session.scalar(select(func.count()).select_from(Election).where(Election.countersigned_at.is_(None)))
     return render_template("hr/dashboard.html", services=by_service(rows, employers), employers=employers,
                            totals=totals, today=today, overdue=steps.overdue, to_correct=steps.needing_correction,
-                           pending=pending)
+                           due_soon=steps.due_soon,
+                           pending=pending, rules_overdue=rule_status.overdue(today))

@@ -134,11 +134,26 @@ class RedundancyCalcForm(FlaskForm):
     leaving = GovDateField("Leaving (relevant) date", validators=[InputRequired("Enter the leaving date")])
     weekly_pay = MoneyField("Actual weekly pay (£)", widget=GovTextInput(), places=2, validators=[
         InputRequired("Enter the weekly pay, like 950.00"), NumberRange(**MONEY)])
+    # Issue 14: the earlier service date for redundancy, notice and pay in lieu, the grade's notice.
+    redundancy_service_from = GovDateField("Service date for redundancy (optional)", validators=[Optional()])
+    notice_given = GovDateField("Date notice was given (optional)", validators=[Optional()])
+    pilon = SelectField("Was notice paid in lieu?", widget=GovSelect(), default="no",
+                        choices=[("no", "No: notice worked to the leaving date"), ("yes", "Yes: pay in lieu of notice")])
+    grade = StringField("Grade, for the contractual notice (optional)", widget=GovTextInput(),
+                        validators=[Optional(), Length(max=40)])
     submit = SubmitField("Calculate", widget=GovSubmitInput())
 
     def validate_leaving(self, field: GovDateField) -> None:
         if field.data and self.service_from.data and field.data < self.service_from.data:
             raise ValidationError("The leaving date must be after the start of continuous service")
+
+    def validate_redundancy_service_from(self, field: GovDateField) -> None:
+        if field.data and self.service_from.data and field.data > self.service_from.data:
+            raise ValidationError("The service date for redundancy must be on or before the continuous service date")
+
+    def validate_notice_given(self, field: GovDateField) -> None:
+        if field.data and self.leaving.data and field.data > self.leaving.data:
+            raise ValidationError("The date notice was given must be on or before the leaving date")
 
 
 class ApportionForm(FlaskForm):
@@ -151,7 +166,10 @@ class ApportionForm(FlaskForm):
                        validators=[InputRequired("Enter Stafford's cost before sharing"), NumberRange(**MONEY)])
     shared_cost = MoneyField("Cost of the shared service (£)", widget=GovTextInput(), places=2,
                                validators=[InputRequired("Enter the cost of the shared service"), NumberRange(**MONEY)])
-    reduce_council = SelectField("Later, one council cuts its part (optional)", widget=GovSelect(),
+    convention = SelectField("How the councils share it", widget=GovSelect(), default="apportionment", choices=[
+        ("apportionment", "Apportionment: the cost in the proportions of each council's cost before (business case 12.2)"),
+        ("saving_shared_equally", "Saving shared equally (business case 9.28: £44k each of the £88k)")])
+    reduce_council = SelectField("Later, one council cuts its part (optional)", widget=GovSelect(), default="",
                                  choices=[("", "No cut"), ("CCDC", "Cannock Chase"), ("SBC", "Stafford")])
     reduce_by = MoneyField("By (£)", widget=GovTextInput(), places=2, validators=[Optional(), NumberRange(**MONEY)])
     submit = SubmitField("Apportion", widget=GovSubmitInput())

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from ...domain.apportionment import ApportionmentError, apportion, reduce_part
+from ...domain.apportionment import CONVENTIONS, ApportionmentError, reduce_part
 from ...domain.assimilation import ROUTE_LABELS
 from ...errors import DomainError
 from ...extensions import db
@@ -357,8 +357,12 @@ def costing_page(restructure_id: int) -> Any:
     split = request.args.get("split", "shares")
     if split not in SPLIT_RULES:
         split = "shares"
-    return _page("costing.html", record, "costing", costing=costing(record, date.today(), split), split=split,
-                 split_rules=SPLIT_RULES)
+    try:
+        result = costing(record, date.today(), split)
+    except ApportionmentError as error:  # an equal share of the saving more than a council's cost
+        flash(f"{error} The cost is shown split by each post's share.", "error")
+        split, result = "shares", costing(record, date.today(), "shares")
+    return _page("costing.html", record, "costing", costing=result, split=split, split_rules=SPLIT_RULES)
 
 
 @bp.get("/<int:restructure_id>/redundancy")
@@ -380,9 +384,12 @@ def redundancy_calculator() -> Any:
     if submitted and form.validate():
         try:
             result = calculate(form.council.data, form.dob.data, form.service_from.data, form.leaving.data,
-                               form.weekly_pay.data)
+                               form.weekly_pay.data, redundancy_service_from=form.redundancy_service_from.data,
+                               notice_given_on=form.notice_given.data, pilon=form.pilon.data == "yes",
+                               grade=form.grade.data)
         except DomainError as error:
-            form.form_errors.append(error.message)
+            field = getattr(form, error.field, None) if error.field else None
+            (field.errors if field is not None else form.form_errors).append(error.message)
     return render_template("restructures/calc_redundancy.html", form=form, result=result), (
         400 if form.errors else 200)
 
@@ -394,7 +401,8 @@ def apportion_calculator() -> Any:
     result = later = None
     if "shared_cost" in request.args and form.validate():
         try:
-            result = apportion({"CCDC": form.ccdc.data, "SBC": form.sbc.data}, form.shared_cost.data)
+            result = CONVENTIONS[form.convention.data]({"CCDC": form.ccdc.data, "SBC": form.sbc.data},
+                                                       form.shared_cost.data)
             if form.reduce_council.data and form.reduce_by.data:
                 later = reduce_part(result, form.reduce_council.data, form.reduce_by.data)
         except ApportionmentError as error:

@@ -50,6 +50,8 @@ class DetailsForm(FlaskForm):
     continuous_service_date = GovDateField("Continuous service date",
                                            validators=[InputRequired("Enter the continuous service date"),
                                                        PlausibleDate("continuous_service_date")])
+    # Issue 14: for redundancy pay only, earlier continuous local-government service counts.
+    redundancy_service_date = GovDateField("Service date for redundancy (optional)", validators=[Optional()])
     email = StringField("Email", widget=GovTextInput(),
                         validators=[Optional(), Email("Enter an email address like name@example.org"), Length(max=200)])
     phone = StringField("Phone", widget=GovTextInput(), validators=[Optional(), Length(max=40)])
@@ -69,6 +71,13 @@ class DetailsForm(FlaskForm):
     def validate_continuous_service_date(self, field: GovDateField) -> None:
         if field.data and self.date_of_birth.data and field.data <= self.date_of_birth.data:
             raise ValidationError("Continuous service date must be after the date of birth")
+
+    def validate_redundancy_service_date(self, field: GovDateField) -> None:
+        from ...services.redundancy import service_date_problem
+
+        found = service_date_problem(field.data, self.continuous_service_date.data, self.date_of_birth.data)
+        if found:
+            raise ValidationError(found)
 
 
 class AssignmentChangeForm(FlaskForm):

@@ -12,10 +12,12 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import ChecklistItem, Council, Employee, Service, Transfer, TransferMember
 from ...permissions import requires
-from ...services import transfers
+from ...services import bank_holidays, transfers
 from .forms import AddMemberForm, ConfirmForm, ObjectionForm, ReasonForm, StepForm, TransferDateForm, TransferForm
 
 bp = Blueprint("transfers", __name__, url_prefix="/transfers")
+# Templates: the words where a due date falls on a weekend or bank holiday (issue 14), else None.
+bp.add_app_template_global(bank_holidays.note_for, "plan_note")
 
 
 def _transfer(transfer_id: int) -> Transfer:

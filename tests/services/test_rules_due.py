@@ -1,0 +1,152 @@
+"""The yearly round (issue 14): `hrtool load-reference --update` brings a database made before the
+2025/26 award was agreed up to the shipped files (the award agreed, the provisional 2026/27 year,
+their spines made through the pay spine service, the missing limits), changes nothing the second
+time, and keeps what an administrator entered; `hrtool rules status` says which dated rules are
+current, due or overdue; the HR dashboard and the reference data page show the overdue ones."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+
+from hrtool.extensions import db
+from hrtool.models import AuditEvent, PayAward, Policy, RuleSetting, StatutoryLimit
+from hrtool.services import pay_spines
+from hrtool.services.reference_data import UPDATE_REASON, update_reference_data
+
+Y2025, Y2026 = date(2025, 4, 1), date(2026, 4, 1)
+CAP = "statutory_redundancy_week_pay_cap"
+
+
+def _award(year: date) -> PayAward:
+    return db.session.scalars(select(PayAward).where(PayAward.pay_year_from == year)).one()
+
+
+def _as_before_the_change() -> None:
+    """The database as the release before issue 14 left it: the 2025/26 award provisional (as the
+    old njc_pay_awards.csv had it), no 2026/27 award, no 2025/26 or 2026/27 spine (the session's
+    database holds none), no cap from 6 April 2026 and no pay award tolerance setting."""
+    award = _award(Y2025)
+    award.status, award.agreed_on = "provisional", None
+    award.note = "employers offer of 3.2% on all points; confirm the final agreement before use"
+    db.session.delete(_award(Y2026))
+    db.session.execute(delete(StatutoryLimit).where(StatutoryLimit.effective_from == date(2026, 4, 6)))
+    db.session.execute(delete(RuleSetting).where(RuleSetting.key == "pay_award_overdue_days"))
+    db.session.flush()
+    assert pay_spines.spine_of_year(Y2025) == {} and pay_spines.spine_of_year(Y2026) == {}
+
+
+def test_update_brings_an_old_database_up_to_the_files_then_does_nothing(app):
+    with app.app_context():
+        _as_before_the_change()
+        report = update_reference_data()
+        assert report.added["pay_awards"] == 1 and report.added["statutory_limits"] == 1
+        assert report.added["rule_settings"] == 1  # pay_award_overdue_days
+        assert report.spine_years == ["2025/26", "2026/27 (provisional)"]
+        assert report.differs == []
+        award = _award(Y2025)
+        # Never edited in hrtool, so brought up to the file, audited.
+        assert (award.status, award.agreed_on) == ("agreed", date(2025, 7, 23))
+        event = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.entity_type == "pay_award", AuditEvent.entity_id == str(award.id),
+            AuditEvent.action == "update").order_by(AuditEvent.id.desc())).first()
+        assert event.reason == UPDATE_REASON and event.after["agreed_on"] == "2025-07-23"
+        # 3.2% on SCP 2-43, half up to the pound: SCP 2 23,656 x 1.032 = 24,412.992 -> 24,413;
+        # SCP 3 24,027 x 1.032 = 24,795.864 -> 24,796.
+        spine_2025 = pay_spines.spine_of_year(Y2025)
+        assert (spine_2025[2], spine_2025[3]) == (Decimal("24413"), Decimal("24796"))
+        # 2026/27: SCP 2 deleted, the rest carried at 0%.
+        spine_2026 = pay_spines.spine_of_year(Y2026)
+        assert 2 not in spine_2026 and spine_2026[3] == Decimal("24796") and len(spine_2026) == 41
+        assert pay_spines.spine_table().provisional_years == {Y2026}
+        cap = db.session.scalars(select(StatutoryLimit).where(StatutoryLimit.effective_from == date(2026, 4, 6))).one()
+        assert cap.value == Decimal("751")
+
+        again = update_reference_data()
+        assert not again.changed and again.differs == [] and again.spine_years == []
+
+
+def test_update_keeps_what_an_administrator_entered(app):
+    with app.app_context():
+        _as_before_the_change()
+        award = _award(Y2025)
+        # An administrator recorded a revised offer of 3.5% through hrtool (audited).
+        pay_spines.save_award(award, {**{f: getattr(award, f) for f in pay_spines.AWARD_FIELDS},
+                                      "amount": Decimal("3.5")}, "Revised offer")
+        limit = db.session.scalars(select(StatutoryLimit).where(StatutoryLimit.effective_from == date(2024, 4, 6))).one()
+        limit.value = Decimal("701")  # differs from the file's 700
+        db.session.flush()
+        report = update_reference_data()
+        assert award.amount == Decimal("3.5") and award.status == "provisional"
+        assert any("pay award 2025/26" in d and "left as it is" in d for d in report.differs)
+        assert any("6 April 2024" in d and "£701" in d for d in report.differs)
+        assert limit.value == Decimal("701")
+        # The 2025/26 spine is made from the administrator's award: 23,656 x 1.035 = 24,483.96 -> 24,484.
+        assert pay_spines.spine_of_year(Y2025)[2] == Decimal("24484")
+        assert report.spine_years == ["2025/26 (provisional)", "2026/27 (provisional)"]
+
+
+def test_the_update_command_says_what_it_did(app):
+    runner = app.test_cli_runner()
+    with app.app_context():
+        _as_before_the_change()
+        first = runner.invoke(args=["load-reference", "--update"])
+        assert first.exit_code == 0, first.output
+        assert "made the 2025/26 pay spine" in first.output and "brought up to the file: pay award 2025/26" in first.output
+        second = runner.invoke(args=["load-reference", "--update"])
+        assert second.exit_code == 0 and second.output.strip() == "reference data up to date"
+
+
+def _status(runner, *args: str) -> dict:
+    result = runner.invoke(args=["rules", "status", "--json", *args])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    return {r["kind"]: r for r in out["rules"]}
+
+
+def test_rules_status_today_and_after_next_april(app):
+    runner = app.test_cli_runner()
+    # 3 December 2026: the cap of 6 April 2026 (£751) is current, next expected 6 April 2027; the
+    # 2026/27 award is provisional, due since 1 April 2026 but within the 334 days' tolerance
+    # (overdue from 2 March 2027). Nothing overdue.
+    today = _status(runner, "--on", "2026-12-03")
+    assert today["statutory_limit"] == {
+        "kind": "statutory_limit", "rule": "Statutory limit: statutory redundancy week pay cap", "latest": "£751.00",
+        "latest_from": "2026-04-06", "state": "current", "expected_on": "2027-04-06", "overdue_from": "2027-04-07",
+        "why": "the Increase of Limits Order for 6 April 2027 is expected to change it"}
+    award = today["pay_award"]
+    assert (award["latest"], award["state"], award["expected_on"], award["overdue_from"]) == (
+        "2026/27: provisional", "due", "2026-04-01", "2027-03-02")
+    # 1 May 2027: no cap from 6 April 2027 is held, and the tolerance is 0 days: overdue since 7 April.
+    later = _status(runner, "--on", "2027-05-01")
+    assert later["statutory_limit"]["state"] == "overdue"
+    assert later["pay_award"]["state"] == "overdue"
+    text = runner.invoke(args=["rules", "status", "--on", "2027-05-01"]).output
+    assert "OVERDUE  Statutory limit" in text and "2 overdue." in text
+    assert runner.invoke(args=["rules", "status", "--on", "1/5/2027"]).exit_code == 2
+
+
+def test_a_policy_past_its_review_date_shows_on_the_dashboard_and_reference_page(app, auth):
+    with app.app_context():
+        policy = db.session.scalars(select(Policy).where(Policy.kind == "pay_protection")
+                                    .order_by(Policy.id)).first()
+        policy.body = {**policy.body, "review_on": "2026-06-30"}  # reviewed by 30 June 2026: overdue today
+        db.session.flush()
+        name = policy.name
+        db.session.commit()
+    auth.as_role("hr")
+    page = auth.client.get("/hr/").get_data(as_text=True)
+    assert "Rules overdue for a new value" in page and f"Policy: {name}" in page and "30 June 2026" in page
+    auth.logout()
+    auth.as_role("admin")
+    page = auth.client.get("/admin/reference").get_data(as_text=True)
+    assert "Rules overdue for a new value" in page and f"Policy: {name}" in page
+    assert "When each dated rule is due" in page and "Statutory limit: statutory redundancy week pay cap" in page
+
+
+def test_nothing_overdue_shows_no_banner(app, auth):
+    auth.as_role("hr")
+    page = auth.client.get("/hr/").get_data(as_text=True)
+    assert page and "Rules overdue for a new value" not in page
