@@ -172,7 +172,8 @@ def structure_costing(name: str, split: str) -> None:
     from .restructure_costing import costing, costing_json
     from .restructures import by_name
 
-    restructure = by_name(name)
+    # A name no database can hold (NUL, other control characters) cannot name a restructure.
+    restructure = None if any(ord(c) < 32 for c in name) else by_name(name)
     if restructure is None:
         _fail(f"No restructure is named {name!r}")
         return

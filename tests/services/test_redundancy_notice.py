@@ -189,7 +189,7 @@ def test_the_service_date_for_redundancy_is_audited_and_checked(ctx):
     earlier = date(person.continuous_service_date.year - 3, 4, 1)
     employees.update_details(person.id, person.version, {"redundancy_service_date": earlier}, "Service with Staffordshire CC")
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "employee",
-                                                        AuditEvent.entity_id == person.id)
+                                                        AuditEvent.entity_id == str(person.id))
                                .order_by(AuditEvent.id.desc())).first()
     assert event.before == {"redundancy_service_date": None}
     assert event.after == {"redundancy_service_date": earlier.isoformat()}
@@ -217,7 +217,7 @@ def test_import_and_export_carry_the_service_date_for_redundancy(ctx, tmp_path):
     one, two = (db.session.scalar(select(Employee).where(Employee.person_number == n)) for n in ("T000001", "T000002"))
     assert (one.redundancy_service_date, two.redundancy_service_date) == (date(2004, 9, 1), None)
     created = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "employee",
-                                                          AuditEvent.entity_id == one.id)).first()
+                                                          AuditEvent.entity_id == str(one.id))).first()
     assert created.after["redundancy_service_date"] == "2004-09-01"
     header, rows = exported("csv")
     row = next(r for r in rows if r[0] == "T000001")

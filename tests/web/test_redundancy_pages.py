@@ -108,6 +108,6 @@ def test_employee_form_holds_the_service_date_for_redundancy(app, client, auth):
     with app.app_context():
         assert db.session.get(Employee, pid).redundancy_service_date == earlier
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "employee",
-                                                            AuditEvent.entity_id == pid)
+                                                            AuditEvent.entity_id == str(pid))
                                    .order_by(AuditEvent.id.desc())).first()
         assert event.after == {"redundancy_service_date": earlier.isoformat()}
