@@ -23,7 +23,7 @@ from ..models import (
     Transfer,
     TransferMember,
 )
-from . import audit
+from . import audit, regrading
 from .records import as_at, picture_on
 from .side_by_side import compare_score
 from .tabular import write_table
@@ -85,9 +85,30 @@ def comparison(employee_id: int, on: date) -> tuple[Protected, list[TermComparis
                                    old_range.salary_max, lead_range.salary_max, "GBP"))
         rows.append(compare_text("Grade for the post", f"{old_range.grade} (SCP {old_range.scp_min}–{old_range.scp_max})",
                                  f"{lead_range.grade} (SCP {lead_range.scp_min}–{lead_range.scp_max})"))
+        rows += _point_rows(picture, lead_range, on)
     context = {"years": years, "old_council": old_code, "lead_council": lead_code,
                "lead_package": lead_package.name if lead_package else "none held", "picture": picture}
     return protected, rows, context
+
+
+def _point_rows(picture: Any, lead_range: Any, on: date) -> list[TermComparison]:
+    """What an election would do to the person's own point (countersign -> regrading.fit_after_election):
+    on the lead authority's terms it must be in the post's grade there."""
+    from ..domain.grading import fit_scp
+    from .records import spine_on
+
+    assignment = picture.assignment
+    if assignment is None or assignment.scp is None or assignment.local_salary is not None:
+        return []
+    lead_scp = fit_scp(assignment.scp, lead_range)
+    where = ("top of the grade" if lead_scp < assignment.scp else "lowest point of the grade"
+             if lead_scp > assignment.scp else "within the grade")
+    rows = [compare_text("Your pay point", f"SCP {assignment.scp}", f"SCP {lead_scp} ({where})")]
+    spine = spine_on(on)[1]
+    if assignment.scp in spine and lead_scp in spine:
+        rows.append(compare_number("Your full-time salary at that point", spine[assignment.scp], spine[lead_scp],
+                                   "GBP"))
+    return rows
 
 
 def _standby(standby: dict[str, Any]) -> str:
@@ -139,6 +160,11 @@ def countersign(election_id: int) -> Election:
     db.session.add(TermsRecord(employment_id=employment.id, basis="own", terms_council_id=employment.employer_id,
                                effective_from=election.effective_from, recorded_by_id=actor_id,
                                reason="elected to move onto the lead authority's terms"))
+    db.session.flush()
+    # On the lead authority's terms the point must be in the post's grade under its conventions.
+    regrading.fit_after_election(employment.id, election.effective_from,
+                                 f"elected onto {employment.employer.code}'s terms from "
+                                 f"{election.effective_from:%d/%m/%Y}", source_ref=f"election {election.id}")
     election.countersigned_by_id = actor_id
     election.countersigned_at = datetime.now(UTC)
     audit.record("countersign", "election", election.id, employee_id=election.employee_id,

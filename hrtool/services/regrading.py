@@ -345,28 +345,76 @@ def fit_new_record(assignment: Assignment, why: str) -> list[Protection]:
       dated ahead), what `plan` does for a holder then happens to this record too: down to the new
       top point with pay protection, or up to the new lowest point.
     """
+    return _fit(assignment, assignment.effective_from, why, refuse=True)[1]
+
+
+def fit_after_election(employment_id: int, on: date, why: str, *, source_ref: str = "") -> list[Protection]:
+    """A person who elects onto the lead authority's terms leaves the pay they transferred with:
+    from the election's date their point must be in their post's grade under the lead authority's
+    conventions, like anyone else's (services/protected_terms.countersign). Each record in force
+    on or after the date is fitted from max(date, its start): a point below the grade moves up to
+    its lowest point; a point above it moves down to the top point, and the record in force on
+    the date is protected from the old salary under the council's policy (source "harmonisation",
+    DOMAIN.md 3.5: the lower pay follows from the employer's grading of the post, not from any
+    change in the job). Later grade changes within each record are fitted as `plan` does. The
+    caller has already closed the protected terms, so `_fit` sees the person on own terms."""
+    ids = list(db.session.scalars(select(Assignment.id).where(
+        Assignment.employment_id == employment_id, Assignment.scp.is_not(None), Assignment.local_salary.is_(None),
+        or_(Assignment.effective_to.is_(None), Assignment.effective_to >= on)).order_by(Assignment.effective_from)))
+    created: list[Protection] = []
+    for assignment_id in ids:
+        assignment = db.session.get(Assignment, assignment_id)
+        assert assignment is not None
+        since = max(on, assignment.effective_from)
+        created += _fit(assignment, since, why, refuse=False, protect=since == on, source_ref=source_ref)[1]
+    return created
+
+
+def _fit(assignment: Assignment, since: date, why: str, *, refuse: bool, protect: bool = False,
+         source_ref: str = "") -> tuple[Assignment, list[Protection]]:
+    """Fit one record to its post's grades from `since` (fit_new_record, fit_after_election).
+    At `since` a point outside the grade is refused (`refuse`) or moved to the nearest end of the
+    range, with pay protection when it moves down and `protect`; then later grade changes within
+    the record are fitted by `plan`. Returns the record in force from `since` and any protections."""
     from .post_grades import band_versions, held_timelines
+    from .protections import create_protection
+    from .records import spine_on
 
     if assignment.scp is None or assignment.local_salary is not None:
-        return []
+        return assignment, []
     council_id = db.session.scalar(select(Post.council_id).where(Post.id == assignment.post_id))
     versions = band_versions([council_id]) if council_id is not None else {}
     rows = held_timelines([assignment.post_id]).get(assignment.post_id, [])
-    start = grade_in_force(rows, assignment.effective_from)
+    start = grade_in_force(rows, since)
     protected = _protected_terms([assignment.employment_id]).get(assignment.employment_id, [])
-    if any(_covers(s, e, assignment.effective_from) for s, e in protected):
-        return []
+    if any(_covers(s, e, since) for s, e in protected):
+        return assignment, []
     band = _band(versions, council_id, start.convention_id, start.grade) if start and council_id else None
+    created: list[Protection] = []
     if band is not None and not band.scp_min <= assignment.scp <= band.scp_max:
-        raise DomainError(f"SCP {assignment.scp} is outside grade {band.grade} of this post (SCP {band.scp_min} to "
-                          f"{band.scp_max}) on {assignment.effective_from:%-d %B %Y}: choose a point in the grade",
-                          field="scp")
+        if refuse:
+            raise DomainError(f"SCP {assignment.scp} is outside grade {band.grade} of this post (SCP {band.scp_min} "
+                              f"to {band.scp_max}) on {since:%-d %B %Y}: choose a point in the grade", field="scp")
+        old_scp, new_scp = assignment.scp, fit_scp(assignment.scp, band)
+        employment = assignment.employment
+        hours, post_id = assignment.hours_per_week, assignment.post_id
+        assignment = move_holder(assignment.employment_id, post_id, since, new_scp, why)
+        if new_scp < old_scp and protect:
+            _, spine = spine_on(since)
+            if old_scp not in spine or new_scp not in spine:
+                raise DomainError(f"SCP {old_scp} or {new_scp} is not on the pay spine for {since:%-d %B %Y}, so "
+                                  "the pay protection cannot be worked out")
+            created.append(create_protection(
+                employee_id=employment.employee_id, start_date=since, source="harmonisation",
+                source_ref=(source_ref or why)[:200], reason=why, old_salary=spine[old_scp],
+                new_salary=spine[new_scp], hours_per_week=hours, old_post_id=post_id, new_post_id=post_id,
+                old_grade=band.grade if start is None else start.grade or "", new_grade=band.grade, new_scp=new_scp,
+                old_scp=old_scp, council_id=employment.employer_id))
     if start is None:
-        return []
-    # The record as if the post kept its grade on the record's first day, against its real grades.
-    steady = {assignment.post_id: [DatedGrade(assignment.effective_from, None, start.je_score, start.grade,
-                                              start.convention_id)]}
-    found = plan(steady, {assignment.post_id: rows}, versions, assignment.effective_from)
+        return assignment, created
+    # The record as if the post kept its grade on `since`, against its real grades.
+    steady = {assignment.post_id: [DatedGrade(since, None, start.je_score, start.grade, start.convention_id)]}
+    found = plan(steady, {assignment.post_id: rows}, versions, since)
     effects = []
     for effect in found.posts:
         mine = tuple(h for h in effect.holders if h.employment_id == assignment.employment_id and not h.later_record)
@@ -374,6 +422,6 @@ def fit_new_record(assignment: Assignment, why: str) -> list[Protection]:
             effects.append(PostEffect(effect.post_id, effect.post_number, effect.title, effect.council_id, effect.on,
                                       effect.old_grade, effect.new_grade, effect.new_band, mine))
     if not effects:
-        return []
-    return apply(RegradePlan(found.since, tuple(effects), found.problems), source="regrade",
-                 source_ref=why[:200], reason=why)
+        return assignment, created
+    return assignment, created + apply(RegradePlan(found.since, tuple(effects), found.problems), source="regrade",
+                                       source_ref=why[:200], reason=why)

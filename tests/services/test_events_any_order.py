@@ -4,9 +4,8 @@ A hypothesis state machine applies random dated events, in random orders, throug
 layer, each as the one unit of work a page or command would make of it: grade band changes
 (back-dated and future), pay awards (provisional, then agreed),
 increments, changes of post, hours and SCP, appointments to lower-graded posts with protection,
-early endings of protection, transfers completed and leavers. (Elections onto the lead
-authority's terms are left out for now: one can leave a person's SCP outside their post's grade,
-an open defect noted on issue 13's successor.) After every step `hrtool check` must find nothing drifted on the dates examined, and
+early endings of protection, transfers completed, elections onto the lead authority's terms and
+leavers. After every step `hrtool check` must find nothing drifted on the dates examined, and
 nobody on the NJC spine may be outside their post's grade on any of them.
 
 Each example runs in its own savepoint, rolled back afterwards, over the session's demo data.
@@ -30,7 +29,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from hrtool.errors import DomainError
 from hrtool.extensions import db
-from hrtool.models import Assignment, Council, Employment, PayAward, Post, Protection, Transfer
+from hrtool.models import Assignment, Council, Employment, PayAward, Post, Protection, TermsRecord, Transfer
 from hrtool.services import check
 
 TODAY = date.today()
@@ -252,6 +251,24 @@ class DatedEvents(RuleBasedStateMachine):
 
         on = transfer.transfer_date
         self._log(f"transfer {transfer.reference} completed", on, _refused(finish))
+
+    @rule(index=st.integers(0, 40), days=st.sampled_from([0, 30, 120]))
+    def election_onto_lead_authority_terms(self, index: int, days: int) -> None:
+        """Someone on protected terms elects to move onto the lead authority's own terms from a
+        date, and HR countersigns."""
+        from hrtool.services.protected_terms import countersign, record_election
+
+        protected = list(db.session.scalars(select(TermsRecord.employment_id).where(
+            TermsRecord.basis == "protected", TermsRecord.effective_to.is_(None)).order_by(TermsRecord.id)))
+        assume(protected)
+        employment = db.session.get(Employment, protected[index % len(protected)])
+        when = TODAY + timedelta(days=days)
+
+        def elect() -> None:
+            election = record_election(employment.employee_id, when, True, TODAY)
+            countersign(election.id)
+
+        self._log("election onto the lead authority's terms", when, _refused(elect))
 
     # -- what must always hold ------------------------------------------------------------------
 

@@ -188,3 +188,56 @@ def test_steps_are_recorded_with_who_and_when(team):
                                                           ChecklistItem.key == "eli_sent")).one()
     transfers.mark_step(item, date(2026, 10, 1), "Sent by secure email")
     assert item.done_on == date(2026, 10, 1) and item.note == "Sent by secure email"
+
+
+@pytest.mark.parametrize(("je_score", "scp", "expected_scp", "protected"), [
+    # JE 320: SBC Grade 5 (SCP 13-17) but CCDC Grade D (SCP 10-14): down to D's top, protected.
+    (320, 16, 14, True),
+    # JE 330: SBC Grade 5 (SCP 13-17) but CCDC Grade E (SCP 15-19): up to E's lowest point.
+    (330, 13, 15, False),
+    # JE 330 on SCP 17: inside CCDC E as well, so nothing moves.
+    (330, 17, 17, False),
+])
+def test_an_election_fits_the_point_to_the_lead_authoritys_grade(je_score, scp, expected_scp, protected):
+    """Protected terms keep the SBC point; once the person elects onto CCDC's terms, from that date
+    their point must be in the post's CCDC grade (grade boundaries from the illustrative
+    conventions in reference_data/grade_conventions_illustrative.csv)."""
+    from hrtool.models import Assignment, Protection, Service
+
+    db.session.add(Service(name="Test Markets", area="Operations"))
+    db.session.flush()
+    post = make_post("SBC", "Test Markets", title="Markets Officer", je_score=je_score)
+    person = make_employee(last_name="Elector", continuous_service_date=date(2012, 5, 1))
+    employment = employ(person, "SBC", date(2012, 5, 1))
+    assign(employment, post, date(2012, 5, 1), None, scp=scp, hours="37")
+    own_terms(employment, date(2012, 5, 1))
+    transfer = transfers.create_transfer({
+        "service_id": service("Test Markets").id, "transferor_id": council("SBC").id,
+        "transferee_id": council("CCDC").id, "transfer_date": ON, "legal_basis": "tupe",
+        "reasons": "Shared service", "transferor_measures_none": True, "transferee_measures_none": True}, TODAY)
+    transfers.propose_cohort(transfer)
+    transfers.confirm_cohort(transfer)
+    transfers.complete(transfer, TODAY)
+    elected_on = date(2027, 1, 1)
+    assert picture_on(person.id, elected_on).assignment.scp == scp  # protected terms keep the SBC point
+    _, rows, _ = protected_terms.comparison(person.id, TODAY)
+    point = next(r for r in rows if r.term == "Your pay point")  # what the person sees before choosing
+    assert (point.protected, point.lead.split(" (")[0]) == (f"SCP {scp}", f"SCP {expected_scp}")
+
+    election = protected_terms.record_election(person.id, elected_on, True, TODAY)
+    protected_terms.countersign(election.id)
+
+    assert picture_on(person.id, elected_on - timedelta(days=1)).assignment.scp == scp
+    assert picture_on(person.id, elected_on).assignment.scp == expected_scp
+    protections = db.session.scalars(select(Protection).where(Protection.employee_id == person.id)).all()
+    if protected:
+        (protection,) = protections
+        assert (protection.start_date, protection.source, protection.old_scp, protection.new_scp) == (
+            elected_on, "harmonisation", scp, expected_scp)
+        assert protection.old_salary > protection.new_salary
+    else:
+        assert protections == []
+    records = db.session.scalars(select(Assignment).join(Employment).where(Employment.employee_id == person.id)
+                                 .order_by(Assignment.effective_from)).all()
+    assert [(r.effective_from, r.scp) for r in records if r.effective_from >= ON] == (
+        [(ON, scp)] if expected_scp == scp else [(ON, scp), (elected_on, expected_scp)])
