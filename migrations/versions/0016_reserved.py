@@ -1,0 +1,19 @@
+"""Reserved for issue 15 work in progress (renamed when it holds a change).
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-03 13:00:00
+"""
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
