@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from .pay import to_pennies
+from .pay import fraction_to_pennies
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,7 @@ def _decimal(value: Fraction) -> Decimal:
 
 
 def _round_half_up_to_penny(value: Fraction) -> Decimal:
-    pennies = abs(value) * 100
-    whole = int(pennies + Fraction(1, 2))  # half up, away from zero like ROUND_HALF_UP
-    return to_pennies(Decimal(whole if value >= 0 else -whole) / 100)
+    return fraction_to_pennies(value)
 
 
 def arrears_owed(spells: Sequence[PaySpell], effective_from: date, first_paid_on: date,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 PENNY = Decimal("0.01")
 
@@ -15,6 +16,13 @@ class SpinePointMissing(LookupError):
 def to_pennies(amount: Decimal) -> Decimal:
     """Round half up to the penny: the one rounding rule, applied at the edge (DOMAIN.md 3.5)."""
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def fraction_to_pennies(value: Fraction) -> Decimal:
+    """An exact amount rounded once, half up (away from zero) to the penny, as `to_pennies`."""
+    pennies = abs(value) * 100
+    whole = int(pennies + Fraction(1, 2))
+    return to_pennies(Decimal(whole if value >= 0 else -whole) / 100)
 
 
 def fte(hours_per_week: Decimal, full_time_hours: Decimal) -> Decimal:

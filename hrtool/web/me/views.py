@@ -4,10 +4,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
+from ...extensions import db
+from ...models import Employee
 from ...permissions import requires
+from ...services import salary_history
 from ...services.records import picture_on, timeline
 from ..auth.reauth import recent_password_required_to_submit
 
@@ -22,7 +25,18 @@ def record() -> Any:
     picture = picture_on(current_user.employee_id, date.today())
     if picture is None:
         abort(404)
-    return render_template("me/record.html", picture=picture, timeline=timeline(current_user.employee_id))
+    return render_template("me/record.html", picture=picture, timeline=timeline(current_user.employee_id),
+                           pay_history_url=url_for("me.pay_history"))
+
+
+@bp.get("/pay")
+@requires("me.view")
+def pay_history() -> Any:
+    if current_user.employee_id is None:
+        abort(404)
+    employee = db.get_or_404(Employee, current_user.employee_id)
+    return render_template("pay_history/pay_history.html", employee=employee, mine=True,
+                           history=salary_history.pay_history(employee.id, date.today()))
 
 
 @bp.route("/terms", methods=["GET", "POST"])

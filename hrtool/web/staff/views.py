@@ -12,7 +12,7 @@ from ...errors import DomainError, StaleRecord
 from ...extensions import db
 from ...models import AuditEvent, Employee, Post, TradeUnion
 from ...permissions import require_employee_visible, requires
-from ...services import employee_search, employees
+from ...services import employee_search, employees, salary_history
 from ...services.record_views import viewers_of  # pages about a person are logged there too
 from ...services.records import picture_on, timeline
 from ..paging import paginate
@@ -75,7 +75,17 @@ def employee(employee_id: int) -> Any:
     trail = db.session.scalars(select(AuditEvent).where(AuditEvent.employee_id == employee_id)
                                .order_by(AuditEvent.id.desc()).limit(20)).all()
     return render_template("staff/employee.html", picture=picture, timeline=timeline(employee_id), trail=trail,
-                           latest=employees.latest_assignment(employee_id), viewers=viewers_of(employee_id))
+                           latest=employees.latest_assignment(employee_id), viewers=viewers_of(employee_id),
+                           pay_history_url=url_for("staff.pay_history", employee_id=employee_id))
+
+
+@bp.get("/<int:employee_id>/pay")
+@requires("employees.view_all")
+def pay_history(employee_id: int) -> Any:
+    require_employee_visible(employee_id)
+    employee = db.get_or_404(Employee, employee_id)
+    return render_template("pay_history/pay_history.html", employee=employee, mine=False,
+                           history=salary_history.pay_history(employee_id, date.today()))
 
 
 def _details_form(employee: Employee) -> DetailsForm:
