@@ -57,3 +57,14 @@ class PlausibleDate:
         found = date_windows.problem(self.kind, field.data) if isinstance(field.data, date) else None
         if found:
             raise ValidationError(found)
+
+
+def date_from_query(value: str) -> date | None:
+    """A date typed into a page's query string (filters, "as at" boxes): 2027-04-01 or 1/4/2027;
+    None when it is not a real date, so the page can say so instead of failing."""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None

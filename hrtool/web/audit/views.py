@@ -1,7 +1,7 @@
 """The audit log: every change to personal data, searchable, read-only."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request
@@ -10,18 +10,10 @@ from sqlalchemy import func, select
 from ...extensions import db
 from ...models import AuditEvent, Employee
 from ...permissions import requires
+from ..fields import date_from_query
 from ..paging import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-
-def _date(value: str) -> date | None:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 @bp.get("/")
@@ -41,7 +33,7 @@ def log() -> Any:
         query = query.where(AuditEvent.action == args["action"])
     for key, bound in (("from", "start"), ("to", "end")):
         if args[key]:
-            day = _date(args[key])
+            day = date_from_query(args[key])
             if day is None:
                 errors[key] = "Enter a date like 2026-04-01 or 1/4/2026"
             elif bound == "start":
