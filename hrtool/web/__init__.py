@@ -105,10 +105,12 @@ def register_blueprints(app: Flask) -> None:
     def navigation() -> dict[str, Any]:
         if not current_user.is_authenticated:
             return {"nav_items": []}
-        items = []
-        for permission, label, endpoint in NAVIGATION:
-            if has(permission):
-                href = url_for(endpoint)
-                items.append({"text": label, "href": href, "active": request.path == href or (
-                    href != "/me/" and request.path.startswith(href))})
+        items = [{"text": label, "href": url_for(endpoint), "active": False}
+                 for permission, label, endpoint in NAVIGATION if has(permission)]
+        # One item is current: the one whose address is the longest start of this page's
+        # ("/union/letters/3" is under Letters, not also under the overview at "/union/").
+        matching = [i for i in items if request.path == i["href"] or (
+            i["href"] != "/me/" and request.path.startswith(i["href"]))]
+        if matching:
+            max(matching, key=lambda i: len(i["href"]))["active"] = True
         return {"nav_items": items}
