@@ -140,6 +140,9 @@ def register_commands(app: Flask) -> None:
     from .services.rules_cli import register_rules_commands  # issue 14: rules that know they are due
 
     register_rules_commands(app)
+    from .services.transfer_cli import register_transfer_commands  # issue 15: the completion guard
+
+    register_transfer_commands(app)
 
 
 def register_employee_io_commands(app: Flask) -> None:

@@ -54,6 +54,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Restructures (issue 6): structures, job matching, routes, appointments, costing, redundancy.
     "restructures.view": frozenset({Role.HR, Role.ADMIN}),
     "restructures.manage": frozenset({Role.HR, Role.ADMIN}),
+    # Implementing a restructure into the establishment, and undoing it before its date (issue 15).
+    "restructures.implement": frozenset({Role.HR, Role.ADMIN}),
     # Data protection (issue 10): subject access exports for a person, who viewed a record, retention.
     "privacy.subject_access": frozenset({Role.HR, Role.ADMIN}),
     "privacy.record_views": frozenset({Role.HR, Role.ADMIN}),

@@ -12,6 +12,8 @@ from .extensions import login_manager
 
 # Endpoints anyone may reach without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "main.accessibility", "main.healthz"}
+# All a user with a temporary password (set by an administrator) may do until they change it.
+WHILE_PASSWORD_TEMPORARY = {"account.password", "auth.logout"}
 
 CSP = {
     "default-src": "'self'",
@@ -70,6 +72,9 @@ def init_security(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.must_change_password and request.endpoint not in WHILE_PASSWORD_TEMPORARY:
+            # 303: a refused POST becomes a GET of the change page, never a replayed form.
+            return redirect(url_for("account.password"), code=303)
         return None
 
     @app.after_request

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from hrtool import ROOT, create_app
 from hrtool.extensions import db
-from hrtool.models import ChecklistItem, Council, Policy, RuleSetting, Service, Transfer
+from hrtool.models import Council, Policy, RuleSetting, Service
 from hrtool.services.reference_data import load_reference_data
 
 MIGRATIONS = str(ROOT / "migrations")
@@ -42,21 +42,30 @@ def _checklists() -> list[Policy]:
 
 def _old_transfer(reference: str, on: date, letter_done: bool) -> None:
     """A planned transfer as the release before made it: ELI 28 calendar days before, the measures
-    45 days before (after the reg. 13 letter at 60)."""
+    45 days before (after the reg. 13 letter at 60). Written in SQL with the columns of revision
+    0012 (the Transfer model has columns added since, issue 15)."""
     councils = list(db.session.scalars(select(Council).order_by(Council.code)))
-    transfer = Transfer(reference=reference, status="planned", service_id=db.session.scalars(select(Service.id)).first(),
-                        transferor_id=councils[0].id, transferee_id=councils[1].id, transfer_date=on,
-                        legal_basis="tupe", reasons="Shared service")
+    db.session.execute(text(
+        "INSERT INTO transfers (reference, service_id, transferor_id, transferee_id, transfer_date, legal_basis, "
+        "status, reasons, transferor_measures, transferor_measures_none, transferee_measures, transferee_measures_none, "
+        "implications, agency_workers, version) VALUES (:r, :s, :a, :b, :d, 'tupe', 'planned', 'Shared service', '', "
+        ":f, '', :f, '', '', 1)"),
+        {"r": reference, "s": db.session.scalars(select(Service.id)).first(), "a": councils[0].id,
+         "b": councils[1].id, "d": on, "f": False})
+    transfer_id = db.session.execute(text("SELECT id FROM transfers WHERE reference = :r"), {"r": reference}).scalar()
     for item in SHIPPED["items"]:
         done = on - timedelta(days=70) if letter_done and item["key"] == "inform_representatives" else None
-        transfer.checklist.append(ChecklistItem(key=item["key"], title=item["title"], done_on=done,
-                                                due_on=on - timedelta(days=item["days_before"])))
-    db.session.add(transfer)
+        db.session.execute(text("INSERT INTO transfer_checklist_items (transfer_id, key, title, due_on, done_on, note) "
+                                "VALUES (:t, :k, :title, :due, :done, '')"),
+                           {"t": transfer_id, "k": item["key"], "title": item["title"], "done": done,
+                            "due": on - timedelta(days=item["days_before"])})
 
 
 def _due(reference: str) -> dict[str, date]:
-    transfer = db.session.scalars(select(Transfer).where(Transfer.reference == reference)).one()
-    return {item.key: item.due_on for item in transfer.checklist}
+    rows = db.session.execute(text(
+        "SELECT i.key, i.due_on FROM transfer_checklist_items i JOIN transfers t ON t.id = i.transfer_id "
+        "WHERE t.reference = :r"), {"r": reference}).all()
+    return {key: due if isinstance(due, date) else date.fromisoformat(str(due)) for key, due in rows}
 
 
 def test_existing_databases_get_the_tupe_dates_and_downgrade_takes_back_only_those(tmp_path):

@@ -125,8 +125,9 @@ def plan_note(plan: PlanBy) -> str | None:
 
 
 def transfer_status(stored: str, steps_done: int) -> str:
-    """planned until a step is done, then in progress, until completed (or cancelled)."""
-    if stored in ("completed", "cancelled"):
+    """planned until a step is done, then in progress, until completed (or cancelled, or
+    withdrawn)."""
+    if stored in ("completed", "cancelled", "withdrawn"):
         return stored
     return "in progress" if steps_done else "planned"
 
@@ -183,17 +184,20 @@ class TermComparison:
 
 def compare_number(term: str, protected: Decimal | int | None, lead: Decimal | int | None, unit: str,
                    more_is_better: bool = True) -> TermComparison:
-    """One numeric term side by side, with which way it cuts for the employee."""
+    """One numeric term side by side, with which way it cuts for the employee. Written as people
+    write them (issue 15): "1 month", "2 months"; money (unit "GBP") as "£25,992.00"."""
     def shown(v: Decimal | int | None) -> str:
-        return "not set" if v is None else f"{v} {unit}"
+        if v is None:
+            return "not set"
+        if unit == "GBP":
+            return f"£{v:,.2f}"
+        return f"{v} {unit[:-1] if v == 1 and unit.endswith('s') else unit}"
 
     if protected is None or lead is None or protected == lead:
         verdict = "the same" if protected == lead else "different"
     else:
-        gap = abs(protected - lead)
-        units = unit[:-1] if gap == 1 and unit.endswith("s") else unit
         side = "protected" if (protected > lead) == more_is_better else "lead"
-        verdict = f"{gap} {units} better on {side} terms"
+        verdict = f"{shown(Decimal(str(abs(protected - lead))))} better on {side} terms"
     return TermComparison(term, shown(protected), shown(lead), verdict)
 
 

@@ -115,6 +115,28 @@ def check(subject: str, body: str, allowed: Mapping[str, str]) -> list[Problem]:
     return problems
 
 
+def spliced(subject: str, body: str, free_text: frozenset[str] | set[str]) -> list[Problem]:
+    """Advice, not an error: free-text fields (a reason someone typed) used inside a sentence of
+    the letter's own, where the typed words would be spliced into its grammar ("because {{
+    protection.reason }}"). Such a field should start a line, or follow a full stop, colon,
+    question or exclamation mark, and be followed by nothing more on its line or a new sentence."""
+    advice: list[Problem] = []
+    for number, line in [(0, subject)] + list(enumerate(body.splitlines(), start=1)):
+        for match in FIELD.finditer(line):
+            name = match.group(1)
+            if name not in free_text:
+                continue
+            before = FIELD.sub("x", line[:match.start()]).strip()
+            if before.startswith(("# ", "- ")) or before in ("#", "-"):
+                before = before[1:].strip()
+            after = line[match.end():].strip()
+            if (before and before[-1] not in ".:?!") or (after and not (after[0].isupper() or after.startswith("{{"))):
+                advice.append(Problem(number, f"{{{{ {name} }}}} is free text as someone typed it, given as a sentence "
+                                              "of its own: put it on its own line or after a full stop or colon, "
+                                              "not inside a sentence"))
+    return advice
+
+
 def _fill_line(line: str, number: int, values: Mapping[str, Any], allowed: Mapping[str, str],
                problems: list[Problem]) -> str:
     def replace(match: re.Match[str]) -> str:

@@ -15,6 +15,7 @@ ROUTE_DECISION = "route_decision"  # one postholder's route in a restructure
 PROTECTION = "protection"  # one period of pay protection
 PROTECTED_TERMS = "protected_terms"  # one person's protected terms snapshot
 ELECTION = "election"  # one person's election onto the lead authority's terms
+TRANSFER_WITHDRAWN = "transfer_withdrawn"  # a withdrawn transfer, to one recognised union (issue 15)
 
 COMMON = {
     "letter.date": "the date of the letter",
@@ -30,7 +31,8 @@ UNION = {
 }
 TRANSFER = {
     "transfer.reference": "the transfer's reference",
-    "transfer.service": "the service transferring",
+    "transfer.service": "the service transferring (its name alone, e.g. for a subject line)",
+    "transfer.service_phrase": "the service in a sentence, named once: 'Electoral Services', 'the Licensing service'",
     "transfer.date": "the date of the transfer",
     "transfer.transferor": "the council the staff leave (transferor)",
     "transfer.transferee": "the lead authority the staff join (transferee)",
@@ -43,7 +45,9 @@ TRANSFER = {
 TRANSFER_UNION_FIELDS = {
     **TRANSFER,
     "transfer.agency_workers": "agency workers: how many, where and what work (reg. 13(2)(e))",
-    "transfer.affected_count": "how many employees are affected",
+    "transfer.affected_count": "how many employees are affected (the number alone)",
+    "transfer.affected_employees": "how many employees are affected, with the noun agreeing: '1 employee', "
+                                   "'12 employees'",
     "consultation.meeting_by": "when consultation is to start (the checklist's date)",
     "consultation.respond_by": "when the union is asked to respond by",
     "table.affected_by_grade": "people affected by grade (groups too small to show are withheld)",
@@ -70,6 +74,16 @@ NEW_POST = {
 }
 
 
+# Fields holding text someone typed (a reason, a description, measures): each is given as a
+# sentence of its own (capitalised, ended), so a template puts it after a full stop, a colon or
+# on its own line, never inside the letter's own sentence ("because {{ protection.reason }}").
+FREE_TEXT = frozenset({
+    "transfer.reasons", "transfer.implications", "transfer.transferor_measures", "transfer.transferee_measures",
+    "transfer.agency_workers", "restructure.description", "decision.reasons", "protection.reason",
+    "withdrawal.reason",
+})
+
+
 @dataclass(frozen=True)
 class LetterType:
     key: str
@@ -86,9 +100,13 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
     LetterType("collective_redundancy", "Collective redundancy consultation letter (TULRCA s.188)", "union",
                RESTRUCTURE_UNION, {**COMMON, **UNION, **RESTRUCTURE,
                                    "redundancy.proposed_count": "how many dismissals as redundant are proposed",
+                                   "redundancy.proposed_employees": "the same, with the noun agreeing: "
+                                                                    "'22 employees'",
                                    "redundancy.employed_count": "how many employees of the descriptions affected are employed",
+                                   "redundancy.employed_employees": "the same, with the noun agreeing",
                                    "redundancy.threshold": "the threshold met (20 or more within 90 days)",
                                    "redundancy.consultation_days": "the minimum consultation period in days (30 or 45)",
+                                   "redundancy.consultation_period": "the same in words: '30 days'",
                                    "redundancy.first_dismissal_on": "the earliest proposed dismissal date",
                                    "redundancy.consultation_start_by": "the latest date consultation may begin",
                                    "redundancy.selection_method": "the proposed method of selection",
@@ -114,6 +132,7 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
         "restructure"),
     LetterType("alternative_offer", "Offer of suitable alternative employment", "employee", ROUTE_DECISION,
                {**COMMON, **ROUTE, **NEW_POST, "trial.weeks": "the statutory trial period in weeks",
+                "trial.period": "the trial period in words: '4 weeks'",
                 "trial.starts_on": "when the trial period starts", "trial.ends_on": "when the trial period ends"},
                "restructure"),
     LetterType("pay_protection", "Pay protection confirmation", "employee", PROTECTION,
@@ -121,6 +140,8 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
                 "protection.start_date": "when protection starts", "protection.end_date": "when protection ends",
                 "protection.old_grade": "the grade before", "protection.new_grade": "the new grade",
                 "protection.old_salary": "the full-time salary before", "protection.new_salary": "the new full-time salary",
+                "protection.change": "the change in full-time salary in words: 'a reduction of £1,271.00 a year "
+                                     "full-time'",
                 "protection.hours": "contractual hours a week", "protection.policy": "the council's policy in words",
                 "protection.total": "the total of the protection payments", "table.schedule": "the month-by-month schedule"},
                ""),
@@ -140,6 +161,10 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
                           "election.countersigned_on": "when HR countersigned it",
                           "election.employer": "the lead authority", "election.terms_package": "the lead's terms package",
                           "election.previous_terms": "the protected terms given up"}, ""),
+    # Issued when HR withdraws a transfer (services/transfer_changes.withdraw), never in a batch.
+    LetterType("transfer_withdrawn", "Transfer withdrawn: letter to the unions", "union", TRANSFER_WITHDRAWN,
+               {**COMMON, **UNION, **TRANSFER, "withdrawal.date": "the date the transfer was withdrawn",
+                "withdrawal.reason": "why it was withdrawn, as HR recorded it"}, ""),
 ]}
 
 

@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, String, func
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -34,6 +35,9 @@ class User(db.Model):
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), unique=True)
     union_id: Mapped[int | None] = mapped_column(ForeignKey("trade_unions.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # A password an administrator set (first password or reset) is temporary: until the user
+    # changes it every page but changing it and signing out is refused (issue 15, 0017).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     employee: Mapped[Employee | None] = relationship()

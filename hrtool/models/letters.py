@@ -95,13 +95,14 @@ class Letter(db.Model):
 
 
 class LetterAcknowledgement(db.Model):
-    """A union representative's acknowledgement that their union received a letter. Kept apart
-    from the letter, which never changes."""
+    """An acknowledgement that a letter was received: by a union representative for their union,
+    or (issue 15) by the employee a letter is addressed to (no union). Kept apart from the
+    letter, which never changes."""
 
     __tablename__ = "letter_acknowledgements"
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), unique=True)
-    union_id: Mapped[int] = mapped_column(ForeignKey("trade_unions.id"))
+    union_id: Mapped[int | None] = mapped_column(ForeignKey("trade_unions.id"))
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

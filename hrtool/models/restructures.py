@@ -7,7 +7,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Numeric, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -20,7 +32,7 @@ class Restructure(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     effective_date: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft / consulting / decided
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft / consulting / decided / implemented
     created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     posts: Mapped[list[StructurePost]] = relationship(back_populates="restructure", order_by="StructurePost.id")
@@ -107,3 +119,58 @@ class Appointment(db.Model):
     protection_id: Mapped[int | None] = mapped_column(ForeignKey("protections.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Implementation(db.Model):
+    """A restructure put into the establishment on its effective date (issue 15): who did it, when
+    and why, the reason HR gave for going ahead with people not yet appointed, and, if it was
+    undone before the date, who undid it and why. At most one stands (not undone) per restructure."""
+
+    __tablename__ = "restructure_implementations"
+    __table_args__ = (
+        Index("uq_restructure_implementations_standing", "restructure_id", unique=True,
+              sqlite_where=text("undone_at IS NULL"), postgresql_where=text("undone_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    restructure_id: Mapped[int] = mapped_column(ForeignKey("restructures.id"), index=True)
+    effective_date: Mapped[date]
+    status_before: Mapped[str] = mapped_column(String(20))
+    implemented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    implemented_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    implemented_by: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    gaps_reason: Mapped[str] = mapped_column(Text, default="")  # going ahead with people not appointed
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    undone_by: Mapped[str] = mapped_column(String(200), default="")
+    undo_reason: Mapped[str] = mapped_column(Text, default="")
+
+    changes: Mapped[list[ImplementationChange]] = relationship(
+        back_populates="implementation", order_by="ImplementationChange.id")
+
+
+class ImplementationChange(db.Model):
+    """One thing an implementation changed, enough to list it and to undo it: a post opened (the
+    establishment post a proposed post became), a post closed (with the closing date it had
+    before), a person moved (the assignment closed, its old end, and the one opened), or a
+    protection created or linked to the new post."""
+
+    __tablename__ = "restructure_changes"
+    __table_args__ = (
+        CheckConstraint("kind IN ('post_opened', 'post_closed', 'moved', 'protection_created', 'protection_linked')",
+                        name="kind_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    implementation_id: Mapped[int] = mapped_column(ForeignKey("restructure_implementations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    structure_post_id: Mapped[int | None] = mapped_column(ForeignKey("structure_posts.id"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))  # the one opened
+    previous_assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))  # the one closed
+    protection_id: Mapped[int | None] = mapped_column(ForeignKey("protections.id"))
+    previous_end: Mapped[date | None]  # the closed record's (or post's) end before
+    summary: Mapped[str] = mapped_column(Text, default="")  # in words, as listed on the restructure page
+
+    implementation: Mapped[Implementation] = relationship(back_populates="changes")

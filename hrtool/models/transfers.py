@@ -17,7 +17,7 @@ LEGAL_BASES = {
     "cosop": "TUPE-equivalent under the Cabinet Office Statement of Practice (COSOP)",
     "s113": "Placement under s.113 Local Government Act 1972",
 }
-TRANSFER_STATUSES = ("planned", "completed", "cancelled")
+TRANSFER_STATUSES = ("planned", "completed", "cancelled", "withdrawn")
 
 
 class Transfer(db.Model):
@@ -25,7 +25,7 @@ class Transfer(db.Model):
     __table_args__ = (
         CheckConstraint("transferor_id <> transferee_id", name="different_councils"),
         CheckConstraint("legal_basis IN ('tupe', 'cosop', 's113')", name="legal_basis_known"),
-        CheckConstraint("status IN ('planned', 'completed', 'cancelled')", name="status_known"),
+        CheckConstraint("status IN ('planned', 'completed', 'cancelled', 'withdrawn')", name="status_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -48,6 +48,14 @@ class Transfer(db.Model):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Withdrawn (issue 15): the cohort released, pending letters cancelled, the unions told.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Completed with legal steps unmet (issue 15): the completion guard's unmet steps as they
+    # stood ([{"key", "title", "detail"}]) and why it was completed all the same.
+    completion_unmet: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    completion_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     service: Mapped[Service] = relationship()
     transferor: Mapped[Council] = relationship(foreign_keys=[transferor_id])
@@ -65,7 +73,7 @@ class TransferMember(db.Model):
     __tablename__ = "transfer_members"
     __table_args__ = (
         UniqueConstraint("transfer_id", "employee_id"),
-        CheckConstraint("status IN ('proposed', 'confirmed', 'removed', 'transferred', 'objected')",
+        CheckConstraint("status IN ('proposed', 'confirmed', 'removed', 'transferred', 'objected', 'released')",
                         name="status_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,6 +35,7 @@ from reportlab.platypus import (
 )
 
 from ..letters.template import Block, Bullets, Heading
+from ..letters.template import Paragraph as TextParagraph
 from ..letters.template import Table as BodyTable
 from .pdf_pages import RULE, SECONDARY, numbered_canvas
 
@@ -112,28 +113,36 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
+class _Continued(Bullets):
+    """The first items of a list whose last items go over the page with the sign-off: no space
+    after them, so the list reads as one."""
+
+
 class _Heading(Paragraph):
     """A heading paragraph: becomes a bookmark in the PDF's outline."""
 
 
-def _table(table: BodyTable, styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+def _table(table: BodyTable, styles: dict[str, ParagraphStyle], width: float, continued: bool = False) -> list[Any]:
+    """A body table; `continued` is its last rows split off to stay with the sign-off: no caption
+    or header row, the same columns, so on the same page it reads as one table."""
     columns = len(table.head)
     numeric = set(table.numeric)
     first = 2.0 if columns > 1 else 1.0
     widths = [width * (first if i == 0 else 1.0) / (first + columns - 1) for i in range(columns)]
-    data = [[_p(h, styles["cell-head-right" if i in numeric else "cell-head"]) for i, h in enumerate(table.head)]]
+    data = [] if continued else [
+        [_p(h, styles["cell-head-right" if i in numeric else "cell-head"]) for i, h in enumerate(table.head)]]
     data += [[_p(c, styles["cell-right" if i in numeric else "cell"]) for i, c in enumerate(row)] for row in table.rows]
-    grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    grid = Table(data, colWidths=widths, repeatRows=0 if continued else 1, hAlign="LEFT")
     grid.setStyle(TableStyle([
-        ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        *([] if continued else [("LINEBELOW", (0, 0), (-1, 0), 1, INK)]),
+        ("LINEBELOW", (0, 0 if continued else 1), (-1, -1), 0.25, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]))
-    flow: list[Any] = [_p(table.caption, styles["caption"])] if table.caption else []
+    flow: list[Any] = [_p(table.caption, styles["caption"])] if table.caption and not continued else []
     return flow + [grid, Spacer(1, 8)]
 
 
@@ -141,7 +150,8 @@ def _block(block: Block, styles: dict[str, ParagraphStyle], width: float) -> lis
     if isinstance(block, Heading):
         return [_Heading(escape(block.text), styles["heading"])]
     if isinstance(block, Bullets):
-        return [Paragraph(escape(item), styles["bullet"], bulletText="\u2022") for item in block.items] + [Spacer(1, 4)]
+        items = [Paragraph(escape(item), styles["bullet"], bulletText="\u2022") for item in block.items]
+        return items if isinstance(block, _Continued) else items + [Spacer(1, 4)]
     if isinstance(block, BodyTable):
         return _table(block, styles, width)
     return [_p(block.text, styles["body"])]
@@ -197,6 +207,38 @@ def _signature(document: LetterDocument, styles: dict[str, ParagraphStyle], clos
     return [KeepTogether(lines)]
 
 
+# How much of the end of a long table or list goes over the page with the sign-off.
+TAIL_ROWS = 2
+# A last paragraph this short (a line or two: "Please contact Human Resources ...") takes the end
+# of the block before it over the page too, so the last page never holds only a courtesy line
+# and the sign-off.
+SHORT_PARAGRAPH = 160
+
+
+def _ending(blocks: list[Block], styles: dict[str, ParagraphStyle], width: float,
+            first: bool = True) -> tuple[list[Block], list[Any]]:
+    """The body split into what flows freely and its ending, which is kept on one page with the
+    closing and signature: the last paragraph (with its heading, if it follows one directly), or
+    the last rows of a table or last items of a list; after a short last paragraph, the end of
+    the block before it as well. So no page ever holds only "Yours sincerely" and the name
+    (issue 15)."""
+    if not blocks:
+        return [], []
+    *rest, last = blocks
+    if isinstance(last, BodyTable) and len(last.rows) > TAIL_ROWS:
+        head = BodyTable(last.head, last.rows[:-TAIL_ROWS], last.numeric, last.caption)
+        tail = BodyTable(last.head, last.rows[-TAIL_ROWS:], last.numeric, last.caption)
+        return [*rest, head], _table(tail, styles, width, continued=True)
+    if isinstance(last, Bullets) and len(last.items) > TAIL_ROWS:
+        return [*rest, _Continued(last.items[:-TAIL_ROWS])], _block(Bullets(last.items[-TAIL_ROWS:]), styles, width)
+    if rest and isinstance(rest[-1], Heading):
+        return rest[:-1], _block(rest[-1], styles, width) + _block(last, styles, width)
+    if first and rest and isinstance(last, TextParagraph) and len(last.text) <= SHORT_PARAGRAPH:
+        flowing, before = _ending(rest, styles, width, first=False)
+        return flowing, before + _block(last, styles, width)
+    return rest, _block(last, styles, width)
+
+
 class _LetterTemplate(SimpleDocTemplate):
     def afterFlowable(self, flowable: Any) -> None:  # ReportLab's hook
         if isinstance(flowable, _Heading):
@@ -215,10 +257,12 @@ def build_pdf(document: LetterDocument) -> bytes:
         invariant=1)
     styles = _styles()
     width = doc.width - 12  # the frame's own padding, 6 points each side
-    body = _body(document.blocks, styles, width)
-    # Keep the closing ("Yours sincerely") on the same page as the signature.
-    closing = [body.pop()] if body and type(body[-1]) is Paragraph else []
-    story = _letterhead(document, styles, width) + body + _signature(document, styles, closing)
+    blocks = list(document.blocks)
+    # The closing ("Yours sincerely") stays with the signature, and both with the end of the body.
+    closing = [_p(blocks.pop().text, styles["body"])] if blocks and isinstance(blocks[-1], TextParagraph) else []
+    flowing, ending = _ending(blocks, styles, width)
+    story = (_letterhead(document, styles, width) + _body(flowing, styles, width)
+             + _signature(document, styles, ending + closing))
     footer = f"Our reference {document.reference}"
     doc.build(story, canvasmaker=numbered_canvas(MARGIN, footer, font=styles["footer"].fontName))
     return buffer.getvalue()

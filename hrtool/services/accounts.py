@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import LoginAttempt, User, UserSession
+from ..models import Employee, LoginAttempt, User, UserSession
 from . import audit, passwords, unit_of_work
 from .unit_of_work import transaction
 
@@ -39,19 +39,25 @@ class SignInResult:
     user: User | None
     session_id: str | None = None
     locked: bool = False
+    disabled: bool = False  # the password was right but an administrator has disabled the login
 
 
 @transaction
 def create_user(username: str, display_name: str, password: str, role: str, *,
-                employee_id: int | None = None, union_id: int | None = None) -> User:
-    """Add an account. The password must meet the rule (`passwords.check`, WeakPassword if not)."""
+                employee_id: int | None = None, union_id: int | None = None, temporary: bool = False) -> User:
+    """Add an account. The password must meet the rule (`passwords.check`, WeakPassword if not).
+    `temporary`: an administrator chose it, so the user must change it when they first sign in."""
     passwords.check(password, username=username)
     user = User(username=username.strip().lower(), display_name=display_name, role=role,
-                password_hash=hash_password(password), employee_id=employee_id, union_id=union_id)
+                password_hash=hash_password(password), employee_id=employee_id, union_id=union_id,
+                must_change_password=temporary)
     db.session.add(user)
     db.session.flush()
-    audit.record("create", "user", user.id, after={"username": user.username, "role": role,
-                                                   "employee_id": employee_id, "union_id": union_id})
+    employee = db.session.get(Employee, employee_id) if employee_id else None
+    audit.record("create", "user", user.id, after={
+        "username": user.username, "role": role, "display_name": display_name, "employee_id": employee_id,
+        "employee": f"{employee.full_name} ({employee.person_number})" if employee else None,
+        "union_id": union_id, "must_change_password": temporary})
     return user
 
 
@@ -112,10 +118,11 @@ def _record_attempt(username: str, at: datetime, succeeded: bool, remote_addr: s
 def _signed_in(username: str, user_id: int | None, password: str, ok: bool, now: datetime,
                remote_addr: str) -> SignInResult:
     user = db.session.get(User, user_id) if user_id is not None else None
+    disabled = ok and user is not None and not user.active
     ok = ok and user is not None and user.active
     _record_attempt(username, now, ok, remote_addr)
     if not ok or user is None:
-        return SignInResult(user=None)
+        return SignInResult(user=None, disabled=disabled)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session = UserSession(id=secrets.token_urlsafe(32), user_id=user.id, created_at=now, last_seen_at=now)
@@ -219,19 +226,35 @@ def _set_own_password(user: User, current: str, new: str) -> SignInResult:
     if new == current:
         raise passwords.WeakPassword("Your new password must be different from your current one")
     user.password_hash = hash_password(new)
+    was_temporary = user.must_change_password
+    user.must_change_password = False
     ended = _end_sessions(user.id, _now(), keep=user.session_id)
-    audit.record("change_password", "user", user.id, actor=(user.id, user.display_name),
-                 after={"other_sessions_ended": ended})
+    after: dict[str, object] = {"other_sessions_ended": ended}
+    if was_temporary:
+        after["replaced_temporary_password"] = True
+    audit.record("change_password", "user", user.id, actor=(user.id, user.display_name), after=after)
     return SignInResult(user=user, session_id=user.session_id)
 
 
 @transaction
 def reset_password(user: User, new: str, reason: str) -> int:
-    """An administrator sets a new password for someone (who has forgotten theirs). The rule
-    applies; every session of that user ends, so whoever had it open must sign in again.
+    """An administrator sets a temporary password for someone (who has forgotten theirs). The
+    rule applies; every session of that user ends, so whoever had it open must sign in again, and
+    at that sign-in they must change it before anything else (`must_change_password`).
     Returns how many sessions were ended. Audited with the reason, never the password."""
     passwords.check(new, username=user.username)
     user.password_hash = hash_password(new)
-    ended = _end_sessions(user.id, _now())
-    audit.record("reset_password", "user", user.id, reason=reason, after={"sessions_ended": ended})
+    before = user.must_change_password
+    user.must_change_password = True
+    ended = end_sessions(user.id)
+    audit.record("reset_password", "user", user.id, reason=reason,
+                 before={"must_change_password": before},
+                 after={"sessions_ended": ended, "must_change_password": True})
     return ended
+
+
+def end_sessions(user_id: int) -> int:
+    """End every live session of a user at once (disabled, role changed, password reset): the
+    cookie carries only the session id, and the user loader refuses a revoked one on the next
+    request. Flask-Login's "alternative token" idea, held on the server."""
+    return _end_sessions(user_id, _now())

@@ -64,6 +64,23 @@ def acknowledge(letter: Letter, user: Any) -> LetterAcknowledgement:
 
 
 @transaction
+def acknowledge_own(letter: Letter, user: Any) -> LetterAcknowledgement:
+    """An employee acknowledges receipt of a letter addressed to them (issue 15): recorded with
+    who and when, shown to HR in the register, audited against the person. Only their own
+    letters: anyone else's is refused (the view answers 404 before this is reached)."""
+    if letter.employee_id is None or getattr(user, "employee_id", None) != letter.employee_id:
+        raise DomainError("Only the person a letter is addressed to can acknowledge it")
+    if letter.acknowledgement is not None:
+        raise DomainError("You have already acknowledged this letter")
+    ack = LetterAcknowledgement(letter_id=letter.id, union_id=None, acknowledged_by_id=user.id)
+    db.session.add(ack)
+    db.session.flush()
+    audit.record("acknowledge", "letter", letter.id, employee_id=letter.employee_id,
+                 after={"reference": letter.reference, "by": "the employee"})
+    return ack
+
+
+@transaction
 def add_note(union_id: int, kind: str, body: str, user: Any, transfer_id: int | None = None,
              restructure_id: int | None = None, letter_id: int | None = None) -> ConsultationNote:
     if kind not in NOTE_KINDS:
@@ -178,7 +195,7 @@ class PanelRow:
     due_on: date | None
     expected: int
     issued: int
-    acknowledged: int | None  # for union letters
+    acknowledged: int | None  # by the union, or (issue 15) by the employee the letter is to
     scope_kind: str
     scope_id: int
     note: str = ""
@@ -209,14 +226,14 @@ def transfer_panel(transfer: Transfer, on: date) -> list[PanelRow]:
     if transfer.status == "planned":
         live = db.session.scalar(select(func.count()).select_from(TransferMember).where(
             TransferMember.transfer_id == transfer.id, TransferMember.status.in_(("proposed", "confirmed")))) or 0
-        issued, _ = _issued("transfer_notice", Letter.transfer_id, transfer.id)
+        issued, acked = _issued("transfer_notice", Letter.transfer_id, transfer.id)
         rows.append(PanelRow("transfer_notice", T.LETTER_TYPES["transfer_notice"].name, due.get("individual_letters"),
-                             live, issued, None, "transfer", transfer.id, "one to each person in the cohort"))
+                             live, issued, acked, "transfer", transfer.id, "one to each person in the cohort"))
     else:
         snapshots = db.session.scalar(select(func.count()).select_from(ProtectedTerms).where(
             ProtectedTerms.transfer_id == transfer.id)) or 0
-        issued, _ = _issued("protected_terms", Letter.transfer_id, transfer.id)
-        rows.append(PanelRow("protected_terms", T.LETTER_TYPES["protected_terms"].name, None, snapshots, issued, None,
+        issued, acked = _issued("protected_terms", Letter.transfer_id, transfer.id)
+        rows.append(PanelRow("protected_terms", T.LETTER_TYPES["protected_terms"].name, None, snapshots, issued, acked,
                              "transfer", transfer.id, "one to each person now on protected terms"))
     return _flag_overdue(rows, on, not date_windows.edges("transfer_date", on).holds(transfer.transfer_date))
 
@@ -239,9 +256,9 @@ def restructure_panel(restructure: Restructure, on: date) -> list[PanelRow]:
         expected = sum(1 for d in decisions if d.route == route)
         if not expected:
             continue
-        issued, _ = _issued(letter_type, Letter.restructure_id, restructure.id)
+        issued, acked = _issued(letter_type, Letter.restructure_id, restructure.id)
         rows.append(PanelRow(letter_type, T.LETTER_TYPES[letter_type].name, restructure.effective_date, expected,
-                             issued, None, "restructure", restructure.id, f"everyone on the {ROUTE_LABELS[route]} route"))
+                             issued, acked, "restructure", restructure.id, f"everyone on the {ROUTE_LABELS[route]} route"))
     odd = restructure.effective_date is not None and not date_windows.edges(
         "restructure_date", on).holds(restructure.effective_date)
     return _flag_overdue(rows, on, odd)

@@ -3,20 +3,33 @@ record a letter is about (hrtool/letters/types.py). Every value is text (tables 
 data), so what a letter said can be stored with it and shown again exactly.
 
 A fact the record does not hold is left out (None), never guessed: the template language then
-reports it as missing and the letter cannot be issued until the record is completed."""
+reports it as missing and the letter cannot be issued until the record is completed.
+
+Every value is worded as a careful HR officer writes it (issue 15), so a template author gets it
+right by default: counts agree with their nouns ("1 month", "12 employees": the `*_employees`,
+`*.period` fields), money is "£25,992.00" and a difference "a reduction of £1,271.00", dates
+"1 April 2027", a service is named once ("Electoral Services", "the Licensing service":
+`transfer.service_phrase`), and free text someone typed (reasons, implications, measures) is a
+sentence of its own, capitalised and ended, for a template to put after a full stop or in its own
+paragraph, never spliced into the letter's grammar (types.FREE_TEXT; the editor warns).
+
+Each Filled also says where its fields came from (`sources`: a field or its prefix -> the record,
+and when it was last changed), for the preview HR sees before a batch is issued."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 
 from ..errors import DomainError
 from ..extensions import db
+from ..formatting import dates_in_words, money, money_change, plural, sentence, service_phrase, uk_date
 from ..formatting import hours as hours_text
-from ..formatting import money, uk_date
 from ..letters import types as T
 from ..letters.rules import (
     ConsultationBand,
@@ -47,6 +60,8 @@ from .dashboards import transfer_figures
 from .records import picture_on
 from .transfers import package_on
 
+Source = str | Callable[[], str]  # a record's description, or how to work it out when asked
+
 
 @dataclass
 class Filled:
@@ -62,6 +77,54 @@ class Filled:
     transfer_id: int | None = None
     restructure_id: int | None = None
     links: dict[str, Any] = field(default_factory=dict)
+    # Where the fields came from: a field name or a prefix ("transfer", "table.affected_by_grade")
+    # -> "the transfer TR-2027-0005, last changed 3 December 2026". The longest match wins. A
+    # record's last change is looked up only when asked (the preview), never for a batch.
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def source_of(self, name: str) -> str:
+        parts = name.split(".")
+        for n in range(len(parts), 0, -1):
+            found = self.sources.get(".".join(parts[:n]))
+            if found:
+                return found if isinstance(found, str) else found()
+        return ""
+
+
+def record_source(label: str, entity_type: str, entity_id: int, created: datetime | None = None) -> Source:
+    """A record named for the field preview, with the last time it was changed in hrtool (the
+    audit trail: "the transfer TR-2027-0005, last changed 3 December 2026"), else when it was
+    recorded. Worked out when first asked for, then kept."""
+    return cache(lambda: _record_source(label, entity_type, entity_id, created))
+
+
+def _record_source(label: str, entity_type: str, entity_id: int, created: datetime | None) -> str:
+    from ..models import AuditEvent
+
+    latest = db.session.execute(select(AuditEvent.action, AuditEvent.at).where(
+        AuditEvent.entity_type == entity_type, AuditEvent.entity_id == str(entity_id),
+        AuditEvent.action.not_in(("download", "view", "export"))).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)).first()
+    if latest is not None and latest.action != "create":
+        return f"{label}, last changed {uk_date(latest.at)}"
+    if latest is not None or created is not None:
+        return f"{label}, recorded {uk_date(latest.at if latest is not None else created)}"
+    return label
+
+
+def _typed(text: str | None) -> str | None:
+    """Text someone (or a rule) recorded, as a sentence of its own with its dates in words."""
+    return sentence(dates_in_words(text))
+
+
+def _band(post: StructurePost) -> str | None:
+    if post.grade:
+        return post.grade
+    if post.band_min is not None and post.band_max is not None:
+        if post.band_min == post.band_max:
+            return f"{money(post.band_min)} a year"
+        return f"{money(post.band_min)} to {money(post.band_max)} a year"
+    return None
 
 
 def _set(values: dict[str, Any], path: str, value: Any) -> None:
@@ -106,6 +169,12 @@ def _employee_address(employee: Employee) -> list[str]:
     return lines
 
 
+def _employee_source(employee: Employee) -> dict[str, Source]:
+    who = f"the employee record of {employee.full_name} ({employee.person_number})"
+    source = record_source(who, "employee", employee.id)
+    return {"employee": source, "recipient": source}
+
+
 def _employee(employee: Employee) -> dict[str, Any]:
     return {"employee.name": employee.full_name, "employee.person_number": employee.person_number,
             "employee.continuous_service_date": employee.continuous_service_date,
@@ -135,13 +204,14 @@ def recognised_unions(council_ids: list[int], on: date) -> list[TradeUnion]:
 
 def _transfer(transfer: Transfer) -> dict[str, Any]:
     def measures(text: str, none: bool) -> str | None:
-        return "None envisaged." if none else (text.strip() or None)
+        return "None envisaged." if none else _typed(text)
 
     return {
         "transfer.reference": transfer.reference, "transfer.service": transfer.service.name,
+        "transfer.service_phrase": service_phrase(transfer.service.name),
         "transfer.date": transfer.transfer_date, "transfer.transferor": transfer.transferor.name,
         "transfer.transferee": transfer.transferee.name, "transfer.legal_basis": LEGAL_BASES[transfer.legal_basis],
-        "transfer.reasons": transfer.reasons.strip() or None, "transfer.implications": transfer.implications.strip() or None,
+        "transfer.reasons": _typed(transfer.reasons), "transfer.implications": _typed(transfer.implications),
         "transfer.transferor_measures": measures(transfer.transferor_measures, transfer.transferor_measures_none),
         "transfer.transferee_measures": measures(transfer.transferee_measures, transfer.transferee_measures_none),
     }
@@ -149,8 +219,13 @@ def _transfer(transfer: Transfer) -> dict[str, Any]:
 
 def _transfer_sender(transfer: Transfer) -> tuple[list[Council], str]:
     """A transfer is into a shared service: both councils' names head the letter."""
-    note = f"Shared {transfer.service.name} service · lead authority {transfer.transferee.name}"
+    note = f"Shared service: {transfer.service.name} · lead authority {transfer.transferee.name}"
     return _both(transfer.transferor, transfer.transferee), note
+
+
+def _transfer_sources(transfer: Transfer) -> dict[str, Source]:
+    return {"transfer": record_source(f"the transfer {transfer.reference}", "transfer", transfer.id,
+                                      transfer.created_at)}
 
 
 def _step_due(transfer: Transfer, key: str) -> date | None:
@@ -173,13 +248,21 @@ def transfer_union(transfer: Transfer, union: TradeUnion, on: date) -> Filled:
                                           for grade, n in figures.rows], numeric=[1])
     councils, note = _transfer_sender(transfer)
     flat = {**_transfer(transfer), **_union(union),
-            "transfer.agency_workers": transfer.agency_workers.strip() or None,
+            "transfer.agency_workers": _typed(transfer.agency_workers),
             "transfer.affected_count": figures.total or None,
+            "transfer.affected_employees": plural(figures.total, "employee") if figures.total else None,
             "consultation.meeting_by": _step_due(transfer, "consultation_started"),
             "consultation.respond_by": _step_due(transfer, "individual_letters"),
             "table.affected_by_grade": table}
+    checklist = record_source(f"the checklist of transfer {transfer.reference}", "transfer", transfer.id)
+    sources = {**_transfer_sources(transfer), "union": f"the trade union {union.name} (recognition records)",
+               "recipient": f"the trade union {union.name}", "consultation": checklist,
+               "transfer.affected_count": f"the cohort of transfer {transfer.reference}, counted on {uk_date(on)}",
+               "transfer.affected_employees": f"the cohort of transfer {transfer.reference}, counted on {uk_date(on)}",
+               "table.affected_by_grade": f"the cohort of transfer {transfer.reference} by grade (groups under "
+                                          f"{figures.withheld_below} withheld)"}
     return Filled(_fields(flat), _union_address(union, councils), [c.name for c in councils], note,
-                  union_id=union.id, transfer_id=transfer.id)
+                  union_id=union.id, transfer_id=transfer.id, sources=sources)
 
 
 def transfer_member(member: TransferMember, on: date) -> Filled:
@@ -187,13 +270,17 @@ def transfer_member(member: TransferMember, on: date) -> Filled:
     if member.status not in ("proposed", "confirmed"):
         raise DomainError(f"{member.employee.full_name} is {member.status}: a notice of transfer is for people "
                           "still in the cohort")
-    picture = picture_on(member.employee_id, min(on, transfer.transfer_date - timedelta(days=1)))
+    as_at = min(on, transfer.transfer_date - timedelta(days=1))
+    picture = picture_on(member.employee_id, as_at)
     councils, note = _transfer_sender(transfer)
     flat = {**_transfer(transfer), **_employee(member.employee),
             "employee.post": picture.post.title if picture and picture.post else None,
             "objection.last_day": transfer.transfer_date - timedelta(days=1)}
+    sources = {**_transfer_sources(transfer), **_employee_source(member.employee),
+               "employee.post": f"{member.employee.full_name}'s post on {uk_date(as_at)} (their assignment)",
+               "objection.last_day": f"the day before the transfer date of {transfer.reference}"}
     return Filled(_fields(flat), _employee_address(member.employee), [c.name for c in councils], note,
-                  employee_id=member.employee_id, transfer_id=transfer.id)
+                  employee_id=member.employee_id, transfer_id=transfer.id, sources=sources)
 
 
 def protected_terms(snapshot: ProtectedTerms) -> Filled:
@@ -204,14 +291,19 @@ def protected_terms(snapshot: ProtectedTerms) -> Filled:
     council = db.session.scalar(select(Council).where(Council.code == data.get("terms_council")))
 
     def standby(value: dict[str, Any]) -> str:
-        return "; ".join(f"{k.replace('_gbp', '').replace('_', ' ')}: £{v}" for k, v in value.items()) or "None"
+        return "; ".join(f"{k.replace('_gbp', '').replace('_', ' ')}: {money(Decimal(str(v)))}"
+                         for k, v in value.items()) or "None"
+
+    def number(value: Any) -> Decimal:
+        return Decimal(str(value))
 
     rows = [
-        ["Annual leave", f"{rights['annual_leave_days']} days a year at your service then"
+        ["Annual leave", f"{plural(number(rights['annual_leave_days']), 'day')} a year at your service then"
          if rights.get("annual_leave_days") is not None else "Not stated in the package"],
-        ["Notice the employer gives", f"{rights['notice_months']} months" if rights.get("notice_months") is not None
-         else "Not stated in the package"],
-        ["Working week", f"{package.get('working_week_hours', '')} hours"],
+        ["Notice the employer gives", plural(number(rights["notice_months"]), "month")
+         if rights.get("notice_months") is not None else "Not stated in the package"],
+        ["Working week", plural(number(package["working_week_hours"]), "hour")
+         if package.get("working_week_hours") not in (None, "") else "Not stated in the package"],
         ["Overtime", package.get("overtime") or "None"],
         ["Additional hours", package.get("additional_hours") or "None"],
         ["Standby", standby(package.get("standby") or {})],
@@ -225,8 +317,12 @@ def protected_terms(snapshot: ProtectedTerms) -> Filled:
             "terms.hours": hours_text(Decimal(particulars["hours_per_week"])) if particulars.get("hours_per_week") else None,
             "terms.salary": _pay_then(particulars),
             "table.terms": Table(["Term", "Your protected terms"], rows)}
+    taken = (f"the protected terms of {employee.full_name} taken on {uk_date(snapshot.taken_on)} at transfer "
+             f"{transfer.reference} (a snapshot: never changed afterwards)")
+    sources = {**_employee_source(employee), "terms": taken, "table.terms": taken,
+               "terms.employer": f"the transferee of {transfer.reference}"}
     return Filled(_fields(flat), _employee_address(employee), [c.name for c in councils], note,
-                  employee_id=employee.id, transfer_id=transfer.id)
+                  employee_id=employee.id, transfer_id=transfer.id, sources=sources)
 
 
 def _pay_then(particulars: dict[str, Any]) -> str | None:
@@ -255,15 +351,25 @@ def election(record: Election) -> Filled:
             "election.countersigned_on": record.countersigned_at.date() if record.countersigned_at else None,
             "election.employer": employment.employer.name, "election.terms_package": package.name if package else None,
             "election.previous_terms": snapshot.snapshot.get("package", {}).get("name") if snapshot else None}
+    sources = {**_employee_source(employee),
+               "election": record_source(f"{employee.full_name}'s election from {uk_date(record.effective_from)}",
+                                         "election", record.id, record.recorded_at),
+               "election.terms_package": f"the terms package of {employment.employer.name} on "
+                                         f"{uk_date(record.effective_from)}",
+               "election.previous_terms": "the protected terms snapshot the election gives up"}
     return Filled(_fields(flat), _employee_address(employee), [c.name for c in councils], "",
-                  employee_id=employee.id, transfer_id=protected.transfer_id if protected else None)
+                  employee_id=employee.id, transfer_id=protected.transfer_id if protected else None, sources=sources)
 
 
 # -- restructures ------------------------------------------------------------------------------
 
 def _restructure(restructure: Restructure) -> dict[str, Any]:
-    return {"restructure.name": restructure.name, "restructure.description": restructure.description.strip() or None,
+    return {"restructure.name": restructure.name, "restructure.description": _typed(restructure.description),
             "restructure.effective_date": restructure.effective_date}
+
+
+def _restructure_sources(restructure: Restructure) -> dict[str, Source]:
+    return {"restructure": record_source(f"the restructure {restructure.name}", "restructure", restructure.id)}
 
 
 def _restructure_councils(restructure: Restructure) -> tuple[list[Council], str]:
@@ -271,14 +377,6 @@ def _restructure_councils(restructure: Restructure) -> tuple[list[Council], str]
         StructurePost.restructure_id == restructure.id, StructurePost.employer_id.is_not(None))))
     councils = sorted((db.session.get(Council, i) for i in ids), key=lambda c: c.code)
     return councils, ("Shared structure of both councils" if len(councils) > 1 else "")
-
-
-def _band(post: StructurePost) -> str | None:
-    if post.grade:
-        return post.grade
-    if post.band_min is not None and post.band_max is not None:
-        return f"{money(post.band_min)} to {money(post.band_max)} a year"
-    return None
 
 
 def proposed_dismissals(restructure_id: int) -> tuple[int, list[RouteDecision]]:
@@ -325,8 +423,9 @@ def _payment_method(councils: list[Council], on: date) -> str | None:
             return None
         body = policy.body
         week = "actual weekly pay, not the statutory cap" if body.get("week_pay") == "actual" else "the statutory week's pay cap"
+        most = plural(Decimal(str(body["max_weeks"])), "week's pay")
         parts.append(f"{council.name} pays {body['multiplier_of_statutory_weeks']} times the statutory number of weeks, "
-                     f"using {week}, up to {body['max_weeks']} weeks' pay in all (Local Government (Early Termination "
+                     f"using {week}, up to {most} in all (Local Government (Early Termination "
                      "of Employment) (Discretionary Compensation) Regulations 2006).")
     parts.append("Members of the Local Government Pension Scheme aged 55 or over with two years' membership receive "
                  "their pension immediately and unreduced.")
@@ -355,17 +454,28 @@ def restructure_union(restructure: Restructure, union: TradeUnion, on: date) -> 
     table = Table(["Post", "Employer", "Postholders affected"], [[t, e, str(n)] for (t, e), n in sorted(counts.items())],
                   numeric=[2])
     first = restructure.effective_date
+    period = int(_policy("collective_consultation", None, on).body["period_days"])
     flat = {**_restructure(restructure), **_union(union),
             "redundancy.proposed_count": proposed, "redundancy.employed_count": len(decisions),
-            "redundancy.threshold": f"{proposed} dismissals are proposed at one establishment within "
-                                    f"{int(_policy('collective_consultation', None, on).body['period_days'])} days",
-            "redundancy.consultation_days": days, "redundancy.first_dismissal_on": first,
+            "redundancy.proposed_employees": plural(proposed, "employee"),
+            "redundancy.employed_employees": plural(len(decisions), "employee"),
+            "redundancy.threshold": f"{plural(proposed, 'dismissal')} {'is' if proposed == 1 else 'are'} proposed "
+                                    f"at one establishment within {plural(period, 'day')}",
+            "redundancy.consultation_days": days, "redundancy.consultation_period": plural(days, "day"),
+            "redundancy.first_dismissal_on": first,
             "redundancy.consultation_start_by": latest_consultation_start(first, days) if first else None,
             "redundancy.selection_method": _selection_method(on),
             "redundancy.payment_method": _payment_method(councils, on),
             "table.roles_at_risk": table}
+    routes = f"the route decisions of {restructure.name} ({plural(len(decisions), 'person')})"
+    sources = {**_restructure_sources(restructure), "union": f"the trade union {union.name} (recognition records)",
+               "recipient": f"the trade union {union.name}", "redundancy": routes, "table.roles_at_risk": routes,
+               "redundancy.consultation_days": "the joint collective consultation policy (TULRCA s.188 bands)",
+               "redundancy.consultation_period": "the joint collective consultation policy (TULRCA s.188 bands)",
+               "redundancy.selection_method": "the joint assimilation policy",
+               "redundancy.payment_method": "each council's redundancy policy"}
     return Filled(_fields(flat), _union_address(union, councils), [c.name for c in councils], note,
-                  union_id=union.id, restructure_id=restructure.id)
+                  union_id=union.id, restructure_id=restructure.id, sources=sources)
 
 
 def route_decision(decision: RouteDecision, letter_type: str, on: date) -> Filled:
@@ -380,7 +490,7 @@ def route_decision(decision: RouteDecision, letter_type: str, on: date) -> Fille
     councils, note = _restructure_councils(restructure)
     flat: dict[str, Any] = {**_employee(employee), **_restructure(restructure),
                             "current_post.title": current.title, "current_post.grade": _band(current),
-                            "decision.reasons": decision.reasons.strip() or None,
+                            "decision.reasons": _typed(decision.reasons),
                             "new_post.title": new.title if new else None, "new_post.grade": _band(new) if new else None}
     if letter_type == "at_risk":  # issue 14: the service date for redundancy and the notice owed
         from .redundancy import at_risk_letter_fields
@@ -391,9 +501,18 @@ def route_decision(decision: RouteDecision, letter_type: str, on: date) -> Fille
         weeks = int(policy.body["trial_period_weeks"]) if policy else None
         starts = restructure.effective_date
         ends = decision.trial_ends_on or (trial_period_end(starts, weeks) if starts and weeks else None)
-        flat.update({"trial.weeks": weeks, "trial.starts_on": starts, "trial.ends_on": ends})
+        flat.update({"trial.weeks": weeks, "trial.period": plural(weeks, "week") if weeks else None,
+                     "trial.starts_on": starts, "trial.ends_on": ends})
+    sources = {**_restructure_sources(restructure), **_employee_source(employee),
+               "decision": record_source(f"{employee.full_name}'s route decision in {restructure.name}",
+                                         "route_decision", decision.id),
+               "current_post": f"the current structure of {restructure.name}: {current.title}",
+               "new_post": f"the proposed structure of {restructure.name}" + (f": {new.title}" if new else ""),
+               "redundancy": f"{employee.full_name}'s service dates", "notice": f"{employee.full_name}'s terms and "
+               "service (ERA 1996 s.86 beside the contractual notice)",
+               "trial": "the joint assimilation policy (trial period) and the restructure's date"}
     return Filled(_fields(flat), _employee_address(employee), [c.name for c in councils], note,
-                  employee_id=employee.id, restructure_id=restructure.id)
+                  employee_id=employee.id, restructure_id=restructure.id, sources=sources)
 
 
 # -- pay protection ----------------------------------------------------------------------------
@@ -404,10 +523,15 @@ def _policy_words(protection: Protection) -> str | None:
         return None
     body = policy.body
     phases = body.get("phases", [])
-    share = "; then ".join(f"{Decimal(str(p['share_of_difference'])) * 100:.0f}% for {p['months']} months" for p in phases)
+    share = "; then ".join(f"{Decimal(str(p['share_of_difference'])) * 100:.0f}% for "
+                           f"{plural(int(p['months']), 'month')}" for p in phases)
     name = protection.council.name
     if body.get("kind") == "tapered":
         difference = protection.old_salary - protection.new_salary
+        if difference <= 0:  # nothing to protect: say so in words, never as a negative sum
+            change = "the same as" if difference == 0 else f"{money(-difference)} a year full-time more than"
+            return (f"Your new salary is {change} your salary before, so under {name}'s pay protection policy no "
+                    "protection payment is due.")
         return (f"Under {name}'s pay protection policy the difference between your salary before and your new salary, "
                 f"{money(difference)} a year full-time, is fixed in cash. You receive {share}. Pay awards and "
                 "increments on your new salary are paid in full on top.")
@@ -418,6 +542,11 @@ def _policy_words(protection: Protection) -> str | None:
     return None
 
 
+def _change(difference: Decimal) -> str:
+    """'a reduction of £1,271.00 a year full-time', 'an increase of ...', or 'no change'."""
+    return money_change(difference) + ("" if difference == 0 else " a year full-time")
+
+
 def protection(record: Protection) -> Filled:
     employee = db.session.get(Employee, record.employee_id)
     months = list(record.months)
@@ -426,14 +555,20 @@ def protection(record: Protection) -> Filled:
     total = sum((m.payment for m in months), Decimal(0))
     table = Table(["Month", "Phase", "New salary (a year, your hours)", "Protection (a year)", "Paid that month"],
                   rows, numeric=[2, 3, 4])
-    flat = {**_employee(employee), "protection.reason": record.reason.strip() or None,
+    flat = {**_employee(employee), "protection.reason": _typed(record.reason),
+            "protection.change": _change(record.new_salary - record.old_salary),
             "protection.start_date": record.start_date,
             "protection.end_date": record.ends_on - timedelta(days=1) if record.ends_on else None,
             "protection.old_grade": record.old_grade or None, "protection.new_grade": record.new_grade or None,
             "protection.old_salary": record.old_salary, "protection.new_salary": record.new_salary,
             "protection.hours": hours_text(record.hours_per_week), "protection.policy": _policy_words(record),
             "protection.total": total if months else None, "table.schedule": table}
-    return Filled(_fields(flat), _employee_address(employee), [record.council.name], "", employee_id=employee.id)
+    held = f"{employee.full_name}'s pay protection from {uk_date(record.start_date)}"
+    sources = {**_employee_source(employee), "protection": record_source(held, "protection", record.id),
+               "protection.policy": f"{record.council.name}'s pay protection policy",
+               "table.schedule": record_source(f"the month-by-month schedule of {held}", "protection", record.id)}
+    return Filled(_fields(flat), _employee_address(employee), [record.council.name], "", employee_id=employee.id,
+                  sources=sources)
 
 
 # -- dispatch ----------------------------------------------------------------------------------
@@ -449,10 +584,14 @@ def fill(letter_type: str, source_id: int, union_id: int | None, on: date) -> Fi
             raise DomainError("That record no longer exists")
         return record
 
-    if kind in (T.TRANSFER_UNION, T.RESTRUCTURE_UNION):
+    if kind in (T.TRANSFER_UNION, T.RESTRUCTURE_UNION, T.TRANSFER_WITHDRAWN):
         union = db.session.get(TradeUnion, union_id) if union_id else None
         if union is None:
             raise DomainError("Choose the union the letter is to")
+        if kind == T.TRANSFER_WITHDRAWN:  # issue 15 (engineer A): services/transfer_changes.py
+            from .transfer_changes import withdrawn_union
+
+            return withdrawn_union(get(Transfer), union, on)
         if kind == T.TRANSFER_UNION:
             return transfer_union(get(Transfer), union, on)
         return restructure_union(get(Restructure), union, on)

@@ -57,8 +57,16 @@ class Cohort:
     targets: list[Target]
 
 
+# A transfer's batch for only those not yet written to (issue 15): its own scope kind, so the
+# job, run later, makes the same choice.
+UNWRITTEN = "transfer_unwritten"
+TRANSFER_SCOPES = ("transfer", UNWRITTEN)
+
+
 def cohort(letter_type: str, scope_kind: str, scope_id: int, on: date) -> Cohort:
     """Who a batch of this letter type for this transfer or restructure goes to."""
+    if scope_kind == UNWRITTEN:
+        return _unwritten(cohort(letter_type, "transfer", scope_id, on), letter_type, scope_id)
     kind = T.letter_type(letter_type)
     if kind.cohort != scope_kind:
         raise DomainError(f"A {kind.name.lower()} is not sent for a {scope_kind}", field="letter_type")
@@ -95,6 +103,71 @@ def cohort(letter_type: str, scope_kind: str, scope_id: int, on: date) -> Cohort
                   [Target(letter_type, i) for i in ids])
 
 
+def _unwritten(group: Cohort, letter_type: str, transfer_id: int) -> Cohort:
+    """Those of a transfer's batch with no letter of this type for this transfer yet."""
+    written = {(source_id, union_id) for source_id, union_id in db.session.execute(
+        select(Letter.source_id, Letter.union_id).where(Letter.transfer_id == transfer_id,
+                                                         Letter.letter_type == letter_type))}
+    targets = [t for t in group.targets if (t.source_id, t.union_id) not in written]
+    return Cohort(f"{group.description.split(': ')[0]}: those not yet written to", targets)
+
+
+@dataclass(frozen=True)
+class MissingField:
+    name: str  # e.g. transfer.agency_workers
+    description: str
+    who: list[str]  # the letters (addressees) that lack it
+    on_transfer: bool  # a fact of the transfer itself (fixed by editing the transfer)
+
+
+class BatchRefused(DomainError):
+    """A batch that would fail on a field with no value: every gap, before anything starts."""
+
+    def __init__(self, message: str, missing: list[MissingField]):
+        super().__init__(message, field="letter_type")
+        self.missing = missing
+
+
+def check_batch(letter_type: str, scope_kind: str, scope_id: int, on: date) -> None:
+    """Before a batch starts (issue 15): refuse one for a withdrawn transfer, and fill every
+    letter's fields (no PDF) so that a field with no value is reported now, all at once, naming
+    the field and whose letters lack it, rather than failing the job at letter 1 of N."""
+    from ..letters.template import FIELD, TemplateError, render
+    from .letter_fields import fill
+
+    if scope_kind in TRANSFER_SCOPES:
+        transfer = db.session.get(Transfer, scope_id)
+        if transfer is not None and transfer.status == "withdrawn":
+            raise DomainError(f"Transfer {transfer.reference} was withdrawn: no more letters are issued for it",
+                              field="letter_type")
+    kind = T.letter_type(letter_type)
+    version = latest(template_by_key(letter_type))
+    gaps: dict[str, list[str]] = {}
+    targets = cohort(letter_type, scope_kind, scope_id, on).targets
+    total = len(targets)
+    for target in targets:
+        filled = fill(letter_type, target.source_id, target.union_id, on)
+        values = {**filled.fields, "letter": {"date": "x", "reference": "x"}, "sender": {"councils": "x"},
+                  "signatory": {"name": "x", "role": "x"}}
+        try:
+            render(version.subject, version.body, values, kind.fields)
+        except TemplateError as error:
+            for problem in error.problems:
+                found = FIELD.search(problem.message)
+                name = found.group(1) if found else problem.message
+                who = filled.addressee[0] if filled.addressee else str(target.source_id)
+                if who not in gaps.setdefault(name, []):
+                    gaps[name].append(who)
+    if gaps:
+        missing = [MissingField(name, kind.fields.get(name, ""), who, name.startswith(("transfer.", "consultation.")))
+                   for name, who in gaps.items()]
+        raise BatchRefused("These letters cannot be made yet: " + "; ".join(
+            f"no value for {{{{ {m.name} }}}} "
+            + ("on the transfer" if m.on_transfer else f"in {len(m.who)} of the {total} letters")
+            + (f" — {m.description}" if m.description else "") for m in missing)
+            + ". Nothing was issued: give the missing values, then issue the batch.", missing)
+
+
 def start(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any) -> LetterJob:
     """Record the job (one unit of work) and start it. The caller has checked permission and
     re-authentication."""
@@ -109,10 +182,10 @@ def start(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any)
 
 @transaction
 def _queue(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any) -> LetterJob:
+    check_batch(letter_type, scope_kind, scope_id, on)  # issue 15: withdrawn, or a field with no value
     group = cohort(letter_type, scope_kind, scope_id, on)
     if not group.targets:
         raise DomainError("Nobody in that group is due this letter", field="letter_type")
-    template_by_key(letter_type)
     job = LetterJob(letter_type=letter_type, scope_kind=scope_kind, scope_id=scope_id, description=group.description,
                     status="queued", total=len(group.targets), done=0, error="",
                     requested_by_id=user.id if user is not None else None)
@@ -147,6 +220,8 @@ def run(job_id: int, on: date) -> None:
     with _RUN_LOCK:
         with unit_of_work.unit_of_work():
             job = db.session.get(LetterJob, job_id)
+            if job.status != "queued":  # cancelled before it began (its transfer withdrawn)
+                return
             job.status = "running"
         try:
             user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
@@ -166,6 +241,9 @@ def run(job_id: int, on: date) -> None:
                 with unit_of_work.unit_of_work():  # progress only: no letter is written yet
                     job.done = index + 1
             with unit_of_work.unit_of_work():
+                db.session.refresh(job)
+                if job.status != "running":  # cancelled meanwhile (the transfer withdrawn): write nothing
+                    return
                 batch = LetterBatch(template_version_id=version.id, description=job.description,
                                     issued_by_id=job.requested_by_id, count=len(prepared))
                 db.session.add(batch)

@@ -43,6 +43,8 @@ from .unit_of_work import transaction
 
 TEMPLATE_DIR = ("reference_data", "letters")
 REFERENCE_PREFIX = "HR"
+SHIPPED_NOTE = "Initial wording shipped with hrtool"
+UPDATED_NOTE = "Wording shipped with hrtool, brought up to date by hrtool load-reference --update"
 
 
 # -- templates ---------------------------------------------------------------------------------
@@ -66,8 +68,7 @@ def load_letter_templates() -> dict[str, int]:
         subject, body = _read_seed(letter_type.key)
         template = LetterTemplate(key=letter_type.key, name=letter_type.name, audience=letter_type.audience,
                                   description=f"Filled from: {letter_type.source.replace('_', ' ')}")
-        template.versions.append(LetterTemplateVersion(version=1, subject=subject, body=body,
-                                                       note="Initial wording shipped with hrtool"))
+        template.versions.append(LetterTemplateVersion(version=1, subject=subject, body=body, note=SHIPPED_NOTE))
         db.session.add(template)
         added["letter_templates"] = added.get("letter_templates", 0) + 1
     if db.session.scalar(select(Policy.id).where(Policy.kind == "collective_consultation")) is None:
@@ -78,6 +79,35 @@ def load_letter_templates() -> dict[str, int]:
         added["policies"] = 1
     db.session.flush()
     return added
+
+
+def update_letter_templates(reason: str) -> tuple[list[str], list[str]]:
+    """For `hrtool load-reference --update`: a template whose latest version is still the wording
+    hrtool shipped (no one saved a version of their own) gets the wording the files now hold as a
+    new version (earlier versions, and the letters made from them, are kept; audited). A template
+    someone edited in hrtool is reported and left alone: their wording wins. Returns (updated,
+    differs) as lines for the report; running it again changes nothing."""
+    updated: list[str] = []
+    differs: list[str] = []
+    for template in db.session.scalars(select(LetterTemplate).order_by(LetterTemplate.id)):
+        try:
+            subject, body = _read_seed(template.key)
+        except FileNotFoundError:
+            continue
+        current = latest(template)
+        if current.subject.strip() == subject.strip() and current.body.strip() == body.strip():
+            continue
+        if current.created_by_id is not None or current.note not in (SHIPPED_NOTE, UPDATED_NOTE):
+            differs.append(f"letter template {template.name}: version {current.version} was written in hrtool, so "
+                           f"it is kept; compare it with hrtool/reference_data/letters/{template.key}.txt")
+            continue
+        version = LetterTemplateVersion(version=current.version + 1, subject=subject, body=body, note=UPDATED_NOTE)
+        template.versions.append(version)
+        db.session.flush()
+        audit.record("update", "letter_template", template.id, before={"version": current.version},
+                     after={"version": version.version, "key": template.key}, reason=reason)
+        updated.append(f"letter template {template.name}: version {version.version} has the shipped wording")
+    return updated, differs
 
 
 def template_by_key(key: str) -> LetterTemplate:
@@ -145,11 +175,17 @@ def candidates(letter_type: str, today: date, limit: int = 400) -> list[tuple[st
     kind = T.letter_type(letter_type).source
     out: list[tuple[str, str]] = []
     if kind == T.TRANSFER_UNION:
-        for transfer in db.session.scalars(select(Transfer).where(Transfer.status != "cancelled")
+        for transfer in db.session.scalars(select(Transfer).where(Transfer.status.not_in(("cancelled", "withdrawn")))
                                            .order_by(Transfer.transfer_date.desc(), Transfer.reference).limit(limit)):
             for union in recognised_unions([transfer.transferor_id, transfer.transferee_id], today):
                 out.append((Target(letter_type, transfer.id, union.id).token,
                             f"{transfer.reference} {transfer.service.name} ({transfer.transfer_date:%d/%m/%Y}) to {union.name}"))
+    elif kind == T.TRANSFER_WITHDRAWN:  # issue 15: withdrawn transfers, to each recognised union
+        for transfer in db.session.scalars(select(Transfer).where(Transfer.status == "withdrawn")
+                                           .order_by(Transfer.transfer_date.desc(), Transfer.reference).limit(limit)):
+            for union in recognised_unions([transfer.transferor_id, transfer.transferee_id], today):
+                out.append((Target(letter_type, transfer.id, union.id).token,
+                            f"{transfer.reference} {transfer.service.name} (withdrawn) to {union.name}"))
     elif kind == T.RESTRUCTURE_UNION:
         for restructure in db.session.scalars(select(Restructure).order_by(Restructure.id.desc()).limit(limit)):
             for union in recognised_unions([c.id for c in _councils()], today):
@@ -299,6 +335,120 @@ def correct(letter: Letter, reason: str, today: date, user: Any = None) -> Lette
     """A correction: a new letter, filled afresh from the records, naming the one it corrects."""
     target = Target(letter.letter_type, letter.source_id or 0, letter.union_id)
     return issue_one(target, today, user, corrects=letter, reason=reason)
+
+
+# -- the field preview before a batch (issue 15) -------------------------------------------------
+
+COMMON_SOURCES = {
+    "letter": "the letter itself: its date and reference are given when it is issued",
+    "sender": "the councils the record belongs to",
+    "signatory": "you, as the person issuing the letters",
+}
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One field of a letter for the preview: its value for the sample recipient and where it
+    came from. `missing` is a field the template uses that the record does not hold: the batch
+    would fail on it, so HR completes the record first."""
+
+    name: str
+    description: str
+    value: str | None
+    source: str
+    used: bool
+    missing: bool
+
+
+@dataclass(frozen=True)
+class FieldPreview:
+    letter_type: T.LetterType
+    version: int
+    recipients: list[tuple[str, str]]  # (token, label) of everyone in the batch
+    sample: str  # the token of the recipient shown
+    sample_label: str
+    rows: list[FieldRow]
+    problems: list[str]  # what stops the sample's letter (a missing value, a record that is not due one)
+    sample_employee_id: int | None = None  # the person the sample letter is to (their particulars are shown)
+
+    @property
+    def missing(self) -> list[FieldRow]:
+        return [r for r in self.rows if r.missing]
+
+
+def _recipient_label(target: Target) -> str:
+    """Who a target's letter goes to, by name and person number (never an internal id)."""
+    from ..models import Election, ProtectedTerms, Protection
+
+    if target.union_id:
+        return union_name(target.union_id)
+    model = {T.TRANSFER_MEMBER: TransferMember, T.ROUTE_DECISION: RouteDecision, T.PROTECTION: Protection,
+             T.PROTECTED_TERMS: ProtectedTerms, T.ELECTION: Election}.get(T.letter_type(target.letter_type).source)
+    record = db.session.get(model, target.source_id) if model else None
+    employee = db.session.get(Employee, record.employee_id) if record is not None else None
+    return f"{employee.full_name} ({employee.person_number})" if employee else "a record no longer held"
+
+
+def _shown(value: Any) -> str | None:
+    from ..letters.template import as_table
+
+    table = as_table(value)
+    if table is not None:
+        return f"a table of {len(table.rows)} row{'' if len(table.rows) == 1 else 's'}: " + "; ".join(
+            ", ".join(row) for row in table.rows[:3]) + ("; …" if len(table.rows) > 3 else "")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return str(value)
+
+
+def field_preview(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any = None,
+                  sample: str = "") -> FieldPreview:
+    """Before a batch is issued: each field of the letter type's latest template for one sample
+    recipient of the batch (the first, or the one chosen), its value, and where it came from
+    (the record and when it was last changed), with the fields the template uses but the record
+    lacks flagged. Writes nothing."""
+    from .letter_jobs import cohort
+
+    kind = T.letter_type(letter_type)
+    group = cohort(letter_type, scope_kind, scope_id, on)
+    if not group.targets:
+        raise DomainError("Nobody in that group is due this letter", field="letter_type")
+    version = latest(template_by_key(letter_type))
+    recipients = [(t.token, _recipient_label(t)) for t in group.targets]
+    target = next((t for t in group.targets if t.token == sample), group.targets[0])
+    problems: list[str] = []
+    try:
+        filled = fill(letter_type, target.source_id, target.union_id, on)
+    except DomainError as error:
+        return FieldPreview(kind, version.version, recipients, target.token, _recipient_label(target), [],
+                            [error.message])
+    name, role = signatory(user)
+    filled.fields.update({"letter": {"date": uk_date(on), "reference": "(given when issued)"},
+                          "sender": {"councils": " and ".join(filled.councils)},
+                          "signatory": {"name": name, "role": role}})
+    rows = field_rows(kind, version, filled)
+    try:
+        render(version.subject, version.body, filled.fields, kind.fields)
+    except TemplateError as error:
+        problems = [str(p) for p in error.problems]
+    return FieldPreview(kind, version.version, recipients, target.token, _recipient_label(target), rows, problems,
+                        filled.employee_id)
+
+
+def field_rows(kind: T.LetterType, version: LetterTemplateVersion, filled: Filled) -> list[FieldRow]:
+    """Every field the letter type offers, for a filled letter: value, source, whether the
+    template uses it and whether it is missing; the fields the template uses first."""
+    from ..letters.template import lookup, used_fields
+
+    used = set(used_fields(version.subject, version.body))
+    filled.sources = {**COMMON_SOURCES, **filled.sources}
+    rows = []
+    for field_name, description in kind.fields.items():
+        value = _shown(lookup(filled.fields, field_name))
+        rows.append(FieldRow(field_name, description, value, filled.source_of(field_name) or "the record",
+                             field_name in used, field_name in used and value is None))
+    order = list(kind.fields)
+    return sorted(rows, key=lambda r: (not r.used, order.index(r.name)))
 
 
 # -- the register ------------------------------------------------------------------------------

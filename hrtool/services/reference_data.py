@@ -363,4 +363,9 @@ def update_reference_data() -> UpdateReport:
     _update_awards(report)
     db.session.flush()
     report.spine_years = make_spine_years()
+    from .letters import update_letter_templates  # issue 15: shipped letter wording, where still as shipped
+
+    updated, differs = update_letter_templates(UPDATE_REASON)
+    report.updated += updated
+    report.differs += differs
     return report

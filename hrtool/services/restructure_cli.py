@@ -12,6 +12,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from ..errors import DomainError
+from ..models import Restructure
 
 
 def _day(value: str, option: str) -> date:
@@ -187,7 +188,70 @@ def structure_costing(name: str, split: str) -> None:
     click.echo(json.dumps(costing_json(result), indent=2))
 
 
+def _named(name: str) -> Restructure:
+    from .restructures import by_name
+
+    # A name no database can hold (NUL, other control characters) cannot name a restructure.
+    restructure = None if any(ord(c) < 32 for c in name) else by_name(name)
+    if restructure is None:
+        _fail(f"No restructure is named {name!r}")
+    assert restructure is not None  # _fail exits
+    return restructure
+
+
+@click.command("implement")
+@with_appcontext
+@click.argument("name")
+@click.option("--dry-run", is_flag=True, default=False,
+              help="Show what implementing would do and what stands in the way; change nothing.")
+@click.option("--reason", default="", help="The decision implementing follows (required unless --dry-run).")
+@click.option("--gaps-reason", default="",
+              help="Why it goes ahead while current postholders have no appointment (required if any have none).")
+def implement_restructure(name: str, dry_run: bool, reason: str, gaps_reason: str) -> None:
+    """Implement a restructure on its effective date (issue 15): its proposed posts join the
+    establishment, the old posts close the day before, each person appointed moves into their
+    new post as a dated change, with pay protection where pay falls. Once only. Exit 1 if
+    something blocks it (the dry run too), with each problem on stderr."""
+    from .restructure_go_live import describe, implement, plan
+
+    restructure = _named(name)
+    found = plan(restructure, date.today())
+    for line in describe(found):
+        click.echo(line)
+    if dry_run:
+        if found.problems or found.standing is not None:
+            _fail("It cannot be implemented as it is (see above).")
+        return
+    try:
+        done = implement(restructure, reason, gaps_reason)
+    except DomainError as error:
+        _fail(error.message)
+        return
+    click.echo(f"Implemented from {done.effective_date:%Y-%m-%d}: {len(done.changes)} changes recorded.")
+
+
+@click.command("undo-implementation")
+@with_appcontext
+@click.argument("name")
+@click.option("--reason", required=True, help="Why the implementation is undone.")
+def undo_restructure(name: str, reason: str) -> None:
+    """Undo a restructure's implementation before its effective date: what it opened is taken away
+    (kept in the audit log) and what it closed reopens. Exit 1 if it cannot be undone, saying why."""
+    from .restructure_go_live import undo
+
+    restructure = _named(name)
+    try:
+        undo(restructure, reason)
+    except DomainError as error:
+        _fail(error.message)
+        return
+    click.echo("The implementation is undone: the establishment is as it was.")
+
+
 def register_restructure_commands(app: Flask) -> None:
+    group = _group(app, "restructure", "Restructures: implementing one on its date, and undoing that.")
+    group.add_command(implement_restructure)
+    group.add_command(undo_restructure)
     _group(app, "calc", "Calculators printing JSON.").add_command(calc_redundancy)
     _group(app, "calc", "Calculators printing JSON.").add_command(calc_apportion)
     _group(app, "report", "Reports printed as JSON.").add_command(structure_costing)

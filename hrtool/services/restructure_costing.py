@@ -101,9 +101,14 @@ def structure_cost(restructure: Restructure, side: str, today: date) -> Structur
     codes = _codes()
     salaries: dict[int, list[Decimal]] = {}
     if side == "current":
-        for h in holders(restructure, today):
-            if h.salary is not None:
-                salaries.setdefault(h.post.id, []).append(h.salary)
+        people = holders(restructure, today)
+    else:  # once implemented, the new posts as now held (issue 15); before, nobody holds them
+        from .restructure_go_live import new_holders
+
+        people = new_holders(restructure)
+    for h in people:
+        if h.salary is not None:
+            salaries.setdefault(h.post.id, []).append(h.salary)
     lines = tuple(_line(p, salaries, rate, codes) for p in posts(restructure, side))
     total = sum((line.cost for line in lines if line.cost is not None), Decimal(0))
     by_council = {code: sum((line.by_council.get(code, Decimal(0)) for line in lines), Decimal(0)) for code in codes}

@@ -85,6 +85,16 @@ def band_words(post: StructurePost) -> str:
     return ""
 
 
+def refuse_if_implemented(restructure: Restructure) -> None:
+    """Once implemented, the structures are the establishment's history: changing them would make
+    the restructure disagree with the posts and records it made (issue 15). Undo it first (before
+    its date), or change the establishment itself."""
+    if restructure.status == "implemented":
+        raise DomainError(f"{restructure.name} is implemented, so its structures, routes and appointments can no "
+                          "longer change: undo the implementation first (before its date), or change the posts "
+                          "and people's records in the establishment")
+
+
 # -- creating ------------------------------------------------------------------------------------
 
 @transaction
@@ -225,6 +235,7 @@ def values_of(post: StructurePost) -> dict[str, Any]:
 @transaction
 def add_post(restructure: Restructure, values: dict[str, Any]) -> StructurePost:
     """A post in the current or proposed structure."""
+    refuse_if_implemented(restructure)
     record = StructurePost(restructure=restructure, **_post_columns(restructure, values))
     db.session.add(record)
     db.session.flush()
@@ -238,6 +249,7 @@ def update_post(post: StructurePost, values: dict[str, Any]) -> StructurePost:
     """Correct a post: the same checks as adding one, and it may not report to itself or to a
     post below it. It stays on its side once routes, appointments, job matches or other posts
     refer to it. One audit event holds what changed, before and after."""
+    refuse_if_implemented(post.restructure)
     columns = _post_columns(post.restructure, values, post)
     before = {name: getattr(post, name) for name in POST_COLUMNS}
     changed = [name for name in POST_COLUMNS if before[name] != columns[name]]
@@ -256,6 +268,7 @@ def remove_post(post: StructurePost, reason: str) -> None:
     """Take a post out of its structure, with the reason. Refused while people's routes or
     appointments refer to it or other posts report to it; its job matches go with it (kept in
     the audit event, with the post as it was)."""
+    refuse_if_implemented(post.restructure)
     reason = reason.strip()
     if not reason:
         raise DomainError("Enter the reason for removing the post", field="reason")
@@ -331,6 +344,11 @@ def chart(restructure: Restructure, side: str, today: date) -> list[Node]:
     if side == "current":
         for holder in holders(restructure, today):
             nodes[holder.post.id].holders.append(holder)
+    else:  # once implemented, who holds each new post from the effective date (issue 15)
+        from .restructure_go_live import new_holders
+
+        for holder in new_holders(restructure):
+            nodes[holder.post.id].holders.append(holder)
     roots = []
     for node in nodes.values():
         boss = nodes.get(node.post.reports_to_id) if node.post.reports_to_id else None
@@ -350,6 +368,7 @@ def matches(restructure: Restructure) -> dict[tuple[int, int], JobMatch]:
 def save_matches(restructure: Restructure, entries: dict[tuple[int, int], tuple[int | None, str]], reason: str = "") -> int:
     """Record the grid: for each (current, proposed) pair a percentage (None clears it) and a
     note. Returns how many cells changed; each change audited."""
+    refuse_if_implemented(restructure)
     current = {p.id for p in posts(restructure, "current")}
     proposed = {p.id for p in posts(restructure, "proposed")}
     held = matches(restructure)
@@ -399,6 +418,7 @@ class EngineRun:
 def run_engine(restructure: Restructure, today: date) -> EngineRun:
     """Apply the joint policy to every current postholder and store each route with its reasons.
     Decisions HR has overridden are kept; the rest are replaced."""
+    refuse_if_implemented(restructure)
     people = holders(restructure, today)
     if not people:
         raise DomainError("Nobody holds a post in the current structure: link its posts to the establishment first")
@@ -474,6 +494,7 @@ def override(decision: RouteDecision, route: str, proposed_post_id: int | None, 
         raise DomainError("Enter the reason for overriding the policy's route", field="reason")
     restructure = db.session.get(Restructure, decision.restructure_id)
     assert restructure is not None
+    refuse_if_implemented(restructure)
     proposed = {p.id: p for p in posts(restructure, "proposed")}
     if route != "at_risk":
         if proposed_post_id not in proposed:
@@ -539,6 +560,7 @@ def appointments(restructure: Restructure) -> list[Appointment]:
 def record_appointment(restructure: Restructure, values: dict[str, Any], today: date) -> Appointment:
     """Record a selection outcome or an appointment to a new post. Someone appointed on a lower
     full-time salary than theirs now gets a pay protection record from the start date."""
+    refuse_if_implemented(restructure)
     date_windows.check("appointment_start", values.get("start_date"), field="start_date", today=today)
     post = db.session.get(StructurePost, values.get("proposed_post_id"))
     if post is None or post.restructure_id != restructure.id or post.side != "proposed":

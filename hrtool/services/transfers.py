@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.dates import complete_years
 from ..domain.tupe import LeaveBand, NoticeBand, Step, StepRule, annual_leave_days, notice_months, timeline
-from ..errors import DomainError
+from ..errors import DomainError, StaleRecord
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -199,6 +200,8 @@ def objection_consequence(member: TransferMember) -> str:
 @transaction
 def mark_step(item: ChecklistItem, done_on: date | None, note: str) -> None:
     date_windows.check("step_done_on", done_on, field="done_on")
+    if item.transfer.status == "withdrawn":
+        raise DomainError("This transfer was withdrawn: its checklist can no longer change")
     before = {"done_on": item.done_on.isoformat() if item.done_on else None}
     actor_id, _ = audit._actor()
     item.done_on, item.done_by_id, item.note = done_on, actor_id if done_on else None, note.strip()
@@ -384,13 +387,26 @@ def plan_completion(transfer: Transfer, today: date) -> CompletionPlan:
 
 
 @transaction
-def complete(transfer: Transfer, today: date) -> CompletionPlan:
+def complete(transfer: Transfer, today: date, reason: str = "") -> CompletionPlan:
     """Complete the transfer as the dry run showed. Everything or nothing: any problem raises
-    before a row is written, and any failure part-way rolls back the whole unit of work."""
+    before a row is written, and any failure part-way rolls back the whole unit of work.
+
+    The completion guard (services/transfer_steps.py, issue 15): if any legal step was not met
+    (employee liability information in time, the regulation 13 information and consultation,
+    measures, objections, letters), completing needs `reason`; the unmet steps, as they stood,
+    and the reason are kept on the transfer and in the audit trail."""
+    from .transfer_steps import as_record, unmet_steps
+
     plan = plan_completion(transfer, today)
     if not plan.can_complete:
         raise DomainError("The transfer cannot be completed yet: " + " ".join(
             plan.problems + [f"{m.name}: {m.problem}." for m in plan.members if m.problem]))
+    unmet = unmet_steps(transfer, today)
+    if unmet and not reason.strip():
+        count = len(unmet)
+        raise DomainError(f"{count} legal {'step was' if count == 1 else 'steps were'} not met ("
+                          + "; ".join(s.title for s in unmet) + "): give the reason for completing the transfer "
+                          "all the same", field="reason")
     day_before = transfer.transfer_date - timedelta(days=1)
     actor_id, _ = audit._actor()
     posts: dict[int, Post] = {}
@@ -432,9 +448,18 @@ def complete(transfer: Transfer, today: date) -> CompletionPlan:
     transfer.status = "completed"
     transfer.completed_at = datetime.now(UTC)
     transfer.completed_by_id = actor_id
-    audit.record("complete", "transfer", transfer.id, after={
+    # Set last, with the status: the transfer's row is written once, in the flush below.
+    transfer.completion_unmet = as_record(unmet) if unmet else None
+    transfer.completion_reason = reason.strip() if unmet else ""
+    try:
+        db.session.flush()  # the version column: refused if the transfer was saved meanwhile (edited, withdrawn)
+    except StaleDataError:
+        raise StaleRecord("Someone else changed this transfer while you were completing it: nothing was completed. "
+                          "Check the dry run again.") from None
+    audit.record("complete", "transfer", transfer.id, reason=transfer.completion_reason, after={
         "reference": transfer.reference, "transferred": sum(1 for m in plan.members if m.outcome == "transfers"),
-        "objected": sum(1 for m in plan.members if m.outcome != "transfers")})
+        "objected": sum(1 for m in plan.members if m.outcome != "transfers"),
+        "unmet_steps": [s["title"] for s in transfer.completion_unmet or []]})
     return plan
 
 

@@ -103,8 +103,8 @@ def register_blueprints(app: Flask) -> None:
 
     @app.context_processor
     def navigation() -> dict[str, Any]:
-        if not current_user.is_authenticated:
-            return {"nav_items": []}
+        if not current_user.is_authenticated or getattr(current_user, "must_change_password", False):
+            return {"nav_items": []}  # a temporary password must be changed before anything else
         items = [{"text": label, "href": url_for(endpoint), "active": False}
                  for permission, label, endpoint in NAVIGATION if has(permission)]
         # One item is current: the one whose address is the longest start of this page's

@@ -51,6 +51,9 @@ def test_hr_runs_a_transfer_to_completion(page, live_app):
     p.get_by_label("Year", exact=True).fill(str(today.year))
     p.get_by_label("TUPE 2006").check()
     p.get_by_label("Reasons for the transfer").fill("Sharing the service under the lead authority model.")
+    # Required because the transfer's letters use them (issue 15).
+    p.get_by_label("Legal, economic and social implications").fill("The employer changes; terms are protected.")
+    p.get_by_label("Agency workers (numbers, roles)").fill("There are no agency workers in the service.")
     p.get_by_label("The transferor envisages no measures").check()
     p.get_by_label("The transferee envisages no measures").check()
     page.screenshot("tupe-1-new-transfer")
@@ -95,9 +98,11 @@ def test_hr_runs_a_transfer_to_completion(page, live_app):
 
     p.get_by_role("button", name="Confirm the cohort").click()
     p.get_by_role("link", name="Check completion (dry run)").click()
-    plan = p.get_by_role("table").inner_text()
+    plan = p.get_by_role("table", name="people").inner_text()  # beside it, the legal steps (issue 15)
     assert "employment ends (objected)" in plan and "transfers" in plan and "continuous service date stays" in plan
     page.screenshot("tupe-4-dry-run")
+    # Planned today, its legal steps cannot have been met in time: completing needs a reason (issue 15).
+    p.get_by_label("Reason for completing with steps not met").fill("Test journey: the steps are not its subject.")
     p.get_by_role("button", name="Complete the transfer").click()
     assert "completed" in p.locator(".govuk-notification-banner").inner_text()
 

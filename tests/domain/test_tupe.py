@@ -139,4 +139,9 @@ def test_comparing_a_number_says_which_way_it_cuts():
     assert compare_number("Annual leave", 29, 28, "days").verdict == "1 day better on protected terms"
     assert compare_number("Annual leave", 25, 28, "days").verdict == "3 days better on lead terms"
     assert compare_number("Notice", 2, 2, "months").verdict == "the same"
-    assert compare_number("Pay", Decimal("30000"), Decimal("31000"), "GBP").verdict == "1000 GBP better on lead terms"
+    assert compare_number("Pay", Decimal("30000"), Decimal("31000"), "GBP").verdict == "£1,000.00 better on lead terms"
+    # Issue 15: money as people write it, and a count agreeing with its noun.
+    pay = compare_number("Pay", Decimal("25992"), Decimal("27263"), "GBP")
+    assert (pay.protected, pay.lead) == ("£25,992.00", "£27,263.00")
+    notice = compare_number("Notice", 1, 2, "months")
+    assert (notice.protected, notice.lead, notice.verdict) == ("1 month", "2 months", "1 month better on lead terms")

@@ -11,7 +11,7 @@ from hrtool.services import audit, employee_io, transfers
 from hrtool.services.employee_io import import_employees
 from hrtool.services.employee_rows import COLUMNS
 
-from ..services.test_transfers import TODAY, team  # noqa: F401  (the fixture: three people in a planned transfer)
+from ..services.test_transfers import TODAY, UNMET, team  # noqa: F401  (the fixture: three people in a planned transfer)
 from ..spreadsheets import exported, new_person, write
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -73,7 +73,7 @@ def test_a_failure_at_the_last_step_of_a_transfer_completion_writes_nothing(team
 
     monkeypatch.setattr(transfers.audit, "record", fail_on_complete)
     with pytest.raises(OSError):
-        transfers.complete(transfer, TODAY)
+        transfers.complete(transfer, TODAY, reason=UNMET)
     db.session.rollback()
     assert every_table() == before
     assert db.session.scalar(select(Transfer.status).where(Transfer.id == transfer.id)) == "planned"

@@ -247,7 +247,7 @@ class DatedEvents(RuleBasedStateMachine):
         @transaction
         def finish() -> None:
             confirm_cohort(transfer)
-            complete(transfer, transfer.transfer_date)
+            complete(transfer, transfer.transfer_date, reason="Completed by the state machine; steps not its concern")
 
         on = transfer.transfer_date
         self._log(f"transfer {transfer.reference} completed", on, _refused(finish))

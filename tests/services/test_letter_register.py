@@ -148,7 +148,7 @@ def test_reg13_letter_states_the_regulation_13_information(restructure):
     assert transfer.agency_workers in body and "Dear Branch Secretary" in body
     members = db.session.scalar(select(func.count()).select_from(TransferMember).where(
         TransferMember.transfer_id == transfer.id, TransferMember.status != "removed"))
-    assert f"{members} employees are assigned to the service" in body
+    assert f"The transfer affects {members} employees assigned to the service" in body
     # Consultation starts by the checklist's date (45 days before the transfer in the policy data).
     due = next(i.due_on for i in transfer.checklist if i.key == "consultation_started")
     assert f"no later than {due.day} {due:%B %Y}" in body

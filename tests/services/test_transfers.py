@@ -19,6 +19,8 @@ from ..factories import assign, council, employ, make_employee, make_post, own_t
 pytestmark = pytest.mark.usefixtures("ctx")
 TODAY = date(2026, 11, 22)
 ON = date(2026, 11, 1)
+# These transfers are completed with their legal steps unmet (issue 15's completion guard asks why).
+UNMET = "Test transfer: the legal steps are not what these tests are about"
 
 
 @pytest.fixture
@@ -77,7 +79,7 @@ def test_completing_moves_employer_keeps_service_date_and_protects_terms(team):
     objector = next(m for m in transfer.members if m.employee_id == people[2].id)
     transfers.record_objection(objector, ON - timedelta(days=10), "Letter of 20 October")
     before = {p.id: picture_on(p.id, ON - timedelta(days=1)) for p in people}
-    transfers.complete(transfer, TODAY)
+    transfers.complete(transfer, TODAY, reason=UNMET)
     db.session.flush()
     for person in people[:2]:
         after = picture_on(person.id, ON)
@@ -128,7 +130,7 @@ def test_completion_is_all_or_nothing(team, monkeypatch):
     a.post_id = second_post.id
     db.session.commit()
     with pytest.raises(RuntimeError):
-        transfers.complete(transfer, TODAY)
+        transfers.complete(transfer, TODAY, reason=UNMET)
     db.session.rollback()
     assert {t: db.session.scalar(text(f"SELECT COUNT(*) FROM {t}")) for t in counts} == {
         **counts, "posts": counts["posts"] + 1}  # only the post this test added itself
@@ -140,7 +142,7 @@ def test_completion_is_all_or_nothing(team, monkeypatch):
 def test_protected_terms_cannot_be_changed(team):
     transfer, _ = team
     transfers.confirm_cohort(transfer)
-    transfers.complete(transfer, TODAY)
+    transfers.complete(transfer, TODAY, reason=UNMET)
     db.session.flush()
     for statement in ("UPDATE protected_terms SET taken_on = '2000-01-01'", "DELETE FROM protected_terms"):
         with pytest.raises(Exception, match="immutable"):
@@ -151,7 +153,7 @@ def test_protected_terms_cannot_be_changed(team):
 def test_election_is_one_way_and_needs_a_countersignature(team):
     transfer, people = team
     transfers.confirm_cohort(transfer)
-    transfers.complete(transfer, TODAY)
+    transfers.complete(transfer, TODAY, reason=UNMET)
     person = people[0]
     result = protected_terms.comparison(person.id, TODAY)
     assert result is not None
@@ -177,7 +179,7 @@ def test_report_counts(team):
     transfer, _people = team
     transfers.confirm_cohort(transfer)
     transfers.record_objection(transfer.members[2], ON - timedelta(days=3), "")
-    transfers.complete(transfer, TODAY)
+    transfers.complete(transfer, TODAY, reason=UNMET)
     line = next(t for t in protected_terms.report(TODAY)["by_transfer"] if t["transfer"] == transfer.reference)
     assert (line["status"], line["transferred"], line["still_protected"], line["objected"]) == ("completed", 2, 2, 1)
 
@@ -217,7 +219,7 @@ def test_an_election_fits_the_point_to_the_lead_authoritys_grade(je_score, scp, 
         "reasons": "Shared service", "transferor_measures_none": True, "transferee_measures_none": True}, TODAY)
     transfers.propose_cohort(transfer)
     transfers.confirm_cohort(transfer)
-    transfers.complete(transfer, TODAY)
+    transfers.complete(transfer, TODAY, reason=UNMET)
     elected_on = date(2027, 1, 1)
     assert picture_on(person.id, elected_on).assignment.scp == scp  # protected terms keep the SBC point
     _, rows, _ = protected_terms.comparison(person.id, TODAY)

@@ -57,6 +57,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("restructures.redundancy_page", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("restructures.redundancy_calculator", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("restructures.apportion_calculator", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # Going live (issue 15): the preview for HR and admin; implementing and undoing need a reason, so
+    # the empty POSTs re-render with errors (400) and change nothing.
+    ("restructures.implement_preview", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("restructures.implement", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("restructures.undo_implementation", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400,
+                                                       admin=400),
     ("static", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
     ("main.accessibility", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
     ("main.healthz", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
@@ -103,7 +109,19 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("transfers.objection", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("transfers.step", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
     ("transfers.completion", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
-    ("transfers.complete", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    # Issue 15, on the first planned demo transfer: an empty POST to complete it is refused by the dry run
+    # and the page re-rendered (400); empty POSTs to edit or withdraw it, mark records checked in bulk, or
+    # write to those not yet written to re-render with their errors (400) and change nothing.
+    ("transfers.complete", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("transfers.edit", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.edit", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("transfers.withdraw", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.withdraw", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("transfers.affected_letters", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.eli_checked", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.eli_checked", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("transfers.unwritten", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("transfers.unwritten", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
     ("protected.register", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("protected.export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("protected.countersign", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
@@ -205,6 +223,13 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # My letters (me.letters): letter 1 is a union's, so the employee gets 404 for it.
     ("my_letters.my_letters", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
     ("my_letters.my_letter_pdf", "GET"): dict(anonymous=LOGIN, employee=404, union_rep=403, hr=403, admin=403),
+    # Issue 15: the field preview before a batch (reads only; HR and admin).
+    ("letters.batch_transfer_fields", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.batch_restructure_fields", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200,
+                                                      admin=200),
+    # Issue 15: an employee acknowledges their own letter; letter 1 is UNISON's, so not theirs (404).
+    ("my_letters.my_letter_acknowledge", "POST"): dict(anonymous=LOGIN, employee=404, union_rep=403, hr=403,
+                                                        admin=403),
     # Pay protection (issue 7): protection.view/manage for HR and admin, policies for admin only (signing
     # in counts as a recent password); empty POSTs re-render with errors (400). Protection 1 exists in the
     # session data. "My pay protection" is the employee's own: the demo employee has a protection.
@@ -241,6 +266,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("admin.new_user", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
     ("admin.reset_password", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
     ("admin.reset_password", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    # Managing users (issue 15); user 1 is the demo administrator: the empty POSTs lack a reason (400).
+    ("admin.user", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("admin.edit_user", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("admin.edit_user", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=400),
+    ("admin.disable_user", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("admin.disable_user", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=400),
+    ("admin.enable_user", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("admin.enable_user", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=400),
 }
 SAMPLE_ARGS["user_id"] = 1  # passwords (issue 10): the first demo login
 # Rules held as data: a limit and a setting from the reference files; policy 1 is CCDC's terms policy

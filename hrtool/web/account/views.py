@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ...permissions import requires
 from ...services import accounts
 from ...services.passwords import MIN_LENGTH, WeakPassword
-from ..auth.reauth import mark_password_confirmed
+from ..auth.reauth import mark_password_confirmed, signed_out_after_lock
 from .forms import ChangePasswordForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -19,7 +19,8 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @requires("account.password")
 def password() -> Any:
     """Asks for the current password (under the sign-in throttle), checks the new one against
-    the rule and ends every other session of the user; this one stays signed in."""
+    the rule and ends every other session of the user; this one stays signed in. A user whose
+    password an administrator set is sent here from every other page until they change it."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -29,11 +30,7 @@ def password() -> Any:
             form.new_password.errors = [weak.message]
         else:
             if result.locked:
-                accounts.sign_out(current_user.get_id())
-                logout_user()
-                session.clear()
-                flash("Too many failed attempts for this account. Wait 15 minutes and sign in again.", "important")
-                return redirect(url_for("auth.login"))
+                return signed_out_after_lock()
             if result.user is None:
                 form.current_password.errors = ["Your current password is not right"]
             else:
@@ -41,4 +38,5 @@ def password() -> Any:
                 flash("Your password has been changed. Anywhere else you were signed in has been signed out.",
                       "success")
                 return redirect(url_for("main.index"))
-    return render_template("account/password.html", form=form, min_length=MIN_LENGTH)
+    return render_template("account/password.html", form=form, min_length=MIN_LENGTH,
+                           temporary=current_user.must_change_password)

@@ -28,7 +28,9 @@ _NEW_PASSWORD = [InputRequired("Enter a password"),
                  Length(max=MAX_LENGTH, message=f"The password must be {MAX_LENGTH} characters or fewer")]
 
 
-class NewUserForm(FlaskForm):
+class _UserDetails(FlaskForm):
+    """Who a login is for: shared by adding a user and changing one."""
+
     username = StringField("Email address", widget=GovTextInput(),
                            validators=[InputRequired("Enter their email address"), Length(max=200),
                                        Email("Enter an email address like name@council.gov.uk")])
@@ -39,8 +41,6 @@ class NewUserForm(FlaskForm):
     person_number = StringField("Person number (employees only)", widget=GovTextInput(),
                                 validators=[Length(max=20)])
     union_id = SelectField("Union (union representatives only)", widget=GovSelect(), coerce=int)
-    password = PasswordField("First password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
-    submit = SubmitField("Add user", widget=GovSubmitInput())
 
     def validate_person_number(self, field: StringField) -> None:
         if self.role.data == Role.EMPLOYEE.value and not (field.data or "").strip():
@@ -51,8 +51,33 @@ class NewUserForm(FlaskForm):
             raise ValidationError("Choose the union this representative is from")
 
 
+def _reason(message: str) -> TextAreaField:
+    return TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired(message), Length(max=1000)])
+
+
+class NewUserForm(_UserDetails):
+    password = PasswordField("Temporary password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
+    submit = SubmitField("Add user", widget=GovSubmitInput())
+
+
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
-    reason = TextAreaField("Reason", widget=GovTextArea(),
-                           validators=[InputRequired("Enter why the password is being reset"), Length(max=1000)])
-    submit = SubmitField("Reset password", widget=GovSubmitInput())
+    password = PasswordField("Temporary password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
+    reason = _reason("Enter why the password is being reset")
+    submit = SubmitField("Set temporary password", widget=GovSubmitInput())
+
+
+class EditUserForm(_UserDetails):
+    """Change a login's email address, name, role and the person or union it is linked to."""
+
+    reason = _reason("Enter the reason for the change")
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class DisableUserForm(FlaskForm):
+    reason = _reason("Enter why the login is being disabled")
+    submit = SubmitField("Disable login", widget=GovSubmitInput())
+
+
+class EnableUserForm(FlaskForm):
+    reason = _reason("Enter why the login is being enabled again")
+    submit = SubmitField("Enable login", widget=GovSubmitInput())

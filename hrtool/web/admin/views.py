@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from ...errors import DomainError
 from ...extensions import db
 from ...models import (
     Employee,
@@ -20,10 +22,10 @@ from ...models import (
     User,
 )
 from ...permissions import requires
-from ...services import accounts, deleted_points, rule_status
+from ...services import accounts, deleted_points, rule_status, user_admin
 from ...services.passwords import MIN_LENGTH, WeakPassword
 from ..auth.reauth import recent_password_required
-from .forms import NewUserForm, ResetPasswordForm
+from .forms import DisableUserForm, EditUserForm, EnableUserForm, NewUserForm, ResetPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,8 +43,7 @@ def new_user() -> Any:
     """Add a login. An employee's login is linked to their record (by person number), a union
     representative's to their union. The first password meets the same rule as any other."""
     form = NewUserForm()
-    form.union_id.choices = [(0, "Not a union representative")] + [
-        (u.id, u.name) for u in db.session.scalars(select(TradeUnion).order_by(TradeUnion.name))]
+    form.union_id.choices = _union_choices()
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
         role = Role(form.role.data)
@@ -61,12 +62,12 @@ def new_user() -> Any:
         if not form.errors:
             try:
                 user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, role.value,
-                                            employee_id=employee_id, union_id=union_id)
+                                            employee_id=employee_id, union_id=union_id, temporary=True)
             except WeakPassword as weak:
                 form.password.errors = [weak.message]
             else:
-                flash(f"{user.display_name} can now sign in as {user.username}. Give them their first password "
-                      "in person or by phone, and ask them to change it.", "success")
+                flash(f"{user.display_name} can now sign in as {user.username}. Give them the temporary password "
+                      "in person or by phone: they must choose their own when they first sign in.", "success")
                 return redirect(url_for("admin.users"))
     return render_template("admin/users_new.html", form=form, min_length=MIN_LENGTH)
 
@@ -75,7 +76,8 @@ def new_user() -> Any:
 @requires("admin.manage")
 @recent_password_required
 def reset_password(user_id: int) -> Any:
-    """Set a new password for someone who has forgotten theirs; their sessions all end."""
+    """Set a temporary password for someone who has forgotten theirs; their sessions all end and
+    they must choose their own password when they next sign in."""
     user = db.session.get(User, user_id) or abort(404)
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -86,9 +88,98 @@ def reset_password(user_id: int) -> Any:
         else:
             signed_out = f" and signed out of {ended} session{'s' if ended != 1 else ''}" if ended else ""
             flash(f"The password of {user.display_name} has been reset{signed_out}. "
-                  "Ask them to change it when they next sign in.", "success")
-            return redirect(url_for("admin.users"))
+                  "They must choose their own when they next sign in.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/users_password.html", form=form, user=user, min_length=MIN_LENGTH)
+
+
+def _union_choices() -> list[tuple[int, str]]:
+    return [(0, "Not a union representative")] + [
+        (u.id, u.name) for u in db.session.scalars(select(TradeUnion).order_by(TradeUnion.name))]
+
+
+def _show_error(form: Any, error: DomainError) -> None:
+    """A refused change as an error on its field, or at the top of the form."""
+    target = getattr(form, error.field, None) if error.field else None
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.get("/users/<int:user_id>")
+@requires("admin.manage")
+def user(user_id: int) -> Any:
+    """One login: who it is, what it is linked to, its state, and every change made to it."""
+    record = db.get_or_404(User, user_id)
+    return render_template("admin/users_show.html", user=record, sessions=user_admin.live_sessions(user_id),
+                           history=user_admin.history(user_id))
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@requires("admin.manage")
+@recent_password_required
+def edit_user(user_id: int) -> Any:
+    """Change a login's email address, name, role and linked person or union (with a reason;
+    audited)."""
+    record = db.get_or_404(User, user_id)
+    form = EditUserForm(data={"username": record.username, "display_name": record.display_name, "role": record.role,
+                              "person_number": record.employee.person_number if record.employee else "",
+                              "union_id": record.union_id or 0} if request.method == "GET" else None)
+    form.union_id.choices = _union_choices()
+    if form.validate_on_submit():
+        wanted = user_admin.UserChange(username=form.username.data, display_name=form.display_name.data,
+                                       role=form.role.data,
+                                       person_number=form.person_number.data or "", union_id=form.union_id.data)
+        try:
+            changed, ended = user_admin.change(user_id, wanted, form.reason.data, current_user.id)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            signed_out = f" They were signed out of {ended} session{'s' if ended != 1 else ''}." if ended else ""
+            flash(f"The login of {changed.display_name} has been changed.{signed_out}", "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return render_template("admin/users_edit.html", form=form, user=record), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/disable", methods=["GET", "POST"])
+@requires("admin.manage")
+@recent_password_required
+def disable_user(user_id: int) -> Any:
+    """Disable a login: it cannot sign in, and wherever it is signed in now is signed out."""
+    record = db.get_or_404(User, user_id)
+    form = DisableUserForm()
+    if form.validate_on_submit():
+        try:
+            ended = user_admin.disable(user_id, form.reason.data, current_user.id)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            signed_out = f" and signed out of {ended} session{'s' if ended != 1 else ''}" if ended else ""
+            flash(f"The login of {record.display_name} has been disabled{signed_out}.", "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return (render_template("admin/users_status.html", form=form, user=record, disabling=True,
+                            sessions=user_admin.live_sessions(user_id)), 400 if form.errors else 200)
+
+
+@bp.route("/users/<int:user_id>/enable", methods=["GET", "POST"])
+@requires("admin.manage")
+@recent_password_required
+def enable_user(user_id: int) -> Any:
+    """Let a disabled login sign in again."""
+    record = db.get_or_404(User, user_id)
+    form = EnableUserForm()
+    if form.validate_on_submit():
+        try:
+            user_admin.enable(user_id, form.reason.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            flash(f"The login of {record.display_name} has been enabled. They sign in with the password they had.",
+                  "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return (render_template("admin/users_status.html", form=form, user=record, disabling=False, sessions=0),
+            400 if form.errors else 200)
 
 
 @bp.get("/reference")

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import AuditEvent, Employee
+from ...models import AuditEvent, Employee, User
 from ...permissions import requires
 from ..fields import date_from_query
 from ..paging import paginate
@@ -43,4 +43,11 @@ def log() -> Any:
     entities = [e for e, in db.session.execute(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type))]
     actions = [a for a, in db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action))]
     page = paginate(query.order_by(AuditEvent.id.desc()), "audit.log", **args)
-    return render_template("audit/log.html", page=page, args=args, errors=errors, entities=entities, actions=actions)
+    # The people the events on this page are about, by name and person number (never internal ids).
+    ids = {e.employee_id for e in page.items if e.employee_id}
+    ids |= {int(e.entity_id) for e in page.items if e.entity_type == "employee" and e.entity_id.isdigit()}
+    people = {p.id: p for p in db.session.scalars(select(Employee).where(Employee.id.in_(ids)))} if ids else {}
+    user_ids = {int(e.entity_id) for e in page.items if e.entity_type == "user" and e.entity_id.isdigit()}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    return render_template("audit/log.html", page=page, args=args, errors=errors, entities=entities, actions=actions,
+                           people=people, users=users)

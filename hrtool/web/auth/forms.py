@@ -18,3 +18,12 @@ class ConfirmPasswordForm(FlaskForm):
                              validators=[InputRequired(message="Enter your password"), Length(max=200)])
     next = HiddenField()
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class ReauthPromptForm(FlaskForm):
+    """The password prompt shown in place of a guarded form's answer (reauth.py). Its fields are
+    named so they never clash with the carried form's."""
+
+    reauth_password = PasswordField("Password", widget=GovPasswordInput(),
+                                    validators=[InputRequired(message="Enter your password"), Length(max=200)])
+    submit_reauth = SubmitField("Confirm and continue", widget=GovSubmitInput())

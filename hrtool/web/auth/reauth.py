@@ -3,7 +3,19 @@ batch of letters, editing letter templates or policies ask for the password agai
 given within the last REAUTH_MINUTES.
 
 The moment is kept in Flask's signed session cookie, which is cleared on sign-in and sign-out,
-so it can be neither forged nor carried into another session."""
+so it can be neither forged nor carried into another session.
+
+Keeping the work (issue 15). A GET of a guarded page goes to the confirm page and comes back to
+the same page, before anything is typed. A POST that arrives without a recent confirmation is
+NOT redirected (a redirect cannot carry a form, and would land on a POST-only address): the
+password prompt is shown at the same URL, carrying what was submitted as hidden inputs (never a
+password field; a fresh CSRF token comes with the prompt) and the page the form was on (its
+Referer). The prompt posts back to the same URL; when the password is right the confirmation is
+marked and the original view runs with the original form, as if it had just been submitted;
+when it is wrong the prompt comes again with the error, still carrying the fields. Uploaded
+files cannot be carried in a page: the prompt says so, and a form with an upload should put
+`recent_password_required` on its GET too, so the question comes before the file is chosen.
+"""
 from __future__ import annotations
 
 import time
@@ -11,11 +23,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+from werkzeug.datastructures import ImmutableMultiDict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 SESSION_KEY = "password_confirmed_at"
+# The prompt's own fields, named so they cannot clash with a form's.
+PROMPT_MARKER = "reauth_prompt"
+PROMPT_PASSWORD = "reauth_password"
+PROMPT_REFERRER = "reauth_referrer"
+_PROMPT_FIELDS = {PROMPT_MARKER, PROMPT_PASSWORD, PROMPT_REFERRER, "submit_reauth", "csrf_token"}
 
 
 def mark_password_confirmed() -> None:
@@ -30,10 +49,10 @@ def password_recently_confirmed() -> bool:
 
 
 def recent_password_required(view: F) -> F:
-    """Send the user to confirm their password first. A GET comes back to the same page; a POST
-    comes back to the page the form was on (the form must be sent again, which the message
-    says), because a POST cannot be replayed through a redirect. Put it on the GET of a form
-    page too, so the question comes before the typing."""
+    """Ask for the password first. A GET goes to the confirm page and comes back to the same
+    page; a POST is answered with the prompt at the same URL and finished once it is given (see
+    the module docstring). Put it on the GET of a form page too, so the question comes before
+    the typing."""
     return _guard(view, submit_only=False)
 
 
@@ -48,11 +67,83 @@ def _guard(view: F, submit_only: bool) -> F:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if password_recently_confirmed() or (submit_only and request.method in ("GET", "HEAD")):
             return view(*args, **kwargs)
-        if request.method == "GET":
-            back = request.full_path.rstrip("?")
-        else:
-            back = request.path
-            flash("Confirm your password, then submit the form again.", "important")
-        return redirect(url_for("auth.confirm_password", next=back))
+        if request.method in ("GET", "HEAD"):
+            return redirect(url_for("auth.confirm_password", next=request.full_path.rstrip("?")))
+        return _prompt_then_finish(view, args, kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def is_password_field(name: str) -> bool:
+    """Passwords are never written into a page, so a form's password fields are not carried."""
+    return "password" in name.lower()
+
+
+def _carried() -> tuple[list[tuple[str, str]], list[str]]:
+    """The submitted fields to carry through the prompt (in order, repeated names kept), and the
+    names of the password fields left out."""
+    carried, dropped = [], []
+    for name, value in request.form.items(multi=True):
+        if name in _PROMPT_FIELDS:
+            continue
+        if is_password_field(name):
+            dropped.append(name)
+        else:
+            carried.append((name, value))
+    return carried, dropped
+
+
+def _own_page(address: str | None) -> str | None:
+    """The page the form was on, only if it is one of ours (a full URL on this host)."""
+    if address and address.startswith(request.host_url):
+        return address
+    return None
+
+
+def _prompt_then_finish(view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    from ...services import accounts
+    from .forms import ReauthPromptForm
+
+    answering = PROMPT_MARKER in request.form
+    form = ReauthPromptForm() if answering else ReauthPromptForm(formdata=None)
+    carried, dropped = _carried()
+    referrer = _own_page(request.form.get(PROMPT_REFERRER) if answering else request.referrer)
+    if answering and form.validate_on_submit():
+        result = accounts.confirm_password(current_user, form.reauth_password.data, request.remote_addr or "")
+        if result.user is not None:
+            mark_password_confirmed()
+            _resubmit(carried, referrer)
+            return view(*args, **kwargs)
+        if result.locked:
+            return signed_out_after_lock()
+        form.reauth_password.errors = ["The password is not right"]
+    files = [f.filename for f in request.files.values() if f and f.filename]
+    return render_template("auth/reauth_prompt.html", form=form, carried=carried, dropped=dropped,
+                           files=files, referrer=referrer or "", action=request.full_path.rstrip("?"),
+                           back=referrer or url_for("main.index"))
+
+
+def _resubmit(carried: list[tuple[str, str]], referrer: str | None) -> None:
+    """Make this request look like the original submission: its fields (with the prompt's fresh
+    CSRF token) and the page it came from, so the view's own checks and redirects work as if
+    the prompt had never been."""
+    real = request._get_current_object()  # type: ignore[attr-defined]
+    fields = list(carried)
+    if "csrf_token" in request.form:
+        fields.append(("csrf_token", request.form["csrf_token"]))
+    real.__dict__["form"] = ImmutableMultiDict(fields)
+    real.__dict__.pop("values", None)
+    if referrer:
+        real.environ["HTTP_REFERER"] = referrer
+
+
+def signed_out_after_lock() -> Any:
+    """The account locked on a wrong password (sign-in's per-account lock): end this session
+    everywhere it is held and say why, on the sign-in page."""
+    from ...services import accounts
+
+    accounts.sign_out(current_user.get_id())
+    logout_user()
+    session.clear()
+    flash("Too many failed attempts for this account. Wait 15 minutes and sign in again.", "important")
+    return redirect(url_for("auth.login"))

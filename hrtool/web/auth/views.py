@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from ...security import safe_next
 from ...services import accounts
 from .forms import ConfirmPasswordForm, LoginForm
-from .reauth import mark_password_confirmed
+from .reauth import mark_password_confirmed, signed_out_after_lock
 
 bp = Blueprint("auth", __name__)
 
@@ -28,7 +31,9 @@ def login() -> Any:
             mark_password_confirmed()
             return redirect(safe_next(form.next.data) or url_for("main.index"))
         message = ("Too many failed attempts for this account. Wait 15 minutes and try again."
-                   if result.locked else "The email address or password is not right")
+                   if result.locked else
+                   "This login has been disabled. Ask your administrator if you still need it."
+                   if result.disabled else "The email address or password is not right")
         form.password.errors = [message]
         return render_template("auth/login.html", form=form), 429 if result.locked else 200
     return render_template("auth/login.html", form=form)
@@ -52,12 +57,23 @@ def confirm_password() -> Any:
         result = accounts.confirm_password(current_user, form.password.data, request.remote_addr or "")
         if result.user is not None:
             mark_password_confirmed()
-            return redirect(safe_next(form.next.data) or url_for("main.index"))
+            return redirect(_gettable(safe_next(form.next.data)) or url_for("main.index"))
         if result.locked:
-            accounts.sign_out(current_user.get_id())
-            logout_user()
-            session.clear()
-            flash("Too many failed attempts for this account. Wait 15 minutes and sign in again.", "important")
-            return redirect(url_for("auth.login"))
+            return signed_out_after_lock()
         form.password.errors = ["The password is not right"]
     return render_template("auth/confirm_password.html", form=form)
+
+
+def _gettable(path: str | None) -> str | None:
+    """`path` if a GET of it is answered by one of our pages: never send anyone back to a
+    form-submission-only address, which would be a 404 (issue 15)."""
+    if not path:
+        return None
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        adapter.match(urlsplit(path).path, method="GET")
+    except HTTPException as refused:
+        if isinstance(refused, RequestRedirect):  # e.g. a missing trailing slash: still a page
+            return path
+        return None
+    return path

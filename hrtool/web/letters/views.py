@@ -22,7 +22,7 @@ from sqlalchemy import select
 from ...errors import DomainError
 from ...extensions import db
 from ...letters import types as T
-from ...letters.template import TemplateError, plain, render
+from ...letters.template import TemplateError, plain, render, spliced
 from ...models import (
     Letter,
     LetterBatch,
@@ -37,6 +37,7 @@ from ...services import letter_jobs, letters
 from ..auth.reauth import recent_password_required
 from .forms import (
     BatchForm,
+    ConfirmForm,
     CorrectionForm,
     IssueForm,
     RegisterFilterForm,
@@ -121,7 +122,7 @@ def issue() -> Any:
         form.letter_type.data = request.args["type"]
     letter_type = form.letter_type.data if form.letter_type.data in T.LETTER_TYPES else "tupe_reg13"
     form.source.choices = [("", "Choose a record")] + letters.candidates(letter_type, date.today())
-    preview = problems = None
+    preview = problems = sources = None
     if request.method == "POST" and form.validate():
         try:
             target = letters.Target.parse(letter_type, form.source.data)
@@ -133,12 +134,13 @@ def issue() -> Any:
             prepared = letters.prepare(target, version, date.today(), "(reference given on issue)",
                                        letters.signatory(current_user))
             preview = (prepared.subject, plain(prepared.blocks), "\n".join(prepared.filled.addressee))
+            sources = letters.field_rows(T.LETTER_TYPES[letter_type], version, prepared.filled)
         except TemplateError as error:
             problems = [str(p) for p in error.problems]
         except DomainError as error:
             form.form_errors.append(error.message)
     return render_template("letters/issue.html", form=form, preview=preview, problems=problems,
-                           kind=T.LETTER_TYPES[letter_type])
+                           kind=T.LETTER_TYPES[letter_type], sources=sources)
 
 
 # -- batches -----------------------------------------------------------------------------------
@@ -146,17 +148,19 @@ def issue() -> Any:
 def _batch(scope_kind: str, scope: Any, label: str) -> Any:
     form = BatchForm()
     form.letter_type.choices = [(t.key, t.name) for t in T.LETTER_TYPES.values() if t.cohort == scope_kind]
+    missing = None  # issue 15: the fields a refused batch lacks (letter_jobs.check_batch)
     if form.validate_on_submit():
         try:
             job = letter_jobs.start(form.letter_type.data, scope_kind, scope.id, date.today(), current_user)
         except DomainError as error:
             form.letter_type.errors = list(form.letter_type.errors) + [error.message]
+            missing = getattr(error, "missing", None)
         else:
             return redirect(url_for("letters.job", job_id=job.id))
     panel = (consultation.transfer_panel(scope, date.today()) if scope_kind == "transfer"
              else consultation.restructure_panel(scope, date.today()))
     return render_template("letters/batch.html", form=form, label=label, panel=panel, scope_kind=scope_kind,
-                           scope=scope)
+                           scope=scope, missing=missing)
 
 
 @bp.route("/batch/transfer/<int:transfer_id>", methods=["GET", "POST"])
@@ -173,6 +177,40 @@ def batch_transfer(transfer_id: int) -> Any:
 def batch_restructure(restructure_id: int) -> Any:
     restructure = db.get_or_404(Restructure, restructure_id)
     return _batch("restructure", restructure, restructure.name)
+
+
+def _batch_fields(scope_kind: str, scope: Any, label: str) -> Any:
+    """Before a batch is issued (issue 15): each field's value for a sample recipient and where
+    it came from, with missing values flagged. Reads only."""
+    choices = [t for t in T.LETTER_TYPES.values() if t.cohort == scope_kind]
+    letter_type = request.args.get("letter_type", "")
+    kind = T.LETTER_TYPES.get(letter_type) if letter_type in {t.key for t in choices} else choices[0]
+    preview = error = None
+    try:
+        preview = letters.field_preview(kind.key, scope_kind, scope.id, date.today(), current_user,
+                                        request.args.get("sample", ""))
+    except DomainError as problem:
+        error = problem.message
+    if preview is not None and preview.sample_employee_id is not None:
+        from ...services import record_views  # a person's particulars shown: their record viewed
+
+        record_views.record_many([preview.sample_employee_id], request.endpoint or "", request.path)
+    return render_template("letters/batch_fields.html", label=label, scope_kind=scope_kind, scope=scope,
+                           choices=choices, kind=kind, preview=preview, error=error)
+
+
+@bp.get("/batch/transfer/<int:transfer_id>/fields")
+@requires("letters.issue")
+def batch_transfer_fields(transfer_id: int) -> Any:
+    transfer = db.get_or_404(Transfer, transfer_id)
+    return _batch_fields("transfer", transfer, f"Transfer {transfer.reference}: {transfer.service.name}")
+
+
+@bp.get("/batch/restructure/<int:restructure_id>/fields")
+@requires("letters.issue")
+def batch_restructure_fields(restructure_id: int) -> Any:
+    restructure = db.get_or_404(Restructure, restructure_id)
+    return _batch_fields("restructure", restructure, restructure.name)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -243,8 +281,9 @@ def edit_template(template_id: int) -> Any:
         else:
             flash(f"Version {version.version} saved. Letters issued from now on use it.", "success")
             return redirect(url_for("letters.template", template_id=record.id))
+    advice = [str(a) for a in spliced(form.subject.data or "", form.body.data or "", T.FREE_TEXT)]
     return render_template("letters/edit_template.html", template=record, kind=kind, form=form, preview=preview,
-                           problems=problems)
+                           problems=problems, advice=advice)
 
 
 def _preview(kind: T.LetterType, form: TemplateForm) -> tuple[Any, list[str] | None]:
@@ -302,13 +341,36 @@ def my_letters() -> Any:
     rows = [] if current_user.employee_id is None else db.session.scalars(
         select(Letter).where(Letter.employee_id == current_user.employee_id)
         .order_by(Letter.issued_at.desc(), Letter.id.desc())).all()
-    return render_template("me/letters.html", rows=rows, types=T.LETTER_TYPES)
+    return render_template("me/letters.html", rows=rows, types=T.LETTER_TYPES, ack_form=ConfirmForm())
 
 
 @my_bp.get("/<int:letter_id>/pdf")
 @requires("me.letters")
 def my_letter_pdf(letter_id: int) -> Any:
     return _pdf_response(_mine(letter_id))
+
+
+@my_bp.post("/<int:letter_id>/acknowledge")
+@requires("me.letters")
+def my_letter_acknowledge(letter_id: int) -> Any:
+    """The employee acknowledges receipt of their own letter (issue 15); HR sees it in the register."""
+    record = _mine(letter_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        consultation.acknowledge_own(record, current_user)
+    except DomainError as error:
+        flash(error.message)
+    else:
+        flash(f"Thank you: you have acknowledged receipt of {record.reference}. Human Resources can see this.",
+              "success")
+    return redirect(url_for("my_letters.my_letters"))
+
+
+@bp.app_template_global("is_free_text")
+def is_free_text(name: str) -> bool:
+    """For templates/letters/_fields.html: a field holding text someone typed (types.FREE_TEXT)."""
+    return name in T.FREE_TEXT
 
 
 @bp.app_template_global("letters_panel")

@@ -23,8 +23,12 @@ EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-offic
 @requires("protected.register")
 def register() -> Any:
     today = date.today()
+    pending = protected_terms.pending_elections()
+    # Each election's person by name and person number (never the internal id).
+    people = {e.id: e for e in db.session.scalars(db.select(Employee).where(
+        Employee.id.in_({election.employee_id for election in pending})))} if pending else {}
     return render_template("protected/register.html", rows=protected_terms.register(today),
-                           report=protected_terms.report(today), pending=protected_terms.pending_elections(),
+                           report=protected_terms.report(today), pending=pending, people=people,
                            countersign_form=CountersignForm(), today=today)
 
 

@@ -173,3 +173,23 @@ class ApportionForm(FlaskForm):
                                  choices=[("", "No cut"), ("CCDC", "Cannock Chase"), ("SBC", "Stafford")])
     reduce_by = MoneyField("By (£)", widget=GovTextInput(), places=2, validators=[Optional(), NumberRange(**MONEY)])
     submit = SubmitField("Apportion", widget=GovSubmitInput())
+
+
+class ImplementForm(FlaskForm):
+    """Implementing a restructure on its date (issue 15): the decision it follows, and, where
+    current postholders have no appointment, HR's reason for going ahead without them."""
+
+    reason = TextAreaField("Reason for implementing", widget=GovTextArea(),
+                           description="The decision this follows, e.g. the council's resolution and its date",
+                           validators=[InputRequired("Enter the reason for implementing the restructure"),
+                                       Length(max=2000)])
+    gaps_reason = TextAreaField("Why it goes ahead without them", widget=GovTextArea(),
+                                description="Kept with the implementation and in the audit log",
+                                validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Implement the restructure", widget=GovSubmitInput())
+
+
+class UndoImplementationForm(FlaskForm):
+    undo_reason = TextAreaField("Reason for undoing it", widget=GovTextArea(), validators=[
+        InputRequired("Enter the reason for undoing the implementation"), Length(max=2000)])
+    submit_undo = SubmitField("Undo the implementation", widget=GovSubmitInput())

@@ -18,6 +18,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Council, Employee, Restructure, RouteDecision, StructurePost
 from ...permissions import requires
+from ...services import restructure_go_live
 from ...services import restructures as service
 from ...services.redundancy import calculate, restructure_redundancy
 from ...services.restructure_costing import SPLIT_RULES, costing
@@ -86,9 +87,11 @@ def overview(restructure_id: int) -> Any:
     today = date.today()
     found = service.decisions(record)
     counts = {route: sum(1 for d in found if d.route == route) for route in ROUTE_LABELS}
+    implementation = restructure_go_live.standing(record)
     return _page("overview.html", record, "overview", costing=costing(record, today), counts=counts,
                  decided=len(found), holders=len(service.holders(record, today)),
-                 vacancies=service.vacancies(record))
+                 vacancies=service.vacancies(record), implementation=implementation,
+                 changes=restructure_go_live.changes(implementation) if implementation else {})
 
 
 @bp.get("/<int:restructure_id>/charts")
@@ -98,7 +101,7 @@ def charts(restructure_id: int) -> Any:
     today = date.today()
     return _page("charts.html", record, "charts", current=service.chart(record, "current", today),
                  proposed=service.chart(record, "proposed", today), band_words=service.band_words,
-                 as_at=service.as_at(record, today))
+                 as_at=service.as_at(record, today), established=restructure_go_live.established_posts(record))
 
 
 POST_FIELDS = ("side", "title", "tier", "grade", "band_min", "band_max", "fte", "functions", "reports_to_id",
@@ -241,7 +244,10 @@ def save_matches(restructure_id: int) -> Any:
                 entries[(cur, new)] = (int(raw), note)
     if errors:
         return _grid(record, values, errors, 400)
-    changed = service.save_matches(record, entries)
+    try:
+        changed = service.save_matches(record, entries)
+    except DomainError as error:
+        return _grid(record, values, [("", error.message)], 400)
     flash(f"Job matches saved ({changed} changed). Run the policy to see each person's route.", "success")
     return redirect(url_for("restructures.matches", restructure_id=record.id))
 
@@ -342,8 +348,13 @@ def appointments(restructure_id: int) -> Any:
                 flash(f"{'Appointment' if made.outcome == 'appointed' else 'Selection outcome'} recorded.{protected}",
                       "success")
                 return redirect(url_for("restructures.appointments", restructure_id=record.id))
+    made = service.appointments(record)
+    others = {a.employee_id for a in made if a.employee_id} - {h.employee.id for h in people}
+    names = {e.id: f"{e.full_name} ({e.person_number})" for e in db.session.scalars(
+        select(Employee).where(Employee.id.in_(others)))} if others else {}
     return _page("appointments.html", record, "appointments", 400 if form.errors else 200, form=form,
-                 appointments=service.appointments(record), vacancies=service.vacancies(record),
+                 appointments=made, vacancies=service.vacancies(record), names=names,
+                 implemented=restructure_go_live.standing(record) is not None,
                  posts={p.id: p for p in record.posts}, people={h.employee.id: h for h in people},
                  band_words=service.band_words)
 
@@ -362,7 +373,9 @@ def costing_page(restructure_id: int) -> Any:
     except ApportionmentError as error:  # an equal share of the saving more than a council's cost
         flash(f"{error} The cost is shown split by each post's share.", "error")
         split, result = "shares", costing(record, date.today(), "shares")
-    return _page("costing.html", record, "costing", costing=result, split=split, split_rules=SPLIT_RULES)
+    return _page("costing.html", record, "costing", costing=result, split=split, split_rules=SPLIT_RULES,
+                 implemented=restructure_go_live.standing(record) is not None,
+                 as_at=service.as_at(record, date.today()))
 
 
 @bp.get("/<int:restructure_id>/redundancy")
@@ -410,3 +423,6 @@ def apportion_calculator() -> Any:
     names = {c.code: c.short_name for c in db.session.scalars(select(Council))}
     return render_template("restructures/calc_apportion.html", form=form, result=result, later=later,
                            names=names, zero=Decimal(0)), (400 if form.errors else 200)
+
+
+from . import go_live  # noqa: E402,F401  (implementing a restructure: its routes join this blueprint)

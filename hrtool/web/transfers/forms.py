@@ -10,7 +10,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ...models.transfers import LEGAL_BASES
@@ -38,6 +47,15 @@ class TransferForm(FlaskForm):
     agency_workers = TextAreaField("Agency workers (numbers, roles)", widget=GovTextArea(),
                                    validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Create transfer", widget=GovSubmitInput())
+
+    VALUES = ("service_id", "transferor_id", "transferee_id", "transfer_date", "legal_basis", "reasons", "implications",
+              "transferor_measures", "transferor_measures_none", "transferee_measures", "transferee_measures_none",
+              "agency_workers")
+
+    def values(self) -> dict[str, object]:
+        """The transfer's facts as typed, text trimmed."""
+        out = {name: getattr(self, name).data for name in self.VALUES}
+        return {k: v.strip() if isinstance(v, str) else v for k, v in out.items()}
 
     def validate_transferee_id(self, field: SelectField) -> None:
         if field.data == self.transferor_id.data:
@@ -92,3 +110,47 @@ class TransferDateForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     confirm = HiddenField(default="yes")
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class EditTransferForm(TransferForm):
+    """Every field of the plan form, the version the page was opened at, and why."""
+
+    version = HiddenField()
+    change_reason = TextAreaField("Reason for the change", widget=GovTextArea(),
+                                  validators=[InputRequired("Enter the reason for the change"), Length(max=1000)])
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class WithdrawForm(FlaskForm):
+    version = HiddenField()  # the transfer as the page showed it
+    reason = TextAreaField("Why the transfer is withdrawn", widget=GovTextArea(),
+                           validators=[InputRequired("Enter why the transfer is withdrawn"), Length(max=2000)])
+    understood = BooleanField("I understand the cohort is released, pending letters are cancelled and each "
+                              "recognised union is written to; a withdrawn transfer cannot be reopened",
+                              widget=GovCheckboxInput(),
+                              validators=[InputRequired("Confirm you understand what withdrawing does")])
+    submit = SubmitField("Withdraw the transfer", widget=GovSubmitInput())
+
+
+class CompleteForm(FlaskForm):
+    version = HiddenField()  # the transfer as the dry run showed it
+    reason = TextAreaField("Reason for completing with steps not met", widget=GovTextArea(),
+                           validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Complete the transfer", widget=GovSubmitInput())
+
+
+class EliCheckedForm(FlaskForm):
+    members = SelectMultipleField("People whose records were checked", coerce=int, choices=[], validate_choice=False)
+    checked_on = GovDateField("Date the records were checked",
+                              validators=[InputRequired("Enter the date the records were checked"),
+                                          PlausibleDate("cases_checked_on")])
+    submit = SubmitField("Mark as checked", widget=GovSubmitInput())
+
+
+class UnwrittenForm(FlaskForm):
+    letter_type = RadioField("Letter", widget=GovRadioInput(), choices=[
+        ("transfer_notice", "Notice of transfer, to each person in the cohort not yet written to"),
+        ("tupe_reg13", "Regulation 13 letter, to each recognised union not yet written to")],
+        validators=[InputRequired("Choose the letter")])
+    submit = SubmitField("Issue the letters", widget=GovSubmitInput())
+

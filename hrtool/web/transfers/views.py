@@ -5,15 +5,30 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ...domain.tupe import transfer_status
-from ...errors import DomainError
+from ...errors import DomainError, StaleRecord
 from ...extensions import db
 from ...models import ChecklistItem, Council, Employee, Service, Transfer, TransferMember
 from ...permissions import requires
-from ...services import bank_holidays, transfers
-from .forms import AddMemberForm, ConfirmForm, ObjectionForm, ReasonForm, StepForm, TransferDateForm, TransferForm
+from ...services import bank_holidays, letter_jobs, transfer_changes, transfer_steps, transfers
+from ..auth.reauth import recent_password_required
+from .forms import (
+    AddMemberForm,
+    CompleteForm,
+    ConfirmForm,
+    EditTransferForm,
+    EliCheckedForm,
+    ObjectionForm,
+    ReasonForm,
+    StepForm,
+    TransferDateForm,
+    TransferForm,
+    UnwrittenForm,
+    WithdrawForm,
+)
 
 bp = Blueprint("transfers", __name__, url_prefix="/transfers")
 # Templates: the words where a due date falls on a weekend or bank holiday (issue 14), else None.
@@ -52,30 +67,136 @@ def transfers_list() -> Any:
                            to_correct=transfers.implausibly_dated(list(rows), today))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@requires("transfers.manage")
-def create() -> Any:
-    form = TransferForm()
+def _choices(form: TransferForm) -> None:
     form.service_id.choices = [(s.id, s.name) for s in db.session.scalars(select(Service).order_by(Service.name))]
     councils = [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
     form.transferor_id.choices = councils
     form.transferee_id.choices = councils
+
+
+def _field_errors(form: Any, error: DomainError) -> None:
+    """A refusal shown where it belongs: each missing field at its field, else at the field the
+    error names, else at the top of the form."""
+    if isinstance(error, transfer_changes.FieldsRequired):
+        for name, message in error.missing.items():
+            getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+        return
+    target = getattr(form, error.field or "", None)
+    if target is not None and hasattr(target, "errors"):
+        target.errors = list(target.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _letters_need(form: TransferForm) -> None:
+    """On a form refused for another reason, also name the blank fields the letters need, so
+    every problem shows at once."""
+    if request.method == "POST" and form.errors:
+        for name, message in transfer_changes.missing_for_letters(form.values()).items():
+            if not getattr(form, name).errors:
+                getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+
+
+def _changed_since(form: Any, record: Transfer) -> bool:
+    """The transfer was saved by someone else since the page was shown (its version moved on):
+    say so, and show the page as it is now; submitting again acts on what is now shown."""
+    seen = form.version.data
+    if seen in (None, "") or seen == str(record.version):
+        form.version.data = str(record.version)
+        return False
+    form.form_errors.append(transfer_changes.stale_message(record, "looking at this page") if str(seen).isdigit() else
+                            "This page is out of date: check it again before you go on.")
+    form.version.data = str(record.version)
+    return True
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("transfers.manage")
+def create() -> Any:
+    form = TransferForm()
+    _choices(form)
     if request.method == "GET":
         form.legal_basis.data = "tupe"
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in (
-            "service_id", "transferor_id", "transferee_id", "transfer_date", "legal_basis", "reasons", "implications",
-            "transferor_measures", "transferor_measures_none", "transferee_measures", "transferee_measures_none",
-            "agency_workers")}
-        values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
         try:
-            transfer = transfers.plan_transfer(values, date.today())
+            transfer = transfer_changes.plan_transfer(form.values(), date.today())
         except DomainError as error:
-            form.form_errors.append(error.message)
+            _field_errors(form, error)
         else:
             flash(f"Transfer {transfer.reference} created; the cohort is proposed from the service's staff.", "success")
             return redirect(url_for("transfers.transfer", transfer_id=transfer.id))
-    return render_template("transfers/new.html", form=form)
+    _letters_need(form)
+    return render_template("transfers/new.html", form=form, required=transfer_changes.required_fields())
+
+
+@bp.route("/<int:transfer_id>/edit", methods=["GET", "POST"])
+@requires("transfers.manage")
+def edit(transfer_id: int) -> Any:
+    """Change any of a planned transfer's facts, with a reason (issue 15)."""
+    record = _transfer(transfer_id)
+    if record.status != "planned":
+        flash(f"This transfer is {record.status}: it can no longer be changed.")
+        return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
+    form = EditTransferForm(obj=record if request.method == "GET" else None)
+    _choices(form)
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    if form.validate_on_submit():
+        try:
+            seen = int(form.version.data or 0)
+            outcome = transfer_changes.edit_transfer(record, form.values(), form.change_reason.data, seen, date.today())
+        except StaleRecord as error:
+            form.form_errors.append(error.message)
+            form.version.data = str(record.version)  # saving again now overwrites, knowingly
+        except (DomainError, ValueError) as error:
+            _field_errors(form, error if isinstance(error, DomainError) else DomainError("Open the transfer again"))
+        else:
+            flash(f"Transfer {record.reference} changed: {', '.join(outcome.changed)}."
+                  + (f" No longer in scope: {', '.join(outcome.removed)}." if outcome.removed else "")
+                  + (f" {outcome.proposed} newly proposed from the service's staff." if outcome.proposed else ""),
+                  "success")
+            if transfer_changes.affected_letters(record, date.today()):
+                return redirect(url_for("transfers.affected_letters", transfer_id=transfer_id))
+            return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
+    _letters_need(form)
+    return render_template("transfers/edit.html", form=form, transfer=record,
+                           required=transfer_changes.required_fields()), 400 if form.errors else 200
+
+
+@bp.get("/<int:transfer_id>/letters/affected")
+@requires("transfers.view")
+def affected_letters(transfer_id: int) -> Any:
+    """Issued letters that said something the transfer now says differently: each can be
+    corrected by a new letter (the register's correction), the old one kept as sent."""
+    record = _transfer(transfer_id)
+    return render_template("transfers/affected.html", transfer=record,
+                           affected=transfer_changes.affected_letters(record, date.today()))
+
+
+@bp.route("/<int:transfer_id>/withdraw", methods=["GET", "POST"])
+@requires("transfers.manage")
+def withdraw(transfer_id: int) -> Any:
+    record = _transfer(transfer_id)
+    form = WithdrawForm()
+    if record.status != "planned":
+        flash(f"This transfer is {record.status}: it can no longer be withdrawn.")
+        return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    if form.validate_on_submit() and not _changed_since(form, record):
+        try:
+            done = transfer_changes.withdraw(record, form.reason.data, date.today(), current_user)
+        except DomainError as error:
+            _field_errors(form, error)
+        else:
+            flash(f"Transfer {record.reference} withdrawn: {done.released} people released from the cohort, "
+                  f"{done.jobs_cancelled} letter batches cancelled, {len(done.letters)} letters to the unions issued.",
+                  "success")
+            return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
+    return render_template("transfers/withdraw.html", form=form, transfer=record,
+                           unions=transfer_changes.letters_unions(record, date.today()),
+                           live=sum(1 for m in record.members if m.status in ("proposed", "confirmed", "objected"))
+                           ), 400 if form.errors else 200
 
 
 @bp.get("/<int:transfer_id>")
@@ -88,7 +209,7 @@ def transfer(transfer_id: int) -> Any:
     return render_template("transfers/transfer.html", transfer=record, steps=steps, today=today,
                            status=transfer_status(record.status, done), groups=transfers.members_by_status(record),
                            add_form=AddMemberForm(), confirm_form=ConfirmForm(),
-                           date_warning=transfers.date_warning(record, today))
+                           date_warning=transfers.date_warning(record, today), **transfer_changes.page_facts(record, date.today()))
 
 
 @bp.post("/<int:transfer_id>/propose")
@@ -141,7 +262,7 @@ def add_member(transfer_id: int) -> Any:
     return render_template("transfers/transfer.html", transfer=record, steps=steps, today=date.today(),
                            status=transfer_status(record.status, sum(1 for i in record.checklist if i.done_on)),
                            groups=transfers.members_by_status(record), add_form=form, confirm_form=ConfirmForm(),
-                           date_warning=transfers.date_warning(record)), 400
+                           date_warning=transfers.date_warning(record), **transfer_changes.page_facts(record, date.today())), 400
 
 
 @bp.route("/<int:transfer_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
@@ -191,8 +312,12 @@ def step(transfer_id: int, item_id: int) -> Any:
         if form.done_on.data and form.done_on.data > date.today():
             flash("A step cannot be done on a future date.")
         else:
-            transfers.mark_step(item, form.done_on.data, form.note.data or "")
-            flash(f"“{item.title}” saved.", "success")
+            try:
+                transfers.mark_step(item, form.done_on.data, form.note.data or "")
+            except DomainError as error:
+                flash(error.message)
+            else:
+                flash(f"“{item.title}” saved.", "success")
     else:
         flash("; ".join(m for errors in form.errors.values() for m in errors) or "Check the date and try again.")
     return redirect(url_for("transfers.transfer", transfer_id=transfer_id) + "#checklist")
@@ -218,25 +343,86 @@ def correct_date(transfer_id: int) -> Any:
                            date_warning=transfers.date_warning(record)), 400 if form.errors else 200
 
 
+def _completion_page(record: Transfer, form: CompleteForm) -> Any:
+    today = date.today()
+    steps = transfer_steps.guard(record, today) if record.status == "planned" else []
+    return render_template("transfers/completion.html", transfer=record, form=form, steps=steps,
+                           unmet=[s for s in steps if not s.met], plan=transfers.plan_completion(record, today))
+
+
 @bp.get("/<int:transfer_id>/completion")
 @requires("transfers.view")
 def completion(transfer_id: int) -> Any:
+    """The dry run and the completion guard: each legal step and whether it was met."""
     record = _transfer(transfer_id)
-    return render_template("transfers/completion.html", transfer=record, confirm_form=ConfirmForm(),
-                           plan=transfers.plan_completion(record, date.today()))
+    return _completion_page(record, CompleteForm(data={"version": str(record.version)}))
 
 
 @bp.post("/<int:transfer_id>/complete")
 @requires("transfers.complete")
 def complete(transfer_id: int) -> Any:
     record = _transfer(transfer_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        plan = transfers.complete(record, date.today())  # whatever fails part-way, nothing of it is kept
-    except DomainError as error:
-        return _fail(error, url_for("transfers.completion", transfer_id=transfer_id))
-    moved = sum(1 for m in plan.members if m.outcome == "transfers")
-    flash(f"Transfer {record.reference} completed: {moved} people now employed by {record.transferee.short_name}.",
-          "success")
-    return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
+    form = CompleteForm()
+    if form.validate_on_submit() and not _changed_since(form, record):
+        try:
+            plan = transfers.complete(record, date.today(), form.reason.data or "")  # all or nothing
+        except DomainError as error:
+            _field_errors(form, error)
+        else:
+            moved = sum(1 for m in plan.members if m.outcome == "transfers")
+            unmet = len(record.completion_unmet or [])
+            flash(f"Transfer {record.reference} completed: {moved} people now employed by "
+                  f"{record.transferee.short_name}."
+                  + (f" {unmet} legal {'step' if unmet == 1 else 'steps'} not met, recorded with your reason."
+                     if unmet else ""), "success")
+            return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
+    return _completion_page(record, form), 400
+
+
+# -- bulk actions on the cohort (issue 15) ------------------------------------------------------
+
+@bp.route("/<int:transfer_id>/eli-checked", methods=["GET", "POST"])
+@requires("transfers.manage")
+def eli_checked(transfer_id: int) -> Any:
+    """Mark many people's disciplinary, grievance and claims records as checked at once."""
+    record = _transfer(transfer_id)
+    members = [m for m in record.members if m.status in ("proposed", "confirmed")]
+    form = EliCheckedForm()
+    if request.method == "GET":
+        form.checked_on.data = date.today()
+        form.members.data = [m.id for m in members if m.eli_cases_checked_on is None]
+    if form.validate_on_submit():
+        try:
+            count = transfer_changes.mark_eli_checked(record, form.members.data or [], form.checked_on.data,
+                                                      date.today())
+        except DomainError as error:
+            _field_errors(form, error)
+        else:
+            flash(f"{count} {'person' if count == 1 else 'people'} marked as checked for the employee liability "
+                  "information.", "success")
+            return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
+    return render_template("transfers/eli_checked.html", form=form, transfer=record, members=members,
+                           chosen=set(form.members.data or [])), 400 if form.errors else 200
+
+
+@bp.route("/<int:transfer_id>/letters/unwritten", methods=["GET", "POST"])
+@requires("letters.issue")
+@recent_password_required
+def unwritten(transfer_id: int) -> Any:
+    """Issue a letter to everyone in the cohort (or every union) not yet written to."""
+    record = _transfer(transfer_id)
+    form = UnwrittenForm()
+    missing = None
+    if form.validate_on_submit():
+        try:
+            job = letter_jobs.start(form.letter_type.data, letter_jobs.UNWRITTEN, record.id, date.today(),
+                                    current_user)
+        except letter_jobs.BatchRefused as error:
+            form.letter_type.errors = list(form.letter_type.errors) + [error.message]
+            missing = error.missing
+        except DomainError as error:
+            form.letter_type.errors = list(form.letter_type.errors) + [error.message]
+        else:
+            return redirect(url_for("letters.job", job_id=job.id))
+    return render_template("transfers/unwritten.html", form=form, transfer=record, missing=missing,
+                           counts=transfer_changes.unwritten(record, date.today())), 400 if form.errors else 200
