@@ -31,7 +31,9 @@ def register_transfer_commands(app: Flask) -> None:
             day = date.fromisoformat(on) if on else date.today()
         except ValueError:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--on") from None
-        transfer = db.session.scalar(select(Transfer).where(Transfer.reference == reference.strip()))
+        # A reference no database can hold (NUL, other control characters) names no transfer.
+        transfer = None if any(ord(c) < 32 for c in reference) else db.session.scalar(
+            select(Transfer).where(Transfer.reference == reference.strip()))
         if transfer is None:
             click.echo(f"No transfer has the reference {reference.strip()[:40]!r}", err=True)
             sys.exit(1)

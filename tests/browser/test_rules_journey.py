@@ -38,7 +38,9 @@ def test_an_administrator_adds_a_dated_limit_and_opens_a_policy_version(page):
 
     p.get_by_role("link", name="Pay and grading").first.click()
     p.get_by_role("link", name="Reference data").click()
-    p.locator("tr", has_text="ssimilation").get_by_role("link", name="New version").first.click()
+    with p.expect_navigation():  # count() below does not wait: look only once the form's page is loaded
+        p.locator("tr", has_text="ssimilation").get_by_role("link", name="New version").first.click()
+    p.get_by_label("Reason for the change").wait_for()
     form = p.locator("main form")
     assert form.locator("input[type=text]").count() >= 3  # one box per value of the policy
     assert p.get_by_label("Reason for the change").is_visible()
