@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The one place the app is assembled. It never migrates or touches the network."""
     instance_path = Path(os.environ.get("HRTOOL_INSTANCE_PATH", ROOT / "instance"))
+    from . import file_modes  # SQLite files are made 0600 on connect (issue 16)
+
+    file_modes.make_private_folder(instance_path)  # 0700, before the secret key is written into it
     app = Flask(__name__, instance_path=str(instance_path), template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"))
     app.config.from_mapping(settings_from_env(instance_path))
@@ -34,6 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     from . import sqlite  # noqa: F401  (registers the SQLite connection settings)
+
+    file_modes.warn_if_readable(instance_path, app.config["SQLALCHEMY_DATABASE_URI"], app.logger)
 
     db.init_app(app)
     from .services import derived, unit_of_work

@@ -31,13 +31,32 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "FORCE_HTTPS": os.environ.get("HRTOOL_FORCE_HTTPS", "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
-        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,  # imports of 100k rows fit; anything bigger is refused
+        "MAX_CONTENT_LENGTH": int(os.environ.get("HRTOOL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,  # imports of 100k rows fit
+        # What an uploaded spreadsheet may hold, checked before and while it is parsed (issue 16;
+        # services/tabular.py, Limits): rows and columns, and an XLSX's parts unpacked.
+        "IMPORT_MAX_ROWS": int(os.environ.get("HRTOOL_IMPORT_MAX_ROWS", "200000")),
+        "IMPORT_MAX_COLUMNS": int(os.environ.get("HRTOOL_IMPORT_MAX_COLUMNS", "200")),
+        "XLSX_MAX_PART_BYTES": int(os.environ.get("HRTOOL_XLSX_MAX_PART_MB", "300")) * 1024 * 1024,
+        "XLSX_MAX_TOTAL_BYTES": int(os.environ.get("HRTOOL_XLSX_MAX_TOTAL_MB", "400")) * 1024 * 1024,
+        "XLSX_MAX_SHARED_STRINGS_BYTES": int(os.environ.get("HRTOOL_XLSX_MAX_SHARED_STRINGS_MB", "50")) * 1024 * 1024,
+        "XLSX_MAX_RATIO": int(os.environ.get("HRTOOL_XLSX_MAX_RATIO", "100")),
         # Session lifetimes (OWASP ASVS 3.3): idle and absolute, in minutes.
         "SESSION_IDLE_MINUTES": int(os.environ.get("HRTOOL_SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_MINUTES": int(os.environ.get("HRTOOL_SESSION_ABSOLUTE_MINUTES", str(12 * 60))),
-        # Per-account login throttling: this many failures within the window lock the account for the window.
+        # Sign-in throttling (services/throttling.py): growing delays, never a lock. Failures for
+        # one account from one address; from one address across accounts (within its own
+        # window); for one account from addresses it has not signed in from. Then a wait of
+        # FIRST_DELAY, doubling with each further failure, up to MAX_DELAY.
         "LOGIN_MAX_FAILURES": int(os.environ.get("HRTOOL_LOGIN_MAX_FAILURES", "5")),
-        "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("HRTOOL_LOGIN_FAILURE_WINDOW_MINUTES", "15")),
+        "LOGIN_ADDRESS_MAX_FAILURES": int(os.environ.get("HRTOOL_LOGIN_ADDRESS_MAX_FAILURES", "20")),
+        "LOGIN_ACCOUNT_MAX_FAILURES": int(os.environ.get("HRTOOL_LOGIN_ACCOUNT_MAX_FAILURES", "10")),
+        "LOGIN_FIRST_DELAY_SECONDS": int(os.environ.get("HRTOOL_LOGIN_FIRST_DELAY_SECONDS", "60")),
+        "LOGIN_MAX_DELAY_MINUTES": int(os.environ.get("HRTOOL_LOGIN_MAX_DELAY_MINUTES", "60")),
+        "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("HRTOOL_LOGIN_FAILURE_WINDOW_MINUTES", str(24 * 60))),
+        "LOGIN_ADDRESS_WINDOW_MINUTES": int(os.environ.get("HRTOOL_LOGIN_ADDRESS_WINDOW_MINUTES", "60")),
+        # Reverse proxies in front of hrtool whose X-Forwarded-For/-Proto to trust (werkzeug's
+        # ProxyFix): 0 (the default) uses the connecting address, so run behind exactly as many.
+        "TRUSTED_PROXIES": int(os.environ.get("HRTOOL_TRUSTED_PROXIES", "0")),
         # Re-authentication before sensitive actions (ASVS 3.7.1): a confirmed password lasts this long.
         "REAUTH_MINUTES": int(os.environ.get("HRTOOL_REAUTH_MINUTES", "10")),
         "PAGE_SIZE": 50,

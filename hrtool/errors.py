@@ -45,8 +45,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         status = error.code or 500
-        if status in (400, 403, 404, 405, 413, 429):
-            return render(404 if status == 405 else (400 if status == 413 else status))
+        if status == 413:  # a body over MAX_CONTENT_LENGTH: say what the limit is (issue 16)
+            limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+            return render_template("errors/413.html", limit=f"{limit / (1024 * 1024):,.0f} MB"), 413
+        if status in (400, 403, 404, 405, 429):
+            return render(404 if status == 405 else status)
         return render(500)
 
     @app.errorhandler(Exception)

@@ -1,7 +1,9 @@
 """Sessions, login enforcement and security headers."""
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
@@ -31,6 +33,13 @@ talisman = Talisman()
 
 
 def init_security(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    if proxies:
+        # Behind N reverse proxies, the client's address (sign-in throttling is per address) is
+        # the one they add to X-Forwarded-For; with none, a forged header is ignored.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
@@ -85,8 +94,69 @@ def init_security(app: Flask) -> None:
         return response
 
 
+# Characters never allowed in a redirect target, raw or once percent-decoded: every C0 and C1
+# control character (tab, CR, LF, NUL...), DEL, the Unicode line and paragraph separators, and the
+# backslash (browsers read "\\" as "/", so "/\\evil.example" is another host).
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
+_MAX_TARGET = 2000
+
+
+def _decoded_forms(target: str) -> list[str] | None:
+    """`target` and what it becomes when percent-decoded again and again, until it stops changing
+    ("%2509" -> "%09" -> tab); None if it is still changing after three decodings (no page of
+    ours has an address like that)."""
+    forms = [target]
+    for _ in range(4):
+        decoded = unquote(forms[-1])
+        if decoded == forms[-1]:
+            return forms
+        forms.append(decoded)
+    return None
+
+
+def _local_path(text: str) -> bool:
+    """A path on this site: begins with exactly one "/", and has no scheme and no host."""
+    if not text.startswith("/") or text.startswith("//"):
+        return False
+    parts = urlsplit(text)
+    return not parts.scheme and not parts.netloc
+
+
 def safe_next(target: str | None) -> str | None:
-    """Only the app's own paths are allowed as a post-login redirect (no scheme, no host, no //)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """THE check for every address a request asks to be sent on to (`next` after signing in or
+    confirming a password, the page a form came from): `target` if it is a path on this site,
+    else None, for the caller's own default.
+
+    Refused: anything with a control character or a backslash, raw or percent-decoded (a tab or
+    newline that a browser or server strips can turn "/\t/evil.example" into "//evil.example", and
+    a newline in a Location header is a 500); anything that is not, after decoding, a single "/"
+    followed by a path (no scheme, no host, no "//" or "/\\"). Issue 16, finding 1."""
+    if not isinstance(target, str) or not target or len(target) > _MAX_TARGET:
+        return None
+    forms = _decoded_forms(target)
+    if forms is None:
+        return None
+    if any(_FORBIDDEN.search(form) for form in forms):
+        return None
+    if not all(_local_path(form) for form in forms):
         return None
     return target
+
+
+def safe_referrer(address: str | None) -> str | None:
+    """The path of a page of ours that a request came from (its Referer, or a page address carried
+    in a form): a full address must be on this site (scheme and host as this request's), and its
+    path and query must pass `safe_next`. Returns the path and query, or None."""
+    if not isinstance(address, str) or not address or len(address) > _MAX_TARGET:
+        return None
+    forms = _decoded_forms(address)
+    if forms is None or any(_FORBIDDEN.search(form) for form in forms):
+        return None
+    parts = urlsplit(address)
+    if not parts.scheme and not address.startswith("//"):
+        return safe_next(address)  # a path, judged whole
+    own = urlsplit(request.host_url)
+    if (parts.scheme, parts.netloc) != (own.scheme, own.netloc):
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return safe_next(path)

@@ -81,12 +81,18 @@ class UserSession(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Every sign-in attempt, kept so throttling is per account and survives restarts."""
+    """Every sign-in attempt (and re-authentication), kept so throttling is per account and per
+    client address, survives restarts and is the same for every worker (services/throttling.py)."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_username_at", "username", "attempted_at"),)
+    __table_args__ = (Index("ix_login_attempts_username_at", "username", "attempted_at"),
+                      Index("ix_login_attempts_remote_addr_at", "remote_addr", "attempted_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(200))
     attempted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     succeeded: Mapped[bool]
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    # Answered 429 while the address had to wait, without checking the password: never a failure.
+    refused: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # An administrator cleared this failure; it no longer counts (0019).
+    cleared: Mapped[bool] = mapped_column(default=False, server_default=sa_false())

@@ -1,19 +1,21 @@
-"""Signing in and out: argon2 password hashes, per-account throttling held in the database, and
-server-side sessions that logout and timeouts end."""
+"""Signing in and out: argon2 password hashes, sign-in throttling by account and client address
+held in the database (services/throttling.py), and server-side sessions that logout and
+timeouts end."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Employee, LoginAttempt, User, UserSession
-from . import audit, passwords, unit_of_work
+from . import audit, passwords, throttling, unit_of_work
 from .unit_of_work import transaction
 
 _hasher = PasswordHasher()
@@ -38,8 +40,16 @@ def _aware(moment: datetime) -> datetime:
 class SignInResult:
     user: User | None
     session_id: str | None = None
-    locked: bool = False
+    locked: bool = False  # throttled: refused without checking the password, until `wait_until`
     disabled: bool = False  # the password was right but an administrator has disabled the login
+    wait_until: datetime | None = None
+
+    def wait_minutes(self, now: datetime | None = None) -> int:
+        """Whole minutes left to wait, rounded up (at least 1 while throttled)."""
+        if self.wait_until is None:
+            return 0
+        seconds = (self.wait_until - (now or _now())).total_seconds()
+        return max(1, -(-int(seconds) // 60))
 
 
 @transaction
@@ -61,36 +71,26 @@ def create_user(username: str, display_name: str, password: str, role: str, *,
     return user
 
 
-def _recent_failures(username: str, now: datetime) -> int:
-    window = timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    # Failures since the last success within the window count towards the lock.
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.attempted_at)).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded.is_(True))
-    )
-    since = now - window
-    if last_success is not None and _aware(last_success) > since:
-        since = _aware(last_success)
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded.is_(False),
-            LoginAttempt.attempted_at > since)
-    ) or 0
+def _address(remote_addr: str) -> str:
+    return (remote_addr or "")[:64]
 
 
 def sign_in(username: str, password: str, remote_addr: str = "") -> SignInResult:
-    """Check a password, throttled per account: after LOGIN_MAX_FAILURES failures within the
-    window the account refuses every attempt, right or wrong, until the window passes.
+    """Check a password, throttled by account and client address (services/throttling.py): while
+    this address must wait for this account the attempt is refused (`locked`, until
+    `wait_until`) without checking the password, and the refusal lengthens nobody's wait.
 
     Two steps: the read, ended before the deliberately slow hash check so no transaction (on
     SQLite, a form's transaction holds the write lock: see sqlite.py) stays open while it runs;
     then one unit of work recording the attempt (and, if it succeeded, the session and the
     audit event)."""
     username = username.strip().lower()
+    remote_addr = _address(remote_addr)
     now = _now()
-    if _recent_failures(username, now) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        _record_attempt(username, now, False, remote_addr)
-        return SignInResult(user=None, locked=True)
+    until = throttling.wait_until(username, remote_addr, now)
+    if until is not None:
+        _record_attempt(username, now, False, remote_addr, refused=True)
+        return SignInResult(user=None, locked=True, wait_until=until)
     user = db.session.scalar(select(User).where(User.username == username))
     stored_hash = user.password_hash if user else _DUMMY_HASH
     user_id = user.id if user else None
@@ -110,8 +110,9 @@ def _end_read() -> None:
 
 
 @transaction
-def _record_attempt(username: str, at: datetime, succeeded: bool, remote_addr: str) -> None:
-    db.session.add(LoginAttempt(username=username, attempted_at=at, succeeded=succeeded, remote_addr=remote_addr))
+def _record_attempt(username: str, at: datetime, succeeded: bool, remote_addr: str, refused: bool = False) -> None:
+    db.session.add(LoginAttempt(username=username, attempted_at=at, succeeded=succeeded, remote_addr=remote_addr,
+                                refused=refused))
 
 
 @transaction
@@ -136,9 +137,11 @@ def confirm_password(user: User, password: str, remote_addr: str = "") -> SignIn
     """Check a signed-in user's password again (re-authentication), under the same throttle as
     sign-in: a guessed password cannot be tried here without limit."""
     now = _now()
-    if _recent_failures(user.username, now) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        _record_attempt(user.username, now, False, remote_addr)
-        return SignInResult(user=None, locked=True)
+    remote_addr = _address(remote_addr)
+    until = throttling.wait_until(user.username, remote_addr, now)
+    if until is not None:
+        _record_attempt(user.username, now, False, remote_addr, refused=True)
+        return SignInResult(user=None, locked=True, wait_until=until)
     try:
         ok = _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -160,13 +163,14 @@ def load_session(session_id: str) -> User | None:
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(minutes=current_app.config["SESSION_ABSOLUTE_MINUTES"])
     if now - _aware(record.last_seen_at) > idle or now - _aware(record.created_at) > absolute:
-        _expire_session(record, now)
+        _end_read()  # the expiry is written if the lock is free; the session has ended either way
+        _if_free(_expire_session, session_id, now)
         return None
     if now - _aware(record.last_seen_at) > timedelta(minutes=1):
         # End the read first, so on SQLite the UPDATE starts a transaction of its own instead of
         # upgrading a stale read (SQLITE_BUSY_SNAPSHOT under concurrent requests; see sqlite.py).
         _end_read()
-        _touch_session(session_id, now)
+        _if_free(_touch_session, session_id, now)
         record = db.session.get(UserSession, session_id)
         if record is None:
             return None
@@ -178,8 +182,26 @@ def load_session(session_id: str) -> User | None:
 
 
 @transaction
-def _expire_session(record: UserSession, now: datetime) -> None:
-    record.revoked_at = now
+def _expire_session(session_id: str, now: datetime) -> None:
+    db.session.execute(update(UserSession).where(UserSession.id == session_id).values(revoked_at=now))
+
+
+def _if_free(write: Callable[[str, datetime], None], session_id: str, now: datetime) -> None:
+    """A session's own bookkeeping (the last-seen stamp, an expiry) never holds a page up
+    (issue 16): it waits a moment at most for the write lock and, if another user's write holds
+    it, is skipped; the next request writes it."""
+    from sqlalchemy.exc import DBAPIError
+
+    from .. import sqlite
+    from ..errors import is_busy
+
+    try:
+        with sqlite.waiting_at_most(200):
+            write(session_id, now)
+    except DBAPIError as error:  # the unit of work has rolled itself back: nothing half-written
+        if not is_busy(error):
+            raise
+        current_app.logger.info("Session bookkeeping skipped: the database was busy")
 
 
 @transaction

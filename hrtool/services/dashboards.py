@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..domain.disclosure import publish
 from ..extensions import db
 from ..models import Assignment, ChecklistItem, Council, Employment, Post, PostGrade, Service, Transfer
 from .figures_cache import cached
@@ -53,14 +54,9 @@ def totals_by_employer(rows: list[HeadcountRow]) -> dict[str, int]:
     return totals
 
 
-def suppress_small_groups(rows: list[HeadcountRow], on: date) -> list[HeadcountRow]:
-    """Figures for union representatives: a group smaller than the threshold (data) could point
-    to one person, so its numbers are withheld."""
-    threshold = int(rule_value("aggregate_min_group_size", on))
-    return [row if (row.headcount or 0) >= threshold else HeadcountRow(row.service, row.employer, None, None)
-            for row in rows]
-
-
+def disclosure_threshold(on: date) -> int:
+    """The smallest group a union representative may see a figure about (rule setting, dated)."""
+    return int(rule_value("aggregate_min_group_size", on))
 
 
 @dataclass(frozen=True)
@@ -88,33 +84,65 @@ def by_service(rows: list[HeadcountRow], employers: list[str]) -> list[ServiceHe
     return result
 
 
+def union_headcount(on: date) -> tuple[list[ServiceHeadcount], list[str]]:
+    """The landing page's headcount for union representatives (hrtool.domain.disclosure): a
+    service's figure for an employer about fewer than the threshold is withheld, and then the
+    service's total (not the other employer's figure, so a transfer page showing that figure
+    agrees with this one). FTE goes with the total."""
+    rows = headcount_by_service_and_employer(on)
+    employers = sorted({row.employer for row in rows})
+    threshold = disclosure_threshold(on)
+    result = []
+    for line in by_service(rows, employers):
+        parts = {e: n or 0 for e, n in line.by_employer.items()}
+        shown = publish(parts, line.total or 0, threshold, give_up_total=True)
+        result.append(ServiceHeadcount(line.service, shown.parts, shown.total,
+                                       line.fte if shown.total is not None else None))
+    return result, employers
+
+
 @dataclass(frozen=True)
 class TransferFigures:
-    """What a union representative may see of a transfer: the dates and numbers affected, by
-    service, grade and employer; no individual's pay, and small groups withheld."""
+    """What a union representative may see of a transfer: the numbers affected by grade and in
+    all; no individual's pay; small groups withheld, and nothing to be worked out by subtraction
+    (hrtool.domain.disclosure)."""
 
-    rows: list[tuple[str, int | None]]  # (grade, headcount or None if withheld)
-    total: int
+    rows: list[tuple[str, str]]  # (grade, the count as its cell reads: "12", "Fewer than 5", "Withheld")
+    total: int | None  # None where withheld
+    total_words: str  # "12", "fewer than 5"
     withheld_below: int
+    empty: bool  # no one is in the cohort
+
+
+NO_GRADE = "Chief officer / local band"
+NO_POST = "No post on the day"
 
 
 def transfer_figures(transfer_id: int, on: date) -> TransferFigures:
+    """Each member counted once, under the grade of their main post on the day (most hours), so
+    the grades add up to the total."""
     from ..models import TransferMember
 
-    threshold = int(rule_value("aggregate_min_group_size", on))
-    counts = db.session.execute(
-        select(PostGrade.grade, func.count(TransferMember.id))
+    found = db.session.execute(
+        select(TransferMember.id, PostGrade.grade, Assignment.hours_per_week)
         .select_from(TransferMember)
-        .join(Assignment, Assignment.employment_id == TransferMember.employment_id)
+        .outerjoin(Assignment, and_(Assignment.employment_id == TransferMember.employment_id,
+                                    Assignment.effective_from <= on,
+                                    or_(Assignment.effective_to.is_(None), Assignment.effective_to >= on)))
         .outerjoin(PostGrade, and_(PostGrade.post_id == Assignment.post_id, PostGrade.effective_from <= on,
                                    or_(PostGrade.effective_to.is_(None), PostGrade.effective_to >= on)))
-        .where(TransferMember.transfer_id == transfer_id, TransferMember.status != "removed",
-               Assignment.effective_from <= on, or_(Assignment.effective_to.is_(None), Assignment.effective_to >= on))
-        .group_by(PostGrade.grade).order_by(PostGrade.grade)).all()  # each post's grade on the day (issue 13)
-    total = db.session.scalar(select(func.count()).select_from(TransferMember).where(
-        TransferMember.transfer_id == transfer_id, TransferMember.status != "removed")) or 0
-    rows = [(grade or "Chief officer / local band", n if n >= threshold else None) for grade, n in counts]
-    return TransferFigures(rows, total, threshold)
+        .where(TransferMember.transfer_id == transfer_id, TransferMember.status != "removed")).all()
+    main: dict[int, tuple[Decimal, str]] = {}  # member -> (hours, grade) of their main post
+    for member, grade, hours in found:
+        label = NO_POST if hours is None else (grade or NO_GRADE)
+        here = (Decimal(hours or 0), label)
+        if member not in main or (here[0], main[member][1]) > (main[member][0], here[1]):
+            main[member] = here
+    counts: dict[str, int] = {}
+    for _hours, label in main.values():
+        counts[label] = counts.get(label, 0) + 1
+    shown = publish(dict(sorted(counts.items())), len(main), disclosure_threshold(on))
+    return TransferFigures(list(shown.cells.items()), shown.total, shown.total_words, shown.threshold, not main)
 
 
 @dataclass(frozen=True)

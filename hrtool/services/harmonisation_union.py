@@ -15,15 +15,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..domain.disclosure import withheld
+from ..domain.disclosure import withheld, words
 from ..formatting import uk_date
 from ..models import HarmonisationModel
 from ..reports.harmonisation_pdf import SummaryTable, UnionSummary, build_pdf
 from . import audit
+from .dashboards import disclosure_threshold
 from .harmonisation import ENTITY
 from .harmonisation_reports import percent, pounds, signed_money
 from .harmonisation_results import Figures, GroupRow, Results
-from .records import rule_value
 from .unit_of_work import transaction
 
 PDF_AUTHOR = "hrtool: shared HR service, Cannock Chase District Council and Stafford Borough Council"
@@ -93,9 +93,7 @@ class _Show:
         self.sizes, self.hidden = cells.sizes, withheld(cells.sizes, cells.lines, threshold)
 
     def count(self, key: Hashable) -> str:
-        if key not in self.hidden:
-            return f"{self.sizes[key]:,}"
-        return f"fewer than {self.threshold}" if self.sizes[key] < self.threshold else WITHHELD
+        return words(self.sizes[key], key in self.hidden, self.threshold)
 
     def money(self, key: Hashable, amount: Decimal) -> str:
         return WITHHELD if key in self.hidden else signed_money(amount)
@@ -188,7 +186,7 @@ def _notes(results: Results, show: _Show) -> list[str]:
 
 def union_summary(model: HarmonisationModel, results: Results, produced_on: date) -> UnionSummary:
     """The summary fit to share with the unions: aggregates only, small groups withheld."""
-    show = _Show(results, int(rule_value("aggregate_min_group_size", produced_on)))
+    show = _Show(results, disclosure_threshold(produced_on))
     tables: list[Any] = [_headline(results, show), _grades(results, show),
                          _groups("Outcome by sex", "Sex", "sex", results.by_sex, show),
                          _groups("Outcome by age band", "Age", "age", results.by_age_band, show),

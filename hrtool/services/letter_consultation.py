@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..errors import DomainError
 from ..extensions import db
@@ -30,7 +30,6 @@ from ..models import (
 from . import audit, date_windows
 from .letter_fields import proposed_dismissals, recognised_unions
 from .letter_jobs import ROUTES
-from .records import rule_value
 from .unit_of_work import transaction
 
 NOTE_KINDS = {"response": "Response to consultation", "meeting": "Notes of a meeting"}
@@ -154,7 +153,7 @@ def restructure_deadlines(restructure: Restructure, on: date) -> list[Deadline]:
 class GroupFigure:
     group: str
     employer: str
-    count: int | None  # None where withheld
+    count: str  # as the cell reads: "12", "Fewer than 5", "Withheld"
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ class RestructureFigures:
     rows: list[GroupFigure]  # by route and employer
     posts_before: int
     posts_after: int
-    total: int
+    total: str  # "12", "fewer than 5"
     withheld_below: int
 
 
@@ -171,19 +170,24 @@ ROUTE_LABELS = {"slot_in": "Assimilated (slot-in)", "ring_fence": "Ring-fenced s
 
 
 def restructure_figures(restructure: Restructure, on: date) -> RestructureFigures:
-    """Numbers by route and employing council, small groups withheld; no names, no pay."""
-    threshold = int(rule_value("aggregate_min_group_size", on))
+    """Numbers by route and employing council, and their total; no names, no pay; small groups
+    withheld and nothing left to work out by subtraction (hrtool.domain.disclosure)."""
+    from ..domain.disclosure import publish
+    from .dashboards import disclosure_threshold
+
     rows = db.session.execute(
         select(RouteDecision.route, Council.short_name, func.count())
         .select_from(RouteDecision).join(StructurePost, StructurePost.id == RouteDecision.current_post_id)
         .outerjoin(Council, Council.id == StructurePost.employer_id)
         .where(RouteDecision.restructure_id == restructure.id)
         .group_by(RouteDecision.route, Council.short_name).order_by(RouteDecision.route, Council.short_name)).all()
-    figures = [GroupFigure(ROUTE_LABELS.get(route, route), employer or "", n if n >= threshold else None)
-               for route, employer, n in rows]
+    shown = publish({(route, employer or ""): n for route, employer, n in rows}, sum(n for _, _, n in rows),
+                    disclosure_threshold(on))
+    figures = [GroupFigure(ROUTE_LABELS.get(route, route), employer, shown.cells[(route, employer)])
+               for route, employer in shown.parts]
     before = sum(1 for p in restructure.posts if p.side == "current")
     after = sum(1 for p in restructure.posts if p.side == "proposed")
-    return RestructureFigures(figures, before, after, sum(n for _, _, n in rows), threshold)
+    return RestructureFigures(figures, before, after, shown.total_words, shown.threshold)
 
 
 # -- the checklist panel -----------------------------------------------------------------------
@@ -275,13 +279,44 @@ def _flag_overdue(rows: list[PanelRow], on: date, implausible: bool = False) -> 
 
 
 def union_consultations(union_id: int, on: date) -> tuple[list[Transfer], list[Restructure]]:
-    """The proposals this union has been written to about, newest first."""
-    transfer_ids = set(db.session.scalars(select(Letter.transfer_id).where(
-        Letter.union_id == union_id, Letter.transfer_id.is_not(None))))
-    restructure_ids = set(db.session.scalars(select(Letter.restructure_id).where(
-        Letter.union_id == union_id, Letter.restructure_id.is_not(None))))
+    """The proposals this union has been consulted on (written to about), newest first."""
+    transfer_ids, restructure_ids = consulted(union_id)
     transfers = list(db.session.scalars(select(Transfer).where(Transfer.id.in_(transfer_ids))
                                         .order_by(Transfer.transfer_date.desc())))
-    restructures = list(db.session.scalars(select(Restructure).where(
-        or_(Restructure.id.in_(restructure_ids), Restructure.status == "consulting")).order_by(Restructure.id.desc())))
+    restructures = list(db.session.scalars(select(Restructure).where(Restructure.id.in_(restructure_ids))
+                                           .order_by(Restructure.id.desc())))
     return transfers, restructures
+
+
+def consulted(union_id: int | None) -> tuple[set[int], set[int]]:
+    """The transfers and restructures a union has been consulted on: those the register holds a
+    letter to the union about (the regulation 13 letter, the s.188 letter, a withdrawal). A union
+    representative sees these and no others (issue 16): a restructure's status says nothing about
+    whom HR has consulted. One more: a completed transfer of a council that recognised the union
+    on the transfer date. The union was an appropriate representative (TUPE reg. 13(3)), the
+    transfer is no longer a plan, and if it was completed with the letters unmet (issue 15) the
+    union is the one that needs to see so."""
+    from ..models import UnionRecognition
+
+    if union_id is None:
+        return set(), set()
+    rows = db.session.execute(select(Letter.transfer_id, Letter.restructure_id).where(
+        Letter.union_id == union_id, or_(Letter.transfer_id.is_not(None), Letter.restructure_id.is_not(None)))
+        .distinct()).all()
+    completed = db.session.scalars(select(Transfer.id).join(UnionRecognition, and_(
+        UnionRecognition.union_id == union_id,
+        or_(UnionRecognition.council_id == Transfer.transferor_id, UnionRecognition.council_id == Transfer.transferee_id),
+        UnionRecognition.recognised_from <= Transfer.transfer_date,
+        or_(UnionRecognition.recognised_to.is_(None), UnionRecognition.recognised_to >= Transfer.transfer_date)))
+        .where(Transfer.status == "completed").distinct())
+    return ({t for t, _ in rows if t is not None} | set(completed), {r for _, r in rows if r is not None})
+
+
+def transfer_for_union(transfer_id: int, union_id: int | None) -> Transfer | None:
+    """The transfer if the union was consulted on it; None otherwise (its existence is not confirmed)."""
+    return db.session.get(Transfer, transfer_id) if transfer_id in consulted(union_id)[0] else None
+
+
+def restructure_for_union(restructure_id: int, union_id: int | None) -> Restructure | None:
+    """The restructure if the union was consulted on it; None otherwise."""
+    return db.session.get(Restructure, restructure_id) if restructure_id in consulted(union_id)[1] else None

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..domain.disclosure import cell, withheld
 from ..errors import DomainError
 from ..extensions import db
 from ..formatting import dates_in_words, money, money_change, plural, sentence, service_phrase, uk_date
@@ -56,7 +57,7 @@ from ..models import (
     UnionRecognition,
 )
 from ..models.transfers import LEGAL_BASES
-from .dashboards import transfer_figures
+from .dashboards import disclosure_threshold, transfer_figures
 from .records import picture_on
 from .transfers import package_on
 
@@ -244,13 +245,14 @@ def transfer_union(transfer: Transfer, union: TradeUnion, on: date) -> Filled:
     agency workers; with the numbers affected by grade (small groups withheld) and when
     consultation starts (the checklist's dates: rules as data)."""
     figures = transfer_figures(transfer.id, min(on, transfer.transfer_date - timedelta(days=1)))
-    table = Table(["Grade", "Employees"], [[grade, str(n) if n is not None else f"Fewer than {figures.withheld_below}"]
-                                          for grade, n in figures.rows], numeric=[1])
+    table = Table(["Grade", "Employees"], [[grade, shown] for grade, shown in figures.rows], numeric=[1])
     councils, note = _transfer_sender(transfer)
+    # A small cohort's size is withheld here too (issue 16): "fewer than 5 employees", never "1 employee".
     flat = {**_transfer(transfer), **_union(union),
             "transfer.agency_workers": _typed(transfer.agency_workers),
-            "transfer.affected_count": figures.total or None,
-            "transfer.affected_employees": plural(figures.total, "employee") if figures.total else None,
+            "transfer.affected_count": None if figures.empty else figures.total_words,
+            "transfer.affected_employees": None if figures.empty else (
+                plural(figures.total, "employee") if figures.total is not None else f"{figures.total_words} employees"),
             "consultation.meeting_by": _step_due(transfer, "consultation_started"),
             "consultation.respond_by": _step_due(transfer, "individual_letters"),
             "table.affected_by_grade": table}
@@ -451,8 +453,11 @@ def restructure_union(restructure: Restructure, union: TradeUnion, on: date) -> 
             employer = db.session.get(Council, post.employer_id).short_name if post and post.employer_id else ""
             key = (post.title if post else "", employer)
             counts[key] = counts.get(key, 0) + 1
-    table = Table(["Post", "Employer", "Postholders affected"], [[t, e, str(n)] for (t, e), n in sorted(counts.items())],
-                  numeric=[2])
+    # Small groups withheld as on every figure a union sees (issue 16; no printed figure is their sum).
+    threshold = disclosure_threshold(on)
+    hidden = withheld(counts, [], threshold)
+    table = Table(["Post", "Employer", "Postholders affected"],
+                  [[t, e, cell(n, (t, e) in hidden, threshold)] for (t, e), n in sorted(counts.items())], numeric=[2])
     first = restructure.effective_date
     period = int(_policy("collective_consultation", None, on).body["period_days"])
     flat = {**_restructure(restructure), **_union(union),

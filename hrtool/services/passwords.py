@@ -5,7 +5,7 @@ not one of the common passwords shipped in `reference_data/common_passwords.txt`
 The list is Django 5.2's `common-passwords.txt.gz`, unchanged (19,640 passwords from breaches,
 lower case, most common first; see reference_data/README.md). Only the long ones can matter here
 (about 190 reach 12 characters, e.g. `qwerty123456`, `password1234`), but the whole list is kept
-so the file can be compared with its source. The check ignores case and surrounding spaces.
+so the file can be compared with its source. The check ignores case and all spaces (`fold`).
 
 The rule applies wherever a password is set: `accounts.create_user`, changing your own password
 and an administrator's reset. Signing in with an older, weaker password still works (the rule is
@@ -36,6 +36,12 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line.strip())
 
 
+def fold(text: str) -> str:
+    """What the common-password and username checks compare: lower case, with every whitespace
+    character removed (not only at the ends), so "Password 1234" is "password1234" (issue 16)."""
+    return "".join(text.split()).lower()
+
+
 def problem(password: str, *, username: str | None = None) -> str | None:
     """What is wrong with `password` as a new password, or None if it is acceptable."""
     if len(password) < MIN_LENGTH:
@@ -44,10 +50,10 @@ def problem(password: str, *, username: str | None = None) -> str | None:
         return f"Your password must be {MAX_LENGTH} characters or fewer"
     if "\x00" in password:
         return "Your password cannot contain a NUL character"
-    folded = password.strip().lower()
+    folded = fold(password)
     if folded in common_passwords():
         return "This is one of the most common passwords, so it is easy to guess: choose another"
-    if username and folded == username.strip().lower():
+    if username and folded == fold(username):
         return "Your password cannot be the same as your username"
     if len(set(folded)) == 1:
         return "Your password cannot be one character repeated"

@@ -25,19 +25,22 @@ from ..models import (
     Letter,
     Protection,
     RecordView,
+    RouteDecision,
     TransferMember,
 )
 from . import unit_of_work
 from .unit_of_work import transaction
 
 # URL arguments naming a record that belongs to one person: the model whose employee_id says who.
+# (A restructure's route decision is one person's route: its override page names them.)
 SUBJECT_ARGS: dict[str, Any] = {
     "member_id": TransferMember, "letter_id": Letter, "protection_id": Protection,
-    "case_id": EmployeeCase, "election_id": Election,
+    "case_id": EmployeeCase, "election_id": Election, "decision_id": RouteDecision,
 }
-# Pages about a person that are not a look at their record: the view log itself, and the subject
-# access page (the export it makes is an audited `export` event of its own).
-NOT_LOGGED = {"privacy.record_views_page", "privacy.subject_access_export"}
+# Pages about a person that are not a look at their record. None since issue 16: the subject
+# access page and the who-viewed page name the person and show what is held about them, so they
+# are looks at the record too (the export itself is also an audited `export` event).
+NOT_LOGGED: set[str] = set()
 PAGE_NAMES = {
     "staff.employee": "Employee record", "staff.edit_details": "Change personal details",
     "staff.change_assignment": "Change post, hours or pay", "staff.record_leaver": "Record a leaver",
@@ -46,6 +49,8 @@ PAGE_NAMES = {
     "eli.member_pdf": "Employee liability information (PDF)", "eli.cases_checked": "Cases checked for the ELI",
     "letters.letter": "Letter", "letters.letter_pdf": "Letter (PDF)", "protection.protection": "Pay protection",
     "protection.statement": "Pay protection statement (PDF)", "privacy.erase": "Delete under the retention rule",
+    "privacy.subject_access_export": "Subject access export", "privacy.record_views_page": "Who viewed this record",
+    "restructures.override": "Restructure route set by HR", "staff.pay_history": "Pay history",
 }
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from ..permissions import has
 
@@ -30,7 +31,27 @@ NAVIGATION = [
 ]
 
 
+# The largest id a row can have: PostgreSQL's bigint, SQLite's integer (signed 64-bit).
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route (issue 16): ASCII digits only, 1 to MAX_ID, or the URL does not
+    match and the answer is a 404. Werkzeug's own converter took any length (thirty 9s reached the
+    database, which cannot hold the number: a 500) and any Unicode digit. Installed in place of
+    the default `int` before the blueprints add their rules, so no route needs to remember it; a
+    rule may still pass its own min/max."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any rule is added (rules bind it when added)
+
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp

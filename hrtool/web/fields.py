@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import abort, request
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, ValidationError
 
@@ -68,3 +69,36 @@ def date_from_query(value: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def parse_id(value: str) -> int | None:
+    """A record id as typed into a URL: ASCII digits for a number from 1 to the largest a row can
+    have (the same rule as the `int` URL converter); None for anything else ("²", "-1", thirty 9s)."""
+    from . import MAX_ID
+
+    value = value.strip()
+    if not value or not value.isascii() or not value.isdigit() or len(value) > len(str(MAX_ID)):
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def id_from_query(name: str) -> int | None:
+    """The id in query-string argument `name` (issue 16): None when it is absent or blank (no
+    filter), the id when it is one, and a 404 when it cannot be an id, as for a bad id in the path."""
+    value = request.args.get(name, "")
+    if not value.strip():
+        return None
+    parsed = parse_id(value)
+    if parsed is None:
+        abort(404)
+    return parsed
+
+
+def page_from_query(name: str = "page", limit: int = 10**9) -> int:
+    """A page number from the query string: 1 for anything that is not one, at most `limit` (so
+    an offset computed from it always fits the database's integer)."""
+    value = request.args.get(name, "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(limit)):
+        return 1
+    return min(max(1, int(value)), limit)

@@ -45,6 +45,9 @@ def _pages(app: Any, role: str) -> list[str]:
         unison = db.session.scalar(select(TradeUnion.id).where(TradeUnion.code == "UNISON"))
         union_letter = db.session.scalar(select(Letter.id).where(Letter.union_id == unison).order_by(Letter.id))
         union_transfer = db.session.scalar(select(Letter.transfer_id).where(Letter.id == union_letter))
+        # A rep sees only restructures their union was written to about (issue 16); the demo has none.
+        union_restructure = db.session.scalar(select(Letter.restructure_id).where(
+            Letter.union_id == unison, Letter.restructure_id.is_not(None)).order_by(Letter.id))
         planned = db.session.scalar(select(Transfer.id).where(Transfer.status == "planned").order_by(Transfer.id))
         admin_id = db.session.scalar(select(User.id).where(User.username == ROLES["admin"]))
     if role == "hr":
@@ -62,7 +65,7 @@ def _pages(app: Any, role: str) -> list[str]:
     if role == "employee":
         return ["/me/", "/me/terms", "/me/protection/", "/me/letters/", "/account/password"]
     return ["/union/", "/union/transfers", "/union/letters", "/union/consultations", f"/union/transfers/{union_transfer}",
-            f"/union/letters/{union_letter}", f"/union/restructures/{restructure}"]
+            f"/union/letters/{union_letter}"] + ([f"/union/restructures/{union_restructure}"] if union_restructure else [])
 
 
 def _where_served(app: Any, paths: list[str]) -> list[str]:

@@ -140,13 +140,15 @@ def test_an_employee_reads_their_letters_on_a_phone(phone, live_app):
 
 
 def _union_pages(app: Any) -> tuple[list[str], int]:
-    from hrtool.models import Letter, Restructure, TradeUnion, Transfer
+    from hrtool.models import Letter, TradeUnion, Transfer
 
     with app.app_context():
         unison = db.session.scalar(select(TradeUnion.id).where(TradeUnion.code == "UNISON"))
         letter = db.session.scalars(select(Letter).join(Transfer, Transfer.id == Letter.transfer_id).where(
             Letter.union_id == unison, Transfer.status == "completed").order_by(Letter.id.desc())).first()
-        restructure = db.session.scalar(select(Restructure.id).order_by(Restructure.id))
+        # A rep sees only restructures their union was written to about (issue 16).
+        restructure = db.session.scalar(select(Letter.restructure_id).where(
+            Letter.union_id == unison, Letter.restructure_id.is_not(None)).order_by(Letter.id))
         assert letter is not None
         pages = ["/union/", "/union/transfers", "/union/letters", "/union/consultations",
                  f"/union/transfers/{letter.transfer_id}", f"/union/letters/{letter.id}"]

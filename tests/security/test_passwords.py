@@ -24,6 +24,15 @@ GOOD = "correct horse battery staple"
     ("password1234", "most common passwords"),          # on the list, and 12 long
     ("PASSWORD1234", "most common passwords"),          # case does not help
     (" qwerty123456 ", "most common passwords"),        # nor surrounding spaces
+    # Issue 16: README says case AND spaces are ignored, but only the ends were trimmed, so these
+    # were accepted. Each is a listed password (password1234, qwerty123456, 1q2w3e4r5t6y) once
+    # lower-cased with every space removed.
+    ("Password 1234", "most common passwords"),         # the issue's example
+    ("pass word 1234", "most common passwords"),
+    ("P a s s w o r d 1 2 3 4", "most common passwords"),
+    ("QWERTY\t123456", "most common passwords"),        # a tab is a space too
+    ("qwerty\u00a0123456", "most common passwords"),    # so is a no-break space
+    ("1q2w3e 4r5t6y\n", "most common passwords"),
     ("1q2w3e4r5t6y", "most common passwords"),
     ("aaaaaaaaaaaaaaaa", "one character repeated"),
     ("x" * 201, "200 characters or fewer"),
@@ -46,6 +55,23 @@ def test_the_shipped_list_is_the_common_password_list():
     assert len(common) > 10_000
     # The most common passwords of every breach list are on it.
     assert {"123456", "password", "qwerty", "iloveyou", "password1", "qwerty123456"} <= common
+
+
+def test_password_1234_is_refused_where_a_password_is_chosen(app):
+    """Issue 16: `Password 1234` was accepted on Change password though `password1234` is listed."""
+    client = _signed_in(app, HR)
+    response = client.post("/account/password", data={"current_password": DEMO_PASSWORDS[HR],
+                                                       "new_password": "Password 1234",
+                                                       "confirm_password": "Password 1234"})
+    assert response.status_code == 200 and "most common passwords" in response.get_data(as_text=True)
+    assert Auth(app.test_client()).login(HR).status_code == 302  # unchanged
+    with app.app_context(), pytest.raises(passwords.WeakPassword):
+        accounts.create_user("spaced@example.org", "Spaced", "Password 1234", "hr")
+
+
+def test_spaces_inside_an_uncommon_password_are_still_welcome():
+    assert passwords.problem("correct horse battery staple") is None
+    assert passwords.problem("my pass word 1234 is long") is None
 
 
 def test_the_password_may_not_be_the_username():

@@ -219,13 +219,16 @@ def test_tupe_reg13_letter(transfer):
     assert (f"The service is to transfer on {when.day} {when:%B %Y}. The reasons for the transfer are these. "
             f"{TRANSFER_SENTENCE} 2. THE LEGAL") in text
     assert "4. AGENCY WORKERS Two agency canvassers work in the service at election time, doing door-to-door canvass work." in text
-    assert f"The transfer affects {many} employees assigned to the service." in text
+    # A cohort under the disclosure threshold (5) is not counted to a union (issue 16).
+    affected = f"{many} employees" if many >= 5 else "fewer than 5 employees"
+    assert f"The transfer affects {affected} assigned to the service." in text
     assert "in connection with the transfer: None envisaged." in text
     assert "in connection with the transfer: Aligning rotas with the lead authority's team." in text
-    # One person left in the cohort: singular.
+    # One person left in the cohort: never "1 employee" to a union (issue 16), nor "1 employees".
     _keep_members(transfer, 1)
     text = render(Target("tupe_reg13", transfer.id, union("UNISON").id))
-    assert "The transfer affects 1 employee assigned to the service." in text
+    assert "The transfer affects fewer than 5 employees assigned to the service." in text
+    assert "1 employee" not in text
     assert_careful(text)
 
 
@@ -535,7 +538,7 @@ def test_a_template_written_before_issue_15_still_renders(transfer):
     letters.save_version(template, "Transfer of {{ transfer.service }}", old_style, "Our own wording")
     many = len(_live(transfer))
     text = render(Target("tupe_reg13", transfer.id, union("UNISON").id))
-    assert f"{many} employees are assigned to it." in text
+    assert f"{many if many >= 5 else 'fewer than 5'} employees are assigned to it." in text  # issue 16
     assert "Two agency canvassers work in the service at election time" in text
 
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from hrtool.extensions import db
-from hrtool.models import ChecklistItem, Employee, Transfer, TransferMember
+from hrtool.models import ChecklistItem, Employee, Letter, TradeUnion, Transfer, TransferMember
 from hrtool.services.transfers import steps_for
 
 from ..factories import DEMO_PASSWORDS
@@ -49,6 +49,13 @@ def transfer_1900(app):
         for member in [m for m in demo.members if m.status in ("proposed", "confirmed")][:3]:
             record.members.append(TransferMember(employee_id=member.employee_id, employment_id=member.employment_id,
                                                  status="proposed"))
+        db.session.flush()
+        # UNISON was written to about it: a rep sees only what their union was consulted on (issue 16).
+        sent = db.session.scalars(select(Letter).where(Letter.letter_type == "tupe_reg13").order_by(Letter.id)).first()
+        unison = db.session.scalar(select(TradeUnion.id).where(TradeUnion.code == "UNISON"))
+        db.session.add(Letter(reference="HR-1900-000900", template_version_id=sent.template_version_id,
+                              letter_type="tupe_reg13", union_id=unison, transfer_id=record.id, subject=sent.subject,
+                              addressee=sent.addressee, fields=sent.fields, pdf=sent.pdf, sha256=sent.sha256))
         db.session.flush()
         ids = record.id, record.members[0].id, [i.due_on for i in record.checklist]
         db.session.commit()

@@ -63,7 +63,9 @@ def test_sorting_and_paging(app):
     page2 = client.get("/employees/", query_string={"page": "2"}).get_data(as_text=True)
     assert "page 2 of" in page2
     assert client.get("/employees/", query_string={"page": "999"}).status_code == 200
-    assert client.get("/employees/", query_string={"page": "x", "sort": "evil", "service": "abc"}).status_code == 200
+    assert client.get("/employees/", query_string={"page": "x", "sort": "evil"}).status_code == 200
+    # A service id that cannot be one is a 404, as a bad id in the path (issue 16, web/fields.py).
+    assert client.get("/employees/", query_string={"service": "abc"}).status_code == 404
 
 
 def test_two_officers_editing_the_same_person(app):

@@ -30,7 +30,7 @@ def password() -> Any:
             form.new_password.errors = [weak.message]
         else:
             if result.locked:
-                return signed_out_after_lock()
+                return signed_out_after_lock(result)
             if result.user is None:
                 form.current_password.errors = ["Your current password is not right"]
             else:

@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    HiddenField,
     PasswordField,
     RadioField,
     SelectField,
@@ -18,7 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, Email, InputRequired, Length, ValidationError
 
 from ...models import Role
 from ...services.passwords import MAX_LENGTH, MIN_LENGTH
@@ -81,3 +82,15 @@ class DisableUserForm(FlaskForm):
 class EnableUserForm(FlaskForm):
     reason = _reason("Enter why the login is being enabled again")
     submit = SubmitField("Enable login", widget=GovSubmitInput())
+
+
+class ClearThrottleForm(FlaskForm):
+    """Clear one sign-in throttle (services/throttling.py): which one, and why."""
+
+    scope = HiddenField(validators=[InputRequired("Choose a throttle to clear"),
+                                    AnyOf(["account_from_address", "address", "account"],
+                                          message="Choose a throttle to clear")])
+    username = HiddenField(validators=[Length(max=200)])
+    address = HiddenField(validators=[Length(max=64)])
+    reason = _reason("Enter why the throttle is being cleared")
+    submit = SubmitField("Clear the throttle", widget=GovSubmitInput())

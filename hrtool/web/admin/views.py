@@ -1,7 +1,7 @@
 """Administration: users and the reference data the rules run on."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -22,10 +22,17 @@ from ...models import (
     User,
 )
 from ...permissions import requires
-from ...services import accounts, deleted_points, rule_status, user_admin
+from ...services import accounts, deleted_points, rule_status, throttling, user_admin
 from ...services.passwords import MIN_LENGTH, WeakPassword
 from ..auth.reauth import recent_password_required
-from .forms import DisableUserForm, EditUserForm, EnableUserForm, NewUserForm, ResetPasswordForm
+from .forms import (
+    ClearThrottleForm,
+    DisableUserForm,
+    EditUserForm,
+    EnableUserForm,
+    NewUserForm,
+    ResetPasswordForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -179,6 +186,40 @@ def enable_user(user_id: int) -> Any:
                   "success")
             return redirect(url_for("admin.user", user_id=user_id))
     return (render_template("admin/users_status.html", form=form, user=record, disabling=False, sessions=0),
+            400 if form.errors else 200)
+
+
+@bp.get("/sign-in-throttles")
+@requires("admin.manage")
+def throttles() -> Any:
+    """Sign-in throttles reached now (issue 16): accounts and addresses that must wait, or whose
+    next failure will, with the failures counted and a way to clear each."""
+    now = datetime.now(UTC)
+    return render_template("admin/throttles.html", throttles=throttling.current(now), now=now,
+                           limits=throttling.limits())
+
+
+@bp.route("/sign-in-throttles/clear", methods=["GET", "POST"])
+@requires("admin.manage")
+@recent_password_required
+def clear_throttle() -> Any:
+    """Clear one throttle, with a reason (audited): its failures stop counting, so the account
+    or address may sign in at once."""
+    if request.method == "GET":
+        form = ClearThrottleForm(formdata=None, scope=request.args.get("scope", ""),
+                                 username=request.args.get("username", ""), address=request.args.get("address", ""))
+        if form.scope.data not in throttling.SCOPE_LABELS:
+            abort(404)
+    else:
+        form = ClearThrottleForm()
+        if form.validate_on_submit():
+            cleared = throttling.clear(form.scope.data, form.username.data or "", form.address.data or "",
+                                       form.reason.data)
+            flash(f"Throttle cleared: {cleared} failed attempt{'s' if cleared != 1 else ''} no longer count.",
+                  "success")
+            return redirect(url_for("admin.throttles"))
+    return (render_template("admin/throttle_clear.html", form=form,
+                            label=throttling.SCOPE_LABELS.get(form.scope.data or "", "")),
             400 if form.errors else 200)
 
 

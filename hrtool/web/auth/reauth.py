@@ -27,6 +27,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, logout_user
 from werkzeug.datastructures import ImmutableMultiDict
 
+from ...security import safe_referrer
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 SESSION_KEY = "password_confirmed_at"
@@ -94,10 +96,10 @@ def _carried() -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def _own_page(address: str | None) -> str | None:
-    """The page the form was on, only if it is one of ours (a full URL on this host)."""
-    if address and address.startswith(request.host_url):
-        return address
-    return None
+    """The page the form was on (its full address on this host), only if it is one of ours: the
+    one redirect-target check, `security.safe_referrer` (issue 16)."""
+    path = safe_referrer(address)
+    return request.host_url.rstrip("/") + path if path else None
 
 
 def _prompt_then_finish(view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -115,7 +117,7 @@ def _prompt_then_finish(view: Callable[..., Any], args: tuple[Any, ...], kwargs:
             _resubmit(carried, referrer)
             return view(*args, **kwargs)
         if result.locked:
-            return signed_out_after_lock()
+            return signed_out_after_lock(result)
         form.reauth_password.errors = ["The password is not right"]
     files = [f.filename for f in request.files.values() if f and f.filename]
     return render_template("auth/reauth_prompt.html", form=form, carried=carried, dropped=dropped,
@@ -133,17 +135,20 @@ def _resubmit(carried: list[tuple[str, str]], referrer: str | None) -> None:
         fields.append(("csrf_token", request.form["csrf_token"]))
     real.__dict__["form"] = ImmutableMultiDict(fields)
     real.__dict__.pop("values", None)
-    if referrer:
+    if referrer:  # a page of ours (_own_page)
         real.environ["HTTP_REFERER"] = referrer
 
 
-def signed_out_after_lock() -> Any:
-    """The account locked on a wrong password (sign-in's per-account lock): end this session
-    everywhere it is held and say why, on the sign-in page."""
+def signed_out_after_lock(result: Any = None) -> Any:
+    """Too many wrong passwords from this address for this account (the sign-in throttle,
+    services/throttling.py): whoever holds this session is guessing, so the session ends and the
+    sign-in page says how long to wait. The owner's other usual addresses are not held up."""
     from ...services import accounts
 
+    minutes = result.wait_minutes() if result is not None and result.wait_until is not None else 1
     accounts.sign_out(current_user.get_id())
     logout_user()
     session.clear()
-    flash("Too many failed attempts for this account. Wait 15 minutes and sign in again.", "important")
+    flash(f"Too many wrong passwords, so you have been signed out. Wait {minutes} minute"
+          f"{'s' if minutes != 1 else ''} and sign in again.", "important")
     return redirect(url_for("auth.login"))

@@ -30,13 +30,22 @@ def login() -> Any:
             login_user(result.user)
             mark_password_confirmed()
             return redirect(safe_next(form.next.data) or url_for("main.index"))
-        message = ("Too many failed attempts for this account. Wait 15 minutes and try again."
-                   if result.locked else
-                   "This login has been disabled. Ask your administrator if you still need it."
-                   if result.disabled else "The email address or password is not right")
-        form.password.errors = [message]
-        return render_template("auth/login.html", form=form), 429 if result.locked else 200
+        if result.locked:
+            form.password.errors = [throttled_message(result)]
+            return render_template("auth/login.html", form=form), 429, retry_after(result)
+        form.password.errors = ["This login has been disabled. Ask your administrator if you still need it."
+                                if result.disabled else "The email address or password is not right"]
     return render_template("auth/login.html", form=form)
+
+
+def throttled_message(result: accounts.SignInResult) -> str:
+    minutes = result.wait_minutes()
+    return (f"Too many failed attempts. Wait {minutes} minute{'s' if minutes != 1 else ''} and try again. "
+            "If you did not make them, tell your administrator.")
+
+
+def retry_after(result: accounts.SignInResult) -> dict[str, str]:
+    return {"Retry-After": str(result.wait_minutes() * 60)}
 
 
 @bp.post("/logout")
@@ -51,7 +60,7 @@ def logout() -> Any:
 @bp.route("/confirm-password", methods=["GET", "POST"])
 def confirm_password() -> Any:
     """Ask a signed-in user for their password again before a sensitive action. Failures count
-    towards the same per-account lock as sign-in."""
+    towards the same throttle as sign-in (services/throttling.py)."""
     form = ConfirmPasswordForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         result = accounts.confirm_password(current_user, form.password.data, request.remote_addr or "")
@@ -59,7 +68,7 @@ def confirm_password() -> Any:
             mark_password_confirmed()
             return redirect(_gettable(safe_next(form.next.data)) or url_for("main.index"))
         if result.locked:
-            return signed_out_after_lock()
+            return signed_out_after_lock(result)
         form.password.errors = ["The password is not right"]
     return render_template("auth/confirm_password.html", form=form)
 

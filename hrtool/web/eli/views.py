@@ -14,6 +14,7 @@ from ...extensions import db
 from ...models import Transfer, TransferMember
 from ...permissions import requires
 from ...services import cases, eli, record_views, transfers
+from ..auth.reauth import recent_password_required
 from .forms import CasesCheckedForm
 
 bp = Blueprint("eli", __name__, url_prefix="/transfers/<int:transfer_id>/eli")
@@ -36,6 +37,7 @@ def pack(transfer_id: int) -> Any:
 
 @bp.get("/pack.xlsx")
 @requires("transfers.view")
+@recent_password_required  # a bulk export of personal data (issue 16)
 def export_xlsx(transfer_id: int) -> Any:
     content, name, _ = eli.export_xlsx(db.get_or_404(Transfer, transfer_id), date.today())
     return _download(content, XLSX, name)
@@ -43,6 +45,7 @@ def export_xlsx(transfer_id: int) -> Any:
 
 @bp.get("/pack.zip")
 @requires("transfers.view")
+@recent_password_required  # a bulk export of personal data (issue 16)
 def export_zip(transfer_id: int) -> Any:
     content, name, _ = eli.export_zip(db.get_or_404(Transfer, transfer_id), date.today())
     return _download(content, "application/zip", name)

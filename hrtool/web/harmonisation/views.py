@@ -27,6 +27,8 @@ from ...services import harmonisation
 from ...services import harmonisation_reports as reports
 from ...services import harmonisation_union as union
 from ...services.harmonisation_results import Results
+from ..auth.reauth import recent_password_required
+from ..fields import page_from_query
 from ..paging import Page
 from .forms import BLANK_ROWS, CompareForm, DeleteForm, ModelForm, NewModelForm
 
@@ -139,8 +141,7 @@ def _page(rows: list[Any], endpoint: str, **params: Any) -> Page:
     """One page of an in-memory list, with links like the database-backed pages."""
     size = current_app.config["PAGE_SIZE"]
     pages = max(1, -(-len(rows) // size))
-    number = request.args.get("page", "1")
-    number = min(max(1, int(number)), pages) if number.isdigit() else 1
+    number = min(page_from_query(), pages)
     params = {k: v for k, v in params.items() if v}
     return Page(rows[(number - 1) * size:number * size], number, pages, len(rows),
                 url_for(endpoint, page=number - 1, **params) if number > 1 else None,
@@ -150,6 +151,7 @@ def _page(rows: list[Any], endpoint: str, **params: Any) -> Page:
 
 @bp.get("/<int:model_id>/people.<fmt>")
 @requires("harmonisation.model")
+@recent_password_required  # a bulk export of personal data (issue 16)
 def export(model_id: int, fmt: str) -> Any:
     if fmt not in EXPORT_TYPES:
         abort(404)

@@ -9,7 +9,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -24,6 +23,8 @@ from ...permissions import requires
 from ...services import import_uploads
 from ...services.employee_io import ImportFailed, ImportReport, apply_import, import_employees
 from ...services.employee_rows import OPTIONAL, REQUIRED
+from ...sqlite import reads_only
+from ..fields import id_from_query
 from .forms import ConfirmForm, UploadForm
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -43,6 +44,7 @@ def _preview(report: ImportReport, token: str | None, status: int = 200) -> Any:
 
 
 @bp.route("/", methods=["GET", "POST"])
+@reads_only  # the preview is a dry run: it must not hold the write lock while it checks (issue 16)
 @requires("employees.edit")
 def upload() -> Any:
     form = UploadForm()
@@ -89,8 +91,8 @@ def confirm() -> Any:
 @requires("employees.edit")
 def result() -> Any:
     imports = select(AuditEvent).where(AuditEvent.action == "import", AuditEvent.entity_type == "employee_import")
-    event_id = request.args.get("event", "")
-    event = db.session.scalar(imports.where(AuditEvent.id == int(event_id))) if event_id.isdigit() else None
+    event_id = id_from_query("event")
+    event = db.session.scalar(imports.where(AuditEvent.id == event_id)) if event_id is not None else None
     recent = db.session.scalars(imports.order_by(AuditEvent.id.desc()).limit(20)).all()
     return render_template("imports/result.html", event=event, recent=recent)
 

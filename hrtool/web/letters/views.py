@@ -35,6 +35,7 @@ from ...permissions import requires
 from ...services import letter_consultation as consultation
 from ...services import letter_jobs, letters
 from ..auth.reauth import recent_password_required
+from ..fields import id_from_query, page_from_query, parse_id
 from .forms import (
     BatchForm,
     ConfirmForm,
@@ -71,9 +72,9 @@ def register() -> Any:
     valid = form.validate() if request.args else True
     filters = letters.RegisterFilter(
         letter_type=form.letter_type.data or "", audience=form.audience.data or "", q=form.q.data or "",
-        transfer_id=request.args.get("transfer_id", type=int), restructure_id=request.args.get("restructure_id", type=int),
+        transfer_id=id_from_query("transfer_id"), restructure_id=id_from_query("restructure_id"),
         issued_from=form.issued_from.data if valid else None, issued_to=form.issued_to.data if valid else None)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_from_query()
     rows, total = letters.register(filters, limit=100, offset=(page - 1) * 100)
     return render_template("letters/register.html", form=form, rows=rows, total=total, page=page,
                            types=T.LETTER_TYPES, union_name=letters.union_name)
@@ -234,6 +235,7 @@ def job_status(job_id: int) -> Any:
 
 @bp.get("/batches/<int:batch_id>/zip")
 @requires("letters.view")
+@recent_password_required  # a bulk export of personal data (issue 16)
 def batch_zip(batch_id: int) -> Any:
     from flask import Response
 
@@ -289,7 +291,7 @@ def edit_template(template_id: int) -> Any:
 def _preview(kind: T.LetterType, form: TemplateForm) -> tuple[Any, list[str] | None]:
     """The edited (unsaved) text filled from the chosen record: problems listed, never blanks."""
     subject, body = form.subject.data or "", form.body.data or ""
-    if not form.source.data:
+    if not form.source.data or not _source_ids_valid(form.source.data):
         form.source.errors = ["Choose a record to preview the letter with"]
         return None, None
     try:
@@ -305,6 +307,10 @@ def _preview(kind: T.LetterType, form: TemplateForm) -> tuple[Any, list[str] | N
         return None, [str(p) for p in error.problems]
     except DomainError as error:
         return None, [error.message]
+    if filled.employee_id is not None:  # filled from one person's record: a view of it (issue 16)
+        from ...services import record_views
+
+        record_views.record_many([filled.employee_id], request.endpoint or "", request.path)
     return (filled_subject, plain(blocks), "\n".join(filled.addressee)), None
 
 
@@ -313,8 +319,11 @@ def _preview(kind: T.LetterType, form: TemplateForm) -> tuple[Any, list[str] | N
 def preview_pdf(template_id: int) -> Any:
     """The latest version filled from a chosen record, as the PDF would look (not issued)."""
     record = db.get_or_404(LetterTemplate, template_id)
+    source = request.args.get("source", "")
+    if source.strip() and not _source_ids_valid(source):
+        abort(404)  # issue 16: a record id that cannot be one, as for a bad id in the path
     try:
-        target = letters.Target.parse(record.key, request.args.get("source", ""))
+        target = letters.Target.parse(record.key, source)
         prepared = letters.prepare(target, letters.latest(record), date.today(), "PREVIEW-NOT-ISSUED",
                                    letters.signatory(current_user))
     except TemplateError as error:
@@ -323,7 +332,16 @@ def preview_pdf(template_id: int) -> Any:
     except DomainError as error:
         flash(error.message)
         return redirect(url_for("letters.template", template_id=record.id))
+    if prepared.filled.employee_id is not None:  # filled from one person's record: a view of it
+        from ...services import record_views
+
+        record_views.record_many([prepared.filled.employee_id], request.endpoint or "", request.path)
     return _pdf(prepared.pdf, f"preview-{record.key}.pdf", inline=True)
+
+
+def _source_ids_valid(token: str) -> bool:
+    """A record token ("<id>" or "<id>:<union id>") whose ids can be ids (web/fields.parse_id)."""
+    return all(parse_id(part) for part in token.split(":", 1))
 
 
 # -- my letters (employees) --------------------------------------------------------------------

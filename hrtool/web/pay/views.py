@@ -16,6 +16,7 @@ from ...extensions import db
 from ...models import Council, GradeConvention, PayAward, PaySpinePoint
 from ...permissions import requires
 from ...services import conventions, date_windows, pay_award_run, pay_spines
+from ..auth.reauth import recent_password_required
 from .forms import (
     BAND_COLUMNS,
     ApplyAwardForm,
@@ -158,6 +159,7 @@ def arrears(award_id: int) -> Any:
 
 @bp.get("/awards/<int:award_id>/arrears.<fmt>")
 @requires("pay.view")
+@recent_password_required  # a bulk export of personal data (issue 16)
 def arrears_export(award_id: int, fmt: str) -> Any:
     if fmt not in EXPORT_TYPES:
         abort(404)

@@ -12,6 +12,7 @@ from ...extensions import db
 from ...models import AuditEvent, Council, Post, Service
 from ...permissions import requires
 from ...services import post_grades, posts
+from ..fields import id_from_query
 from ..paging import paginate
 from .forms import PostForm
 
@@ -22,7 +23,7 @@ bp = Blueprint("posts", __name__, url_prefix="/posts")
 @requires("employees.view_all")
 def list_posts() -> Any:
     args = {k: request.args.get(k, "").strip()[:100] for k in ("q", "council", "service", "vacant", "closed")}
-    service_id = int(args["service"]) if args["service"].isdigit() else None
+    service_id = id_from_query("service")
     query = posts.search(args["q"], args["council"], service_id, args["vacant"] == "1", args["closed"] == "1")
     page = paginate(query, "posts.posts", rows=True, **args)
     return render_template(

@@ -11,8 +11,9 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Election, Employee
 from ...permissions import require_employee_visible, requires
+from ...security import safe_referrer
 from ...services import protected_terms
-from ..auth.reauth import recent_password_required_to_submit
+from ..auth.reauth import recent_password_required, recent_password_required_to_submit
 from .forms import CountersignForm, ElectionForm
 
 bp = Blueprint("protected", __name__, url_prefix="/protected-terms")
@@ -34,6 +35,7 @@ def register() -> Any:
 
 @bp.get("/register.<fmt>")
 @requires("protected.register")
+@recent_password_required  # a bulk export of personal data (issue 16)
 def export(fmt: str) -> Any:
     if fmt not in EXPORT_TYPES:
         abort(404)
@@ -85,8 +87,7 @@ def countersign(election_id: int) -> Any:
         flash(error.message)
         return redirect(url_for("protected.register"))
     flash(f"Election countersigned: on the lead authority's terms from {election.effective_from:%d/%m/%Y}.", "success")
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("protected.register"))
+    return redirect(safe_referrer(request.referrer) or url_for("protected.register"))
 
 
 def my_terms_view(employee_id: int) -> Any:

@@ -69,6 +69,7 @@ def dashboard_page() -> Any:
 
 @bp.get("/export/protections.<fmt>")
 @requires("protection.view")
+@recent_password_required  # a bulk export of personal data (issue 16)
 def export_protections(fmt: str) -> Any:
     return _export(fmt, "protections", dashboard.PROTECTION_COLUMNS, dashboard.protection_lines())
 

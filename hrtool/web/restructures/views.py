@@ -22,6 +22,7 @@ from ...services import restructure_go_live
 from ...services import restructures as service
 from ...services.redundancy import calculate, restructure_redundancy
 from ...services.restructure_costing import SPLIT_RULES, costing
+from ..fields import id_from_query
 from .forms import (
     AppointmentForm,
     ApportionForm,
@@ -329,7 +330,7 @@ def appointments(restructure_id: int) -> Any:
     form.employee_id.choices = [(0, "External appointee")] + [
         (h.employee.id, f"{h.employee.full_name} ({h.post.title})") for h in people]
     if request.method == "GET":
-        form.proposed_post_id.data = request.args.get("post", type=int)
+        form.proposed_post_id.data = id_from_query("post")
         form.start_date.data = record.effective_date
     if request.method == "POST":
         from ...permissions import has

@@ -15,6 +15,8 @@ from ...permissions import require_employee_visible, requires
 from ...services import employee_search, employees, salary_history
 from ...services.record_views import viewers_of  # pages about a person are logged there too
 from ...services.records import picture_on, timeline
+from ..auth.reauth import recent_password_required
+from ..fields import id_from_query
 from ..paging import paginate
 from .forms import AssignmentChangeForm, DetailsForm, FilterForm, LeaverForm
 
@@ -30,10 +32,9 @@ def _filters() -> tuple[FilterForm, employee_search.EmployeeFilters]:
     form.service.choices = [("", "Any")] + [(str(i), name) for i, name in choices["services"]]
     form.grade.choices = [("", "Any")] + [(g, g) for g in choices["grades"]]
     form.validate()
-    service = request.args.get("service", "")
     filters = employee_search.EmployeeFilters(
         q=(form.q.data or "")[:100], employer=form.employer.data or "",
-        service_id=int(service) if service.isdigit() else None, post=(form.post.data or "")[:30],
+        service_id=id_from_query("service"), post=(form.post.data or "")[:30],
         grade=form.grade.data or "", terms=form.terms.data or "", part_time=form.part_time.data or "",
         status=form.status.data if form.status.data in employee_search.STATUSES else "active",
         sort=request.args.get("sort", "name") if request.args.get("sort") in employee_search.SORTS else "name",
@@ -52,6 +53,7 @@ def employees_list() -> Any:
 
 @bp.get("/export.<fmt>")
 @requires("employees.view_all")
+@recent_password_required  # a bulk export of personal data (issue 16)
 def export(fmt: str) -> Any:
     if fmt not in EXPORT_TYPES:
         abort(404)

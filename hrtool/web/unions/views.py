@@ -1,4 +1,6 @@
-"""The trade union representative's area: aggregate figures only, never individuals."""
+"""The trade union representative's area: aggregate figures only, never individuals; small groups
+withheld (hrtool.domain.disclosure); only the transfers and restructures their union was consulted
+on (issue 16): any other is a 404, its existence not confirmed."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,7 +10,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ...permissions import requires
-from ...services.dashboards import by_service, headcount_by_service_and_employer, suppress_small_groups
+from ...services.dashboards import union_headcount
 
 bp = Blueprint("unions", __name__, url_prefix="/union")
 
@@ -17,9 +19,8 @@ bp = Blueprint("unions", __name__, url_prefix="/union")
 @requires("union.portal")
 def overview() -> Any:
     today = date.today()
-    rows = suppress_small_groups(headcount_by_service_and_employer(today), today)
-    employers = sorted({row.employer for row in rows})
-    return render_template("unions/overview.html", services=by_service(rows, employers), employers=employers,
+    services, employers = union_headcount(today)
+    return render_template("unions/overview.html", services=services, employers=employers,
                            union=current_user.union, today=today)
 
 
@@ -30,9 +31,11 @@ def transfers() -> Any:
 
     from ...extensions import db
     from ...models import Transfer
+    from ...services.letter_consultation import consulted
     from ...services.transfers import implausibly_dated
 
-    rows = db.session.scalars(select(Transfer).where(Transfer.status != "cancelled")
+    rows = db.session.scalars(select(Transfer).where(Transfer.status != "cancelled",
+                                                     Transfer.id.in_(consulted(_union_id())[0]))
                               .order_by(Transfer.transfer_date.desc(), Transfer.reference)).all()
     return render_template("unions/transfers.html", transfers=rows, union=current_user.union,
                            to_correct=implausibly_dated(list(rows)))
@@ -44,10 +47,10 @@ def transfer(transfer_id: int) -> Any:
     from sqlalchemy import select
 
     from ...extensions import db
-    from ...models import Transfer
     from ...services.dashboards import transfer_figures
+    from ...services.letter_consultation import transfer_for_union
 
-    record = db.get_or_404(Transfer, transfer_id)
+    record = _consulted(transfer_for_union(transfer_id, _union_id()))
     # The member's employment is with the transferor; figures are taken before the transfer date.
     figures = transfer_figures(transfer_id, min(date.today(), record.transfer_date - timedelta(days=1)))
     from ...models import Letter
@@ -68,6 +71,15 @@ def transfer(transfer_id: int) -> Any:
 
 def _union_id() -> int | None:
     return current_user.union_id
+
+
+def _consulted(record: Any) -> Any:
+    """A transfer or restructure the union was consulted on; otherwise a 404."""
+    from flask import abort
+
+    if record is None:
+        abort(404)
+    return record
 
 
 def _own_letter(letter_id: int) -> Any:
@@ -173,11 +185,14 @@ def consultations() -> Any:
 @bp.get("/restructures/<int:restructure_id>")
 @requires("union.letters")
 def restructure(restructure_id: int) -> Any:
-    from ...extensions import db
-    from ...models import Restructure
-    from ...services.letter_consultation import notes, restructure_deadlines, restructure_figures
+    from ...services.letter_consultation import (
+        notes,
+        restructure_deadlines,
+        restructure_figures,
+        restructure_for_union,
+    )
 
-    record = db.get_or_404(Restructure, restructure_id)
+    record = _consulted(restructure_for_union(restructure_id, _union_id()))
     today = date.today()
     return render_template("unions/restructure.html", restructure=record,
                            figures=restructure_figures(record, today), deadlines=restructure_deadlines(record, today),

@@ -1,0 +1,90 @@
+"""Issue 16 in a browser: the UNISON rep opens a restructure their union was written to about, on
+a desktop and on a phone, and sees its figures with the small group withheld and the figure that
+would give it away withheld too; a restructure their union was never written to about is "Page
+not found". axe-core: no serious or critical violation.
+
+Records used: two restructures of this test's own (made up, used by no other browser test), and
+a copy of a demo letter addressed to UNISON about the first. Screenshots:
+artifacts/screenshots/union-scope-*.png."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from hrtool.extensions import db
+
+from ..factories import DEMO_PASSWORDS
+from .axe import assert_accessible, scroll_width
+
+REP = "unison@hrtool.example"
+
+
+def _restructures(app) -> tuple[int, int]:
+    """Two restructures of 6 postholders each: 5 CCDC slot-ins and 1 SBC person at risk. UNISON
+    is written to about the first only."""
+    from hrtool.models import Council, Employee, Letter, Restructure, RouteDecision, StructurePost, TradeUnion
+
+    with app.app_context():
+        ccdc, sbc = (db.session.scalar(select(Council.id).where(Council.code == c)) for c in ("CCDC", "SBC"))
+        people = list(db.session.scalars(select(Employee.id).order_by(Employee.id.desc()).limit(6)))
+        ids = []
+        for name in ("Test Depots consulted", "Test Depots not consulted"):
+            r = Restructure(name=name, description="Merging the two councils' depots.", effective_date=date(2027, 9, 1),
+                            status="consulting")
+            db.session.add(r)
+            db.session.flush()
+            old = [StructurePost(restructure_id=r.id, side="current", title="Depot Operative", grade="Grade 3",
+                                 employer_id=council) for council in (ccdc, sbc)]
+            new = StructurePost(restructure_id=r.id, side="proposed", title="Depot Operative", grade="Grade 3",
+                                employer_id=ccdc)
+            db.session.add_all([*old, new])
+            db.session.flush()
+            for i, person in enumerate(people):
+                db.session.add(RouteDecision(restructure_id=r.id, employee_id=person, current_post_id=old[i // 5].id,
+                                             route="slot_in" if i < 5 else "at_risk", reasons="Made up for a test.",
+                                             proposed_post_id=new.id if i < 5 else None))
+            ids.append(r.id)
+        sent = db.session.scalars(select(Letter).where(Letter.letter_type == "tupe_reg13").order_by(Letter.id)).first()
+        unison = db.session.scalar(select(TradeUnion.id).where(TradeUnion.code == "UNISON"))
+        db.session.add(Letter(reference="HR-2026-S3-0001", template_version_id=sent.template_version_id,
+                              letter_type="collective_redundancy", union_id=unison, restructure_id=ids[0],
+                              subject="Test Depots consultation", addressee=sent.addressee, fields=sent.fields,
+                              pdf=sent.pdf, sha256=sent.sha256))
+        db.session.commit()
+        return ids[0], ids[1]
+
+
+def test_the_rep_sees_only_the_restructure_their_union_was_consulted_on(page, browser, live_app, live_server):
+    from .conftest import Page
+
+    consulted, not_consulted = _restructures(live_app)
+    p = page.page
+    page.login(REP, DEMO_PASSWORDS[REP])
+    p.wait_for_url("**/union/")
+    response = page.goto(f"/union/restructures/{not_consulted}")
+    assert response is not None and response.status == 404
+    assert "Test Depots not consulted" not in p.content()
+    page.goto("/union/consultations")
+    assert "Test Depots consulted" in p.content() and "Test Depots not consulted" not in p.content()
+
+    response = page.goto(f"/union/restructures/{consulted}")
+    assert response is not None and response.status == 200
+    # Slot-ins CCDC 5, at risk SBC 1, total 6: the 1 is "Fewer than 5"; 6 - 5 would give it away,
+    # so the 5 is withheld too; the total 6 stays.
+    cells = p.locator("td[data-label='People']").all_inner_texts()
+    assert sorted(c.strip() for c in cells) == ["Fewer than 5", "Withheld"]
+    assert "6" in p.locator(".govuk-summary-list", has_text="Postholders affected").inner_text()
+    page.screenshot("union-scope-1-restructure")
+    assert_accessible(page, "union-scope-restructure")
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = Page(context.new_page(), live_server)
+    phone.login(REP, DEMO_PASSWORDS[REP])
+    phone.page.wait_for_url("**/union/")
+    phone.goto(f"/union/restructures/{consulted}")
+    phone.page.wait_for_load_state("load")
+    assert scroll_width(phone) <= 390
+    phone.screenshot("union-scope-2-restructure-phone")
+    context.close()
+    assert page.console_errors == [] or all("404" in e for e in page.console_errors)
