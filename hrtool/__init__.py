@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from .config import settings_from_env
+from .config import engine_options, settings_from_env
 from .extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings_from_env(instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(  # pool_pre_ping: outages (issue 17)
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
 
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(ROOT / "templates")),
@@ -66,4 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
 
     register_commands(app)
+    from . import log_filters
+
+    log_filters.install(app)  # repeated identical errors logged once with a count (issue 17)
     return app

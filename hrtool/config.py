@@ -4,6 +4,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
+
+# How long a new PostgreSQL connection may take before the attempt fails (engine_options).
+CONNECT_TIMEOUT_SECONDS = int(os.environ.get("HRTOOL_DB_CONNECT_TIMEOUT_SECONDS", "5"))
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -64,3 +68,17 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         # most this long (services/figures_cache.py); 0 turns the cache off.
         "FIGURES_CACHE_SECONDS": int(os.environ.get("HRTOOL_FIGURES_CACHE_SECONDS", "300")),
     }
+
+
+def engine_options(database_uri: str, given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """SQLAlchemy engine options (issue 17, outages degrade): every pooled connection is checked
+    with a ping when it is taken from the pool (`pool_pre_ping`), so after the database restarts
+    each worker's first request reconnects instead of failing on a dead connection; on PostgreSQL
+    a connection attempt gives up after CONNECT_TIMEOUT_SECONDS, so an unreachable server is
+    answered with the 503 page promptly, not after the kernel's TCP timeout. Options given
+    (SQLALCHEMY_ENGINE_OPTIONS) win."""
+    options: dict[str, Any] = {"pool_pre_ping": True, **(given or {})}
+    if database_uri.startswith(("postgresql", "postgres")):
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, **options.get("connect_args", {})}
+        options["connect_args"] = connect_args
+    return options

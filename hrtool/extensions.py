@@ -24,3 +24,18 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+
+def database_ready(timeout_seconds: int = 2) -> bool:
+    """Whether the database answers now (the readiness check, issue 17): a new or pinged pooled
+    connection reads the migration table, the statement bounded to `timeout_seconds` on
+    PostgreSQL (a connection attempt is bounded by the engine's connect_timeout, config.py).
+    Raises the driver's error (a DBAPIError) when it does not answer."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"SET LOCAL statement_timeout = {int(timeout_seconds) * 1000}"))
+        connection.execute(text("SELECT 1 FROM alembic_version")).all()
+        connection.rollback()
+    return True

@@ -13,7 +13,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from .extensions import login_manager
 
 # Endpoints anyone may reach without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "static", "main.accessibility", "main.healthz"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "main.accessibility", "main.healthz", "main.readyz"}
 # All a user with a temporary password (set by an administrator) may do until they change it.
 WHILE_PASSWORD_TEMPORARY = {"account.password", "auth.logout"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -116,7 +116,13 @@ class LetterJob(db.Model):
     register: the letters are written in one transaction at the end."""
 
     __tablename__ = "letter_jobs"
-    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        # One active job per batch (issue 17): the same batch started twice makes one job.
+        Index("uq_letter_jobs_active", "letter_type", "scope_kind", "scope_id", unique=True,
+              sqlite_where=text("status IN ('queued', 'running')"),
+              postgresql_where=text("status IN ('queued', 'running')")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_type: Mapped[str] = mapped_column(String(60))
     scope_kind: Mapped[str] = mapped_column(String(20))  # transfer / restructure
@@ -130,6 +136,21 @@ class LetterJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_batches.id"))
+    # Issue 17: the heartbeat (a "running" job with none for a minute is shown failed), HR's reason
+    # for sending the letter again to people who have it, and how many were skipped as written to.
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reissue_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    skipped: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class LetterCounter(db.Model):
+    """A sequence of numbers (issue 17): "letter_reference" numbers the letters' references. Its
+    row is locked and moved on in the transaction that writes the letters, so references are
+    unique and without gaps whatever the number of workers (a failed batch rolls it back too)."""
+
+    __tablename__ = "letter_counters"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ConsultationNote(db.Model):

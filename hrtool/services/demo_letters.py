@@ -14,10 +14,10 @@ from ..models import Transfer, TransferMember
 from .letter_fields import recognised_unions
 from .letters import (
     Target,
+    allocate_numbers,
     latest,
     load_letter_templates,
     moment_of,
-    next_number,
     prepare,
     reference,
     signatory,
@@ -86,7 +86,7 @@ def issue_demo_letters(today: date | None = None) -> int:
         individual = next((i.due_on for i in chosen.checklist if i.key == "individual_letters"), today)
         on = min(individual, today)
         plans += [(on, Target("transfer_notice", member_id), notice) for member_id in members]
-    start = next_number()
+    start = allocate_numbers(len(plans)) if plans else 1
     for number, (on, target, version) in enumerate(plans, start=start):
         item = prepare(target, version, on, reference(number, on), signed)  # type: ignore[arg-type]
         write([item], None, moment_of(on))

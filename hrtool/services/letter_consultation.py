@@ -207,6 +207,8 @@ class PanelRow:
     # Due by a date derived from one outside its plausible window (issue 13): not overdue for
     # ever, but a date to correct.
     needs_correction: bool = False
+    # Issue 17: exactly how many letters a batch would send now (those in the group without one).
+    to_send: int = 0
 
 
 def _issued(letter_type: str, column: Any, scope_id: int) -> tuple[int, int]:
@@ -273,7 +275,10 @@ def _flag_overdue(rows: list[PanelRow], on: date, implausible: bool = False) -> 
     follows from a date outside its plausible window, they need that date corrected instead."""
     from dataclasses import replace
 
-    late = [bool(r.due_on and r.due_on < on and r.issued < r.expected) for r in rows]
+    from .letter_jobs import plan
+
+    rows = [replace(r, to_send=len(plan(r.letter_type, r.scope_kind, r.scope_id, on).to_send)) for r in rows]
+    late = [bool(r.due_on and r.due_on < on and r.to_send) for r in rows]
     return [replace(r, overdue=is_late and not implausible, needs_correction=is_late and implausible)
             for r, is_late in zip(rows, late, strict=True)]
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from ..errors import DomainError
 from ..extensions import db
@@ -28,6 +28,7 @@ from ..models import (
     Employee,
     Letter,
     LetterBatch,
+    LetterCounter,
     LetterTemplate,
     LetterTemplateVersion,
     Policy,
@@ -274,10 +275,27 @@ def prepare(target: Target, version: LetterTemplateVersion, issued_on: date, ref
                     correction_reason)
 
 
-def next_number() -> int:
-    """The next letter number: on from the register's highest letter id (batches are written
-    one at a time, see letter_jobs, and the reference is unique in the database regardless)."""
-    return (db.session.scalar(select(func.max(Letter.id))) or 0) + 1
+REFERENCE_COUNTER = "letter_reference"
+
+
+def allocate_numbers(count: int) -> int:
+    """Reserve `count` consecutive letter numbers and return the first (issue 17). The counter
+    row is moved on by one UPDATE ... RETURNING, which locks it (PostgreSQL holds the row lock,
+    SQLite the write lock) until the caller's unit of work ends: call it in the same transaction
+    that writes the letters, so a batch that fails rolls its numbers back (no gap) and a batch
+    in another worker or process waits, then numbers on from this one (unique, in sequence)."""
+    if count < 1:
+        raise ValueError("Allocate at least one letter number")
+    step = (update(LetterCounter).where(LetterCounter.name == REFERENCE_COUNTER)
+            .values(last_number=LetterCounter.last_number + count).returning(LetterCounter.last_number)
+            .execution_options(synchronize_session=False))
+    last = db.session.execute(step).scalar()
+    if last is None:  # a database made without the migrations: seed from the letters held
+        held = db.session.scalar(select(func.max(Letter.id))) or 0
+        db.session.add(LetterCounter(name=REFERENCE_COUNTER, last_number=held))
+        db.session.flush()
+        last = db.session.execute(step).scalar_one()
+    return int(last) - count + 1
 
 
 def reference(number: int, issued_on: date) -> str:
@@ -285,8 +303,17 @@ def reference(number: int, issued_on: date) -> str:
 
 
 def next_references(count: int, issued_on: date) -> list[str]:
-    start = next_number()
+    """References for `count` letters about to be written in the caller's unit of work."""
+    start = allocate_numbers(count)
     return [reference(n, issued_on) for n in range(start, start + count)]
+
+
+def peek_references(count: int, issued_on: date) -> list[str]:
+    """The references the next `count` letters would get if nobody else issued meanwhile, reserving
+    nothing: a batch renders its letters with these before it writes, and renders again any whose
+    reference turns out different when it allocates (another batch went first)."""
+    last = db.session.scalar(select(LetterCounter.last_number).where(LetterCounter.name == REFERENCE_COUNTER)) or 0
+    return [reference(n, issued_on) for n in range(last + 1, last + 1 + count)]
 
 
 def write(prepared: list[Prepared], issued_by_id: int | None, issued_at: datetime,

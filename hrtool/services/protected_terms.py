@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..domain.dates import complete_years
 from ..domain.tupe import TermComparison, compare_number, compare_text
 from ..errors import DomainError
 from ..extensions import db
 from ..models import (
+    Assignment,
     Council,
     Election,
     Employee,
@@ -178,13 +179,18 @@ def pending_elections() -> list[Election]:
                                    .order_by(Election.recorded_at)))
 
 
+def register_query(on: date) -> Select[Any]:
+    """Everyone on protected terms on a date: person, employer, service, whose terms, transfer;
+    in a stable order (name, then the person and post ids), so the register pages cleanly."""
+    return (as_at(on).where(TermsRecord.basis == "protected")
+            .add_columns(Transfer.reference, Transfer.transfer_date)
+            .join(Transfer, Transfer.id == TermsRecord.transfer_id, isouter=False)
+            .order_by(Employee.last_name, Employee.first_name, Employee.id, Employment.id, Assignment.id))
+
+
 def register(on: date) -> list[tuple[Any, ...]]:
-    """Everyone on protected terms on a date: person, employer, service, whose terms, transfer."""
-    return db.session.execute(
-        as_at(on).where(TermsRecord.basis == "protected")
-        .add_columns(Transfer.reference, Transfer.transfer_date)
-        .join(Transfer, Transfer.id == TermsRecord.transfer_id, isouter=False)
-        .order_by(Employee.last_name, Employee.first_name)).all()
+    """The whole register on a date (the download); the page shows it a page at a time."""
+    return list(db.session.execute(register_query(on)).all())
 
 
 REGISTER_COLUMNS = [("person_number", "text"), ("name", "text"), ("employer", "text"), ("service", "text"),

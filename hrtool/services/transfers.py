@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.dates import complete_years
@@ -490,6 +491,13 @@ def _transferee_post(old: Post, transfer: Transfer) -> Post:
         old.closed_on = transfer.transfer_date - timedelta(days=1)
     db.session.flush()
     return post
+
+
+def cohort_query(transfer: Transfer) -> Select[Any]:
+    """The transfer's cohort in the order people were added, each with their employee record
+    loaded in the same query (the transfer page shows it a page at a time)."""
+    return (select(TransferMember).where(TransferMember.transfer_id == transfer.id)
+            .options(joinedload(TransferMember.employee)).order_by(TransferMember.id))
 
 
 def members_by_status(transfer: Transfer) -> dict[str, list[TransferMember]]:

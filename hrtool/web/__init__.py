@@ -31,8 +31,10 @@ NAVIGATION = [
 ]
 
 
-# The largest id a row can have: PostgreSQL's bigint, SQLite's integer (signed 64-bit).
-MAX_ID = 2**63 - 1
+# The largest id a row can have: the models' primary keys are Integer, PostgreSQL's 4-byte
+# integer (SQLite would hold more, but the two must answer alike; a larger id is a 404, never the
+# database's "out of range" error).
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):

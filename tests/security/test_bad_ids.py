@@ -1,6 +1,6 @@
 """Issue 16, finding 7: huge or odd ids answered 500 (thirty 9s on about 20 routes, `²` as an
 import event). Now every id in a path goes through one range-checked converter (web/__init__.py,
-1 to 2**63-1) and every id in a query string through one parser (web/fields.py), so a bad id is a
+1 to 2**31-1, the models' Integer keys) and every id in a query string through one parser (web/fields.py), so a bad id is a
 404 everywhere, for every role; a refused role still gets its 403 or the sign-in page."""
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_huge_zero_and_negative_ids_are_404_on_every_route_for_every_role(app, r
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_largest_possible_id_that_names_nothing_is_refused_never_a_500(app, role):
-    """2**63-1 passes the converter (a row could have it) and reaches the view and the database:
+    """2**31-1 passes the converter (a row could have it) and reaches the view and the database:
     the view says not found (or refuses the role), it does not fail."""
     client = _client(app, role)
     failures = []
@@ -128,12 +128,12 @@ def test_a_bad_record_in_a_template_preview_form_is_a_field_error(app):
 
 
 @pytest.mark.parametrize(("typed", "parsed"), [
-    ("1", 1), ("42", 42), (" 7 ", 7), (str(2**63 - 1), 2**63 - 1), (str(2**63), None), (THIRTY_NINES, None),
+    ("1", 1), ("42", 42), (" 7 ", 7), ("2147483647", 2147483647), ("2147483648", None), (THIRTY_NINES, None),
     ("0", None), ("-1", None), ("+1", None), ("1_000", None), ("\u00b2", None), ("\u0663", None), ("1.0", None),
     ("", None), ("abc", None),
 ])
 def test_the_one_id_parser(typed, parsed):
-    """Hand-worked: an id is ASCII digits for 1..2**63-1 = 9,223,372,036,854,775,807 (a signed
-    64-bit integer, PostgreSQL's bigint). int() alone would take "1_000" (1000), "٣" (3) and thirty
+    """Hand-worked: an id is ASCII digits for 1..2**31-1 = 2,147,483,647 (a signed 32-bit
+    integer, PostgreSQL's integer, which the models' keys are). int() alone would take "1_000" (1000), "٣" (3) and thirty
     9s (which the database cannot hold), and "²".isdigit() is True though int("²") fails."""
     assert parse_id(typed) == parsed

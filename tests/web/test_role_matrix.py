@@ -66,6 +66,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("static", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
     ("main.accessibility", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
     ("main.healthz", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
+    ("main.readyz", "GET"): dict(anonymous=200, employee=200, union_rep=200, hr=200, admin=200),
     ("main.index", "GET"): dict(anonymous=LOGIN, employee=302, union_rep=302, hr=302, admin=302),
     ("auth.login", "GET"): dict(anonymous=200, employee=302, union_rep=302, hr=302, admin=302),
     ("auth.login", "POST"): dict(anonymous=200, employee=302, union_rep=302, hr=302, admin=302),

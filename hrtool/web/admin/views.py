@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ...errors import DomainError
 from ...extensions import db
@@ -25,6 +26,7 @@ from ...permissions import requires
 from ...services import accounts, deleted_points, rule_status, throttling, user_admin
 from ...services.passwords import MIN_LENGTH, WeakPassword
 from ..auth.reauth import recent_password_required
+from ..paging import paginate
 from .forms import (
     ClearThrottleForm,
     DisableUserForm,
@@ -40,7 +42,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/users")
 @requires("admin.manage")
 def users() -> Any:
-    return render_template("admin/users.html", users=db.session.scalars(select(User).order_by(User.role, User.username)))
+    # One page of accounts (every employee may have one), each with its person and union in the same query.
+    page = paginate(select(User).options(joinedload(User.employee), joinedload(User.union))
+                    .order_by(User.role, User.username, User.id), "admin.users", capped=False)
+    return render_template("admin/users.html", users=page.items, page=page)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

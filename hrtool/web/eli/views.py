@@ -15,6 +15,7 @@ from ...models import Transfer, TransferMember
 from ...permissions import requires
 from ...services import cases, eli, record_views, transfers
 from ..auth.reauth import recent_password_required
+from ..paging import paginate_list
 from .forms import CasesCheckedForm
 
 bp = Blueprint("eli", __name__, url_prefix="/transfers/<int:transfer_id>/eli")
@@ -30,9 +31,12 @@ def _download(content: bytes, mimetype: str, name: str) -> Any:
 def pack(transfer_id: int) -> Any:
     transfer = db.get_or_404(Transfer, transfer_id)
     built = eli.build_pack(transfer, date.today())
-    # The page shows everyone's particulars: a view of each person's record (services/record_views.py).
-    record_views.record_many([r.employee_id for r in built.records], "eli.pack", request.path)
-    return render_template("eli/pack.html", transfer=transfer, pack=built, date_warning=transfers.date_warning(transfer))
+    # The totals cover everyone; the table shows one page of people (the downloads hold them all).
+    page = paginate_list(built.records, "eli.pack", transfer_id=transfer_id)
+    # The page shows those people's particulars: a view of each one's record (services/record_views.py).
+    record_views.record_many([r.employee_id for r in page.items], "eli.pack", request.path)
+    return render_template("eli/pack.html", transfer=transfer, pack=built, page=page,
+                           date_warning=transfers.date_warning(transfer))
 
 
 @bp.get("/pack.xlsx")

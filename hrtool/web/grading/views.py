@@ -15,6 +15,7 @@ from ...permissions import requires
 from ...services import conventions, increments, job_evaluations, post_grades, side_by_side
 from ...services.job_evaluations import FACTORS
 from ...services.tabular import write_table
+from ..paging import filters_from_query, paginate_list
 from .forms import ApplyRunForm, EvaluationForm, IncrementRunForm
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
@@ -117,7 +118,10 @@ def increment_run() -> Any:
         except (DomainError, ValueError) as error:
             form.form_errors.append(getattr(error, "message", "Choose an employer"))
     apply_form = ApplyRunForm(council=form.council.data, run_on=form.run_on.data.isoformat()) if result else None
-    return render_template("grading/increments.html", form=form, result=result, apply_form=apply_form)
+    # One page of each list: a council's whole workforce is never one page.
+    pages = {name: paginate_list(getattr(result, name), "grading.increment_run", arg=f"{name}_page",
+                                 **filters_from_query()) for name in ("moves", "stays")} if result else {}
+    return render_template("grading/increments.html", form=form, result=result, apply_form=apply_form, **pages)
 
 
 @bp.post("/increments/apply")

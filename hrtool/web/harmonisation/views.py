@@ -9,7 +9,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,8 +27,7 @@ from ...services import harmonisation_reports as reports
 from ...services import harmonisation_union as union
 from ...services.harmonisation_results import Results
 from ..auth.reauth import recent_password_required
-from ..fields import page_from_query
-from ..paging import Page
+from ..paging import Page, paginate_list
 from .forms import BLANK_ROWS, CompareForm, DeleteForm, ModelForm, NewModelForm
 
 bp = Blueprint("harmonisation", __name__, url_prefix="/harmonisation")
@@ -139,14 +137,7 @@ def people(model_id: int) -> Any:
 
 def _page(rows: list[Any], endpoint: str, **params: Any) -> Page:
     """One page of an in-memory list, with links like the database-backed pages."""
-    size = current_app.config["PAGE_SIZE"]
-    pages = max(1, -(-len(rows) // size))
-    number = min(page_from_query(), pages)
-    params = {k: v for k, v in params.items() if v}
-    return Page(rows[(number - 1) * size:number * size], number, pages, len(rows),
-                url_for(endpoint, page=number - 1, **params) if number > 1 else None,
-                url_for(endpoint, page=number + 1, **params) if number < pages else None,
-                lambda n: url_for(endpoint, page=n, **params))
+    return paginate_list(rows, endpoint, **params)
 
 
 @bp.get("/<int:model_id>/people.<fmt>")

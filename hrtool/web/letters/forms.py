@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ...letters.types import LETTER_TYPES
@@ -45,6 +46,11 @@ class IssueForm(FlaskForm):
 class BatchForm(FlaskForm):
     letter_type = SelectField("Letter type", widget=GovSelect(), choices=[],
                               validators=[InputRequired("Choose the letter type")])
+    # Issue 17: people who already have this letter for the transfer or restructure are skipped
+    # unless HR re-issues it to them, saying why (kept in the audit trail).
+    reissue = BooleanField("Re-issue: send it again to people who already have this letter",
+                           widget=GovCheckboxInput())
+    reason = TextAreaField("Why it is sent again", widget=GovTextArea(), validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Issue the letters", widget=GovSubmitInput())
 
 

@@ -150,9 +150,14 @@ def _batch(scope_kind: str, scope: Any, label: str) -> Any:
     form = BatchForm()
     form.letter_type.choices = [(t.key, t.name) for t in T.LETTER_TYPES.values() if t.cohort == scope_kind]
     missing = None  # issue 15: the fields a refused batch lacks (letter_jobs.check_batch)
-    if form.validate_on_submit():
+    if request.method == "GET" and request.args.get("letter_type") in dict(form.letter_type.choices):
+        form.letter_type.data = request.args["letter_type"]  # "start again" from a failed job's page
+    if form.validate_on_submit() and form.reissue.data and not (form.reason.data or "").strip():
+        form.reason.errors = list(form.reason.errors) + ["Say why the letter is sent again to people who have it"]
+    elif form.validate_on_submit():
         try:
-            job = letter_jobs.start(form.letter_type.data, scope_kind, scope.id, date.today(), current_user)
+            job = letter_jobs.start(form.letter_type.data, scope_kind, scope.id, date.today(), current_user,
+                                    (form.reason.data or "") if form.reissue.data else "")
         except DomainError as error:
             form.letter_type.errors = list(form.letter_type.errors) + [error.message]
             missing = getattr(error, "missing", None)
@@ -160,8 +165,16 @@ def _batch(scope_kind: str, scope: Any, label: str) -> Any:
             return redirect(url_for("letters.job", job_id=job.id))
     panel = (consultation.transfer_panel(scope, date.today()) if scope_kind == "transfer"
              else consultation.restructure_panel(scope, date.today()))
+    plans = []  # issue 17: per letter type, exactly whom a batch would write to and whom it skips
+    for key, _ in form.letter_type.choices:
+        try:
+            found = letter_jobs.plan(key, scope_kind, scope.id, date.today())
+        except DomainError:
+            continue
+        if found.to_send or found.skipped:
+            plans.append((found, [letters._recipient_label(t) for t in found.skipped[:50]]))
     return render_template("letters/batch.html", form=form, label=label, panel=panel, scope_kind=scope_kind,
-                           scope=scope, missing=missing)
+                           scope=scope, missing=missing, plans=plans)
 
 
 @bp.route("/batch/transfer/<int:transfer_id>", methods=["GET", "POST"])
@@ -218,6 +231,7 @@ def batch_restructure_fields(restructure_id: int) -> Any:
 @requires("letters.issue")
 def job(job_id: int) -> Any:
     record = db.get_or_404(LetterJob, job_id)
+    letter_jobs.fail_stale(record)  # issue 17: its thread died (a restart): shown failed, to start again
     issued = letter_jobs.batch_letters(record.batch_id) if record.batch_id else []
     return render_template("letters/job.html", job=record, status=letter_jobs.status(record), letters=issued)
 
@@ -226,6 +240,7 @@ def job(job_id: int) -> Any:
 @requires("letters.issue")
 def job_status(job_id: int) -> Any:
     record = db.get_or_404(LetterJob, job_id)
+    letter_jobs.fail_stale(record)
     payload = letter_jobs.status(record)
     payload["zip_url"] = url_for("letters.batch_zip", batch_id=record.batch_id) if record.batch_id else None
     response = jsonify(payload)

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
 
+from ...domain.arrears import arrears_months
 from ...domain.grading import GradeBand
 from ...errors import DomainError
 from ...extensions import db
@@ -17,6 +18,7 @@ from ...models import Council, GradeConvention, PayAward, PaySpinePoint
 from ...permissions import requires
 from ...services import conventions, date_windows, pay_award_run, pay_spines
 from ..auth.reauth import recent_password_required
+from ..paging import paginate_list
 from .forms import (
     BAND_COLUMNS,
     ApplyAwardForm,
@@ -154,7 +156,16 @@ def arrears(award_id: int) -> Any:
     if form.first_paid_on.data is None and not form.first_paid_on.errors:
         form.first_paid_on.data = result.first_paid_on if result else pay_award_run.default_first_pay_date(award)
     warning = date_windows.held_award_warning(award.pay_year_from, award.agreed_on)
-    return render_template("pay/arrears.html", form=form, award=award, result=result, date_warning=warning)
+    if result is None:
+        return render_template("pay/arrears.html", form=form, award=award, result=None, date_warning=warning)
+    # The page shows a summary and one page of people; the whole list is the CSV/XLSX download.
+    paid = result.first_paid_on
+    filters = {"award_id": award_id, "first_paid_on": [paid.day, paid.month, paid.year]}
+    return render_template(
+        "pay/arrears.html", form=form, award=award, result=result, date_warning=warning,
+        months=arrears_months(result.effective_from, paid),
+        people=paginate_list(result.people, "pay.arrears", **filters),
+        missing=paginate_list(result.not_computed, "pay.arrears", arg="missing_page", **filters))
 
 
 @bp.get("/awards/<int:award_id>/arrears.<fmt>")

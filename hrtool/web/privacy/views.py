@@ -15,6 +15,7 @@ from ...models import Employee
 from ...permissions import require_employee_visible, requires
 from ...services import record_views, retention, subject_access
 from ..auth.reauth import recent_password_required
+from ..paging import paginate_list
 from .forms import EraseForm, SubjectAccessForm
 
 bp = Blueprint("privacy", __name__)
@@ -74,8 +75,11 @@ def record_views_page(employee_id: int) -> Any:
 def retention_list() -> Any:
     today = date.today()
     leavers = retention.leavers_due(today)
+    due, held = [x for x in leavers if x.status.deletable], [x for x in leavers if x.status.held_by]
+    # Counts cover everyone; each list shows one page.
     return render_template("privacy/retention.html", today=today, years=retention.retention_years(today),
-                           due=[x for x in leavers if x.status.deletable], held=[x for x in leavers if x.status.held_by])
+                           due=paginate_list(due, "privacy.retention_list"),
+                           held=paginate_list(held, "privacy.retention_list", arg="held_page"))
 
 
 @bp.route("/retention/<int:employee_id>/delete", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from ...permissions import require_employee_visible, requires
 from ...security import safe_referrer
 from ...services import protected_terms
 from ..auth.reauth import recent_password_required, recent_password_required_to_submit
+from ..paging import paginate
 from .forms import CountersignForm, ElectionForm
 
 bp = Blueprint("protected", __name__, url_prefix="/protected-terms")
@@ -28,7 +29,9 @@ def register() -> Any:
     # Each election's person by name and person number (never the internal id).
     people = {e.id: e for e in db.session.scalars(db.select(Employee).where(
         Employee.id.in_({election.employee_id for election in pending})))} if pending else {}
-    return render_template("protected/register.html", rows=protected_terms.register(today),
+    # One page of the register (the download holds everyone).
+    page = paginate(protected_terms.register_query(today), "protected.register", rows=True, capped=False)
+    return render_template("protected/register.html", rows=page.items, page=page,
                            report=protected_terms.report(today), pending=pending, people=people,
                            countersign_form=CountersignForm(), today=today)
 

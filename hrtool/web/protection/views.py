@@ -30,6 +30,7 @@ from ...permissions import has, requires
 from ...services import protection_dashboard as dashboard
 from ...services import protection_statements, protections
 from ..auth.reauth import recent_password_required
+from ..paging import paginate_list
 from .forms import CalculatorForm, EndEarlyForm, PolicyForm, ProtectionForm
 
 bp = Blueprint("protection", __name__, url_prefix="/protection")
@@ -61,9 +62,14 @@ def dashboard_page() -> Any:
     chart_rows = [{"label": b["label"], "value": f"£{b['value']:,.2f}" + (
         f" (£{b['projected']:,.2f} projected)" if b["projected"] else ""), "pct": b["pct"]}
         for b in dashboard.chart(costs)]
+    # Counts cover everyone; each list shows one page (the download holds every protection).
+    active = dashboard.active(today)
     return render_template("protection/dashboard.html", today=today, counts=dashboard.active_by_council_and_service(today),
-                           buckets=buckets, soon=soon, costs=costs, chart_rows=chart_rows,
-                           active=dashboard.active(today), later=dashboard.starting_later(today),
+                           buckets=buckets, costs=costs, chart_rows=chart_rows, active_count=len(active),
+                           soon=paginate_list(soon, "protection.dashboard_page", arg="soon_page"),
+                           active=paginate_list(active, "protection.dashboard_page"),
+                           later=paginate_list(dashboard.starting_later(today), "protection.dashboard_page",
+                                               arg="later_page"),
                            warnings=dashboard.open_warnings(today))
 
 

@@ -15,6 +15,7 @@ from ...models import ChecklistItem, Council, Employee, Service, Transfer, Trans
 from ...permissions import requires
 from ...services import bank_holidays, letter_jobs, transfer_changes, transfer_steps, transfers
 from ..auth.reauth import recent_password_required
+from ..paging import Page, paginate, paginate_list
 from .forms import (
     AddMemberForm,
     CompleteForm,
@@ -199,6 +200,11 @@ def withdraw(transfer_id: int) -> Any:
                            ), 400 if form.errors else 200
 
 
+def _cohort(record: Transfer) -> Page:
+    """One page of the cohort: a big transfer (hundreds of people) is never one page."""
+    return paginate(transfers.cohort_query(record), "transfers.transfer", capped=False, transfer_id=record.id)
+
+
 @bp.get("/<int:transfer_id>")
 @requires("transfers.view")
 def transfer(transfer_id: int) -> Any:
@@ -208,7 +214,7 @@ def transfer(transfer_id: int) -> Any:
     done = sum(1 for item in record.checklist if item.done_on)
     return render_template("transfers/transfer.html", transfer=record, steps=steps, today=today,
                            status=transfer_status(record.status, done), groups=transfers.members_by_status(record),
-                           add_form=AddMemberForm(), confirm_form=ConfirmForm(),
+                           cohort=_cohort(record), add_form=AddMemberForm(), confirm_form=ConfirmForm(),
                            date_warning=transfers.date_warning(record, today), **transfer_changes.page_facts(record, date.today()))
 
 
@@ -261,7 +267,8 @@ def add_member(transfer_id: int) -> Any:
     steps = [(item, StepForm(prefix=f"step{item.id}", obj=item)) for item in record.checklist]
     return render_template("transfers/transfer.html", transfer=record, steps=steps, today=date.today(),
                            status=transfer_status(record.status, sum(1 for i in record.checklist if i.done_on)),
-                           groups=transfers.members_by_status(record), add_form=form, confirm_form=ConfirmForm(),
+                           groups=transfers.members_by_status(record), cohort=_cohort(record), add_form=form,
+                           confirm_form=ConfirmForm(),
                            date_warning=transfers.date_warning(record), **transfer_changes.page_facts(record, date.today())), 400
 
 
@@ -346,8 +353,11 @@ def correct_date(transfer_id: int) -> Any:
 def _completion_page(record: Transfer, form: CompleteForm) -> Any:
     today = date.today()
     steps = transfer_steps.guard(record, today) if record.status == "planned" else []
+    plan = transfers.plan_completion(record, today)
     return render_template("transfers/completion.html", transfer=record, form=form, steps=steps,
-                           unmet=[s for s in steps if not s.met], plan=transfers.plan_completion(record, today))
+                           unmet=[s for s in steps if not s.met], plan=plan,
+                           members=paginate_list(plan.members, "transfers.completion", transfer_id=record.id),
+                           with_problem=sum(1 for m in plan.members if m.problem))
 
 
 @bp.get("/<int:transfer_id>/completion")
