@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from hrtool.errors import DomainError
 from hrtool.extensions import db
@@ -66,9 +66,9 @@ def test_a_reissue_with_a_reason_sends_again_and_is_audited(app):
     job = db.session.get(LetterJob, job.id)
     assert job.status == "done" and job.total == len(members) and job.skipped == 0
     assert all(_notices(transfer.id)[m] == before[m] + 1 for m in members)
-    reasons = set(db.session.scalars(select(AuditEvent.reason).where(
-        AuditEvent.entity_type.in_(("letter_job", "letter_batch")), AuditEvent.entity_id.in_(
-            (str(job.id), str(job.batch_id))))))
+    reasons = set(db.session.scalars(select(AuditEvent.reason).where(or_(  # each id with its own type
+        and_(AuditEvent.entity_type == "letter_job", AuditEvent.entity_id == str(job.id)),
+        and_(AuditEvent.entity_type == "letter_batch", AuditEvent.entity_id == str(job.batch_id))))))
     assert reasons == {"The first notices gave the wrong transfer date"}
 
 
