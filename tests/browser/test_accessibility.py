@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
@@ -144,7 +145,7 @@ def test_signed_out_pages_have_no_serious_accessibility_violation(page):
     page.page.get_by_label("Password", exact=True).fill("not the password")
     with page.page.expect_navigation():
         page.page.get_by_role("button", name="Sign in").click()
-    assert page.page.locator(".govuk-error-summary, .govuk-error-message").count() >= 1
+    expect(page.page.locator(".govuk-error-summary, .govuk-error-message").first).to_be_visible()
     lesser = assert_accessible(page, "signed-out-login-error")
     problems += [v["id"] for v in lesser if v["id"] in LANDMARK_RULES]
     problems += _check(page, "signed-out", "/accessibility")

@@ -2,6 +2,8 @@
 Screenshots: artifacts/screenshots/grading-*.png."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from ..factories import DEMO_PASSWORDS
 
 
@@ -11,8 +13,8 @@ def test_increment_dry_run_and_comparison(page):
     p.wait_for_url("**/hr/")
     p.get_by_role("link", name="Pay and grading").first.click()
     p.get_by_role("link", name="Same job, different pay").click()
-    assert p.get_by_role("heading", level=1).inner_text() == "Same job, different pay"
-    assert p.get_by_role("table", name="Totals by the post's council").is_visible()
+    expect(p.get_by_role("heading", level=1)).to_have_text("Same job, different pay")
+    expect(p.get_by_role("table", name="Totals by the post's council")).to_be_visible()
     page.screenshot("grading-same-job-different-pay")
 
     p.get_by_role("link", name="Increment runs").click()

@@ -11,6 +11,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -78,9 +79,11 @@ def test_the_rep_acknowledges_the_reg13_letter(page, live_app):
     page.goto("/union/letters")
     page.screenshot("letters-5-union-letters")
     p.get_by_role("link", name="regulation 13").first.click()
+    p.wait_for_url("**/union/letters/*")  # count() does not wait: look only once the letter's page is loaded
+    p.get_by_label("Response or notes").wait_for()
     if p.get_by_role("button", name="Acknowledge receipt").count():
         p.get_by_role("button", name="Acknowledge receipt").click()
-    assert "Acknowledged on" in p.locator("main").inner_text()
+    expect(p.locator("main")).to_contain_text("Acknowledged on")
     p.get_by_label("Our response to the consultation").check()
     p.get_by_label("Response or notes").fill("UNISON would like a meeting about the measures.")
     p.get_by_role("button", name="Record").click()

@@ -4,6 +4,8 @@ in its history; then opens a new version of the joint assimilation policy, whose
 the policy's own values. Screenshots: artifacts/screenshots/rules-*.png."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from ..factories import DEMO_PASSWORDS
 
 ADMIN = "admin@hrtool.example"
@@ -22,8 +24,7 @@ def test_an_administrator_adds_a_dated_limit_and_opens_a_policy_version(page):
     p.get_by_label("New value (£)").fill("eight hundred")
     p.get_by_label("Reason for the change").fill("Employment Rights (Increase of Limits) Order 2028")
     p.get_by_role("button", name="Save").click()
-    summary = p.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(p.locator(".govuk-error-summary")).to_be_visible()
     assert p.get_by_label("Reason for the change").input_value() == "Employment Rights (Increase of Limits) Order 2028"
     page.screenshot("rules-1-limit-error")
     # The refused form answers 400, which Chromium logs as a failed load: expected here.

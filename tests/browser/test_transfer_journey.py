@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from hrtool.extensions import db
@@ -153,6 +154,7 @@ def test_employee_elects_and_hr_countersigns(browser, live_server):
     me.screenshot("tupe-9-timeline-after-election")
     # Now on the lead authority's terms: nothing left to elect.
     me.page.get_by_role("link", name="My terms").click()
-    assert me.page.get_by_role("button", name="Record my choice").count() == 0
+    expect(me.page.get_by_role("heading", level=1)).to_have_text("My terms and conditions")
+    expect(me.page.get_by_role("button", name="Record my choice")).to_have_count(0)
     employee_ctx.close()
     hr_ctx.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
@@ -96,7 +97,7 @@ def test_a_refused_batch_the_edit_that_fixes_it_and_a_withdrawal(page, live_app)
     # notice to everyone not yet written to.
     page.goto(f"/transfers/{transfer_id}")
     p.get_by_role("link", name="Mark many people's records as checked").click()
-    assert p.locator("input[name=members]:checked").count() == 3  # those not yet checked, ticked
+    expect(p.locator("input[name=members]:checked")).to_have_count(3)  # those not yet checked, ticked
     page.screenshot("transfer-life-4b-eli-checked-in-bulk")
     assert_accessible(page, "transfer-life-eli-checked")
     p.get_by_role("button", name="Mark as checked").click()
