@@ -9,11 +9,12 @@ TEST_WORKERS ?= 2
 .PHONY: run test test-sqlite browser-test bench bench-pg load lint clean assets venv
 
 ## make run: create the environment, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
+## with one job worker beside the web server (Ctrl+C stops both)
 run: venv assets
 	$(BIN)/hrtool db upgrade
 	$(BIN)/hrtool bootstrap --employees $(EMPLOYEES)
-	@echo "Serving hrtool on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
-	$(BIN)/hrtool run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving hrtool on http://127.0.0.1:$(PORT) with a job worker (Ctrl+C stops both)"
+	scripts/run-dev $(PORT)
 
 ## make test: everything the tests need, then the whole suite on SQLite and on PostgreSQL
 test: venv assets
@@ -36,10 +37,12 @@ bench: venv
 bench-pg: venv
 	scripts/bench-pg
 
-## make load: 50 simulated users for 60 s against gunicorn on loopback, on a fresh SQLite demo of
-## 3,000 employees (LOAD_ARGS=--postgres for a throwaway PostgreSQL; DATABASE_URL=... for yours).
-## Bounded and self-stopping; prints requests, errors, p50/p95 per kind; exit 1 on any error.
-## Not part of `make test`.
+## make load: 50 simulated users for 60 s against gunicorn (4 workers) and 2 job workers on loopback,
+## while one more HR officer imports 100,000 rows and issues a 500-letter batch through the pages
+## (a fresh SQLite demo of 100,000 employees; LOAD_ARGS=--postgres for a throwaway PostgreSQL,
+## --redis for the queue on a throwaway redis-server; DATABASE_URL=... for yours). Bounded and
+## self-stopping; prints requests, errors, p50/p95 per kind and the long work's outcome; exit 1 on
+## any error or unfinished job. Not part of `make test`.
 load: venv
 	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 

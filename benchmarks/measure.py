@@ -45,21 +45,45 @@ def export_csv(app: Flask, path: Path) -> int:
         return export_employees(out, "csv")
 
 
-def raw_executemany(path: Path, folder: Path) -> float:
-    """The baseline: the same rows, parsed by the csv module, into a plain SQLite table with
-    executemany, in one transaction, on a file database like the app's."""
+def raw_executemany(path: Path, folder: Path, base_url: str | None = None) -> float:
+    """The baseline: the same rows, parsed by the csv module, into a plain table with the
+    driver's own executemany, in one transaction, on the same kind of database as the import:
+    a SQLite file like the app's, or (with `base_url`) a database of its own on the same
+    PostgreSQL server (issue 17: it was SQLite for both, so the PostgreSQL ratio compared a
+    server round trip per statement with a local file)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle))
+    columns = ", ".join(f'"{name}" TEXT' for name in header)
+    names = ", ".join(f'"{name}"' for name in header)
+    if base_url:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        from .workforce import database_url
+
+        url = make_url(database_url(base_url, "hrtool_bench_baseline", folder))
+        conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo) as setup:
+            setup.execute(f"CREATE TABLE employees_plain (id SERIAL PRIMARY KEY, {columns})")
+        started = time.perf_counter()
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            rows = list(reader)
+        marks = ", ".join("%s" for _ in header)
+        with psycopg.connect(conninfo) as pg, pg.cursor() as cursor:  # one transaction, committed on exit
+            cursor.executemany(f"INSERT INTO employees_plain ({names}) VALUES ({marks})", rows)
+        return time.perf_counter() - started
     target = folder / "baseline.sqlite3"
     target.unlink(missing_ok=True)
     started = time.perf_counter()
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
-        header = next(reader)
+        next(reader)
         rows = list(reader)
     conn = sqlite3.connect(target)
-    columns = ", ".join(f'"{name}" TEXT' for name in header)
     conn.execute(f"CREATE TABLE employees_plain (id INTEGER PRIMARY KEY, {columns})")
     marks = ", ".join("?" for _ in header)
-    names = ", ".join(f'"{name}"' for name in header)
     with conn:
         conn.executemany(f"INSERT INTO employees_plain ({names}) VALUES ({marks})", rows)
     conn.close()
@@ -67,14 +91,15 @@ def raw_executemany(path: Path, folder: Path) -> float:
 
 
 def real_import(app: Flask, path: Path) -> tuple[float, int]:
-    """The file through the app's import (validation, upsert, audit), committed."""
+    """The file through the app's confirmed import (`apply_import`, as the page's confirm button
+    and `hrtool import-employees` run it: both passes, every check, the writes, the audit events,
+    derived facts settled and the planner's statistics refreshed), committed by its unit of work."""
     from hrtool.models import Employee
-    from hrtool.services.employee_io import import_employees
+    from hrtool.services.employee_io import apply_import
 
     with app.app_context(), app.test_request_context():
         started = time.perf_counter()
-        report = import_employees(path, keep_changes=0)
-        db.session.commit()
+        report = apply_import(path, keep_changes=0)
         elapsed = time.perf_counter() - started
         if not report.ok:
             raise RuntimeError(f"benchmark import failed: {report.errors[:5]}")

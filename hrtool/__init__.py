@@ -65,6 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
 
+    from .jobs import queue
+
+    queue.configure(app)  # the job queue's storage, or jobs run at once (JOBS_IMMEDIATE)
     from .cli import register_commands
 
     register_commands(app)

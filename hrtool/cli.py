@@ -143,6 +143,12 @@ def register_commands(app: Flask) -> None:
     from .services.transfer_cli import register_transfer_commands  # issue 15: the completion guard
 
     register_transfer_commands(app)
+    from .services.mail_cli import register_mail_commands  # issue 17: HR's digest, delivering the outbox
+
+    register_mail_commands(app)
+    from .jobs.worker import register_worker_commands  # issue 17: the job queue's workers
+
+    register_worker_commands(app)
 
 
 def register_employee_io_commands(app: Flask) -> None:

@@ -67,6 +67,20 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         # Dashboard figures over the whole workforce are cached until the data changes, and at
         # most this long (services/figures_cache.py); 0 turns the cache off.
         "FIGURES_CACHE_SECONDS": int(os.environ.get("HRTOOL_FIGURES_CACHE_SECONDS", "300")),
+        # The job queue (issue 17; hrtool/jobs/): a SQLite file in instance/ by default, so
+        # `make run` needs nothing more; redis://host:6379/0 in production. JOBS_IMMEDIATE runs
+        # each job inside the request that starts it (tests); workers are `hrtool worker`.
+        "JOBS_QUEUE_URL": os.environ.get("HRTOOL_QUEUE_URL", f"sqlite:///{instance_path / 'queue.sqlite3'}"),
+        "JOBS_IMMEDIATE": {"1": True, "0": False}.get(os.environ.get("HRTOOL_JOBS_IMMEDIATE", "")),  # None: if TESTING
+        # A running job whose worker has sent no heartbeat for this long is taken as dead (its
+        # process killed): queued again, or failed after JOBS_MAX_ATTEMPTS. Workers sweep every
+        # JOBS_SWEEP_SECONDS, so a killed job is seen within a minute.
+        "JOBS_STALE_SECONDS": int(os.environ.get("HRTOOL_JOBS_STALE_SECONDS", "30")),
+        "JOBS_SWEEP_SECONDS": int(os.environ.get("HRTOOL_JOBS_SWEEP_SECONDS", "15")),
+        "JOBS_MAX_ATTEMPTS": int(os.environ.get("HRTOOL_JOBS_MAX_ATTEMPTS", "2")),
+        # The nightly backup job: where, and how many to keep.
+        "BACKUP_FOLDER": os.environ.get("HRTOOL_BACKUP_FOLDER", str(instance_path / "backups")),
+        "BACKUP_KEEP": int(os.environ.get("HRTOOL_BACKUP_KEEP", "14")),
     }
 
 

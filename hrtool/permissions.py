@@ -62,6 +62,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "privacy.retention": frozenset({Role.HR, Role.ADMIN}),
     # Authentication (issue 10): everyone signed in changes their own password.
     "account.password": frozenset({Role.ADMIN, Role.HR, Role.EMPLOYEE, Role.UNION_REP}),
+    # Jobs on the queue (issue 17): their pages, and trying a failed one again.
+    "jobs.view": frozenset({Role.HR, Role.ADMIN}),
+    # Mail (issue 17): everyone turns their own email notices on or off; administrators read the outbox.
+    "account.notices": frozenset({Role.ADMIN, Role.HR, Role.EMPLOYEE, Role.UNION_REP}),
+    "mail.outbox": frozenset({Role.ADMIN}),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -105,6 +105,17 @@ def ctx(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
+def held_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jobs wait on a queue no worker takes from (the test app otherwise runs each job at once,
+    inside the call that queues it): for a test of a job queued but not yet run."""
+    from huey.storage import MemoryStorage
+
+    from hrtool.jobs import queue
+
+    monkeypatch.setitem(app.extensions, queue.EXTENSION, (MemoryStorage("held"), False))
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -2,6 +2,7 @@
 from .accounts import LoginAttempt, Role, User, UserSession
 from .audit import AuditEvent
 from .grading import HarmonisationModel, IncrementRun, JobEvaluation
+from .jobs import Job
 from .letters import (
     ConsultationNote,
     Letter,
@@ -12,6 +13,7 @@ from .letters import (
     LetterTemplate,
     LetterTemplateVersion,
 )
+from .mail import OutboxMessage
 from .org import Council, Service, ServiceLead, TradeUnion, UnionRecognition
 from .pay import GradeBand, GradeConvention, PayAward, PaySpinePoint, Policy, RuleSetting, StatutoryLimit
 from .people import Assignment, Employee, Employment, TermsRecord
@@ -36,6 +38,7 @@ __all__ = [
     "GradeConvention",
     "HarmonisationModel",
     "IncrementRun",
+    "Job",
     "JobEvaluation",
     "JobMatch",
     "Letter",
@@ -46,6 +49,7 @@ __all__ = [
     "LetterTemplate",
     "LetterTemplateVersion",
     "LoginAttempt",
+    "OutboxMessage",
     "PayAward",
     "PaySpinePoint",
     "Policy",

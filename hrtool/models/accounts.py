@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, String, func
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -38,6 +39,10 @@ class User(db.Model):
     # A password an administrator set (first password or reset) is temporary: until the user
     # changes it every page but changing it and signing out is refused (issue 15, 0017).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Email notices the user may turn off (issue 17, 0022): that a letter is waiting for them or
+    # their union; HR's daily digest of TUPE steps and protections ending.
+    notify_letters: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    notify_digest: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     employee: Mapped[Employee | None] = relationship()

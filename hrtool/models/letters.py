@@ -2,10 +2,10 @@
 what it said (the PDF itself), so it can be proved years later. Sent letters never change."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func, text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -141,6 +141,8 @@ class LetterJob(db.Model):
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reissue_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     skipped: Mapped[int] = mapped_column(default=0, server_default="0")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # runs begun (issue 17: a killed worker's)
+    letter_date: Mapped[date | None] = mapped_column(Date)  # the date the letters bear
 
 
 class LetterCounter(db.Model):

@@ -36,6 +36,8 @@ class Employee(db.Model):
         # Name search matches the start of a name, case-insensitively, through these (0007).
         Index("ix_employees_last_name_lower", func.lower(text("last_name"))),
         Index("ix_employees_first_name_lower", func.lower(text("first_name"))),
+        # The employees list's order by name, so a page of it is read in order (0023).
+        Index("ix_employees_sort_name", func.lower(text("last_name")), func.lower(text("first_name")), text("id")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     person_number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -144,6 +146,9 @@ class TermsRecord(_Dated, db.Model):
         CheckConstraint("basis IN ('own', 'protected')", name="basis_known"),
         CheckConstraint("basis = 'own' OR transfer_id IS NOT NULL", name="protected_names_transfer"),
         Index("ix_terms_records_employment_from", "employment_id", "effective_from"),
+        # The few protected terms, so the employees list filtered on them starts there (0023).
+        Index("ix_terms_records_protected", "effective_to", "employment_id",
+              sqlite_where=text("basis = 'protected'"), postgresql_where=text("basis = 'protected'")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     employment_id: Mapped[int] = mapped_column(ForeignKey("employments.id"))

@@ -1,6 +1,9 @@
 """Writing the audit trail. Every change to personal data goes through `record`."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -33,7 +36,24 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+# Who a job's worker acts for (issue 17): the person who started the job, not "system".
+_acting: ContextVar[tuple[int | None, str] | None] = ContextVar("hrtool_audit_acting_for", default=None)
+
+
+@contextmanager
+def acting_for(actor: tuple[int | None, str]) -> Iterator[None]:
+    """Record the audit events of work done on someone's behalf (a job) as theirs."""
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 def _actor() -> tuple[int | None, str]:
+    acting = _acting.get()
+    if acting is not None:
+        return acting
     try:
         if current_user and current_user.is_authenticated:
             return current_user.id, current_user.display_name
@@ -61,11 +81,11 @@ def record_many(events: list[dict[str, Any]], *, reason: str = "", actor: tuple[
     optionally employee_id, before and after; who, when and why are the same for all."""
     if not events:
         return
-    from sqlalchemy import insert
+    from .bulk import execute_many  # one executemany, each value converted by its column type
 
     actor_id, actor_label = actor or _actor()
     at = datetime.now(UTC)
-    db.session.execute(insert(AuditEvent.__table__), [
+    execute_many(AuditEvent, [
         {"at": at, "actor_id": actor_id, "actor_label": actor_label, "reason": reason, "before": None,
          "employee_id": None, **event, "entity_id": str(event.get("entity_id", ""))} for event in events])
 

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
-from ..domain.date_windows import LABELS, DateWindow, date_problem
+from ..domain.date_windows import LABELS, Bounds, DateWindow, bounds, date_problem
 from ..domain.redundancy import redundancy_service_date_problem
 from ..extensions import db
 from ..models import Council, PaySpinePoint, Post, Service
@@ -58,8 +58,11 @@ class RowError:
 def text_value(value: Cell) -> str:
     """A cell as text: trimmed, Windows line ends made plain, a formula guard (') removed.
     Numbers typed into text columns in a spreadsheet come back as they were typed."""
-    if type(value) is str:  # every CSV cell: the fast path
-        return tabular.restore(value.replace("\r\n", "\n").strip())
+    if type(value) is str:  # every CSV cell: the fast path (strip first: the same text, less to scan)
+        text = value.strip()
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        return tabular.restore(text) if text[:1] == "'" else text
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -89,7 +92,8 @@ def _date(value: Cell) -> date | None:
     text = text_value(value)
     if not text:
         return None
-    iso, uk = ISO_DATE.fullmatch(text), UK_DATE.fullmatch(text)
+    iso = ISO_DATE.fullmatch(text)
+    uk = None if iso else UK_DATE.fullmatch(text)
     try:
         if iso:
             found = date(int(iso[1]), int(iso[2]), int(iso[3]))
@@ -217,6 +221,16 @@ class References:
     scps: set[int]
     posts: dict[str, PostRef]
     windows: dict[str, DateWindow] = field(default_factory=dict)  # by column, as held today
+    _bounds: dict[tuple[str, date], Bounds] = field(default_factory=dict, repr=False)
+
+    def in_window(self, column: str, value: date, today: date) -> bool:
+        """Whether `value` falls in the column's window on `today`: the window's first and last
+        days worked out once per import, not per cell (the message, when it does not, comes from
+        date_problem as before)."""
+        found = self._bounds.get((column, today))
+        if found is None:
+            found = self._bounds[(column, today)] = bounds(self.windows[column], today)
+        return found.holds(value)
 
     @classmethod
     def load(cls) -> References:
@@ -291,6 +305,21 @@ def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: 
             return None
         return value
 
+    get = cells.get
+
+    def text(column: str, required: bool = True) -> Any:
+        """cell(column, text_value, required), without its checks that cannot apply to text."""
+        value = text_value(get(column))
+        if not value:
+            if required:
+                errors.append(RowError(line, column, "is blank, but it is required"))
+                return None
+            return value
+        if len(value) > MAX_LENGTH.get(column, 10_000):
+            errors.append(RowError(line, column, f"is longer than {MAX_LENGTH[column]} characters"))
+            return None
+        return value
+
     def council(value: Cell) -> int | str:
         code = text_value(value).upper()
         if code and code not in refs.councils:
@@ -304,21 +333,21 @@ def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: 
         return refs.services.get(_plain_name(name), "")
 
     values = {
-        "person_number": cell("person_number", text_value), "first_name": cell("first_name", text_value),
-        "last_name": cell("last_name", text_value), "date_of_birth": cell("date_of_birth", _date),
+        "person_number": text("person_number"), "first_name": text("first_name"),
+        "last_name": text("last_name"), "date_of_birth": cell("date_of_birth", _date),
         "sex": cell("sex", _sex), "employer_id": cell("employer", council), "service_id": cell("service", service),
-        "post_number": cell("post_number", text_value), "post_title": cell("post_title", text_value),
+        "post_number": text("post_number"), "post_title": text("post_title"),
         "hours_per_week": cell("hours_per_week", _hours), "scp": cell("scp", _integer, required=False),
         "local_salary": cell("local_salary", _money, required=False),
         "continuous_service_date": cell("continuous_service_date", _date), "start_date": cell("start_date", _date),
         "effective_on": cell("effective_date", _date, required=False) or effective_default,
-        "contact": {**{c: cell(c, text_value, required=False) or "" for c in CONTACT if c in present},
+        "contact": {**{c: text(c, required=False) or "" for c in CONTACT if c in present},
                     **({"redundancy_service_date": cell("redundancy_service_date", _date, required=False)}
                        if "redundancy_service_date" in present else {})},
     }
     for column, kind in DATE_WINDOWS.items():  # each date within its plausible window
         held = cells.get(column) and values["effective_on" if column == "effective_date" else column]
-        if isinstance(held, date) and column in refs.windows:
+        if isinstance(held, date) and column in refs.windows and not refs.in_window(column, held, today):
             found = date_problem(LABELS[kind], held, refs.windows[column], today)
             if found:
                 errors.append(RowError(line, column, f"{held:%d/%m/%Y} is not plausible: {found[0].lower()}{found[1:]}"))

@@ -329,6 +329,12 @@ def _inputs(model: HarmonisationModel) -> tuple[date, date | None, dict[int, Dec
     return on, pay_year, spine, bands
 
 
+def check_runnable(model: HarmonisationModel) -> None:
+    """Refuse, in words, a model that cannot be run (no as-at date, no spine, bands with
+    problems): the page checks before it starts the run as a job."""
+    _inputs(model)
+
+
 @transaction
 def run_model(model: HarmonisationModel) -> Results:
     """Run the model over the workforce on its as-at date and save the results on it."""

@@ -2,11 +2,14 @@
 
 An upload is saved under instance/imports/ with a random token for its name (never the name the
 browser sent, which is only shown to people), beside a small JSON note of who uploaded it, when
-and for which effective date. Only the person who uploaded a file can confirm it. Files hold
+and for which effective date. Only the person who uploaded a file can confirm it. The preview and
+the import run as jobs (issue 17): a worker reads the file from here, so workers share the
+instance folder with the web processes (the same machine, or a shared volume). Files hold
 personal data, so they are removed once imported and swept away after a day if never confirmed.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -80,6 +83,16 @@ def load(token: str, user_id: int) -> Upload:
         raise DomainError(EXPIRED)
     effective = date.fromisoformat(note["effective_on"]) if note["effective_on"] else None
     return Upload(token, path, note["file_name"], effective, user_id)
+
+
+def digest(upload: Upload) -> str:
+    """The file's SHA-256: the preview records it and the import checks it, so the file imported
+    is the one that was checked."""
+    sha = hashlib.sha256()
+    with upload.path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            sha.update(chunk)
+    return sha.hexdigest()
 
 
 def discard(upload: Upload) -> None:

@@ -5,29 +5,28 @@ All or nothing: every letter is filled and rendered first (only the job's progre
 meanwhile), then the batch and all its letters are written in one transaction. Any failure
 rolls that back and marks the job failed: nothing from the batch is left in the register.
 
-Jobs run in a thread of the web process; with LETTER_JOBS_INLINE (tests) within the request
-that starts it. Issue 17: nothing depends on the process. Letter references come from a counter
-row moved on in the transaction that writes the letters (letters.allocate_numbers), so they stay
-unique and in sequence with any number of workers; the same transaction skips anyone who already
-has the letter for that transfer or restructure (unless HR asked for a re-issue, with a reason),
-so a batch started twice sends once; and one active job per batch is a unique index. A failure
-is stored in plain words with an error reference; the detail goes only to the log. A job whose
-thread died (a restart) is shown failed once it has made no progress for a minute."""
+Jobs run on the job queue (hrtool/jobs/): a worker process takes the job's id and runs `run`;
+with JOBS_IMMEDIATE (tests) within the request that starts it. Letter references come from a
+counter row moved on in the transaction that writes the letters (letters.allocate_numbers), so
+they stay unique and in sequence with any number of workers; the same transaction skips anyone
+who already has the letter for that transfer or restructure (unless HR asked for a re-issue, with
+a reason), so a batch started twice sends once; and one active job per batch is a unique index.
+A failure is stored in plain words with an error reference; the detail goes only to the log. A
+worker killed mid-batch stops its heartbeat: the sweep (jobs/records.py) queues the job again,
+or fails it after JOBS_MAX_ATTEMPTS runs, within a minute."""
 from __future__ import annotations
 
-import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError
 from ..extensions import db
+from ..jobs import queue, records, runner, tasks
 from ..letters import types as T
 from ..letters.template import TemplateError
 from ..models import (
@@ -41,7 +40,7 @@ from ..models import (
     TransferMember,
     User,
 )
-from . import audit, unit_of_work
+from . import audit, mail, unit_of_work
 from .letter_fields import recognised_unions
 from .letters import (
     Target,
@@ -205,45 +204,27 @@ def plan(letter_type: str, scope_kind: str, scope_id: int, on: date, reissue: bo
 
 def start(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any,
           reissue_reason: str = "") -> LetterJob:
-    """Record the job (one unit of work) and start it. The caller has checked permission and
-    re-authentication. With a reissue reason, people who already have the letter get it again."""
+    """Record the job (one unit of work) and put it on the queue once recorded. The caller has
+    checked permission and re-authentication. With a reissue reason, people who already have the
+    letter get it again."""
     try:
         job = _queue(letter_type, scope_kind, scope_id, on, user, reissue_reason.strip())
     except IntegrityError:  # the same batch queued at the same moment by another request
         raise DomainError("This batch is already being made: open it from the letters register, "
                           "or wait a minute and try again", field="letter_type") from None
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("LETTER_JOBS_INLINE", app.testing):
-        run(job.id, on)
-    else:
-        threading.Thread(target=_run_in_app, args=(app, job.id, on), daemon=True, name=f"letter-job-{job.id}").start()
+    db.session.refresh(job)  # a job run at once (JOBS_IMMEDIATE) has finished by now
     return job
 
 
-STALE_AFTER = timedelta(minutes=1)
-STOPPED = ("The batch stopped: it made no progress for a minute (the server restarted or the work was "
-           "interrupted). Nothing was issued. Start it again.")
+STOPPED = records.STOPPED
 
 
 def _stale(job: LetterJob, now: datetime) -> bool:
-    beat = job.updated_at or job.created_at
-    if beat is None or job.status not in ("queued", "running"):
-        return False
-    if beat.tzinfo is None:  # SQLite gives naive datetimes back
-        beat = beat.replace(tzinfo=UTC)
-    return now - beat > STALE_AFTER
-
-
-@transaction
-def fail_stale(job: LetterJob, now: datetime | None = None) -> bool:
-    """A job "queued" or "running" with no heartbeat for a minute is marked failed (its thread
-    died with its process): nothing of it was written, and it can be started again."""
-    now = now or datetime.now(UTC)
-    if not _stale(job, now):
-        return False
-    job.status, job.error, job.finished_at = "failed", STOPPED, now
-    audit.record("fail", "letter_job", job.id, after={"status": "failed", "why": "no progress for a minute"})
-    return True
+    """Shown as stalled: queued or running with no sign of life for longer than the sweep allows
+    (the sweep, in the workers, is what queues it again or fails it)."""
+    if job.status == "running":
+        return records.stalled(job, "letter", now)
+    return False
 
 
 @transaction
@@ -258,8 +239,8 @@ def _queue(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any
             LetterJob.letter_type == letter_type, LetterJob.scope_id == scope_id,
             LetterJob.scope_kind.in_(TRANSFER_SCOPES if scope_kind in TRANSFER_SCOPES else (scope_kind,)),
             LetterJob.status.in_(("queued", "running")))):
-        if _stale(active, now):
-            active.status, active.error, active.finished_at = "failed", STOPPED, now
+        if _stale(active, now):  # its worker died and the sweep has not yet seen to it
+            active.status, active.error, active.finished_at = "failed", STOPPED.format(attempts="and was stopped"), now
             db.session.flush()
         else:
             raise DomainError("This batch is already being made: wait for it to finish", field="letter_type")
@@ -270,36 +251,23 @@ def _queue(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any
                           "again, tick \"Re-issue\" and give the reason", field="letter_type")
     job = LetterJob(letter_type=letter_type, scope_kind=scope_kind, scope_id=scope_id, description=group.description,
                     status="queued", total=len(chosen.to_send), done=0, error="", skipped=len(chosen.skipped),
-                    reissue_reason=reissue_reason, updated_at=now,
+                    reissue_reason=reissue_reason, updated_at=now, letter_date=on, attempts=0,
                     requested_by_id=user.id if user is not None else None)
     db.session.add(job)
     db.session.flush()
+    job_id = job.id
+    unit_of_work.after_commit(lambda: tasks.letter_batch(job_id))
     audit.record("start", "letter_job", job.id, after={"type": letter_type, "scope": f"{scope_kind}:{scope_id}",
                                                        "letters": job.total, "skipped": job.skipped},
                  reason=reissue_reason)
     return job
 
 
-def _run_in_app(app: Flask, job_id: int, on: date) -> None:
-    from ..sqlite import background_writer
-
-    with app.app_context(), background_writer():
-        try:
-            run(job_id, on)
-        finally:
-            db.session.remove()
-
-
 # A hook for tests to make one letter of a batch fail: called with the index of each letter.
 fail_at: Callable[[int], None] | None = None
 
 
-def error_reference() -> str:
-    """A short reference that ties a failure shown to people to its detail in the log."""
-    return f"E-{secrets.token_hex(2).upper()}"
-
-
-def run(job_id: int, on: date) -> None:
+def run(job_id: int, on: date | None = None) -> None:
     """Make every letter of the job, then write them all at once (or none). Several units of
     work, so the status page sees the job's progress: marking it running, each letter prepared
     (progress only, and the heartbeat: no letter is written yet), then the batch with all its
@@ -311,72 +279,74 @@ def run(job_id: int, on: date) -> None:
     differ from those allocated (another batch issued meanwhile) are rendered again."""
     if unit_of_work.in_transaction():
         raise RuntimeError("A letter job runs on its own, outside any unit of work")
-    with unit_of_work.unit_of_work():
-        job = db.session.get(LetterJob, job_id)
-        if job.status != "queued":  # cancelled before it began (its transfer withdrawn), or run already
-            return
-        job.status, job.updated_at = "running", datetime.now(UTC)
+    # Cancelled before it began (its transfer withdrawn), or run already (a duplicate message): None.
+    job = records.claim(LetterJob, job_id)
+    if job is None:
+        return
+    on = on or job.letter_date or date.today()
     try:
-        user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
-        actor = (user.id, user.display_name) if user else (None, "system")
-        reissue = bool(job.reissue_reason)
-        targets = plan(job.letter_type, job.scope_kind, job.scope_id, on, reissue).to_send
-        version = latest(template_by_key(job.letter_type))
-        expected = peek_references(len(targets), on)
-        signed = signatory(user)
-        prepared = []
-        for index, target in enumerate(targets):
-            try:
-                prepared.append(prepare(target, version, on, expected[index], signed))
-            except TemplateError as error:
-                raise DomainError(f"Letter {index + 1} of {len(targets)}: {error}") from error
-            if fail_at is not None:
-                fail_at(index)
-            with unit_of_work.unit_of_work():  # progress and heartbeat only: no letter is written yet
-                job.done, job.updated_at = index + 1, datetime.now(UTC)
-        with unit_of_work.unit_of_work():
-            db.session.refresh(job)
-            if job.status != "running":  # cancelled meanwhile (the transfer withdrawn): write nothing
-                return
-            written = set() if reissue else already_sent(job.letter_type, job.scope_kind, job.scope_id)
-            keep = [p for p in prepared if (p.target.source_id, p.target.union_id) not in written]
-            job.skipped += len(prepared) - len(keep)
-            job.total, job.done = len(keep), len(keep)
-            if not keep:  # everyone was written to meanwhile (the same batch run twice)
-                job.status, job.finished_at, job.updated_at = "done", datetime.now(UTC), datetime.now(UTC)
-                return
-            references = next_references(len(keep), on)
-            keep = [p if p.reference == ref else prepare(p.target, version, on, ref, signed)
-                    for p, ref in zip(keep, references, strict=True)]
-            batch = LetterBatch(template_version_id=version.id, description=job.description,
-                                issued_by_id=job.requested_by_id, count=len(keep))
-            db.session.add(batch)
-            db.session.flush()
-            moment = datetime.now(UTC)
-            for index, item in enumerate(keep):
-                write([item], job.requested_by_id, moment, batch)
-                if fail_at is not None:
-                    fail_at(len(prepared) + index)
-            audit.record("issue", "letter_batch", batch.id, after={"job": job.id, "letters": len(keep),
-                                                                   "type": job.letter_type, "skipped": job.skipped},
-                         actor=actor, reason=job.reissue_reason)
-            job.status, job.batch_id, job.finished_at = "done", batch.id, datetime.now(UTC)
-            job.updated_at = job.finished_at
+        with runner.heartbeat("letter", job_id):
+            _make(job, on)
     except Exception as error:
         unit_of_work.discard()  # whatever was read or half-prepared (a failed write is already rolled back)
-        if isinstance(error, DomainError):
-            message = error.message  # written for people already, from our own checks
-        else:
-            ref = error_reference()
-            message = (f"The letters could not be made because of a fault in the system, not in the records. "
-                       f"Nothing was issued. Start the batch again; if it fails again, tell support the error "
-                       f"reference {ref}.")
-            # The detail (which may quote SQL and its parameters: names, addresses) goes to the log only.
-            current_app.logger.error("Letter job %s failed (error %s)", job_id, ref, exc_info=error)
-        with unit_of_work.unit_of_work():
-            job = db.session.get(LetterJob, job_id)
-            job.status, job.finished_at, job.updated_at = "failed", datetime.now(UTC), datetime.now(UTC)
-            job.error = message
+        records.fail(LetterJob, job_id, records.plain_failure(
+            error, f"Letter job {job_id}", what="The letters could not be made", nothing="Nothing was issued."))
+    finally:
+        queue.forget("letter", job_id)
+
+
+def _make(job: LetterJob, on: date) -> None:
+    """Prepare every letter (progress only), then write them all at once."""
+    user = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+    actor = (user.id, user.display_name) if user else (None, "system")
+    reissue = bool(job.reissue_reason)
+    targets = plan(job.letter_type, job.scope_kind, job.scope_id, on, reissue).to_send
+    version = latest(template_by_key(job.letter_type))
+    expected = peek_references(len(targets), on)
+    signed = signatory(user)
+    prepared = []
+    with unit_of_work.unit_of_work():
+        job.total = len(targets)
+    for index, target in enumerate(targets):
+        try:
+            prepared.append(prepare(target, version, on, expected[index], signed))
+        except TemplateError as error:
+            raise DomainError(f"Letter {index + 1} of {len(targets)}: {error}") from error
+        if fail_at is not None:
+            fail_at(index)
+        # Progress goes to the queue's store (the page reads it there): no database write per letter.
+        queue.beat("letter", job.id, index + 1, len(targets))
+    with unit_of_work.unit_of_work():
+        db.session.refresh(job)
+        if job.status != "running":  # cancelled meanwhile (the transfer withdrawn): write nothing
+            return
+        written = set() if reissue else already_sent(job.letter_type, job.scope_kind, job.scope_id)
+        keep = [p for p in prepared if (p.target.source_id, p.target.union_id) not in written]
+        job.skipped += len(prepared) - len(keep)
+        job.total, job.done = len(keep), len(keep)
+        if not keep:  # everyone was written to meanwhile (the same batch run twice)
+            job.status, job.finished_at, job.updated_at = "done", datetime.now(UTC), datetime.now(UTC)
+            return
+        references = next_references(len(keep), on)
+        keep = [p if p.reference == ref else prepare(p.target, version, on, ref, signed)
+                for p, ref in zip(keep, references, strict=True)]
+        batch = LetterBatch(template_version_id=version.id, description=job.description,
+                            issued_by_id=job.requested_by_id, count=len(keep))
+        db.session.add(batch)
+        db.session.flush()
+        moment = datetime.now(UTC)
+        issued = []
+        for index, item in enumerate(keep):
+            issued += write([item], job.requested_by_id, moment, batch)
+            if fail_at is not None:
+                fail_at(len(prepared) + index)
+        db.session.flush()
+        mail.notify_issued(issued)  # "a letter is waiting", by email once the letters are committed
+        audit.record("issue", "letter_batch", batch.id, after={"job": job.id, "letters": len(keep),
+                                                               "type": job.letter_type, "skipped": job.skipped},
+                     actor=actor, reason=job.reissue_reason)
+        job.status, job.batch_id, job.finished_at = "done", batch.id, datetime.now(UTC)
+        job.updated_at = job.finished_at
 
 
 @transaction
@@ -392,7 +362,11 @@ def batch_letters(batch_id: int) -> list[Letter]:
 
 
 def status(job: LetterJob) -> dict[str, Any]:
-    """What the status page shows, for the poller (JSON)."""
-    return {"id": job.id, "status": job.status, "total": job.total, "done": job.done, "error": job.error,
-            "batch_id": job.batch_id, "skipped": job.skipped,
-            "percent": int(100 * job.done / job.total) if job.total else 100}
+    """What the status page shows, for the poller (JSON): while it runs, the progress its worker
+    leaves in the queue's store; once finished, the row's."""
+    beat = queue.pulse("letter", job.id) if job.status in ("queued", "running") else None
+    done = (beat or {}).get("done", job.done)
+    total = (beat or {}).get("total", job.total)
+    return {"id": job.id, "status": job.status, "total": total, "done": done, "error": job.error,
+            "batch_id": job.batch_id, "skipped": job.skipped, "stalled": _stale(job, datetime.now(UTC)),
+            "percent": int(100 * done / total) if total else 100}

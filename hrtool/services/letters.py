@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from ..errors import DomainError
 from ..extensions import db
@@ -252,11 +253,43 @@ def signatory(user: Any) -> tuple[str, str]:
     return "Human Resources", "Shared HR service"
 
 
+HELD_KEY = "hrtool_letters_held"
+HOLD_AT_MOST = 20_000  # transfers and cohort members kept alive in one session
+
+
+def _hold_shared_records(source: str, filled: Filled) -> None:
+    """Keep the records the letters of one batch share alive in the session (issue 17).
+
+    SQLAlchemy's identity map holds records weakly, so once a letter is made its transfer, the
+    transfer's service and both councils were dropped and read again for the next letter: five
+    of its seven queries. Held here (for the session's life: a request or a job), the next
+    letter finds them in the session. The second letter about one transfer's cohort (a batch,
+    never a single preview) also loads the whole cohort with their employee records in two
+    queries instead of two per letter. What is read is what was read before, in the same
+    transaction: only the number of round trips changes."""
+    if filled.transfer_id is None:
+        return
+    held: dict[int, tuple[Transfer, list[TransferMember] | None]] = db.session.info.setdefault(HELD_KEY, {})
+    found = held.get(filled.transfer_id)
+    if found is None:
+        held[filled.transfer_id] = (db.session.get(Transfer, filled.transfer_id), None)
+        # A long-lived session (a worker's) never piles them up: the oldest transfers go first.
+        while len(held) > 1 and sum(len(c or ()) + 1 for _, c in held.values()) > HOLD_AT_MOST:
+            del held[next(iter(held))]
+        return
+    transfer, cohort = found
+    if source == T.TRANSFER_MEMBER and cohort is None:
+        held[filled.transfer_id] = (transfer, list(db.session.scalars(
+            select(TransferMember).where(TransferMember.transfer_id == filled.transfer_id)
+            .options(selectinload(TransferMember.employee)))))
+
+
 def prepare(target: Target, version: LetterTemplateVersion, issued_on: date, reference: str,
             signed_by: tuple[str, str], corrects: Letter | None = None, correction_reason: str = "") -> Prepared:
     """Fill and render one letter, writing nothing. TemplateError lists missing fields."""
     letter_type = T.letter_type(target.letter_type)
     filled = fill(target.letter_type, target.source_id, target.union_id, issued_on)
+    _hold_shared_records(letter_type.source, filled)
     filled.fields.update({"letter": {"date": uk_date(issued_on), "reference": reference},
                           "sender": {"councils": " and ".join(filled.councils)},
                           "signatory": {"name": signed_by[0], "role": signed_by[1]}})
@@ -348,8 +381,13 @@ def issue_one(target: Target, issued_on: date, user: Any = None, corrects: Lette
     version = latest(template_by_key(target.letter_type))
     reference = next_references(1, issued_on)[0]
     item = prepare(target, version, issued_on, reference, signatory(user), corrects, reason.strip())
-    return write([item], user.id if user is not None and getattr(user, "is_authenticated", False) else None,
-                 moment_of(issued_on))[0]
+    [letter] = write([item], user.id if user is not None and getattr(user, "is_authenticated", False) else None,
+                     moment_of(issued_on))
+    db.session.flush()
+    from . import mail
+
+    mail.notify_issued([letter])  # "a letter is waiting", by email after the commit (issue 17)
+    return letter
 
 
 def moment_of(issued_on: date) -> datetime:

@@ -71,7 +71,8 @@ def default_first_pay_date(award: PayAward) -> date | None:
     return next_month(first_of_month(award.agreed_on)) if award.agreed_on else None
 
 
-def _check(award: PayAward, first_paid_on: date) -> None:
+def check(award: PayAward, first_paid_on: date) -> None:
+    """Refuse a run that cannot be worked out, in words (the page checks before starting a job)."""
     if award.agreed_on is None:
         raise DomainError("This award has no date agreed yet: record when it was agreed first")
     if award.agreed_on <= award.pay_year_from:
@@ -93,7 +94,7 @@ def run(award: PayAward, first_paid_on: date | None = None) -> ArrearsRun:
     first_paid_on = first_paid_on or default_first_pay_date(award)
     if first_paid_on is None:
         raise DomainError("This award has no date agreed yet: record when it was agreed first")
-    _check(award, first_paid_on)
+    check(award, first_paid_on)
     effective_from, last_day = award.pay_year_from, first_paid_on - timedelta(days=1)
     old_year = previous_year(award.pay_year_from)
     old, new = spine_of_year(old_year, award.spine), spine_of_year(award.pay_year_from, award.spine)
@@ -197,3 +198,47 @@ def export_run(award: PayAward, first_paid_on: date | None, out: BinaryIO, fmt: 
     result = run(award, first_paid_on)
     export(result, out, fmt)
     return result
+
+
+# -- the run as a job (issue 17): worked out once by a worker, its figures kept with the job ----
+
+def to_stored(result: ArrearsRun) -> dict[str, Any]:
+    """The run's figures as the job keeps them (JSON: money as strings, compact rows), so the
+    page pages through them and the downloads write them without working the run out again."""
+    return {
+        "award_id": result.award.id, "effective_from": result.effective_from.isoformat(),
+        "first_paid_on": result.first_paid_on.isoformat(), "old_year": result.old_year.isoformat(),
+        "new_year": result.new_year.isoformat(), "full_time_hours": str(result.full_time_hours),
+        "totals": [[t.code, t.name, t.people, str(t.total)] for t in result.totals], "total": str(result.total),
+        "people": [[p.employee_id, p.person_number, p.name, p.council, p.posts, p.hours, p.scps, p.arrears.months,
+                    str(p.arrears.total)] for p in result.people],
+        "not_computed": [[n.employee_id, n.person_number, n.name, n.council, n.reason] for n in result.not_computed],
+    }
+
+
+def stored_person(row: list[Any]) -> PersonArrears:
+    """One person's line of a kept run (the months are kept as a count, not month by month)."""
+    employee_id, number, name, code, posts, hours_, scps, months, total = row
+    return PersonArrears(employee_id, number, name, code, posts, hours_, scps, Arrears(months, (), Decimal(total)))
+
+
+def stored_not_computed(row: list[Any]) -> NotComputed:
+    return NotComputed(*row)
+
+
+def from_stored(award: PayAward, data: dict[str, Any], *, people: bool = True) -> ArrearsRun:
+    """A run kept by its job, as the downloads read it; without `people`, only its summary (the
+    page reads a page of people at a time: `stored_person`)."""
+    return ArrearsRun(
+        award, date.fromisoformat(data["effective_from"]), date.fromisoformat(data["first_paid_on"]),
+        date.fromisoformat(data["old_year"]), date.fromisoformat(data["new_year"]), Decimal(data["full_time_hours"]),
+        [stored_person(row) for row in data["people"]] if people else [],
+        [stored_not_computed(row) for row in data["not_computed"]] if people else [],
+        [CouncilTotal(code, name, count, Decimal(total)) for code, name, count, total in data["totals"]],
+        Decimal(data["total"]))
+
+
+@transaction
+def export_stored(result: ArrearsRun, out: BinaryIO, fmt: str) -> int:
+    """A kept run written to `out` as CSV or XLSX, the export audited (one unit of work)."""
+    return export(result, out, fmt)

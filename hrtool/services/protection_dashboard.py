@@ -205,17 +205,23 @@ class Warning:
     window_days: int
 
 
+def ending_in_notice_window(on: date) -> list[tuple[Row, int]]:
+    """Protections running on `on` that end within their council's notice window, each with the
+    window in days: what `check` warns about, and what HR's daily digest lists (issue 17)."""
+    windows = {c: warning_days(c, on) for c in db.session.scalars(select(Council.id))}
+    return [(row, windows[row.council_id]) for row in _rows(active_on(on), Protection.ends_on.is_not(None))
+            if row.ends_on is not None and row.ends_on <= on + timedelta(days=windows[row.council_id])]
+
+
 @transaction
 def check(on: date) -> list[Warning]:
     """Warn about each protection running on `on` that ends within its council's notice window,
     once per ending: a warning given is recorded, so running this again (daily, from cron) warns
     nothing new; if an ending moves (recomputed schedule) it is warned about again."""
-    windows = {c: warning_days(c, on) for c in db.session.scalars(select(Council.id))}
     given = {(pid, ends) for pid, ends in db.session.execute(select(ProtectionWarning.protection_id, ProtectionWarning.ends_on))}
     new = []
-    for row in _rows(active_on(on), Protection.ends_on.is_not(None)):
-        days = windows[row.council_id]
-        if row.ends_on is None or row.ends_on > on + timedelta(days=days) or (row.id, row.ends_on) in given:
+    for row, days in ending_in_notice_window(on):
+        if row.ends_on is None or (row.id, row.ends_on) in given:
             continue
         db.session.add(ProtectionWarning(protection_id=row.id, ends_on=row.ends_on, window_days=days))
         new.append(Warning(row.id, row.person_number, row.name, row.council, row.ends_on, days))

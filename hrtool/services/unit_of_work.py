@@ -29,6 +29,38 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _depth: ContextVar[int] = ContextVar("hrtool_unit_of_work_depth", default=0)
+# Work to start once the outermost unit of work has committed (a job put on the queue: a worker
+# must find its row, and a rolled-back action must start nothing). None outside a unit of work.
+_after: ContextVar[list[Callable[[], Any]] | None] = ContextVar("hrtool_unit_of_work_after_commit", default=None)
+
+
+def after_commit(fn: Callable[[], Any]) -> None:
+    """Call `fn` once the outermost unit of work has committed; never if it rolls back. Outside
+    a unit of work, at once."""
+    pending = _after.get()
+    if pending is None:
+        fn()
+    else:
+        pending.append(fn)
+
+
+@contextmanager
+def _outermost(depth: int) -> Iterator[list[Callable[[], Any]] | None]:
+    """The after-commit list of the outermost unit of work (None for a nested one)."""
+    if depth:
+        yield None
+        return
+    pending: list[Callable[[], Any]] = []
+    token = _after.set(pending)
+    try:
+        yield pending
+    finally:
+        _after.reset(token)
+
+
+def _run_after(pending: list[Callable[[], Any]] | None) -> None:
+    for fn in pending or ():
+        fn()
 
 
 class CommitOutsideUnitOfWork(RuntimeError):
@@ -46,22 +78,8 @@ def transaction(fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        depth = _depth.get()
-        token = _depth.set(depth + 1)
-        try:
-            result = fn(*args, **kwargs)
-            if depth == 0:
-                from .derived import settle  # derived imports the services that recompute
-
-                settle()
-                db.session.commit()
-            return result
-        except BaseException:
-            if depth == 0:
-                db.session.rollback()
-            raise
-        finally:
-            _depth.reset(token)
+        with unit_of_work():
+            return fn(*args, **kwargs)
 
     wrapper.__unit_of_work__ = True  # type: ignore[attr-defined]
     return wrapper
@@ -72,20 +90,22 @@ def unit_of_work() -> Iterator[None]:
     """The same as `@transaction`, for a block of service code (a command looping over files,
     a job): settle and commit at the end of the outermost block, roll back on any error."""
     depth = _depth.get()
-    token = _depth.set(depth + 1)
-    try:
-        yield
-        if depth == 0:
-            from .derived import settle
+    with _outermost(depth) as pending:
+        token = _depth.set(depth + 1)
+        try:
+            yield
+            if depth == 0:
+                from .derived import settle
 
-            settle()
-            db.session.commit()
-    except BaseException:
-        if depth == 0:
-            db.session.rollback()
-        raise
-    finally:
-        _depth.reset(token)
+                settle()
+                db.session.commit()
+        except BaseException:
+            if depth == 0:
+                db.session.rollback()
+            raise
+        finally:
+            _depth.reset(token)
+    _run_after(pending)
 
 
 @contextmanager
@@ -97,12 +117,14 @@ def dry_run() -> Iterator[None]:
     if _depth.get():
         raise RuntimeError("A dry run cannot be nested in a unit of work")
     token = _depth.set(1)
+    discarded = _after.set([])  # nothing is kept, so nothing starts after it
     try:
         yield
     finally:
         try:
             db.session.rollback()
         finally:
+            _after.reset(discarded)
             _depth.reset(token)
 
 

@@ -20,6 +20,7 @@ NAVIGATION = [
     ("letters.view", "Letters", "letters.register"),
     ("protection.view", "Pay protection", "protection.dashboard_page"),
     ("audit.view", "Audit log", "audit.log"),
+    ("jobs.view", "Jobs", "jobs.jobs_list"),
     ("me.view", "My record", "me.record"),
     ("me.view", "My terms", "me.terms"),
     ("me.letters", "My letters", "my_letters.my_letters"),
@@ -90,6 +91,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(eli_bp)
 
+    from .jobs.views import bp as jobs_bp
+
+    app.register_blueprint(jobs_bp)
     from .letters.views import bp as letters_bp
     from .letters.views import my_bp as my_letters_bp
 
@@ -117,6 +121,10 @@ def register_blueprints(app: Flask) -> None:
     from .rules.views import bp as rules_bp  # rules held as data: new dated values and versions
 
     app.register_blueprint(rules_bp)
+
+    from .mail.views import bp as mail_bp  # the outbox (issue 17)
+
+    app.register_blueprint(mail_bp)
 
     from ..formatting import register_filters
 

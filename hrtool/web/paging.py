@@ -1,7 +1,7 @@
 """Pagination for list pages: LIMIT/OFFSET over an ordered query, with a count."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,3 +106,39 @@ def paginate(query: Select[Any], endpoint: str, *, rows: bool = False, capped: b
                 url_for(endpoint, page=number - 1, **clean) if number > 1 else None,
                 url_for(endpoint, page=number + 1, **clean) if number < pages else None,
                 lambda n: url_for(endpoint, page=n, **clean), capped)
+
+
+def paginate_keys(keys: Callable[[int | None], Select[Any]], fetch: Callable[[list[Any]], list[Any]],
+                  endpoint: str, **params: Any) -> Page:
+    """One page of a list too big to join whole: `keys(n)` selects the rows' keys (ids) in the
+    list's order, joining only what its filters and sort need, knowing that no more than its
+    first n rows will be read (None: all of them, to be counted in any order); `fetch` turns one
+    page of keys into the rows shown, in order.
+
+    The page's keys come first (LIMIT one more than the page, so the database reading an index
+    in order stops there). Only when the list runs past this page is it counted, up to
+    COUNT_CAP + 1 rows: a search that finds 14 people, or nobody, costs one statement, however
+    big the workforce."""
+    size = page_size()
+    asked = min(page_from_query("page"), max(1, -(-COUNT_CAP // size)))  # no page past the cap's last
+
+    def page_of(number: int) -> list[Any]:
+        return list(db.session.scalars(keys(number * size + 1).limit(size + 1).offset((number - 1) * size)))
+
+    found = page_of(asked)
+    if len(found) <= size and (found or asked == 1):
+        total = (asked - 1) * size + len(found)  # the list ends on this page: its length is known
+    else:
+        counted = keys(None).order_by(None).limit(COUNT_CAP + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    pages = max(1, -(-min(total, COUNT_CAP) // size))
+    number = min(asked, pages)
+    if number != asked:  # asked for a page past the end: the last one
+        found = page_of(number)
+    clean = {k: v for k, v in params.items() if v}
+    if size != current_app.config["PAGE_SIZE"]:
+        clean["per_page"] = size
+    return Page(fetch(found[:size]), number, pages, total,
+                url_for(endpoint, page=number - 1, **clean) if number > 1 else None,
+                url_for(endpoint, page=number + 1, **clean) if number < pages else None,
+                lambda n: url_for(endpoint, page=n, **clean))

@@ -35,7 +35,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium package")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
     tmp = tmp_path_factory.mktemp("live")
-    app = create_app({"TESTING": False, "SECRET_KEY": "browser-tests", "WTF_CSRF_ENABLED": True,
+    app = create_app({"TESTING": False, "SECRET_KEY": "browser-tests", "WTF_CSRF_ENABLED": True, "JOBS_IMMEDIATE": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}"})
     with app.app_context():
         prepare_database(app)

@@ -67,7 +67,11 @@ def test_a_future_band_change_is_previewed_confirmed_and_applies_from_its_date(p
     p.get_by_label("Reason").fill("Pay and grading review agreed with the unions")
     with p.expect_navigation():
         p.get_by_role("button", name="Confirm and save the new bands").click()
-    assert "saved" in p.locator(".govuk-notification-banner").inner_text()
+    # Saving is a job (issue 17): its page says what it saved and links to the new version.
+    p.wait_for_url("**/jobs/*")
+    assert "saved" in p.locator("#job-outcome").inner_text()
+    page.screenshot("dated-grades-2a-job")
+    p.get_by_role("link", name="See the new bands").click()
     assert f"SBC grading from April {FUTURE.year}" in p.get_by_role("heading", level=1).inner_text()
     page.screenshot("dated-grades-2-saved")
 

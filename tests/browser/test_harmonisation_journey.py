@@ -27,7 +27,11 @@ def test_model_from_one_councils_bands(page):
     assert "This model has not been run" in p.locator("main").inner_text()
     p.get_by_role("button", name="Run the model").click()
 
-    assert "people in the model" in p.locator(".govuk-notification-banner").inner_text()
+    # The run is a job (issue 17): its page says what it did and links to the results.
+    p.wait_for_url("**/jobs/*")
+    assert "people in the model" in p.locator("#job-outcome").inner_text()
+    page.screenshot("harmonisation-run-job")
+    p.get_by_role("link", name="See the results").click()
     main = p.locator("main").inner_text()
     for text in ("Going up", "Going down", "Annual cost of the change", "Equality picture", "Grade 12"):
         assert text in main, text

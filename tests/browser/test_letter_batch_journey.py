@@ -1,5 +1,5 @@
 """Letters in a browser (issue 8): HR issues the notice of transfer to a whole transfer cohort,
-watches the progress page (polled by static/js/letter-progress.js under the strict CSP), and
+watches the progress page (polled by static/js/job-progress.js under the strict CSP), and
 downloads the ZIP, which holds one correct PDF per person; then the UNISON rep acknowledges the
 regulation 13 letter. Screenshots: artifacts/screenshots/letters-*.png; the first PDF is
 rendered to artifacts/screenshots/letters-pdf-*.png."""

@@ -78,7 +78,10 @@ def test_an_award_applied_after_a_protection_started_reaches_its_schedule_and_th
     p.get_by_label("Reason", exact=True).fill("Employers' offer of 3.2% for 2025/26")
     page.screenshot("protection-award-2-apply")
     p.get_by_role("button", name="Confirm and make the 2025/26 spine").click()
-    assert "The 2025/26 spine is made" in p.locator(".govuk-notification-banner").inner_text()
+    # Applying it is a job (issue 17): its page says what it made.
+    p.wait_for_url("**/jobs/*")
+    assert "The 2025/26 spine is made" in p.locator("#job-outcome").inner_text()
+    page.screenshot("protection-award-2b-job")
     p.get_by_role("button", name="Sign out").click()
     page.login(HR, DEMO_PASSWORDS[HR])
     after = _spine(live_app, 2025)

@@ -48,6 +48,7 @@ NOT_A_PERSON = {
     "user_id": "a login account (its changes are audited; accounts are not employee records)",
     "template_id": "a letter template", "job_id": "a batch letter job", "batch_id": "a batch of letters",
     "item_id": "a transfer checklist step", "policy_id": "a rule policy",
+    "message_id": "an outbox message (administrators only; it names a login, not an employee record)",
 }
 OWN_RECORD = {"my_letters."}  # an employee's own letters: the viewer is the person
 UNION_LETTERS = {"unions.letter", "unions.letter_pdf"}  # letters to a union, never to one person

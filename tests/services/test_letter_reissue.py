@@ -72,7 +72,7 @@ def test_a_reissue_with_a_reason_sends_again_and_is_audited(app):
     assert reasons == {"The first notices gave the wrong transfer date"}
 
 
-def test_the_same_batch_started_twice_makes_one_job(app):
+def test_the_same_batch_started_twice_makes_one_job(app, held_queue):
     transfer = _planned_transfer()
     queued = letter_jobs._queue("transfer_notice", "transfer", transfer.id, ON, None, "")
     # A double click, or a second worker, while the first is queued: refused, nothing more queued.
@@ -83,7 +83,7 @@ def test_the_same_batch_started_twice_makes_one_job(app):
     assert queued.status == "queued"
 
 
-def test_a_job_run_twice_or_overtaken_sends_nothing_twice(app):
+def test_a_job_run_twice_or_overtaken_sends_nothing_twice(app, held_queue):
     """The check inside the locked, final transaction: a job whose people got the letter while
     it was being made (the same batch run by another worker) writes only to the others."""
     transfer = _planned_transfer()

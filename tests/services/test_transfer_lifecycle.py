@@ -441,7 +441,7 @@ def test_withdrawal_needs_a_reason_and_a_planned_transfer(planned):
     assert refused.value.field == "reason" and planned.status == "planned"
 
 
-def test_a_job_cancelled_while_queued_never_writes(app, planned):
+def test_a_job_cancelled_while_queued_never_writes(app, planned, held_queue):
     with app.test_request_context():
         job = letter_jobs._queue("transfer_notice", "transfer", planned.id, PLANNED_ON, None)
     transfer_changes.withdraw(planned, "Not going ahead.", PLANNED_ON)

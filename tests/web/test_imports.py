@@ -35,8 +35,14 @@ def _csv(rows: list[list[str]], header: list[str] = COLUMNS) -> bytes:
 
 
 def _upload(client, content: bytes, name: str = "payroll.csv", **form):
+    """Upload a file; the check is a job (issue 17) whose page, once it has finished (the test app
+    runs jobs at once), shows the report."""
     data = {"file": (io.BytesIO(content), name), **form}
-    return client.post("/imports/", data=data, content_type="multipart/form-data")
+    return client.post("/imports/", data=data, content_type="multipart/form-data", follow_redirects=True)
+
+
+def _confirm_data(body: str) -> dict[str, str]:
+    return {name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', body)[1] for name in ("token", "preview")}
 
 
 def _count(app, model=Employee, *where):
@@ -62,19 +68,21 @@ def test_upload_preview_confirm_result(app):
     assert "T000001 Test Starter1" in body and "T000002 Test Starter2" in body and "18.5 hours a week" in body
     assert "1 December 2026" in body
     assert _count(app) == before  # a preview writes nothing
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', body)[1]
+    confirm = _confirm_data(body)
+    token = confirm["token"]
     assert {f"{token}.csv", f"{token}.json"} <= {p.name for p in _stored(app)}
 
-    response = client.post("/imports/confirm", data={"token": token})
-    assert response.status_code == 302 and "/imports/result?event=" in response.location
-    result = client.get(response.location).get_data(as_text=True)
-    assert "Imported payroll.csv: 2 created, 0 updated, 0 unchanged." in result
+    response = client.post("/imports/confirm", data=confirm)
+    assert response.status_code == 302 and "/jobs/" in response.location  # the import is a job
+    job = client.get(response.location).get_data(as_text=True)
+    assert "Imported payroll.csv: 2 created, 0 updated, 0 unchanged." in job
+    result = client.get(re.search(r'href="(/imports/result\?event=\d+)"', job)[1]).get_data(as_text=True)
     assert "Recent imports" in result and "Harriet Officer" in result
     assert _count(app) == before + 2
     assert _count(app, AuditEvent, AuditEvent.action == "import") == 1
     assert not any(p.name.startswith(token) for p in _stored(app))  # the upload is gone once imported
 
-    again = client.post("/imports/confirm", data={"token": token}).get_data(as_text=True)
+    again = client.post("/imports/confirm", data=confirm).get_data(as_text=True)
     assert "expired or was already imported" in again and _count(app) == before + 2
 
 
@@ -125,9 +133,12 @@ def test_empty_posts_re_render_with_errors(app):
 def test_only_the_uploader_can_confirm(app):
     hr = _signed_in(app, HR)
     body = _upload(hr, _csv([new_person(1)])).get_data(as_text=True)
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', body)[1]
+    confirm = _confirm_data(body)
     admin = _signed_in(app, ADMIN)
-    body = admin.post("/imports/confirm", data={"token": token}).get_data(as_text=True)
+    preview = admin.get(f"/imports/check/{confirm['preview']}").get_data(as_text=True)
+    assert "Check the changes" in preview and 'name="token"' not in preview  # not theirs to import
+    assert "Only the person who uploaded this file can import it" in preview
+    body = admin.post("/imports/confirm", data=confirm).get_data(as_text=True)
     assert "expired" in body and _count(app, Employee, Employee.person_number == "T000001") == 0
     for path in _stored(app):  # tidy the instance folder for the other tests
         path.unlink()

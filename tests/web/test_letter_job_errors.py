@@ -56,23 +56,44 @@ def test_a_failed_job_shows_plain_words_and_a_reference_never_the_sql(app, clien
     assert logged and "INSERT INTO letters" in str(logged[0].exc_info[1])
 
 
-def test_a_job_whose_thread_died_is_shown_failed_after_a_minute(app, client):
+def test_a_job_whose_worker_died_is_swept_run_again_then_failed(app, client):
+    """A batch whose worker was killed (no heartbeat): while within JOBS_STALE_SECONDS (30 s) it is
+    running; past it the page says it has stopped (without writing on a GET), and the sweep (every
+    worker runs it every 15 s) queues it again: it runs and issues its letters. Killed on its last
+    allowed attempt, it is failed with the reason, and can be started again."""
+    from hrtool.jobs import records
+
     _login(client, "hr")
     transfer_id = _transfer_with_unions_informed(app)
+
+    def stuck(attempts: int, seconds_silent: int) -> int:
+        with app.app_context():
+            job = LetterJob(letter_type="transfer_notice", scope_kind="transfer", scope_id=transfer_id,
+                            description="x", status="running", total=5, done=2, error="", attempts=attempts,
+                            updated_at=datetime.now(UTC) - timedelta(seconds=seconds_silent))
+            db.session.add(job)
+            db.session.commit()
+            return job.id
+
+    job_id = stuck(1, 20)
+    assert client.get(f"/letters/jobs/{job_id}/status").get_json()["stalled"] is False
     with app.app_context():
-        job = LetterJob(letter_type="transfer_notice", scope_kind="transfer", scope_id=transfer_id, description="x",
-                        status="running", total=5, done=2, error="",
-                        updated_at=datetime.now(UTC) - timedelta(seconds=20))
-        db.session.add(job)
-        db.session.commit()
-        job_id = job.id
-    # Twenty seconds without progress: still running.
-    assert client.get(f"/letters/jobs/{job_id}/status").get_json()["status"] == "running"
-    with app.app_context():
-        db.session.get(LetterJob, job_id).updated_at = datetime.now(UTC) - timedelta(seconds=61)
+        assert records.sweep() == []  # twenty seconds without a heartbeat: still running
+        db.session.get(LetterJob, job_id).updated_at = datetime.now(UTC) - timedelta(seconds=31)
         db.session.commit()
     status = client.get(f"/letters/jobs/{job_id}/status").get_json()
-    assert status["status"] == "failed" and "made no progress for a minute" in status["error"]
+    assert status["status"] == "running" and status["stalled"] is True  # the page only reads
+    with app.app_context():
+        assert records.sweep() == [("letter", job_id, "queued again")]
+        again = db.session.get(LetterJob, job_id)
+        assert again.status == "done" and again.attempts == 2 and again.batch_id is not None  # run (at once, in tests)
+        assert again.total == len(letter_jobs.batch_letters(again.batch_id)) > 0
+
+    job_id = stuck(2, 61)  # its second run killed too: failed, with the reason
+    with app.app_context():
+        assert records.sweep() == [("letter", job_id, "failed")]
+    status = client.get(f"/letters/jobs/{job_id}/status").get_json()
+    assert status["status"] == "failed" and "did not come back within a minute, after 2 tries" in status["error"]
     page = client.get(f"/letters/jobs/{job_id}").get_data(as_text=True)
     assert "Start again" in page and "letter_type=transfer_notice" in page
     # The stopped job no longer blocks the batch: it can be started again.
@@ -105,3 +126,21 @@ def test_the_batch_page_counts_what_will_be_sent_and_a_reissue_needs_a_reason(ap
     assert 'data-to-send="transfer_notice">0<' in page
     again = client.post(f"/letters/batch/transfer/{transfer_id}", data={"letter_type": "transfer_notice"})
     assert again.status_code == 200 and "already has this letter" in again.get_data(as_text=True)
+
+
+def test_a_big_batchs_page_lists_its_letters_a_page_at_a_time(app, client, monkeypatch):
+    _login(client, "hr")
+    transfer_id = _transfer_with_unions_informed(app)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    response = client.post(f"/letters/batch/transfer/{transfer_id}",
+                           data={"letter_type": "transfer_notice", "reissue": "y", "reason": "Sent again"})
+    job_url = response.location
+    with app.app_context():
+        job = db.session.get(LetterJob, int(job_url.rsplit("/", 1)[1]))
+        references = [x.reference for x in letter_jobs.batch_letters(job.batch_id)]
+    assert len(references) >= 3
+    first = client.get(job_url).get_data(as_text=True)
+    second = client.get(f"{job_url}?page=2").get_data(as_text=True)
+    assert [r in first for r in references] == [True, True] + [False] * (len(references) - 2)
+    assert references[2] in second and references[0] not in second
+    assert f"page 1 of {-(-len(references) // 2)}" in first

@@ -111,7 +111,7 @@ def test_a_batch_for_a_cohort_shows_its_status_and_zips_one_pdf_per_person(app, 
     status = client.get(job_url + "/status").get_json()
     assert status["status"] == "done" and status["done"] == status["total"] and status["zip_url"]
     page = client.get(job_url).get_data(as_text=True)
-    assert "letter-progress.js" in page and "Download all" in page
+    assert "job-progress.js" in page and "Download all" in page
     archive = zipfile.ZipFile(io.BytesIO(client.get(status["zip_url"]).data))
     with app.app_context():
         members = db.session.scalars(select(TransferMember).where(

@@ -156,8 +156,10 @@ def test_changing_bands_makes_a_new_version(app):
     assert "Who this affects" in unexplained.get_data(as_text=True)
     saved = client.post(f"/pay/councils/{ccdc}/bands", data={**form, "fingerprint": fingerprint,
                                                               "submit": "Confirm and save the new bands"})
-    assert saved.status_code == 302
-    version = client.get(saved.location).get_data(as_text=True)
+    assert saved.status_code == 302 and "/jobs/" in saved.location  # saving is a job (issue 17)
+    job = client.get(saved.location).get_data(as_text=True)
+    assert "New bands for Cannock Chase from 1 January 2025 saved:" in job and "See the new bands" in job
+    version = client.get(re.search(r'href="(/pay/conventions/\d+)"', job)[1]).get_data(as_text=True)
     assert "CCDC grading 2025" in version and "1 January 2025" in version and "Factor notes" in version
     history = client.get("/pay/conventions").get_data(as_text=True)
     assert "31 December 2024" in history and "CCDC grading (illustrative)" in history
@@ -174,9 +176,17 @@ def test_arrears_page_and_exports(app):
     award_id = _award_id(app, 2024)
     page = client.get(f"/pay/awards/{award_id}/arrears")
     body = page.get_data(as_text=True)
-    assert page.status_code == 200 and "1 November 2024" in body and "Arrears by employing council" in body
+    assert page.status_code == 200 and "1 November 2024" in body and "have not been worked out yet" in body
+    # Working them out is a job (issue 17); its page links back to the run, kept with the job.
+    started = client.post(f"/pay/awards/{award_id}/arrears", data={"first_paid_on": ["", "", ""]})
+    assert started.status_code == 302 and "/jobs/" in started.location
+    body = client.get(f"/pay/awards/{award_id}/arrears").get_data(as_text=True)
+    assert "1 November 2024" in body and "Arrears by employing council" in body and "Worked out" in body
     later = client.get(f"/pay/awards/{award_id}/arrears", query_string={"first_paid_on": _date(date(2025, 5, 1))})
     assert "on or before 1 April 2025" in later.get_data(as_text=True)
+    refused = client.post(f"/pay/awards/{award_id}/arrears", data={"first_paid_on": _date(date(2025, 5, 1))})
+    assert refused.status_code == 400 and "on or before 1 April 2025" in refused.get_data(as_text=True)
+    client.post(f"/pay/awards/{award_id}/arrears", data={"first_paid_on": _date(date(2024, 12, 1))})
     csv_file = client.get(f"/pay/awards/{award_id}/arrears.csv")
     assert csv_file.status_code == 200 and csv_file.mimetype == "text/csv"
     assert csv_file.get_data(as_text=True).lstrip("\ufeff").startswith("person_number,name,employer")

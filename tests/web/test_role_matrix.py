@@ -158,6 +158,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("imports.upload", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("imports.upload", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("imports.confirm", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # An upload's check (issue 17: a job); the job asked for does not exist (ENDPOINT_ARGS).
+    ("imports.preview", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
     ("imports.result", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("imports.example", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     # Pay and grading: pay.view for HR and admin, pay.manage (changes) for admin only.
@@ -173,6 +175,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("pay.apply_award", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
     ("pay.apply_award", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
     ("pay.arrears", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # Working out the arrears (issue 17): a job for HR and admin, then its page (a redirect).
+    ("pay.arrears", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
     ("pay.arrears_export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("pay.conventions_list", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("pay.convention", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
@@ -298,6 +302,29 @@ EXPECTED.update({
     ("transfers.correct_date", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("transfers.correct_date", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400)})
 
+# Mail (issue 17): the outbox for administrators only (the session data holds no message: 404);
+# everyone's own email notices (an empty POST turns their notices off: a redirect).
+SAMPLE_ARGS["message_id"] = 1
+EXPECTED.update({
+    ("mail.outbox", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=200),
+    ("mail.message", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=404),
+    ("mail.send_again", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=403, admin=404),
+    ("account.notices", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=200, hr=200, admin=200),
+    ("account.notices", "POST"): dict(anonymous=LOGIN, employee=302, union_rep=302, hr=302, admin=302)})
+
+# Jobs (issue 17): HR and administrators (the job asked for does not exist: ENDPOINT_ARGS, 404s).
+EXPECTED.update({
+    ("jobs.jobs_list", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("jobs.show", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
+    ("jobs.status", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
+    ("jobs.retry", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404)})
+
+# The matrix's own POSTs start jobs (a harmonisation run, an arrears run: issue 17), and which ids
+# they take depends on the database (SQLite reuses a rolled-back id, PostgreSQL's sequence does
+# not): the job pages are asked for a job that never exists.
+ENDPOINT_ARGS = {endpoint: {"job_id": 999_999_999} for endpoint in
+                 ("jobs.show", "jobs.status", "jobs.retry", "imports.preview")}
+
 # Routes after which the client must sign in again.
 SIGN_IN_CHANGES = {("auth.logout", "POST"), ("auth.login", "POST")}
 
@@ -338,6 +365,7 @@ def _urls(rule, own: int, other: int) -> list[tuple[str, str]]:
     values = {"filename": "dist/hrtool.css"} if rule.endpoint == "static" else {}
     values.update({k: v for k, v in SAMPLE_ARGS.items() if k in rule.arguments})
     values.update({k: v for k, v in _SAMPLES.items() if k in rule.arguments})
+    values.update(ENDPOINT_ARGS.get(rule.endpoint, {}))
     return [("", rule.build(values)[1])]
 
 

@@ -1,9 +1,9 @@
-"""Changing your own password."""
+"""Changing your own password; your email notices."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
-from wtforms import PasswordField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInput, GovSubmitInput
+from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from ...services.passwords import MAX_LENGTH, MIN_LENGTH
@@ -22,3 +22,13 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired("Enter your new password again"),
                     EqualTo("new_password", message="The passwords do not match: type the same new password twice")])
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class NoticesForm(FlaskForm):
+    """Your email notices (issue 17): each on or off. Only those your role gets are shown."""
+
+    letters = BooleanField("Email me when a letter is waiting for me (or my union) in hrtool",
+                           widget=GovCheckboxInput())
+    digest = BooleanField("Email me each morning what needs doing soon: TUPE steps due and pay protections ending",
+                          widget=GovCheckboxInput())
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -1,4 +1,4 @@
-"""Your account: change your password (every signed-in user)."""
+"""Your account: change your password; turn your email notices on or off (every signed-in user)."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +10,7 @@ from ...permissions import requires
 from ...services import accounts
 from ...services.passwords import MIN_LENGTH, WeakPassword
 from ..auth.reauth import mark_password_confirmed, signed_out_after_lock
-from .forms import ChangePasswordForm
+from .forms import ChangePasswordForm, NoticesForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -40,3 +40,30 @@ def password() -> Any:
                 return redirect(url_for("main.index"))
     return render_template("account/password.html", form=form, min_length=MIN_LENGTH,
                            temporary=current_user.must_change_password)
+
+
+# The notices each role gets (issue 17): letters reach employees and union representatives; the
+# digest reaches HR officers and administrators.
+LETTER_ROLES = ("employee", "union_rep")
+DIGEST_ROLES = ("hr", "admin")
+
+
+@bp.route("/notices", methods=["GET", "POST"])
+@requires("account.notices")
+def notices() -> Any:
+    """Your email notices, each on or off (audited). A notice your role does not get is not shown
+    and keeps its setting."""
+    from ...services import mail
+
+    shows_letters, shows_digest = current_user.role in LETTER_ROLES, current_user.role in DIGEST_ROLES
+    form = NoticesForm(data={"letters": current_user.notify_letters, "digest": current_user.notify_digest}
+                       if request.method == "GET" else None)
+    if form.validate_on_submit():
+        letters = form.letters.data if shows_letters else current_user.notify_letters
+        digest = form.digest.data if shows_digest else current_user.notify_digest
+        changed = mail.set_notices(current_user, bool(letters), bool(digest))
+        flash("Your email notices are saved." if changed else "Nothing changed.", "success")
+        return redirect(url_for("account.notices"))
+    return (render_template("account/notices.html", form=form, shows_letters=shows_letters,
+                            shows_digest=shows_digest, address=mail.mail_address(current_user)),
+            400 if form.errors else 200)

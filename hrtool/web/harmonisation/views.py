@@ -16,11 +16,15 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from ...errors import DomainError, StaleRecord
 from ...extensions import db
-from ...models import HarmonisationModel
+from ...jobs import records
+from ...jobs.kinds import harmonisation as harmonisation_kinds
+from ...models import HarmonisationModel, Job
 from ...permissions import requires
 from ...services import harmonisation
 from ...services import harmonisation_reports as reports
@@ -84,7 +88,13 @@ def create() -> Any:
 def model(model_id: int) -> Any:
     record, results = _model_with_results(model_id)
     return render_template("harmonisation/model.html", model=record, results=results,
-                           bands=harmonisation.bands_of(record), charts=reports.charts(results) if results else None)
+                           bands=harmonisation.bands_of(record), charts=reports.charts(results) if results else None,
+                           running=_running(harmonisation_kinds.run_key(model_id)))
+
+
+def _running(dedupe_key: str) -> Job | None:
+    """The job doing this now (queued or running), if any."""
+    return db.session.scalar(select(Job).where(Job.dedupe_key == dedupe_key, Job.status.in_(("queued", "running"))))
 
 
 @bp.route("/<int:model_id>/edit", methods=["GET", "POST"])
@@ -111,16 +121,18 @@ def edit(model_id: int) -> Any:
 @bp.post("/<int:model_id>/run")
 @requires("harmonisation.model")
 def run(model_id: int) -> Any:
+    """Running a model is a job (issue 17: minutes at 100,000 people): its page shows progress,
+    then links to the model's results."""
     record = db.get_or_404(HarmonisationModel, model_id)
     try:
-        results = harmonisation.run_model(record)
+        harmonisation.check_runnable(record)
+        job = records.submit("harmonisation_run", {"model_id": model_id}, current_user,
+                             description=f"Run harmonisation model “{record.name}”",
+                             dedupe_key=harmonisation_kinds.run_key(model_id))
     except DomainError as error:
         flash(f"The model could not be run. {error.message}")
         return redirect(url_for("harmonisation.model", model_id=model_id))
-    left_out = f", {results.excluded_total:,} left out" if results.excluded_total else ""
-    flash(f"Model run as at {results.as_of.day} {results.as_of:%B %Y}: {results.total.people:,} people in the "
-          f"model{left_out}.", "success")
-    return redirect(url_for("harmonisation.model", model_id=model_id))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/<int:model_id>/people")

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import HiddenField, SubmitField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from ..fields import GovDateField
 
@@ -40,4 +40,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     token = HiddenField(validators=[InputRequired("Upload the file again: this preview has expired")])
+    preview = HiddenField(validators=[InputRequired("Upload the file again: this preview has expired"),
+                                      Regexp(r"^[0-9]{1,12}$", message="Upload the file again: this preview has expired")])
     submit = SubmitField("Import these changes", widget=GovSubmitInput())

@@ -1,90 +1,109 @@
-"""Importing employees from a payroll export: upload, preview (a dry run), confirm, result."""
+"""Importing employees from a payroll export: upload, preview (a dry run), confirm, result. The
+preview and the import are jobs (hrtool/jobs/kinds/imports.py)."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    flash,
     redirect,
     render_template,
     send_file,
     url_for,
 )
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ... import ROOT
 from ...errors import DomainError
 from ...extensions import db
-from ...models import AuditEvent
+from ...jobs import records
+from ...jobs.kinds import imports as kinds
+from ...models import AuditEvent, Job
 from ...permissions import requires
 from ...services import import_uploads
-from ...services.employee_io import ImportFailed, ImportReport, apply_import, import_employees
 from ...services.employee_rows import OPTIONAL, REQUIRED
-from ...sqlite import reads_only
 from ..fields import id_from_query
+from ..jobs.views import STATUSES
 from .forms import ConfirmForm, UploadForm
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 EXAMPLE = ROOT / "examples" / "employees-import-example.csv"
-SHOWN = 200  # changes listed on the preview
-SHOWN_ERRORS = 500
 
 
 def _upload_page(form: UploadForm, status: int = 200) -> Any:
     return render_template("imports/upload.html", form=form, required=REQUIRED, optional=OPTIONAL), status
 
 
-def _preview(report: ImportReport, token: str | None, status: int = 200) -> Any:
-    return render_template("imports/preview.html", report=report, confirm=ConfirmForm(token=token),
-                           shown=SHOWN, shown_errors=SHOWN_ERRORS), status
-
-
 @bp.route("/", methods=["GET", "POST"])
-@reads_only  # the preview is a dry run: it must not hold the write lock while it checks (issue 16)
 @requires("employees.edit")
 def upload() -> Any:
+    """The upload is stored, and checked by a job (issue 17: a 100,000-row file took longer than
+    a request may): its page shows progress, then what would change, or every problem."""
     form = UploadForm()
     if not form.validate_on_submit():
         return _upload_page(form)
     stored = import_uploads.store(form.file.data.stream, form.file.data.filename or "", form.effective_date.data,
                                   current_user.id)
-    report = import_employees(stored.path, file_name=stored.file_name, effective_on=stored.effective_on,
-                              dry_run=True, keep_changes=SHOWN)
-    if report.ok and report.changed + report.posts_created + report.posts_retitled:
-        return _preview(report, stored.token)
-    import_uploads.discard(stored)  # nothing to confirm: do not keep personal data
-    if not report.rows and report.errors and report.errors[0].line is None:
-        form.file.errors = [report.errors[0].message]  # the file itself is unreadable
-        return _upload_page(form, 400)
-    return _preview(report, None)
+    job = records.submit("import_preview", {"token": stored.token, "user_id": current_user.id}, current_user,
+                         description=f"Check the import file {stored.file_name}")
+    return redirect(url_for("imports.preview", job_id=job.id))
+
+
+def _preview_job(job_id: int) -> Job:
+    job = db.get_or_404(Job, job_id)
+    if job.kind != "import_preview":
+        abort(404)
+    return job
+
+
+@bp.get("/check/<int:job_id>")
+@requires("employees.edit")
+def preview(job_id: int) -> Any:
+    """The check of an upload: its progress while the job runs; then what would change, with the
+    button that imports it (for the person who uploaded it), or every problem found."""
+    job = _preview_job(job_id)
+    if job.status != "done":
+        return render_template("imports/checking.html", job=job, status=records.status(job), form=FlaskForm(),
+                               statuses=STATUSES)
+    report = job.result
+    mine = job.requested_by_id == current_user.id
+    confirm = ConfirmForm(token=report.get("token"), preview=job.id) if report.get("token") and mine else None
+    return render_template("imports/preview.html", report=report, job=job, confirm=confirm,
+                           effective_on=date.fromisoformat(report["effective_on"]),
+                           shown=kinds.SHOWN_CHANGES, shown_errors=kinds.SHOWN_PROBLEMS)
 
 
 @bp.post("/confirm")
 @requires("employees.edit")
 def confirm() -> Any:
+    """Import the checked upload: a job (all or nothing), started only for the file that was
+    checked, by the person who uploaded it, once at a time."""
     form = ConfirmForm()
     try:
         if not form.validate_on_submit():
             raise DomainError(import_uploads.EXPIRED)
+        checked = db.session.get(Job, int(form.preview.data))
+        report = checked.result if checked is not None and checked.kind == "import_preview" else {}
+        if (checked is None or checked.status != "done" or checked.requested_by_id != current_user.id
+                or not report.get("token") or report["token"] != form.token.data):
+            raise DomainError(import_uploads.EXPIRED)
         stored = import_uploads.load(form.token.data, current_user.id)
+        if import_uploads.digest(stored) != report["sha256"]:
+            raise DomainError(kinds.CHANGED)
+        job = records.submit("import_commit", {"token": stored.token, "user_id": current_user.id,
+                                               "sha256": report["sha256"], "checked_by_job": checked.id},
+                             current_user, description=f"Import {stored.file_name}",
+                             dedupe_key=kinds.commit_key(stored.token))
     except DomainError as error:
         upload_form = UploadForm(formdata=None)
         upload_form.form_errors.append(error.message)
         return _upload_page(upload_form)
-    try:
-        report = apply_import(stored.path, file_name=stored.file_name, effective_on=stored.effective_on,
-                              keep_changes=0)
-    except ImportFailed as failed:  # the records changed since the preview: nothing was imported
-        import_uploads.discard(stored)
-        return _preview(failed.report, None, 409)
-    import_uploads.discard(stored)
-    flash(f"Imported {stored.file_name}: {report.created} created, {report.updated} updated, "
-          f"{report.unchanged} unchanged.", "success")
-    return redirect(url_for("imports.result", event=report.event_id))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/result")

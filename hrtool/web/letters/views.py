@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from ...errors import DomainError
 from ...extensions import db
@@ -36,6 +37,7 @@ from ...services import letter_consultation as consultation
 from ...services import letter_jobs, letters
 from ..auth.reauth import recent_password_required
 from ..fields import id_from_query, page_from_query, parse_id
+from ..paging import paginate
 from .forms import (
     BatchForm,
     ConfirmForm,
@@ -231,8 +233,10 @@ def batch_restructure_fields(restructure_id: int) -> Any:
 @requires("letters.issue")
 def job(job_id: int) -> Any:
     record = db.get_or_404(LetterJob, job_id)
-    letter_jobs.fail_stale(record)  # issue 17: its thread died (a restart): shown failed, to start again
-    issued = letter_jobs.batch_letters(record.batch_id) if record.batch_id else []
+    # The batch's letters a page at a time (a batch can hold thousands), without their PDFs.
+    issued = paginate(select(Letter).where(Letter.batch_id == record.batch_id).order_by(Letter.id)
+                      .options(defer(Letter.pdf), defer(Letter.fields)), "letters.job", capped=False,
+                      job_id=job_id) if record.batch_id else None
     return render_template("letters/job.html", job=record, status=letter_jobs.status(record), letters=issued)
 
 
@@ -240,7 +244,6 @@ def job(job_id: int) -> Any:
 @requires("letters.issue")
 def job_status(job_id: int) -> Any:
     record = db.get_or_404(LetterJob, job_id)
-    letter_jobs.fail_stale(record)
     payload = letter_jobs.status(record)
     payload["zip_url"] = url_for("letters.batch_zip", batch_id=record.batch_id) if record.batch_id else None
     response = jsonify(payload)

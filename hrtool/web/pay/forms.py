@@ -159,7 +159,8 @@ class BandsForm(FlaskForm):
 
 
 class ArrearsForm(FlaskForm):
-    """Choosing the first pay date: a GET form, so no CSRF token."""
+    """Choosing the first pay date: in the query string (which run to show; no CSRF token), or
+    posted to work the run out (a job; the app's CSRFProtect checks the posted token)."""
 
     class Meta:
         csrf = False

@@ -3,21 +3,27 @@ council's grade bands with their history, the pay award (arrears) run and the gr
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from ...domain.arrears import arrears_months
 from ...domain.grading import GradeBand
 from ...errors import DomainError
 from ...extensions import db
-from ...models import Council, GradeConvention, PayAward, PaySpinePoint
+from ...jobs import records
+from ...jobs.kinds import pay as pay_kinds
+from ...models import Council, GradeConvention, Job, PayAward, PaySpinePoint
 from ...permissions import requires
-from ...services import conventions, date_windows, pay_award_run, pay_spines
+from ...services import conventions, date_windows, pay_award_run, pay_spines, unit_of_work
 from ..auth.reauth import recent_password_required
+from ..fields import id_from_query
 from ..paging import paginate_list
 from .forms import (
     BAND_COLUMNS,
@@ -70,13 +76,17 @@ def edit_point(point_id: int) -> Any:
     point = db.get_or_404(PaySpinePoint, point_id)
     form = SpinePointForm(obj=point if request.method == "GET" else None)
     if form.validate_on_submit():
+        # A job (issue 17): the protection schedules the value reaches are recalculated with it.
+        label = pay_spines.pay_year_label(point.pay_year_from)
         try:
-            pay_spines.set_spine_value(point, form.annual_salary.data, form.reason.data)
+            job = records.submit("pay_spine_correction", {"point_id": point_id, "annual_salary": str(form.annual_salary.data),
+                                                          "reason": form.reason.data}, current_user,
+                                 description=f"Correct SCP {point.scp} for {label}",
+                                 dedupe_key=pay_kinds.correction_key(point_id))
         except DomainError as error:
             _show_error(form, error)
         else:
-            flash(f"SCP {point.scp} for {pay_spines.pay_year_label(point.pay_year_from)} saved.", "success")
-            return redirect(url_for("pay.spine"))
+            return redirect(url_for("jobs.show", job_id=job.id))
     return render_template("pay/edit_point.html", form=form, point=point)
 
 
@@ -120,7 +130,10 @@ def edit_award(award_id: int) -> Any:
 @bp.route("/awards/<int:award_id>/apply", methods=["GET", "POST"])
 @requires("pay.manage")
 def apply_award(award_id: int) -> Any:
-    """Step one shows what the new spine would be; confirming (step two) makes it."""
+    """Step one shows what the new spine would be; confirming (step two) starts a job that makes
+    it and recalculates the protection schedules it reaches (issue 17: too long for a request at
+    100,000 people). The job's own checks are tried first, keeping nothing, so a refusal is
+    shown on this form with what was typed."""
     award = db.get_or_404(PayAward, award_id)
     form = ApplyAwardForm()
     try:
@@ -129,61 +142,119 @@ def apply_award(award_id: int) -> Any:
         flash(error.message)
         return redirect(url_for("pay.awards"))
     if form.validate_on_submit():
+        label = pay_spines.pay_year_label(award.pay_year_from)
         try:
-            done = pay_spines.apply_award_to_spine(award, agreed_on=form.agreed_on.data, replace=form.replace.data,
-                                                   reason=form.reason.data)
+            with unit_of_work.dry_run():
+                pay_spines.apply_award_to_spine(award, agreed_on=form.agreed_on.data, replace=form.replace.data,
+                                                reason=form.reason.data)
+            job = records.submit(
+                "pay_award_apply", {"award_id": award_id, "replace": bool(form.replace.data), "reason": form.reason.data,
+                                    "agreed_on": form.agreed_on.data.isoformat() if form.agreed_on.data else None},
+                current_user, description=f"Apply the {label} pay award to the spine",
+                dedupe_key=pay_kinds.apply_key(award_id))
         except DomainError as error:
             _show_error(form, error)
         else:
-            flash(f"The {pay_spines.pay_year_label(done.year)} spine is made: {done.created} values added, "
-                  f"{done.changed} changed, {done.removed} removed"
-                  f"{' (provisional)' if done.provisional else ''}.", "success")
-            return redirect(url_for("pay.spine"))
+            return redirect(url_for("jobs.show", job_id=job.id))
     return render_template("pay/apply.html", form=form, award=award, preview=preview)
 
 
-@bp.get("/awards/<int:award_id>/arrears")
+def _kept_run(award: PayAward, run_id: int | None, first_paid_on: date | None) -> Job | None:
+    """The arrears run to show: the one asked for, else the latest worked out for this date."""
+    query = select(Job).where(Job.kind == "pay_arrears", Job.status == "done")
+    if run_id is not None:
+        query = query.where(Job.id == run_id)
+    elif first_paid_on is not None:
+        query = query.where(Job.dedupe_key == pay_kinds.arrears_key(award.id, first_paid_on))
+    else:
+        return None
+    job = db.session.scalar(query.order_by(Job.id.desc()).limit(1))
+    if job is None or job.params.get("award_id") != award.id:
+        return None
+    return job
+
+
+def _first_paid_on(award: PayAward, form: ArrearsForm) -> date:
+    """The first pay date asked for (default: the first of the month after the award was agreed),
+    if a run can be worked out for it."""
+    first_paid_on = form.first_paid_on.data or pay_award_run.default_first_pay_date(award)
+    if first_paid_on is None:
+        raise DomainError("This award has no date agreed yet: record when it was agreed first")
+    pay_award_run.check(award, first_paid_on)
+    return first_paid_on
+
+
+@bp.route("/awards/<int:award_id>/arrears", methods=["GET", "POST"])
 @requires("pay.view")
 def arrears(award_id: int) -> Any:
+    """The pay award run (issue 17: a job). Asking for it (POST) starts a job that works out
+    everyone's arrears once and keeps the figures; the page (GET) shows the latest run kept for
+    the chosen first pay date: a summary and one page of people, the downloads holding everyone."""
     award = db.get_or_404(PayAward, award_id)
-    form = ArrearsForm(request.args)
-    result = None
-    if form.validate():
+    form = ArrearsForm(request.form if request.method == "POST" else request.args)
+    warning = date_windows.held_award_warning(award.pay_year_from, award.agreed_on)
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("pay/arrears.html", form=form, award=award, result=None, run=None,
+                                   date_warning=warning), 400
         try:
-            result = pay_award_run.audited_run(award, form.first_paid_on.data)
+            first_paid_on = _first_paid_on(award, form)
+            job = records.submit("pay_arrears", {"award_id": award_id, "first_paid_on": first_paid_on.isoformat()},
+                                 current_user, description=f"Arrears for the {pay_spines.pay_year_label(award.pay_year_from)} "
+                                 f"pay award, first paid on {first_paid_on:%-d %B %Y}",
+                                 dedupe_key=pay_kinds.arrears_key(award_id, first_paid_on))
         except DomainError as error:
             _show_error(form, error)
-    if form.first_paid_on.data is None and not form.first_paid_on.errors:
-        form.first_paid_on.data = result.first_paid_on if result else pay_award_run.default_first_pay_date(award)
-    warning = date_windows.held_award_warning(award.pay_year_from, award.agreed_on)
-    if result is None:
-        return render_template("pay/arrears.html", form=form, award=award, result=None, date_warning=warning)
-    # The page shows a summary and one page of people; the whole list is the CSV/XLSX download.
+            return render_template("pay/arrears.html", form=form, award=award, result=None, run=None,
+                                   date_warning=warning), 400
+        return redirect(url_for("jobs.show", job_id=job.id))
+    run = None
+    if form.validate():
+        try:
+            form.first_paid_on.data = _first_paid_on(award, form)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            run = _kept_run(award, id_from_query("run"), form.first_paid_on.data)
+    running = None
+    if form.first_paid_on.data and not form.errors:
+        running = db.session.scalar(select(Job).where(
+            Job.dedupe_key == pay_kinds.arrears_key(award.id, form.first_paid_on.data), Job.status.in_(("queued", "running"))))
+    if run is None:
+        return render_template("pay/arrears.html", form=form, award=award, result=None, run=None, running=running,
+                               date_warning=warning)
+    kept = run.result["run"]
+    result = pay_award_run.from_stored(award, kept, people=False)  # the summary; then one page of people
+    form.first_paid_on.data = result.first_paid_on
     paid = result.first_paid_on
-    filters = {"award_id": award_id, "first_paid_on": [paid.day, paid.month, paid.year]}
-    return render_template(
-        "pay/arrears.html", form=form, award=award, result=result, date_warning=warning,
-        months=arrears_months(result.effective_from, paid),
-        people=paginate_list(result.people, "pay.arrears", **filters),
-        missing=paginate_list(result.not_computed, "pay.arrears", arg="missing_page", **filters))
+    filters = {"award_id": award_id, "first_paid_on": [paid.day, paid.month, paid.year], "run": run.id}
+    people = paginate_list(kept["people"], "pay.arrears", **filters)
+    people = replace(people, items=[pay_award_run.stored_person(row) for row in people.items])
+    missing = paginate_list(kept["not_computed"], "pay.arrears", arg="missing_page", **filters)
+    missing = replace(missing, items=[pay_award_run.stored_not_computed(row) for row in missing.items])
+    return render_template("pay/arrears.html", form=form, award=award, result=result, run=run, running=running,
+                           date_warning=warning, months=arrears_months(result.effective_from, paid), people=people,
+                           missing=missing)
 
 
 @bp.get("/awards/<int:award_id>/arrears.<fmt>")
 @requires("pay.view")
 @recent_password_required  # a bulk export of personal data (issue 16)
 def arrears_export(award_id: int, fmt: str) -> Any:
+    """The whole of a kept run as CSV or XLSX: the figures the page shows, audited as an export."""
     if fmt not in EXPORT_TYPES:
         abort(404)
     award = db.get_or_404(PayAward, award_id)
     form = ArrearsForm(request.args)
     if not form.validate():
         abort(400)
-    buffer = io.BytesIO()
-    try:
-        result = pay_award_run.export_run(award, form.first_paid_on.data, buffer, fmt)
-    except DomainError as error:
-        flash(error.message)
+    run = _kept_run(award, id_from_query("run"), form.first_paid_on.data or pay_award_run.default_first_pay_date(award))
+    if run is None:
+        flash("Work out the arrears for that first pay date first: the download holds a run's figures.")
         return redirect(url_for("pay.arrears", award_id=award_id))
+    result = pay_award_run.from_stored(award, run.result["run"])
+    buffer = io.BytesIO()
+    pay_award_run.export_stored(result, buffer, fmt)
     buffer.seek(0)
     name = f"pay-award-arrears-{award.pay_year_from:%Y}-paid-{result.first_paid_on:%Y-%m-%d}.{fmt}"
     return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True, download_name=name)
@@ -222,17 +293,22 @@ def change_bands(council_id: int) -> Any:
         checkable = valid or (not form.form_errors and all(not f.errors for f in form if f.name != "reason"))
         bands = [GradeBand(*row.values()) for row in form.filled_rows()] if checkable else []
         if valid and form.confirming:
+            # Saving is a job (issue 17): regrading a council's posts and protecting those moving
+            # down is long at 100,000 people. The job makes exactly the plan checked (its fingerprint).
+            when = form.effective_from.data
             try:
-                changed = conventions.change_bands(council_id, form.effective_from.data, form.name.data.strip(),
-                                                   (form.notes.data or "").strip(), bands, form.reason.data,
-                                                   expected=form.fingerprint.data)
+                job = records.submit(
+                    "grade_bands_change",
+                    {"council_id": council_id, "effective_from": when.isoformat(), "name": form.name.data.strip(),
+                     "notes": (form.notes.data or "").strip(), "reason": form.reason.data,
+                     "bands": [[b.grade, b.points_min, b.points_max, b.scp_min, b.scp_max] for b in bands],
+                     "expected": form.fingerprint.data},
+                    current_user, description=f"New bands for {council.short_name} from {when:%-d %B %Y}",
+                    dedupe_key=pay_kinds.bands_key(council_id))
             except DomainError as error:
                 _show_error(form, error)
             else:
-                flash(f"New bands for {council.short_name} from {form.effective_from.data:%-d %B %Y} saved: "
-                      f"{len(changed.plan.posts)} post grade changes from that date, "
-                      f"{len(changed.protections)} people protected.", "success")
-                return redirect(url_for("pay.convention", convention_id=changed.convention.id))
+                return redirect(url_for("jobs.show", job_id=job.id))
         form.fingerprint.data = ""
         if checkable:  # the check, and after a refused confirmation what the change would do now
             try:

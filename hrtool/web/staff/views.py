@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from ...errors import DomainError, StaleRecord
 from ...extensions import db
@@ -17,7 +17,7 @@ from ...services.record_views import viewers_of  # pages about a person are logg
 from ...services.records import picture_on, timeline
 from ..auth.reauth import recent_password_required
 from ..fields import id_from_query
-from ..paging import paginate
+from ..paging import paginate_keys
 from .forms import AssignmentChangeForm, DetailsForm, FilterForm, LeaverForm
 
 bp = Blueprint("staff", __name__, url_prefix="/employees")
@@ -46,7 +46,12 @@ def _filters() -> tuple[FilterForm, employee_search.EmployeeFilters]:
 @requires("employees.view_all")
 def employees_list() -> Any:
     form, filters = _filters()
-    page = paginate(employee_search.search(filters, date.today()), "staff.employees", rows=True, **filters.as_params())
+    # The page's people are chosen first (ids in order, over the name index when sorted by
+    # name), then only those rows are joined whole: flat at 100,000 people (issue 17).
+    today = date.today()
+    page = paginate_keys(lambda rows: employee_search.keys(filters, today, rows),
+                         lambda ids: employee_search.rows(ids, filters, today), "staff.employees",
+                         **filters.as_params())
     return render_template("staff/employees.html", form=form, filters=filters, page=page,
                            params=filters.as_params(), today=date.today())
 
@@ -125,6 +130,49 @@ def _suggested_date(text: str) -> date | None:
         return None
 
 
+# A drop-down of every open post holds at most this many; an employer with more (50,000 posts at
+# 100,000 people: megabytes of page) gets a short list found by post number or title (issue 17).
+POST_CHOICES = 1000
+FOUND_POSTS = 50
+
+
+def _post_label(post: Post) -> str:
+    return f"{post.title} ({post.post_number}){' – ' + post.grade if post.grade else ''}"
+
+
+def _post_choices(form: AssignmentChangeForm, current: Any) -> dict[str, Any] | None:
+    """Fill the post drop-down: every open post of the employer, or, past POST_CHOICES, the
+    current post, the one sent (if it is an open post of the employer) and up to FOUND_POSTS
+    found by ?find= (a whole post number, or words in the title). Returns what the finder shows,
+    or None when the whole list fits."""
+    open_posts = select(Post).where(Post.council_id == current.employment.employer_id, Post.closed_on.is_(None))
+    # Whether the list is short, asked without sorting every post: LIMIT one more than fits.
+    many = len(db.session.scalars(open_posts.with_only_columns(Post.id).limit(POST_CHOICES + 1)).all())
+    if many <= POST_CHOICES:
+        form.post_id.choices = [(p.id, _post_label(p))
+                                for p in db.session.scalars(open_posts.order_by(Post.title, Post.post_number))]
+        return None
+    find = request.args.get("find", "").strip()[:60]
+    found: list[Post] = []
+    if find:
+        words = find.lower().split()[:4]
+        # Words anywhere in the title read every open post of the employer (no index answers
+        # "contains"); at most FOUND_POSTS are shown, and the number is found by its index.
+        found = list(db.session.scalars(
+            open_posts.where(or_(Post.post_number == find.upper(),
+                                 and_(*(func.lower(Post.title).contains(w, autoescape=True) for w in words))))
+            .order_by(Post.title, Post.post_number).limit(FOUND_POSTS + 1)))
+    sent = request.form.get("post_id", "") if request.method == "POST" else ""
+    chosen = [current.post]
+    if sent.isdigit() and int(sent) != current.post_id:
+        post = db.session.scalar(open_posts.where(Post.id == int(sent)))
+        if post is not None:
+            chosen.append(post)
+    posts = {p.id: p for p in [*chosen, *found[:FOUND_POSTS]]}
+    form.post_id.choices = [(p.id, _post_label(p)) for p in posts.values()]
+    return {"find": find, "found": len(found[:FOUND_POSTS]), "more": len(found) > FOUND_POSTS}
+
+
 @bp.route("/<int:employee_id>/assignment", methods=["GET", "POST"])
 @requires("employees.edit")
 def change_assignment(employee_id: int) -> Any:
@@ -134,10 +182,7 @@ def change_assignment(employee_id: int) -> Any:
         flash("This person has no current assignment to change.")
         return redirect(url_for("staff.employee", employee_id=employee_id))
     form = AssignmentChangeForm(obj=current if request.method == "GET" else None)
-    form.post_id.choices = [(p.id, f"{p.title} ({p.post_number}){' – ' + p.grade if p.grade else ''}")
-                            for p in db.session.scalars(
-                                select(Post).where(Post.council_id == current.employment.employer_id,
-                                                   Post.closed_on.is_(None)).order_by(Post.title, Post.post_number))]
+    finder = _post_choices(form, current)
     if request.method == "GET":
         form.based_on.data = str(current.id)
         # A page that sends HR here (a restructure appointment) may suggest the date and reason.
@@ -148,7 +193,8 @@ def change_assignment(employee_id: int) -> Any:
             form.form_errors.append("Someone else changed this person's assignment while you were editing. "
                                     "The current record is shown below: check it and make your change again.")
             form.based_on.data = str(current.id)
-            return render_template("staff/change_assignment.html", form=form, employee=employee, current=current), 409
+            return render_template("staff/change_assignment.html", form=form, employee=employee, current=current,
+                                   finder=finder), 409
         change = employees.AssignmentChange(form.effective_from.data, form.post_id.data, form.hours_per_week.data,
                                             form.scp.data, form.local_salary.data, form.reason.data)
         try:
@@ -156,10 +202,11 @@ def change_assignment(employee_id: int) -> Any:
         except DomainError as error:
             field = getattr(form, error.field, None) if error.field else None
             (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
-            return render_template("staff/change_assignment.html", form=form, employee=employee, current=current), 400
+            return render_template("staff/change_assignment.html", form=form, employee=employee, current=current,
+                                   finder=finder), 400
         flash(f"Change saved from {form.effective_from.data.day} {form.effective_from.data:%B %Y}.", "success")
         return redirect(url_for("staff.employee", employee_id=employee_id))
-    return render_template("staff/change_assignment.html", form=form, employee=employee, current=current)
+    return render_template("staff/change_assignment.html", form=form, employee=employee, current=current, finder=finder)
 
 
 @bp.route("/<int:employee_id>/leaver", methods=["GET", "POST"])

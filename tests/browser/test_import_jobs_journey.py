@@ -1,0 +1,46 @@
+"""An import through the job queue (issue 17), in the browser: the upload lands on the check's page
+(the live server runs jobs at once), which shows what would change; importing lands on the import
+job's page, which says what it did and links to the import's record. It adds two made-up people
+(person numbers T9xxxxx, used by no other browser test). Screenshots: artifacts/screenshots/import-job-*.png."""
+from __future__ import annotations
+
+import csv
+import io
+
+from hrtool.services.employee_rows import COLUMNS
+
+from ..factories import DEMO_PASSWORDS
+from ..spreadsheets import new_person
+
+
+def _file(tmp_path):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows([new_person(900001), new_person(900002)])
+    path = tmp_path / "new-starters.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_an_import_is_checked_then_imported_by_jobs(page, tmp_path):
+    p = page.page
+    page.login("hr@hrtool.example", DEMO_PASSWORDS["hr@hrtool.example"])
+    p.wait_for_url("**/hr/")
+    page.goto("/imports/")
+    p.get_by_label("Payroll export").set_input_files(str(_file(tmp_path)))
+    p.get_by_role("button", name="Check the file").click()
+    p.wait_for_url("**/imports/check/*")
+    assert p.get_by_role("heading", level=1).inner_text() == "Check the changes"
+    changes = p.get_by_role("table", name="What would change").inner_text()
+    assert "T900001 Test Starter900001" in changes and "T900002 Test Starter900002" in changes
+    page.screenshot("import-job-1-checked")
+
+    p.get_by_role("button", name="Import these changes").click()
+    p.wait_for_url("**/jobs/*")
+    assert "Imported new-starters.csv: 2 created, 0 updated, 0 unchanged." in p.locator("#job-outcome").inner_text()
+    assert "Harriet Officer" in p.locator(".govuk-summary-list").inner_text()
+    page.screenshot("import-job-2-imported")
+    p.get_by_role("link", name="See the import").click()
+    assert "new-starters.csv" in p.locator("main").inner_text()
+    assert page.console_errors == []
