@@ -85,6 +85,16 @@ def unavailable_response(app: Flask) -> Response:
     return response
 
 
+def busy_response(app: Flask) -> Response:
+    """The 503 "busy, try again" page (the database held by another writer past the wait), made
+    without reading the database as the unavailable page is: the busy database is what failed,
+    and a page that read it to show the signed-in name would fail in turn, as a 500."""
+    body = app.jinja_env.get_template("errors/busy.html").render()
+    response = Response(body, mimetype="text/html", status=503)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def _log_unavailable(app: Flask, error: BaseException) -> None:
     """One line, the driver's own words: never the SQL statement or its parameters (personal
     data). Repeats during an outage are collapsed by log_filters.RepeatFilter."""
@@ -116,6 +126,10 @@ def register_error_handlers(app: Flask) -> None:
             _discard_quietly()
             _log_unavailable(app, original)
             return unavailable_response(app)
+        if status == 500 and original is not None and is_busy(original):  # an after_request's write
+            _discard_quietly()
+            app.logger.warning("Database busy: %s", original)
+            return busy_response(app)
         if status == 413:  # a body over MAX_CONTENT_LENGTH: say what the limit is (issue 16)
             limit = app.config.get("MAX_CONTENT_LENGTH") or 0
             return render_template("errors/413.html", limit=f"{limit / (1024 * 1024):,.0f} MB"), 413
@@ -136,7 +150,7 @@ def register_error_handlers(app: Flask) -> None:
         discard()
         if is_busy(error):
             app.logger.warning("Database busy: %s", error)
-            return render_template("errors/503.html"), 503, {"Retry-After": "5"}
+            return busy_response(app)
         app.logger.exception("Unhandled error", exc_info=error)
         if app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error

@@ -114,15 +114,22 @@ def build_database(url: str, employees: int, users: dict[str, int], work: Path, 
         db.session.commit()
         letters = list(db.session.scalars(select(Letter.id).where(Letter.union_id.is_not(None))))
         dialect = db.engine.dialect.name
-        background = {"import": prepare_import(work, import_rows) if import_rows else None,
+        # HR officers edit the first 2,000 people employed; the payroll file holds everyone else.
+        edited_ids = current[:2000]
+        edited = set(db.session.scalars(select(Employee.person_number).where(Employee.id.in_(edited_ids))))
+        background = {"import": prepare_import(work, import_rows, edited) if import_rows else None,
+                      "edited": edited_ids,
                       "transfer": cohort_of(letter_count) if letter_count else None}
         db.engine.dispose()
     return {"logins": logins, "employees": current, "letters": letters, "dialect": dialect, **background}
 
 
-def prepare_import(work: Path, rows: int) -> Path:
+def prepare_import(work: Path, rows: int, edited: set[str]) -> Path:
     """The workforce's own export (the import's format), every phone number changed: an HR
-    officer's tidied payroll file, so the import checks and writes every row."""
+    officer's tidied payroll file, so the import checks and writes every row. The people the
+    simulated HR officers edit meanwhile (`edited`, by person number) are left out of it: an
+    import that meets a record changed under it keeps nothing and says so (no lost update), which
+    is right, but this run measures the import finishing."""
     import csv
     import io
 
@@ -138,6 +145,8 @@ def prepare_import(work: Path, rows: int) -> Path:
         for n, row in enumerate(reader):
             if n >= rows:
                 break
+            if row.get("person_number") in edited:
+                continue
             row["phone"] = f"01543 {n % 1_000_000:06d}"
             writer.writerow(row)
     return path
@@ -361,7 +370,7 @@ class User:
         elif pick < 0.85:
             self.request("hr: dashboard", "GET", "/hr/")
         else:
-            person = self.rng.choice(employees)
+            person = self.rng.choice(self.data.get("edited") or employees)
             page = self.request("hr: edit form", "GET", f"/employees/{person}/details")
             if page is None:
                 return

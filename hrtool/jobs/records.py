@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import DomainError
 from ..extensions import db
@@ -25,6 +26,8 @@ FAULT = ("{what} because of a fault in the system, not in the records. {nothing}
          "fails again, tell support the error reference {ref}.")
 
 
+CHANGED_MEANWHILE = ("Someone changed some of the same records while this was being done, so nothing of it was "
+                     "kept (their change stands). Try again: it will work from the records as they are now.")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -40,6 +43,9 @@ def plain_failure(error: BaseException, logged_as: str, *, what: str = "It could
     to the log only."""
     if isinstance(error, DomainError):
         return error.message
+    if isinstance(error, StaleDataError):  # a record's version moved under the job: no lost update
+        current_app.logger.warning("%s stopped: a record it changes was changed meanwhile (%s)", logged_as, error)
+        return CHANGED_MEANWHILE
     ref = error_reference()
     current_app.logger.error("%s failed (error %s)", logged_as, ref, exc_info=error)
     return FAULT.format(what=what, nothing=nothing, ref=ref)

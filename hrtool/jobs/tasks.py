@@ -34,6 +34,15 @@ def deliver_mail(message_id: int) -> None:
         mail.deliver(message_id)
 
 
+@huey.task(retries=10, retry_delay=15)
+def record_views(employee_ids: list[int], viewer_id: int | None, label: str, page: str, path: str, at: str) -> None:
+    """Views of people's records a page could not log at once (the database busy): written now."""
+    from ..services import record_views as views
+
+    with app_context():
+        views.write_later(employee_ids, viewer_id, label, page, path, at)
+
+
 def _scheduled(kind: str, params: dict[str, object] | None = None, dedupe: bool = True) -> None:
     """Start a scheduled job (recorded as started by "system", with its own page)."""
     from ..errors import DomainError

@@ -17,6 +17,7 @@ from typing import Any
 from flask import Response, request
 from flask_login import current_user
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from ..models import (
@@ -75,8 +76,9 @@ def subject_of_request() -> int | None:
 
 def log_view(response: Response) -> Response:
     """after_request: log a successful GET of a page about a person by someone else. Runs after
-    the view's units of work have committed; if the log cannot be written the error propagates (a 500), so no
-    record is shown without its view being accounted for."""
+    the view's units of work have committed. While the database is busy with a long write the view
+    is handed to the job queue (`record_many`); if it can be neither written nor queued the error
+    propagates (a 503 "busy, try again"), so no record is shown without its view accounted for."""
     if (request.method != "GET" or response.status_code != 200 or request.endpoint in NOT_LOGGED
             or not request.endpoint or not current_user or not current_user.is_authenticated):
         return response
@@ -102,17 +104,43 @@ def record_many(employee_ids: list[int], page: str, path: str,
     if not employee_ids:
         return
     viewer_id, label = actor or _viewer()[:2]
-    if not unit_of_work.in_transaction():
-        unit_of_work.discard()
-    _insert_views(employee_ids, viewer_id, label, page, path)
+    at = datetime.now(UTC)
+    if unit_of_work.in_transaction():
+        _insert_views(employee_ids, viewer_id, label, page, path, at)
+        return
+    unit_of_work.discard()
+    from ..errors import is_busy
+    from ..sqlite import waiting_at_most
+
+    try:
+        with waiting_at_most(BUSY_WAIT_MS):
+            _insert_views(employee_ids, viewer_id, label, page, path, at)
+    except OperationalError as error:
+        if not is_busy(error):
+            raise
+        # The database is held by a long write (an import's commit on SQLite): the views go on
+        # the job queue (its own store, durable), and a worker writes them, with the time they
+        # happened, once the lock is free. If the queue cannot take them either, this raises.
+        from ..jobs import tasks
+
+        tasks.record_views(employee_ids, viewer_id, label, page, path, at.isoformat())
+
+
+# How long a page waits for SQLite's write lock to log its view before handing the log to the queue.
+BUSY_WAIT_MS = 500
 
 
 @transaction
-def _insert_views(employee_ids: list[int], viewer_id: int | None, label: str, page: str, path: str) -> None:
-    at = datetime.now(UTC)
+def _insert_views(employee_ids: list[int], viewer_id: int | None, label: str, page: str, path: str,
+                  at: datetime) -> None:
     db.session.execute(insert(RecordView.__table__), [
         {"at": at, "viewer_id": viewer_id, "viewer_label": label, "employee_id": employee_id,
          "page": page[:80], "path": path[:300]} for employee_id in employee_ids])
+
+
+def write_later(employee_ids: list[int], viewer_id: int | None, label: str, page: str, path: str, at: str) -> None:
+    """The queue's half of `record_many`: the views a busy moment handed over (tasks.record_views)."""
+    _insert_views(employee_ids, viewer_id, label, page, path, datetime.fromisoformat(at))
 
 
 @dataclass(frozen=True)

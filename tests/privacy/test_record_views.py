@@ -148,3 +148,46 @@ def test_the_view_log_refuses_update_and_delete(app, client, auth):
             with pytest.raises(Exception, match="append-only"):
                 db.session.execute(text("TRUNCATE record_views"))
             savepoint.rollback()
+
+
+def test_a_view_while_the_database_is_busy_is_queued_and_written_later(app, client, auth, held_queue, monkeypatch):
+    """During a long write (an import's commit holds SQLite's only write lock for tens of
+    seconds) the page is still shown, and its view is handed to the job queue, then written with
+    the time it happened once the lock is free; if it can be neither written nor queued, the
+    answer is a 503 "busy" page, never the record without its view."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import OperationalError
+
+    from hrtool.jobs import queue
+    from hrtool.services import record_views
+
+    person = _someone(app)
+    auth.as_role("hr")
+    real = record_views._insert_views
+    busy = {"now": True}
+
+    def locked(*args, **kwargs):
+        if busy["now"]:
+            raise OperationalError("INSERT INTO record_views", {}, Exception("database is locked"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(record_views, "_insert_views", locked)
+    before = datetime.now(UTC)
+    assert client.get(f"/employees/{person}").status_code == 200
+    assert _views(app, employee_id=person) == []  # not yet written: it waits on the queue
+    busy["now"] = False  # the long write has finished: a worker takes the queued views
+    with app.app_context():
+        task = queue.huey.dequeue()
+        assert task is not None and task.name.endswith("record_views")
+        queue.huey.execute(task)
+    [view] = _views(app, employee_id=person)
+    at = view.at if view.at.tzinfo else view.at.replace(tzinfo=UTC)
+    assert view.page == "staff.employee" and before <= at <= datetime.now(UTC)
+
+    busy["now"] = True  # and when the queue cannot take it either: busy, try again
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
+    monkeypatch.setattr("hrtool.jobs.tasks.record_views", lambda *a: (_ for _ in ()).throw(
+        OperationalError("INSERT INTO kv", {}, Exception("database is locked"))))
+    response = client.get(f"/employees/{person}")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"

@@ -89,3 +89,15 @@ def test_hr_sees_the_jobs_list_but_not_a_backups_page(app, client, monkeypatch, 
     status = client.get(f"/jobs/{check}/status").get_json()
     assert status["status"] == "done" and status["stalled"] is False
     assert client.get("/jobs/?status=failed").status_code == 200
+
+
+def test_a_job_that_meets_a_record_changed_under_it_says_so_in_plain_words(app):
+    """An import committing while HR saves one of its people: the version check stops it (no lost
+    update); the page says what happened and that trying again works, not "a fault"."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    with app.app_context():
+        message = records.plain_failure(StaleDataError("UPDATE statement on table 'employees' expected to update "
+                                                       "1000 row(s); 999 were matched."), "Job 1 (import_commit)")
+    assert message.startswith("Someone changed some of the same records while this was being done")
+    assert "fault" not in message and "employees" not in message
