@@ -95,7 +95,7 @@ class Smtp:
     use_tls: bool
     use_ssl: bool
     sender: str
-    timeout: float
+    timeout: int  # seconds
 
 
 def smtp_settings() -> Smtp | None:
@@ -107,7 +107,7 @@ def smtp_settings() -> Smtp | None:
     use_tls = _flag(setting("MAIL_USE_TLS", False))
     port = int(setting("MAIL_PORT", 465 if use_ssl else (587 if use_tls else 25)))
     return Smtp(str(server), port, str(setting("MAIL_USERNAME", "")), str(setting("MAIL_PASSWORD", "")), use_tls,
-                use_ssl, str(setting("MAIL_FROM", "hrtool@localhost")), float(setting("MAIL_TIMEOUT_SECONDS", 10)))
+                use_ssl, str(setting("MAIL_FROM", "hrtool@localhost")), int(setting("MAIL_TIMEOUT_SECONDS", 10)))
 
 
 def base_url() -> str:
