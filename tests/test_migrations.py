@@ -96,7 +96,7 @@ def test_a_10000_employee_database_goes_back_to_the_first_revision_and_up_to_hea
     the second pass): built at head, taken down to the first revision, then upgraded through
     every migration to head. Every row of every table the first revision has is still there,
     and so are the demo logins and the foreign keys between the people and their history."""
-    from .security.conftest import build_app, drop_scratch, scratch_url
+    from .scratch_databases import build_app, drop_scratch, scratch_url
 
     migrations = ROOT / "migrations"
     revisions = _revisions(migrations)

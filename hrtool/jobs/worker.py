@@ -7,6 +7,7 @@ and the queue (Redis in production); `make run` starts one beside the web server
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 import click
@@ -39,7 +40,11 @@ def register_worker_commands(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--threads", default=1, show_default=True, help="Jobs run at once by this process.")
     @click.option("--no-schedule", is_flag=True, help="Do not run the nightly jobs from this process.")
-    def worker(threads: int, no_schedule: bool) -> None:
+    @click.option("--nice", "niceness", default=10, show_default=True, type=click.IntRange(0, 19),
+                  envvar="HRTOOL_WORKER_NICE",
+                  help="Run at this lower CPU priority, so that on a machine shared with the web server the "
+                       "pages people are waiting for go first and the long work takes the spare time.")
+    def worker(threads: int, no_schedule: bool, niceness: int) -> None:
         """Run jobs from the queue until stopped (Ctrl-C, or SIGTERM: the job in hand finishes first)."""
         from huey.consumer import Consumer
 
@@ -49,10 +54,13 @@ def register_worker_commands(app: Flask) -> None:
         if real.extensions[queue.EXTENSION][1]:
             raise click.UsageError("JOBS_IMMEDIATE is set: jobs run in the web process, there is nothing to take")
         queue.use_app(real)
+        if niceness:
+            os.nice(niceness)  # a job waits seconds unnoticed; a page kept waiting is noticed at once
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         stop = threading.Event()
         sweeper(real, stop)
-        click.echo(f"hrtool worker: {threads} thread(s) on {real.config['JOBS_QUEUE_URL'].split('@')[-1]}")
+        click.echo(f"hrtool worker: {threads} thread(s) on {real.config['JOBS_QUEUE_URL'].split('@')[-1]}, "
+                   f"nice {os.nice(0)}")
         consumer = Consumer(queue.huey, workers=threads, worker_type="thread", periodic=not no_schedule,
                             initial_delay=0.1, backoff=1.15, max_delay=1.0, check_worker_health=True)
         try:

@@ -184,22 +184,6 @@ def export(result: ArrearsRun, out: BinaryIO, fmt: str) -> int:
     return count
 
 
-@transaction
-def audited_run(award: PayAward, first_paid_on: date | None = None) -> ArrearsRun:
-    """The arrears run as the page shows it: computed, and the run audited (one unit of work)."""
-    result = run(award, first_paid_on)
-    record_run(result)
-    return result
-
-
-@transaction
-def export_run(award: PayAward, first_paid_on: date | None, out: BinaryIO, fmt: str) -> ArrearsRun:
-    """The arrears run written to `out` as CSV or XLSX, the export audited (one unit of work)."""
-    result = run(award, first_paid_on)
-    export(result, out, fmt)
-    return result
-
-
 # -- the run as a job (issue 17): worked out once by a worker, its figures kept with the job ----
 
 def to_stored(result: ArrearsRun) -> dict[str, Any]:

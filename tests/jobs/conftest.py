@@ -26,7 +26,7 @@ from hrtool.extensions import db
 
 from ..conftest import TEST_SETTINGS
 from ..factories import prepare_database
-from ..security.conftest import scratch_url
+from ..scratch_databases import scratch_url
 
 # Fast enough to test in seconds: a worker silent for 3 s is dead; workers sweep every second.
 QUEUE_SETTINGS = {"JOBS_IMMEDIATE": False, "JOBS_STALE_SECONDS": 3, "JOBS_SWEEP_SECONDS": 1}

@@ -30,7 +30,7 @@ from hrtool.log_filters import RepeatFilter
 from hrtool.services import accounts
 
 from ..factories import DEMO_PASSWORDS
-from .conftest import build_app, dispose, drop_scratch, scratch_url
+from ..scratch_databases import build_app, dispose, drop_scratch, scratch_url
 
 HR = "hr@hrtool.example"
 
