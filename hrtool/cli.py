@@ -249,6 +249,40 @@ def register_calc_commands(app: Flask) -> None:
             raise SystemExit(1)
 
 
+    @calc.command("je")
+    @click.argument("levels", nargs=-1, type=int, required=True)
+    @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="The evaluation date (YYYY-MM-DD): the scheme version and bands in force then; default today.")
+    def calc_je(levels: tuple[int, ...], on: datetime | None) -> None:
+        """Points of a job evaluation from its 13 factor levels (scheme order, factor 1 first), and
+        the grade that total earns under each council's bands. A level outside a factor's range
+        exits 2 naming the factor and its range; a total above every band of a council gives null
+        for it."""
+        import json
+
+        from .domain.job_evaluation import LevelOutOfRange, WrongNumberOfLevels, score
+        from .services.conventions import lookup_grade
+        from .services.jes import scheme
+
+        day = on.date() if on else date.today()
+        version = scheme.version_on(day)
+        if version is None:
+            raise click.BadParameter(f"no version of the job evaluation scheme is held for {day:%Y-%m-%d}",
+                                     param_hint="--on")
+        try:
+            result = score(list(levels), scheme.as_plan(version))
+        except (LevelOutOfRange, WrongNumberOfLevels) as error:
+            raise click.BadParameter(str(error), param_hint="LEVELS") from None
+        grades: dict[str, object] = {}
+        for found in lookup_grade(result.points, day):
+            grades[found.council_code] = ({"grade": found.grade.grade, "scp_min": found.grade.scp_min,
+                                           "scp_max": found.grade.scp_max} if found.grade is not None else None)
+        click.echo(json.dumps({"points": result.points, "scheme_version": version.effective_from.isoformat(),
+                               "factors": [{"number": f.number, "factor": f.factor, "level": f.level,
+                                            "points": f.points} for f in result.factors],
+                               "grades": grades}, indent=2))
+
+
 def register_tupe_commands(app: Flask) -> None:
     import json
 

@@ -38,6 +38,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "me.elect": frozenset({Role.EMPLOYEE}),
     "grading.view": frozenset({Role.HR, Role.ADMIN}),
     "grading.edit": frozenset({Role.HR, Role.ADMIN}),
+    # Job evaluation (issue 18): the scheme and the local conventions are joint agreements, so
+    # union reps read them; HR keeps the conventions; an administrator the factor plan; an
+    # employee appeals their own post's evaluation, and HR records the appeal panel's outcome.
+    "jes.view": frozenset({Role.HR, Role.ADMIN, Role.UNION_REP}),
+    "jes.conventions": frozenset({Role.HR, Role.ADMIN}),
+    "jes.scheme": frozenset({Role.ADMIN}),
+    "jes.appeal": frozenset({Role.EMPLOYEE}),
+    "jes.appeals": frozenset({Role.HR, Role.ADMIN}),
     "pay.view": frozenset({Role.HR, Role.ADMIN}),
     "pay.manage": frozenset({Role.ADMIN}),  # changing spines, awards and grade bands
     # Letters (issue 8): HR keeps the register and templates; reps and employees see their own.

@@ -105,3 +105,23 @@ def own_terms(employment: Employment, start: date, end: date | None = None) -> T
     db.session.add(t)
     db.session.flush()
     return t
+
+
+def levels_scoring(points: int, on: date) -> list[int]:
+    """13 factor levels whose points under the scheme in force on `on` are exactly `points` (the
+    tests that need a particular total to test grading, not the scheme's arithmetic)."""
+    from hrtool.domain.job_evaluation import profile_for, score
+    from hrtool.services.jes import scheme
+
+    _, plan = scheme.plan_on(on)
+    levels = profile_for(points, plan)
+    assert score(levels, plan).points == points, f"no profile scores exactly {points}"
+    return levels
+
+
+def evaluate(post: Post, council_code: str, points: int, on: date, today: date, notes: str = "", **kw: Any) -> Any:
+    """An agreed evaluation of `post` by a joint panel, with levels scoring exactly `points`."""
+    from hrtool.services import job_evaluations
+
+    return job_evaluations.record_evaluation(post.id, council(council_code).id, on, levels_scoring(points, on),
+                                             panel=job_evaluations.DEMO_PANEL, notes=notes, today=today, **kw)

@@ -10,6 +10,11 @@ is the same salary and the salary follows from the spine. Another rule can be pa
 
 Chief officers (a local salary under JNC terms, or a score above the model's top grade) are not
 on the spine and are left out, counted by reason, as are posts without a score.
+
+Common conventions (issue 18): a model may re-evaluate each post under one set of local
+conventions before grading it (`under_conventions`): a factor level that a convention decided
+takes the set's level for the same situation, the other levels stay, and the points are worked
+out again under the factor plan in force on the model's date.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from decimal import Decimal
 
 from .equality import DOWN, SAME, UP
 from .grading import GradeBand, GradeNotFound, grade_for_points
+from .job_evaluation import Level, Plan, Reading, Score, reevaluate, score
 from .pay import pro_rata_salary, to_pennies
 
 CHIEF_OFFICER = "chief officer (local salary, not on the pay spine)"
@@ -161,3 +167,42 @@ def summarise(outcomes: Sequence[Outcome], group: Callable[[Outcome], str], full
 def with_on_costs(amount: Decimal, on_cost_rate: Decimal) -> Decimal:
     """An amount of pay with the employer's on-costs (NI and pension) added, rounded once."""
     return to_pennies(amount * (1 + on_cost_rate))
+
+
+@dataclass(frozen=True)
+class ConventionEffect:
+    """One factor level a set of conventions changed, and what that did to the points."""
+
+    factor_number: int
+    factor: str
+    situation_id: int
+    convention_id: int | None  # the set's convention that now decides the level
+    level_before: int
+    level_after: int
+    points: int  # after minus before, under the plan the post is re-scored with
+
+
+@dataclass(frozen=True)
+class Rescored:
+    score: Score
+    effects: list[ConventionEffect]
+
+    @property
+    def points(self) -> int:
+        return self.score.points
+
+
+def under_conventions(levels: Sequence[Level], readings: Mapping[int, Reading], plan: Plan) -> Rescored:
+    """A post's factor levels under another set of conventions (readings keyed by situation id),
+    scored under `plan`: only the levels a convention decided change (NJC Technical Note 1: a
+    convention reads a recurring situation; it never re-interprets the levels), the others stay.
+    Raises LevelOutOfRange if the plan has no such level."""
+    result = reevaluate(levels, readings)
+    scored = score([lv.level for lv in sorted(result.levels, key=lambda lv: lv.factor_number)], plan)
+    effects = []
+    for change in result.changes:
+        factor = plan.factor(change.factor_number)
+        effects.append(ConventionEffect(change.factor_number, factor.name, change.situation_id, change.convention_id,
+                                        change.before, change.after,
+                                        factor.points[change.after] - factor.points[change.before]))
+    return Rescored(scored, sorted(effects, key=lambda e: (-abs(e.points), e.factor_number)))

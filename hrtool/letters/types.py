@@ -16,6 +16,7 @@ PROTECTION = "protection"  # one period of pay protection
 PROTECTED_TERMS = "protected_terms"  # one person's protected terms snapshot
 ELECTION = "election"  # one person's election onto the lead authority's terms
 TRANSFER_WITHDRAWN = "transfer_withdrawn"  # a withdrawn transfer, to one recognised union (issue 15)
+JES_APPEAL = "jes_appeal"  # a decided job evaluation appeal, to the employee who lodged it (issue 18)
 
 COMMON = {
     "letter.date": "the date of the letter",
@@ -80,7 +81,7 @@ NEW_POST = {
 FREE_TEXT = frozenset({
     "transfer.reasons", "transfer.implications", "transfer.transferor_measures", "transfer.transferee_measures",
     "transfer.agency_workers", "restructure.description", "decision.reasons", "protection.reason",
-    "withdrawal.reason",
+    "withdrawal.reason", "appeal.reasons",
 })
 
 
@@ -165,6 +166,26 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
     LetterType("transfer_withdrawn", "Transfer withdrawn: letter to the unions", "union", TRANSFER_WITHDRAWN,
                {**COMMON, **UNION, **TRANSFER, "withdrawal.date": "the date the transfer was withdrawn",
                 "withdrawal.reason": "why it was withdrawn, as HR recorded it"}, ""),
+    # Issued when HR records an appeal panel's outcome (services/jes/appeals.decide), never in a batch.
+    LetterType("jes_appeal_outcome", "Job evaluation appeal outcome", "employee", JES_APPEAL, {
+        **COMMON, **EMPLOYEE,
+        "appeal.post": "the post whose evaluation was appealed (title and number)",
+        "appeal.lodged_on": "when the appeal was lodged", "appeal.decided_on": "when the appeal panel decided it",
+        "appeal.evaluation_date": "the date of the evaluation appealed",
+        "appeal.outcome": "upheld, partly upheld or not upheld",
+        "appeal.decision": "the outcome in words, with the date a new evaluation takes effect",
+        "appeal.effective_from": "the date the new evaluation takes effect (upheld or partly upheld only)",
+        "appeal.reasons": "the appeal panel's reasons, as HR recorded them",
+        "appeal.panel": "the appeal panel's members and the side each sat for",
+        "evaluation.points_before": "the evaluation's points before: '410 points'",
+        "evaluation.points_after": "its points after the appeal",
+        "evaluation.points_change": "the change in points in words",
+        "grade.before": "the post's grade before", "grade.after": "its grade after",
+        "grade.change": "the change of grade in words, with the date it takes effect, or that it stays",
+        "pay.change": "what happens to the employee's pay in words (points, salaries and the change), or that it "
+                      "does not change",
+        "table.factors": "the factors appealed: level before, level sought, level decided, points before and after"},
+        ""),
 ]}
 
 

@@ -1,6 +1,17 @@
 """SQLAlchemy models, one module per aggregate. Import from here."""
 from .accounts import LoginAttempt, Role, User, UserSession
 from .audit import AuditEvent
+from .evaluation import (
+    Convention,
+    ConventionSet,
+    EvaluationAppeal,
+    EvaluationFactor,
+    PanelMember,
+    SchemeFactor,
+    SchemeLevel,
+    SchemeVersion,
+    Situation,
+)
 from .grading import HarmonisationModel, IncrementRun, JobEvaluation
 from .jobs import Job
 from .letters import (
@@ -29,11 +40,15 @@ __all__ = [
     "AuditEvent",
     "ChecklistItem",
     "ConsultationNote",
+    "Convention",
+    "ConventionSet",
     "Council",
     "Election",
     "Employee",
     "EmployeeCase",
     "Employment",
+    "EvaluationAppeal",
+    "EvaluationFactor",
     "GradeBand",
     "GradeConvention",
     "HarmonisationModel",
@@ -50,6 +65,7 @@ __all__ = [
     "LetterTemplateVersion",
     "LoginAttempt",
     "OutboxMessage",
+    "PanelMember",
     "PayAward",
     "PaySpinePoint",
     "Policy",
@@ -65,8 +81,12 @@ __all__ = [
     "Role",
     "RouteDecision",
     "RuleSetting",
+    "SchemeFactor",
+    "SchemeLevel",
+    "SchemeVersion",
     "Service",
     "ServiceLead",
+    "Situation",
     "StatutoryLimit",
     "StructurePost",
     "TermsPackage",

@@ -8,13 +8,21 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .evaluation import EvaluationFactor, PanelMember, SchemeVersion
 from .org import Council
 from .posts import Post
+
+EVALUATION_STATUSES = ("draft", "agreed", "under appeal", "confirmed", "withdrawn")
+GRADING_STATUSES = ("agreed", "under appeal", "confirmed")  # a draft grades nothing
 
 
 class JobEvaluation(db.Model):
     """A post's points under the shared scheme, evaluated under one council's conventions (its
-    factor-level interpretations) on a date. Re-evaluations add rows: history is kept."""
+    factor-level interpretations) on a date. Re-evaluations add rows: history is kept.
+
+    Since issue 18 an evaluation is its factor levels (`factors`), and `score` is their points
+    under `scheme_version` (computed, never typed). One made before that holds only a total:
+    `scheme_version_id` is None and it is shown "total only (factor levels not recorded)"."""
 
     __tablename__ = "job_evaluations"
     __table_args__ = (Index("ix_job_evaluations_post_on", "post_id", "evaluated_on"),)
@@ -28,9 +36,29 @@ class JobEvaluation(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    scheme_version_id: Mapped[int | None] = mapped_column(ForeignKey("jes_scheme_versions.id"))
+    status: Mapped[str] = mapped_column(String(20), default="agreed")  # EVALUATION_STATUSES
+    job_description: Mapped[str] = mapped_column(String(200), default="")  # the JD version it was made from
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("job_evaluations.id"))  # an appeal's outcome
+    version: Mapped[int] = mapped_column(default=1)
 
     post: Mapped[Post] = relationship()
     council: Mapped[Council] = relationship()
+    factors: Mapped[list[EvaluationFactor]] = relationship(order_by="EvaluationFactor.factor_number",
+                                                           cascade="all, delete-orphan")
+    panel_members: Mapped[list[PanelMember]] = relationship(order_by="PanelMember.id", cascade="all, delete-orphan")
+    scheme_version: Mapped[SchemeVersion | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def total_only(self) -> bool:
+        """Made before factor levels were recorded: its points were typed in."""
+        return self.scheme_version_id is None
+
+    @property
+    def grades(self) -> bool:
+        return self.status in GRADING_STATUSES
 
 
 class HarmonisationModel(db.Model):
@@ -45,6 +73,9 @@ class HarmonisationModel(db.Model):
     # [{"grade", "points_min", "points_max", "scp_min", "scp_max"}, ...]
     bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     as_of: Mapped[date | None]
+    # Issue 18: the local conventions the model re-evaluates posts under before grading them
+    # (a council's set or a draft merged set); None grades each post's score as evaluated.
+    convention_set_id: Mapped[int | None] = mapped_column(ForeignKey("jes_convention_sets.id"))
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

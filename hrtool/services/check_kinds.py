@@ -129,6 +129,58 @@ def post_grades(on: date) -> Iterator[Drift | int]:
         yield 1
 
 
+def evaluation_points(on: date) -> Iterator[Drift | int]:
+    """Every job evaluation with factor levels (issue 18): its scheme version is the one in force
+    on its date, each factor's points and its total are that version's, and each post's recorded
+    score is its latest grading evaluation's under its own council's conventions."""
+    from sqlalchemy.orm import selectinload
+
+    from ..domain.job_evaluation import in_force, score
+    from ..models import JobEvaluation
+    from ..models.grading import GRADING_STATUSES
+    from .jes import scheme
+
+    versions = scheme.versions()
+    plans = {v.effective_from: (v.id, scheme.as_plan(v)) for v in versions}
+    evaluations = db.session.scalars(select(JobEvaluation).options(selectinload(JobEvaluation.factors))
+                                     .where(JobEvaluation.scheme_version_id.is_not(None))
+                                     .order_by(JobEvaluation.id)).all()
+    for evaluation in evaluations:
+        ref = f"job evaluation {evaluation.id}"
+        plan = in_force([p for _, p in plans.values()], evaluation.evaluated_on)
+        if plan is None:
+            yield Drift("evaluation_points", ref, "scheme version", text(evaluation.scheme_version_id), "none in force")
+            yield 1
+            continue
+        version_id = plans[plan.effective_from][0]
+        if evaluation.scheme_version_id != version_id:
+            yield Drift("evaluation_points", ref, "scheme version", text(evaluation.scheme_version_id), text(version_id))
+        rows = sorted(evaluation.factors, key=lambda f: f.factor_number)
+        try:
+            fresh = score([f.level for f in rows], plan)
+        except ValueError as error:
+            yield Drift("evaluation_points", ref, "levels", ", ".join(str(f.level) for f in rows), str(error))
+            yield 1
+            continue
+        for row, scored in zip(rows, fresh.factors, strict=True):
+            if row.points != scored.points:
+                yield Drift("evaluation_points", ref, f"factor {row.factor_number} points", text(row.points),
+                            text(scored.points))
+        if evaluation.score != fresh.points:
+            yield Drift("evaluation_points", ref, "points", text(evaluation.score), text(fresh.points))
+        yield 1
+    latest: dict[int, tuple[date, int, int]] = {}
+    for post_id, evaluated_on, evaluation_id, points in db.session.execute(
+            select(JobEvaluation.post_id, JobEvaluation.evaluated_on, JobEvaluation.id, JobEvaluation.score)
+            .join(Post, Post.id == JobEvaluation.post_id)
+            .where(JobEvaluation.council_id == Post.council_id, JobEvaluation.status.in_(GRADING_STATUSES))):
+        if post_id not in latest or (evaluated_on, evaluation_id) > latest[post_id][:2]:
+            latest[post_id] = (evaluated_on, evaluation_id, points)
+    for post_id, number, held in db.session.execute(select(Post.id, Post.post_number, Post.je_score)):
+        if post_id in latest and held != latest[post_id][2]:
+            yield Drift("evaluation_points", f"post {number}", "je_score", text(held), text(latest[post_id][2]))
+
+
 def _grade_row(row: DatedGrade | None) -> str:
     if row is None:
         return "no row"
@@ -165,6 +217,7 @@ def person_grades(on: date) -> Iterator[Drift | int]:
 
 
 CHECKERS: dict[str, CheckFn] = {
+    "evaluation_points": evaluation_points,
     "post_grades": post_grades,
     "person_grades": person_grades,
     "cached_figures": cached_figures,

@@ -26,8 +26,10 @@ from ..models import (
     Election,
     Employee,
     Employment,
+    EvaluationFactor,
     GradeConvention,
     JobEvaluation,
+    PanelMember,
     Post,
     PostGrade,
     ProtectedTerms,
@@ -39,6 +41,8 @@ from ..models import (
     Transfer,
     TransferMember,
 )
+from .bulk import execute_many
+from .demo_evaluations import evaluate_posts
 from .post_grades import band_versions
 from .reference_data import SENIOR_SERVICE
 from .transfers import entitlements, package_body
@@ -448,10 +452,10 @@ class _Generator:
 
     def _write(self) -> dict[str, int]:
         r = self.rows
-        evaluations = [{"id": self.ids.next(JobEvaluation), "post_id": p["id"], "council_id": p["council_id"],
-                        "score": p["je_score"], "evaluated_on": p["established_on"], "panel": "Joint JE panel",
-                        "factor_levels": None, "notes": ""}
-                       for p in r.posts if p["je_score"] is not None]
+        # Every post with a score evaluated factor by factor under its council's conventions, a few
+        # under both councils' (issue 18: services/demo_evaluations.py). Before the grades below: a
+        # score the scheme cannot make exactly becomes the evaluation's points.
+        evaluated = evaluate_posts(r.posts, self.councils, self.bands, self.ids, {s.id: s.name for s in self.services})
         # Each post's dated grades (services/post_grades.py), worked out here by the same pure rule
         # and written with the posts in one batched insert, not one query per post.
         versions = band_versions()
@@ -461,7 +465,7 @@ class _Generator:
                   for g in grade_timeline(p["established_on"], p["closed_on"], p["je_score"],
                                           [ScoreStep(p["established_on"], p["je_score"])] if p["je_score"] is not None
                                           else [], versions.get(p["council_id"], []))]
-        plan = [(Transfer, r.transfers), (Post, r.posts), (PostGrade, grades), (JobEvaluation, evaluations),
+        plan = [(Transfer, r.transfers), (Post, r.posts), (PostGrade, grades), (JobEvaluation, evaluated.evaluations),
                 (Employee, r.employees),
                 (Employment, r.employments), (Assignment, r.assignments), (ProtectedTerms, r.protected),
                 (TermsRecord, r.terms), (TransferMember, r.members), (Election, r.elections)]
@@ -470,6 +474,11 @@ class _Generator:
             for start in range(0, len(rows), 5000):
                 db.session.execute(insert(model), rows[start:start + 5000])
             counts[model.__tablename__] = len(rows)
+        for model, chunks in ((EvaluationFactor, evaluated.factor_rows()), (PanelMember, evaluated.panel_rows())):
+            counts[model.__tablename__] = 0
+            for rows in chunks:  # 13 rows an evaluation, ids from the table: made and sent a chunk at a time
+                execute_many(model, rows)
+                counts[model.__tablename__] += len(rows)
         if db.session.get_bind().dialect.name == "postgresql":
             for model, _ in plan:
                 table = model.__tablename__
@@ -547,5 +556,8 @@ def generate(employees: int = 600, seed: int = 1) -> dict[str, int]:
     counts["protections"] = load_demo_protections()
     from .demo_letters import issue_demo_letters
 
-    counts["letters"] = issue_demo_letters()  # last: letters about the transfers above
+    counts["letters"] = issue_demo_letters()  # letters about the transfers above
+    from .jes.demo_appeals import add_demo_appeals  # issue 18: one appeal under way, one decided with its letter
+
+    counts["appeals"] = add_demo_appeals(date.today())
     return counts

@@ -87,7 +87,9 @@ def _holders(post_id: int) -> int:
 
 def _attempt(plan: Plan, council: Council, employee: Employee, assignment: Assignment, post: Post) -> int:
     """Make one protection by the plan's route; the number made (0 if this person does not fit)."""
-    from .job_evaluations import record_evaluation
+    from ..domain.job_evaluation import profile_for
+    from .jes import scheme
+    from .job_evaluations import DEMO_PANEL, record_evaluation
 
     pair = _band_below(bands_on(council.id, plan.start), post.grade)
     _, spine = spine_on(plan.start)
@@ -97,8 +99,10 @@ def _attempt(plan: Plan, council: Council, employee: Employee, assignment: Assig
     if plan.route == "re-evaluation":
         if _holders(post.id) > 2:
             return 0
-        record_evaluation(post.id, council.id, lower.points_min + 12, plan.start, "Joint evaluation panel", None,
-                          "Duties reviewed: budget responsibility moved to the service manager", plan.start)
+        _, factor_plan = scheme.plan_on(plan.start)
+        levels = profile_for((lower.points_min + lower.points_max) // 2, factor_plan)  # a score within the band below
+        record_evaluation(post.id, council.id, plan.start, levels, panel=DEMO_PANEL, today=plan.start,
+                          notes="Duties reviewed: budget responsibility moved to the service manager")
         return db.session.scalar(select(func.count()).select_from(Protection).where(
             Protection.new_post_id == post.id, Protection.start_date == plan.start)) or 0
     # Both other routes move the person to a post graded at the grade below in the same service,

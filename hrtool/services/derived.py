@@ -10,7 +10,8 @@ hrtool holds some facts that follow from others, so pages and reports can read t
 |                            | protections.ends_on/reason | person's assignments (SCP, hours, post) and         |
 |                            |                            | employment, the full-time hours rule                |
 | harmonisation_results      | harmonisation_models.results | the model's bands and date, the workforce, the spine |
-|                            |                            | (not recomputed: marked stale with why; re-runnable) |
+|                            |                            | and its set of local conventions (not recomputed:   |
+|                            |                            | marked stale with why; re-runnable)                 |
 | dashboard figures          | the figures cache          | keyed by a data stamp, so any change misses it      |
 | letter register hashes     | letters.sha256             | the letter's bytes, which never change              |
 
@@ -109,6 +110,10 @@ DEPENDENCIES: list[Dependency] = [
     Dependency("Assignment", None, "harmonisation_results", _const("all"), "every saved model's results"),
     Dependency("Employment", ("start_date", "end_date"), "harmonisation_results", _const("all"),
                "every saved model's results"),
+    Dependency("JobEvaluation", None, "harmonisation_results", _const("all"), "every saved model's results"),
+    Dependency("EvaluationFactor", None, "harmonisation_results", _const("all"), "every saved model's results"),
+    Dependency("Convention", None, "harmonisation_results", lambda c: ("convention_set", c.set_id),
+               "the results of the models re-evaluating posts under that set of conventions"),
 ]
 
 # What a change to each source is called when a derived fact says why it moved.
@@ -122,6 +127,8 @@ IN_WORDS = {
     "Employment": "someone joined or left",
     "PaySpinePoint": "the pay spine changed",
     "RuleSetting": "a rule setting changed",
+    "EvaluationFactor": "a job evaluation's factor levels or points changed",
+    "Convention": "the set of local conventions it re-evaluates posts under changed",
 }
 
 _BY_SOURCE: dict[str, list[Dependency]] = {}

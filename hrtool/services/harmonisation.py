@@ -8,17 +8,24 @@ employer's* `pay_protection` policy (hrtool.domain.protection), and draws the eq
 (hrtool.domain.equality). Protection is costed from the as-at date assuming no further pay
 awards or increments: the new salary stays at its as-at value, so cash-frozen protection is
 not eroded and runs its full length. Each change is one user action, one unit of work (`@transaction`).
+
+A model may choose a set of local conventions (issue 18: either council's, or a draft merged set).
+Running it then re-evaluates each post's latest grading evaluation (under the post's own council,
+dated on or before the as-at date) under that set before grading: only the factor levels a
+convention decided change (`domain.harmonisation.under_conventions`), the points are worked out
+under the factor plan in force on the as-at date, and an evaluation holding only a total keeps it.
+Without a set each post is graded on its score as evaluated.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import equality
@@ -31,8 +38,10 @@ from ..domain.harmonisation import (
     pay_after,
     pay_before,
     summarise,
+    under_conventions,
     with_on_costs,
 )
+from ..domain.job_evaluation import Level, LevelOutOfRange
 from ..domain.protection import (
     PolicyProblem,
     ProtectionPolicy,
@@ -43,24 +52,34 @@ from ..errors import DomainError, StaleRecord
 from ..extensions import db
 from ..models import (
     Assignment,
+    Convention,
+    ConventionSet,
     Council,
     Employee,
     Employment,
+    EvaluationFactor,
     HarmonisationModel,
+    JobEvaluation,
     Policy,
     Post,
+    Situation,
 )
+from ..models.grading import GRADING_STATUSES
 from ..models.people import SEXES
 from . import audit
 from .harmonisation_results import (
     Affected,
+    ConventionChange,
+    ConventionsUsed,
     Figures,
     Gap,
     GradeRow,
     GroupRow,
+    PostRescored,
     Results,
     dump,
 )
+from .jes import local_conventions, scheme
 from .post_grades import grade_at
 from .posts import bands_on
 from .records import employed_on, rule_value, spine_on
@@ -123,39 +142,61 @@ def _check(name: str, bands: Sequence[GradeBand], on: date, model_id: int | None
         raise DomainError("The bands have problems: " + "; ".join(problems), field="bands")
 
 
+def convention_set_choices() -> list[tuple[str, str]]:
+    """The sets of local conventions a model can re-evaluate posts under ("" for none)."""
+    return [("", "None: grade each post on its score as evaluated"),
+            *[(str(s.id), f"{s.name}{' (draft merged set)' if s.is_draft else ''}") for s in local_conventions.sets()]]
+
+
+def _check_set(convention_set_id: int | None) -> None:
+    if convention_set_id is not None and db.session.get(ConventionSet, convention_set_id) is None:
+        raise DomainError("That set of conventions no longer exists: choose another", field="convention_set_id")
+
+
+FIELDS = ["name", "description", "based_on", "as_of", "bands", "convention_set_id"]
+
+
 @transaction
-def create_model(name: str, description: str, as_of: date, start: str) -> HarmonisationModel:
-    """A new model drafted from a council's current bands or a copy of a saved model."""
+def create_model(name: str, description: str, as_of: date, start: str,
+                 convention_set_id: int | None = None) -> HarmonisationModel:
+    """A new model drafted from a council's current bands or a copy of a saved model, grading
+    posts as evaluated or re-evaluated under a set of local conventions."""
     based_on, bands = _starting_bands(start, as_of)
     _check(name, bands, as_of)
+    _check_set(convention_set_id)
     model = HarmonisationModel(name=name, description=description, based_on=based_on, bands=_bands_json(bands),
-                               as_of=as_of, created_by_id=audit._actor()[0])
+                               as_of=as_of, convention_set_id=convention_set_id, created_by_id=audit._actor()[0])
     db.session.add(model)
     db.session.flush()
-    audit.record("create", ENTITY, model.id, after=audit.snapshot(model, ["name", "description", "based_on", "as_of",
-                                                                          "bands"]))
+    audit.record("create", ENTITY, model.id, after=audit.snapshot(model, FIELDS))
     return model
+
+
+_UNCHANGED: Any = object()
 
 
 @transaction
 def update_model(model: HarmonisationModel, seen_version: int, name: str, description: str, as_of: date,
-                 bands: Sequence[GradeBand]) -> HarmonisationModel:
-    """Change a model's name, description, as-at date or bands. New bands or a new date make the
-    saved results describe something else, so they go."""
+                 bands: Sequence[GradeBand], *, convention_set_id: int | None = _UNCHANGED) -> HarmonisationModel:
+    """Change a model's name, description, as-at date, bands or set of conventions. New bands, a
+    new date or another set make the saved results describe something else, so they go."""
     if model.version != seen_version:
         raise StaleRecord("Someone else changed this model while you were editing it. "
                           "Their version is shown: check it and make your change again.")
     _check(name, bands, as_of, model.id)
-    fields = ["name", "description", "as_of", "bands"]
+    fields = ["name", "description", "as_of", "bands", "convention_set_id"]
     before = audit.snapshot(model, fields)
     model.name, model.description, model.as_of, model.bands = name, description, as_of, _bands_json(bands)
+    if convention_set_id is not _UNCHANGED:
+        _check_set(convention_set_id)
+        model.convention_set_id = convention_set_id
     was, now = audit.changed(before, audit.snapshot(model, fields))
     if not now:
         return model
     if "bands" in now and model.based_on != "draft":
         model.based_on = "draft"  # no longer a council's bands as they stand
-    if "bands" in now or "as_of" in now:
-        model.results = None  # they describe other bands or another date
+    if {"bands", "as_of", "convention_set_id"} & set(now):
+        model.results = None  # they describe other bands, another date or other conventions
     try:
         db.session.flush()
     except StaleDataError:
@@ -167,8 +208,7 @@ def update_model(model: HarmonisationModel, seen_version: int, name: str, descri
 
 @transaction
 def delete_model(model: HarmonisationModel) -> None:
-    audit.record("delete", ENTITY, model.id, before=audit.snapshot(model, ["name", "description", "based_on",
-                                                                           "as_of", "bands"]))
+    audit.record("delete", ENTITY, model.id, before=audit.snapshot(model, FIELDS))
     db.session.delete(model)
     db.session.flush()
 
@@ -182,14 +222,15 @@ class _Who:
     post_title: str
 
 
-def _workforce(on: date) -> tuple[list[Position], dict[int, _Who]]:
-    """Everyone in post on a date, one position per assignment in force, in one query."""
+def _workforce(on: date) -> tuple[list[Position], dict[int, _Who], dict[int, int]]:
+    """Everyone in post on a date, one position per assignment in force, in one query; and the
+    post of each position."""
     in_force = and_(Assignment.employment_id == Employment.id, Assignment.effective_from <= on,
                     or_(Assignment.effective_to.is_(None), Assignment.effective_to >= on))
     rows = db.session.execute(
         select(Assignment.id, Employee.id, Employee.person_number, Employee.sex, Employee.date_of_birth, Council.code,
                Assignment.hours_per_week, Assignment.scp, Assignment.local_salary, Post.je_score, grade_at(Post.id, on),
-               Post.band_min, Post.title)
+               Post.band_min, Post.title, Post.id)
         .select_from(Employee)
         .join(Employment, and_(Employment.employee_id == Employee.id, employed_on(on)))
         .join(Council, Council.id == Employment.employer_id)
@@ -197,13 +238,81 @@ def _workforce(on: date) -> tuple[list[Position], dict[int, _Who]]:
         .join(Post, Post.id == Assignment.post_id)
         .order_by(Employee.id, Assignment.id))
     _, spine = spine_on(on)
-    positions, who = [], {}
-    for (ref, employee_id, number, sex, born, employer, hours, scp, local, score, grade, band_min, title) in rows:
+    positions, who, posts = [], {}, {}
+    for (ref, employee_id, number, sex, born, employer, hours, scp, local, score, grade, band_min, title,
+         post_id) in rows:
         chief = local is not None or band_min is not None
         salary = local if local is not None else (spine.get(scp) if scp is not None else None)
         positions.append(Position(ref, employer, score, scp, salary, hours, sex, age_on(born, on), grade, chief))
         who[ref] = _Who(employee_id, number, title)
-    return positions, who
+        posts[ref] = post_id
+    return positions, who, posts
+
+
+def _latest_evaluations(on: date) -> Any:
+    """The id of each post's latest evaluation that grades it (under its own council's
+    conventions, agreed, under appeal or confirmed) dated on or before `on`."""
+    ranked = (select(JobEvaluation.id.label("id"), func.row_number().over(
+        partition_by=JobEvaluation.post_id, order_by=(JobEvaluation.evaluated_on.desc(), JobEvaluation.id.desc()))
+        .label("n"))
+        .join(Post, and_(Post.id == JobEvaluation.post_id, Post.council_id == JobEvaluation.council_id))
+        .where(JobEvaluation.status.in_(GRADING_STATUSES), JobEvaluation.evaluated_on <= on).subquery())
+    return select(ranked.c.id).where(ranked.c.n == 1)
+
+
+def _under_conventions(set_id: int, on: date, post_ids: set[int]) -> tuple[ConventionsUsed, dict[int, int]]:
+    """Each post's latest grading evaluation re-evaluated under a set of conventions and scored
+    under the factor plan in force on `on`: (what was done, post id -> points). Posts whose
+    evaluation holds only a total keep it; posts never evaluated are left to the score they hold."""
+    the_set = db.session.get(ConventionSet, set_id)
+    if the_set is None:
+        raise DomainError("The model's set of conventions no longer exists: choose another")
+    version, plan = scheme.plan_on(on)
+    readings = local_conventions.readings(set_id)
+    latest = _latest_evaluations(on)
+    evaluations = {row.id: row for row in db.session.execute(
+        select(JobEvaluation.id, JobEvaluation.post_id, JobEvaluation.score, JobEvaluation.evaluated_on,
+               JobEvaluation.scheme_version_id).where(JobEvaluation.id.in_(latest))) if row.post_id in post_ids}
+    levels: dict[int, list[Level]] = defaultdict(list)
+    for evaluation_id, number, level, situation_id in db.session.execute(
+            select(EvaluationFactor.evaluation_id, EvaluationFactor.factor_number, EvaluationFactor.level,
+                   Convention.situation_id)
+            .outerjoin(Convention, Convention.id == EvaluationFactor.convention_id)
+            .where(EvaluationFactor.evaluation_id.in_(latest))):
+        if evaluation_id in evaluations:
+            levels[evaluation_id].append(Level(number, level, situation_id))
+    points: dict[int, int] = {}
+    changed: list[tuple[Any, int, list[Any]]] = []
+    total_only = 0
+    for evaluation in evaluations.values():
+        if evaluation.scheme_version_id is None or not levels.get(evaluation.id):
+            total_only += 1
+            points[evaluation.post_id] = evaluation.score
+            continue
+        try:
+            rescored = under_conventions(levels[evaluation.id], readings, plan)
+        except LevelOutOfRange as error:
+            number = db.session.scalar(select(Post.post_number).where(Post.id == evaluation.post_id))
+            raise DomainError(f"Post {number} cannot be re-evaluated under “{the_set.name}”: {error}") from None
+        points[evaluation.post_id] = rescored.points
+        if rescored.points != evaluation.score or rescored.effects:
+            changed.append((evaluation, rescored.points, rescored.effects))
+    situations = dict(db.session.execute(select(Situation.id, Situation.text)).all())
+    about = {row.id: row for row in db.session.execute(
+        select(Post.id, Post.post_number, Post.title, Council.code).join(Council, Council.id == Post.council_id)
+        .where(Post.id.in_([e.post_id for e, _, _ in changed])))} if changed else {}
+    rescored_posts = [
+        PostRescored(e.post_id, about[e.post_id].post_number, about[e.post_id].title, about[e.post_id].code,
+                     e.evaluated_on, e.score, after,
+                     [ConventionChange(c.factor_number, c.factor, situations.get(c.situation_id, ""), c.level_before,
+                                       c.level_after, c.points) for c in effects])
+        for e, after, effects in changed]
+    used = ConventionsUsed(
+        set_id, the_set.name, the_set.council.code if the_set.council else "draft", version.name,
+        posts_reevaluated=len(evaluations) - total_only, posts_total_only=total_only,
+        posts_not_evaluated=len(post_ids - {e.post_id for e in evaluations.values()}),
+        posts=sorted(rescored_posts, key=lambda p: (-abs(p.points_after - p.points_before), p.post_number)))
+    return used, points
 
 
 def _protection_policies(on: date) -> dict[str, ProtectionPolicy]:
@@ -341,7 +450,11 @@ def run_model(model: HarmonisationModel) -> Results:
     on, pay_year, spine, bands = _inputs(model)
     full_time_hours = Decimal(rule_value("full_time_hours", on))
     rate = Decimal(rule_value("on_cost_rate", on))
-    positions, who = _workforce(on)
+    positions, who, post_of = _workforce(on)
+    conventions = None
+    if model.convention_set_id is not None:
+        conventions, points = _under_conventions(model.convention_set_id, on, set(post_of.values()))
+        positions = [replace(p, je_score=points.get(post_of[p.ref], p.je_score)) for p in positions]
     result = harmonise(positions, bands, spine)
     outcomes = result.outcomes
     policies = _protection_policies(on)
@@ -371,7 +484,7 @@ def run_model(model: HarmonisationModel) -> Results:
         no_policy=sum(1 for o in outcomes if o.position.ref in protection and o.position.employer not in policies),
         by_sex=_group_rows(picture.by_sex, SEXES), by_age_band=_group_rows(picture.by_age_band),
         gap_before=_gap(picture.gap_before), gap_after=_gap(picture.gap_after),
-        affected=_affected(outcomes, who, protection, full_time_hours))
+        affected=_affected(outcomes, who, protection, full_time_hours), conventions=conventions)
     model.results = dump(results)
     try:
         db.session.flush()
@@ -381,7 +494,8 @@ def run_model(model: HarmonisationModel) -> Results:
     audit.record("run", ENTITY, model.id, after={
         "as_of": on.isoformat(), "people": results.total.people, "up": results.total.up, "same": results.total.same,
         "down": results.total.down, "change_with_on_costs": str(results.total.change_with_on_costs),
-        "protection_with_on_costs": str(results.total.protection_with_on_costs)})
+        "protection_with_on_costs": str(results.total.protection_with_on_costs),
+        "convention_set": conventions.name if conventions else None})
     return results
 
 
@@ -405,10 +519,15 @@ STALE_KEY = "stale"
 def mark_results_stale(items: list[tuple[tuple[Any, ...], str]]) -> int:
     """Saved results describe the workforce, spine and grades when the model was run. After any
     of those changes they are kept (they are what was reported) but marked stale with why, until
-    the model is run again (`derived.settle` calls this). Returns how many models were marked."""
+    the model is run again (`derived.settle` calls this). A change to a set of local conventions
+    (scope ("convention_set", id)) reaches only the models re-evaluating posts under that set.
+    Returns how many models were marked."""
     why = "; ".join(sorted({w for _, w in items if w}))[:300] or "the data it was run on changed"
+    query = select(HarmonisationModel).where(HarmonisationModel.results.is_not(None))
+    if all(scope[:1] == ("convention_set",) for scope, _ in items):
+        query = query.where(HarmonisationModel.convention_set_id.in_({scope[1] for scope, _ in items}))
     marked = 0
-    for model in db.session.scalars(select(HarmonisationModel).where(HarmonisationModel.results.is_not(None))):
+    for model in db.session.scalars(query):
         results = model.results or {}
         if results.get(STALE_KEY):
             continue

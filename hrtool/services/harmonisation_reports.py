@@ -149,6 +149,34 @@ def export_affected(model: HarmonisationModel, results: Results, out: BinaryIO, 
     return count
 
 
+@dataclass(frozen=True)
+class ConventionEffect:
+    """One change a model's set of conventions made (a factor's level for a situation), summed over posts."""
+
+    factor: int
+    factor_name: str
+    situation: str
+    level_before: int
+    level_after: int
+    posts: int
+    points: int  # summed over the posts
+
+
+def convention_effects(results: Results) -> list[ConventionEffect]:
+    """What the model's set of conventions changed, by convention, largest effect on points first."""
+    if results.conventions is None:
+        return []
+    found: dict[tuple[int, str, int, int], list[int]] = {}
+    names: dict[int, str] = {}
+    for post in results.conventions.posts:
+        for c in post.changes:
+            names[c.factor] = c.factor_name
+            found.setdefault((c.factor, c.situation, c.level_before, c.level_after), []).append(c.points)
+    effects = [ConventionEffect(f, names[f], text, before, after, len(points), sum(points))
+               for (f, text, before, after), points in found.items()]
+    return sorted(effects, key=lambda e: (-abs(e.points), e.factor, e.situation, e.level_before))
+
+
 # -- two models side by side ----------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -91,6 +91,46 @@ class Affected:
 
 
 @dataclass(frozen=True)
+class ConventionChange:
+    """A factor level the model's set of conventions changed in one post's evaluation."""
+
+    factor: int
+    factor_name: str
+    situation: str
+    level_before: int
+    level_after: int
+    points: int  # after minus before
+
+
+@dataclass(frozen=True)
+class PostRescored:
+    """A post whose points the model's set of conventions changed."""
+
+    post_id: int
+    post_number: str
+    title: str
+    council: str
+    evaluated_on: date
+    points_before: int  # its latest evaluation's points
+    points_after: int  # re-evaluated under the set, scored under the plan in force on the as-at date
+    changes: list[ConventionChange]
+
+
+@dataclass(frozen=True)
+class ConventionsUsed:
+    """The set of local conventions a model re-evaluated posts under, and what it did (issue 18)."""
+
+    set_id: int
+    name: str
+    kind: str  # a council's code, or "draft" (a merged draft set)
+    scheme_version: str  # the factor plan the posts were re-scored under
+    posts_reevaluated: int  # posts with factor levels, re-evaluated under the set
+    posts_total_only: int  # posts whose latest evaluation holds only a total: kept as it is
+    posts_not_evaluated: int  # posts with no evaluation on or before the date: the score held on the post
+    posts: list[PostRescored]  # those whose points changed
+
+
+@dataclass(frozen=True)
 class Results:
     as_of: date
     ran_at: datetime
@@ -115,6 +155,9 @@ class Results:
     gap_before: Gap
     gap_after: Gap
     affected: list[Affected]
+    # Issue 18: the set of conventions posts were re-evaluated under (None: each post as evaluated).
+    # Results saved before it have no such key and read as None.
+    conventions: ConventionsUsed | None = None
 
     @property
     def excluded_total(self) -> int:
@@ -158,8 +201,8 @@ def from_json(kind: Any, data: Any) -> Any:
         return [from_json(get_args(kind)[0], v) for v in data]
     if origin is dict:
         return {k: from_json(get_args(kind)[1], v) for k, v in data.items()}
-    if is_dataclass(kind):
-        return kind(**{name: from_json(hint, data[name]) for name, hint in _fields_of(kind)})
+    if is_dataclass(kind):  # a field older results lack takes its default (none: TypeError, "run it again")
+        return kind(**{name: from_json(hint, data[name]) for name, hint in _fields_of(kind) if name in data})
     if kind is Decimal:
         return Decimal(data)
     if kind is datetime:

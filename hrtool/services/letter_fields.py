@@ -583,6 +583,26 @@ def protection(record: Protection) -> Filled:
                   sources=sources)
 
 
+# -- job evaluation appeals (issue 18) ---------------------------------------------------------
+
+def jes_appeal(appeal: Any) -> Filled:
+    """The outcome of a job evaluation appeal, to the employee: the facts are worded by
+    services/jes/appeals.outcome_facts; sent by the council whose post it is."""
+    from .jes.appeals import outcome_facts
+
+    employee = db.session.get(Employee, appeal.employee_id)
+    flat = {**_employee(employee), **outcome_facts(appeal)}
+    flat["appeal.reasons"] = _typed(appeal.outcome_notes)
+    held = record_source(f"the appeal of {employee.full_name} against the evaluation of "
+                         f"{uk_date(appeal.evaluation.evaluated_on)}", "job_evaluation_appeal", appeal.id)
+    sources = {**_employee_source(employee), "appeal": held, "table.factors": held,
+               "evaluation": "the evaluation appealed and the appeal's new evaluation",
+               "grade": "the council's grade bands in force on the date the outcome takes effect",
+               "pay": f"{employee.full_name}'s assignments in the post, valued on the NJC pay spine"}
+    return Filled(_fields(flat), _employee_address(employee), [appeal.evaluation.council.name], "",
+                  employee_id=employee.id, sources=sources)
+
+
 # -- dispatch ----------------------------------------------------------------------------------
 
 def fill(letter_type: str, source_id: int, union_id: int | None, on: date) -> Filled:
@@ -615,4 +635,8 @@ def fill(letter_type: str, source_id: int, union_id: int | None, on: date) -> Fi
         return protection(get(Protection))
     if kind == T.PROTECTED_TERMS:
         return protected_terms(get(ProtectedTerms))
+    if kind == T.JES_APPEAL:  # issue 18: services/jes/appeals.py
+        from ..models import EvaluationAppeal
+
+        return jes_appeal(get(EvaluationAppeal))
     return election(get(Election))

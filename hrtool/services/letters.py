@@ -213,6 +213,14 @@ def candidates(letter_type: str, today: date, limit: int = 400) -> list[tuple[st
                                   .join(Transfer, Transfer.id == ProtectedTerms.transfer_id)
                                   .order_by(ProtectedTerms.id.desc()).limit(limit)).all()
         out = [(str(p.id), f"{e.full_name} ({e.person_number}), transfer {ref}") for p, e, ref in rows]
+    elif kind == T.JES_APPEAL:  # issue 18: decided job evaluation appeals, to the employee
+        from ..models import EvaluationAppeal
+
+        rows = db.session.execute(select(EvaluationAppeal, Employee).join(Employee, Employee.id == EvaluationAppeal.employee_id)
+                                  .where(EvaluationAppeal.status == "decided")
+                                  .order_by(EvaluationAppeal.id.desc()).limit(limit)).all()
+        out = [(str(a.id), f"{e.full_name} ({e.person_number}), appeal {a.outcome} on {a.decided_on:%d/%m/%Y}")
+               for a, e in rows]
     else:
         rows = db.session.execute(select(Election, Employee).join(Employee, Employee.id == Election.employee_id)
                                   .order_by(Election.id.desc()).limit(limit)).all()

@@ -28,6 +28,7 @@ from ..extensions import db
 from ..formatting import money, uk_date
 from ..models import GradeBand as GradeBandRow
 from ..models import GradeConvention, JobEvaluation, Post, PostGrade
+from ..models.grading import GRADING_STATUSES
 from . import audit
 
 CHUNK = 500  # ids per IN (...) list
@@ -86,7 +87,8 @@ def post_sources(post_ids: Collection[int] | None = None, council_ids: Collectio
         for post_id, evaluated_on, score in db.session.execute(
                 select(JobEvaluation.post_id, JobEvaluation.evaluated_on, JobEvaluation.score)
                 .join(Post, Post.id == JobEvaluation.post_id)
-                .where(where, JobEvaluation.council_id == Post.council_id)
+                .where(where, JobEvaluation.council_id == Post.council_id,
+                       JobEvaluation.status.in_(GRADING_STATUSES))  # a draft grades nothing (issue 18)
                 .order_by(JobEvaluation.post_id, JobEvaluation.evaluated_on, JobEvaluation.id)):
             steps.setdefault(post_id, []).append(ScoreStep(evaluated_on, score))
         return [PostSources(p.id, p.post_number, p.council_id, p.established_on, p.closed_on, p.je_score,

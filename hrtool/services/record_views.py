@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import (
     Election,
     EmployeeCase,
+    EvaluationAppeal,
     Letter,
     Protection,
     RecordView,
@@ -37,6 +38,7 @@ from .unit_of_work import transaction
 SUBJECT_ARGS: dict[str, Any] = {
     "member_id": TransferMember, "letter_id": Letter, "protection_id": Protection,
     "case_id": EmployeeCase, "election_id": Election, "decision_id": RouteDecision,
+    "appeal_id": EvaluationAppeal,  # one employee's job evaluation appeal (issue 18)
 }
 # Pages about a person that are not a look at their record. None since issue 16: the subject
 # access page and the who-viewed page name the person and show what is held about them, so they
@@ -52,6 +54,7 @@ PAGE_NAMES = {
     "protection.statement": "Pay protection statement (PDF)", "privacy.erase": "Delete under the retention rule",
     "privacy.subject_access_export": "Subject access export", "privacy.record_views_page": "Who viewed this record",
     "restructures.override": "Restructure route set by HR", "staff.pay_history": "Pay history",
+    "appeals.appeal": "Job evaluation appeal",
 }
 
 

@@ -66,6 +66,10 @@ RULE_SETTINGS = [
       "status calls it overdue (the Increase of Limits Order is made before 6 April each year).")),
     ("policy_review_overdue_days", "0",
      "Days after a policy's review date (review_on in its body) before hrtool rules status calls it overdue."),
+    # issue 18: job evaluation appeals (services/jes/appeals.py)
+    ("jes_appeal_window_days", "91",
+     ("Days an employee has to appeal their post's job evaluation: from the evaluation date, or from the day they "
+      "took up the post after it (when they were told). 91 days is three months; illustrative.")),
 ]
 
 
@@ -235,6 +239,13 @@ def load_reference_data() -> dict[str, int]:
 
     for table, n in load_letter_templates().items():
         added[table] = added.get(table, 0) + n
+    from .jes import local_conventions, scheme  # the NJC JES factor plan and local conventions (issue 18)
+
+    if scheme.load_reference() is not None:
+        added["jes_scheme_versions"] = 1
+    conventions_added = local_conventions.load_reference()
+    if conventions_added:
+        added["jes_conventions"] = conventions_added
     return added
 
 

@@ -342,12 +342,14 @@ def _csv_value(kind: str, value: Any) -> str:
     return neutralise(str(value))
 
 
-def write_table(out: BinaryIO, fmt: str, columns: list[tuple[str, str]], rows: Iterable[list[Any]]) -> int:
-    """Write a header of column names and the rows, streaming. Returns the number of rows."""
+def write_table(out: BinaryIO, fmt: str, columns: list[tuple[str, str]], rows: Iterable[list[Any]], *,
+                sheet: str = "Employees") -> int:
+    """Write a header of column names and the rows, streaming (an XLSX's one sheet named `sheet`).
+    Returns the number of rows."""
     if fmt == "csv":
         return _write_csv(out, columns, rows)
     if fmt == "xlsx":
-        return _write_xlsx(out, columns, rows)
+        return _write_xlsx(out, columns, rows, sheet)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -369,13 +371,13 @@ def _write_csv(out: BinaryIO, columns: list[tuple[str, str]], rows: Iterable[lis
         text.detach()  # leave the caller's stream open
 
 
-def _write_xlsx(out: BinaryIO, columns: list[tuple[str, str]], rows: Iterable[list[Any]]) -> int:
+def _write_xlsx(out: BinaryIO, columns: list[tuple[str, str]], rows: Iterable[list[Any]], title: str) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Employees")
+    sheet = workbook.create_sheet(title)
     for index, (name, _) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
     sheet.append([name for name, _ in columns])

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("restructures.view", "Restructures", "restructures.restructures_list"),
     ("protected.register", "Protected terms", "protected.register"),
     ("pay.view", "Pay and grading", "pay.index"),
+    ("jes.view", "Job evaluation", "jes.scheme_page"),  # the scheme and local conventions (issue 18)
     ("letters.view", "Letters", "letters.register"),
     ("protection.view", "Pay protection", "protection.dashboard_page"),
     ("audit.view", "Audit log", "audit.log"),
@@ -125,6 +126,15 @@ def register_blueprints(app: Flask) -> None:
     from .mail.views import bp as mail_bp  # the outbox (issue 17)
 
     app.register_blueprint(mail_bp)
+
+    # Job evaluation (issue 18): scheme and conventions, appeals, where the councils part, import/export.
+    from .appeals.views import bp as appeals_bp
+    from .evaluation_io.views import bp as evaluation_io_bp
+    from .jes.views import bp as jes_bp
+    from .parting.views import bp as parting_bp
+
+    for bp in (jes_bp, appeals_bp, parting_bp, evaluation_io_bp):
+        app.register_blueprint(bp)
 
     from ..formatting import register_filters
 

@@ -26,6 +26,7 @@ from hrtool.models import (
     Election,
     Employee,
     EmployeeCase,
+    EvaluationAppeal,
     Letter,
     LetterTemplate,
     Protection,
@@ -40,7 +41,7 @@ from .helpers import HR, sign_in_confirmed
 
 PERSON_ARGS = {"employee_id": Employee, "member_id": TransferMember, "letter_id": Letter,
                "protection_id": Protection, "case_id": EmployeeCase, "election_id": Election,
-               "decision_id": RouteDecision}
+               "decision_id": RouteDecision, "appeal_id": EvaluationAppeal}
 NOT_A_PERSON = {
     "transfer_id": "a transfer (its pages list the cohort)", "restructure_id": "a restructure",
     "post_id": "a post", "model_id": "a harmonisation model", "award_id": "a pay award",
@@ -49,8 +50,10 @@ NOT_A_PERSON = {
     "template_id": "a letter template", "job_id": "a batch letter job", "batch_id": "a batch of letters",
     "item_id": "a transfer checklist step", "policy_id": "a rule policy",
     "message_id": "an outbox message (administrators only; it names a login, not an employee record)",
+    "evaluation_id": "a job evaluation of a post (a job, not a person)", "version_id": "a version of the JES factor plan",
+    "factor_id": "a factor of the JES", "level_id": "a level of a JES factor", "set_id": "a set of local conventions",
 }
-OWN_RECORD = {"my_letters."}  # an employee's own letters: the viewer is the person
+OWN_RECORD = {"my_letters.", "appeals.my_appeal"}  # an employee's own letters: the viewer is the person
 UNION_LETTERS = {"unions.letter", "unions.letter_pdf"}  # letters to a union, never to one person
 
 
@@ -83,7 +86,8 @@ def _samples(app) -> dict[str, int]:
                                     .order_by(Letter.id)).first()
         protection = db.session.scalars(select(Protection).order_by(Protection.id)).first()
         decision = db.session.scalars(select(RouteDecision).order_by(RouteDecision.id)).first()
-        assert member and letter and protection and decision, "the session data has each kind of record"
+        appeal = db.session.scalars(select(EvaluationAppeal).order_by(EvaluationAppeal.id)).first()
+        assert member and letter and protection and decision and appeal, "the session data has each kind of record"
         person = member.employee_id  # someone in post, so every page about them opens
         leaver = make_employee(last_name="Walkleaver")  # deleting a record is offered for a due leaver only
         employment = employ(leaver, "SBC", date(2001, 4, 2), date(2012, 8, 31), end_reason="resigned")
@@ -93,12 +97,15 @@ def _samples(app) -> dict[str, int]:
                             closed_on=date(2011, 6, 1), summary="Walk test", outcome="Resolved")
         db.session.add(case)
         db.session.flush()
-        assert hr_self not in {person, letter.employee_id, protection.employee_id, decision.employee_id}
+        assert hr_self not in {person, letter.employee_id, protection.employee_id, decision.employee_id,
+                               appeal.employee_id}
         samples = {"transfer_id": member.transfer_id, "member_id": member.id, "letter_id": letter.id,
                    "protection_id": protection.id, "restructure_id": decision.restructure_id,
-                   "decision_id": decision.id, "employee_id": person, "case_id": case.id, "leaver": leaver.id}
+                   "decision_id": decision.id, "employee_id": person, "case_id": case.id, "leaver": leaver.id,
+                   "appeal_id": appeal.id}
         subjects = {"member_id": person, "letter_id": letter.employee_id, "protection_id": protection.employee_id,
-                    "decision_id": decision.employee_id, "employee_id": person, "case_id": person}
+                    "decision_id": decision.employee_id, "employee_id": person, "case_id": person,
+                    "appeal_id": appeal.employee_id}
         db.session.commit()
     return samples | {f"subject:{k}": v for k, v in subjects.items()}
 
@@ -122,7 +129,8 @@ def test_every_page_about_one_person_writes_a_record_view(app, client):
         for name in names:
             url = url.replace(f"<int:{name}>", str(samples[name]))
         # The person is named by the most specific argument (a case belongs to its person).
-        arg = next(n for n in ("case_id", "member_id", "letter_id", "protection_id", "decision_id", "employee_id")
+        arg = next(n for n in ("case_id", "member_id", "letter_id", "protection_id", "decision_id", "appeal_id",
+                               "employee_id")
                    if n in names)
         person = samples[f"subject:{arg}"]
         if rule.endpoint == "privacy.erase":

@@ -24,12 +24,15 @@ BULK_EXPORTS = [
     "/protected-terms/register.csv", "/protection/export/protections.xlsx",  # named people's terms and pay
     "/harmonisation/1/people.csv",  # each person under a harmonisation model
     "/letters/batches/1/zip",  # a batch of letters to named people
+    "/grading/evaluations/export.csv",  # every evaluation, with its panel members' names (issue 18)
 ]
 # Downloads whose rule looks like an export but hold nobody's personal data.
 NOT_PERSONAL = {
     "grading.compare_export": "posts and their grades, no people",
     "protection.export_costs": "totals by council and pay year",
     "imports.example": "the example import file",
+    "parting.export": "posts evaluated under both councils' conventions and the conventions, no people",
+    "evaluation_io.template": "the blank evaluations import file",
 }
 
 

@@ -130,7 +130,7 @@ def _refusals():
         ("bands from 1990", "effective_from", lambda: conventions.change_bands(
             council("SBC").id, date(1990, 4, 1), "Old", "", [], "x")),
         ("evaluation panel tomorrow", "evaluated_on", lambda: job_evaluations.record_evaluation(
-            1, council("SBC").id, 400, TOMORROW, "", None, "", TODAY)),
+            1, council("SBC").id, TOMORROW, [1] * 13, today=TODAY)),
         ("protection from 1990", "start_date", lambda: protections.create_protection(
             employee_id=_some(Employee).id, start_date=date(1990, 1, 1), source="manual", source_ref="x", reason="x",
             old_salary=Decimal(30000), new_salary=Decimal(28000), hours_per_week=Decimal(37))),

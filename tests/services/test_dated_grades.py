@@ -20,11 +20,11 @@ from hrtool.domain.grading import GradeBand
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import Assignment, GradeConvention, Policy, PostGrade, Protection, TermsRecord, Transfer
-from hrtool.services import check, conventions, employee_search, job_evaluations, post_grades
+from hrtool.services import check, conventions, employee_search, post_grades
 from hrtool.services.posts import bands_on
 from hrtool.services.records import picture_on
 
-from ..factories import assign, council, employ, make_employee, make_post, own_terms
+from ..factories import assign, council, employ, evaluate, make_employee, make_post, own_terms
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -177,8 +177,7 @@ def test_a_re_evaluation_from_a_date_moves_and_protects_from_that_date():
     # 468 points (H) re-evaluated to 430 (G) on 1 September 2025: SCP 28 moves to G's top, 26.
     post = make_post("CCDC", je_score=468)
     person = holder(post, 28, name="Reevaluated")
-    job_evaluations.record_evaluation(post.id, council("CCDC").id, 430, date(2025, 9, 1), "Panel", None,
-                                      "Duties reduced", TODAY)
+    evaluate(post, "CCDC", 430, date(2025, 9, 1), TODAY, "Duties reduced")
     assert (post_grades.grade_on(post.id, date(2025, 8, 31)), post_grades.grade_on(post.id, date(2025, 9, 1))) == (
         "H", "G")
     assert (points(person, date(2025, 8, 31)), points(person, date(2025, 9, 1))) == (28, 26)

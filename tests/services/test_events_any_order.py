@@ -270,6 +270,73 @@ class DatedEvents(RuleBasedStateMachine):
 
         self._log("election onto the lead authority's terms", when, _refused(elect))
 
+    # -- job evaluation (issue 18) ---------------------------------------------------------------
+
+    def _held_posts(self) -> list[Post]:
+        return list(db.session.scalars(
+            select(Post).join(Assignment, Assignment.post_id == Post.id)
+            .where(Assignment.effective_to.is_(None), Assignment.scp.is_not(None), Post.band_min.is_(None),
+                   Post.closed_on.is_(None), Post.je_score.is_not(None))
+            .distinct().order_by(Post.id).limit(40)))
+
+    @rule(index=st.integers(0, 39), days=st.sampled_from([-400, -120, -30, 0]),
+          shift=st.sampled_from([-60, -25, 0, 25, 60]), draft=st.booleans())
+    def evaluated(self, index: int, days: int, shift: int, draft: bool) -> None:
+        """A post evaluated factor by factor (agreed: it grades from its date; or a draft), its
+        points near its score so that some cross a grade boundary."""
+        from hrtool.domain.job_evaluation import profile_for
+        from hrtool.services import job_evaluations
+        from hrtool.services.jes import scheme
+
+        posts = self._held_posts()
+        assume(posts)
+        post = posts[index % len(posts)]
+        when = TODAY + timedelta(days=days)
+        assume(when > post.established_on)
+        _, plan = scheme.plan_on(when)
+        levels = profile_for((post.je_score or 400) + shift, plan)
+        refused = _refused(job_evaluations.record_evaluation, post.id, post.council_id, when, levels,
+                           panel=job_evaluations.DEMO_PANEL, status="draft" if draft else "agreed", today=TODAY,
+                           notes="test: evaluated")
+        self._log(f"evaluation of {post.post_number} {'draft' if draft else 'agreed'} {shift:+}", when, refused)
+
+    @rule(index=st.integers(0, 20), to=st.sampled_from(["agreed", "withdrawn"]))
+    def evaluation_status(self, index: int, to: str) -> None:
+        """A draft agreed, or an evaluation withdrawn (recorded in error)."""
+        from hrtool.models import JobEvaluation
+        from hrtool.services import job_evaluations
+
+        found = list(db.session.scalars(select(JobEvaluation).where(
+            JobEvaluation.scheme_version_id.is_not(None),
+            JobEvaluation.status.in_(["draft"] if to == "agreed" else ["draft", "agreed"])).order_by(JobEvaluation.id)))
+        assume(found)
+        evaluation = found[index % len(found)]
+        refused = _refused(job_evaluations.set_status, evaluation.id, to, "test: status")
+        self._log(f"evaluation {evaluation.id} {to}", evaluation.evaluated_on, refused)
+
+    @rule(days=st.sampled_from([-200, -30, 0, 60]), factor=st.integers(1, 13), extra=st.sampled_from([5, 30]))
+    def scheme_changes(self, days: int, factor: int, extra: int) -> None:
+        """A new version of the factor plan from a date with one factor's top level worth more:
+        evaluations from that date are re-scored, and their posts' grades follow."""
+        from hrtool.services.jes import scheme
+
+        when = TODAY + timedelta(days=days)
+        version = scheme.version_on(when)
+        top = max(version.factors[factor - 1].levels, key=lambda lv: lv.level)
+        refused = _refused(scheme.add_version, when, f"test version {when}", {(factor, top.level): top.points + extra},
+                           "test: weights revised")
+        self._log(f"scheme version factor {factor} +{extra}", when, refused)
+
+    @rule(factor=st.integers(1, 13), level=st.integers(1, 3), change=st.sampled_from([-3, 3]))
+    def scheme_points_edited(self, factor: int, level: int, change: int) -> None:
+        """An administrator corrects a level's points in the version in force today."""
+        from hrtool.services.jes import scheme
+
+        version = scheme.version_on(TODAY)
+        row = version.factors[factor - 1].levels[level - 1]
+        refused = _refused(scheme.edit_level, row.id, row.points + change, row.definition, "test: corrected")
+        self._log(f"scheme points factor {factor} level {level} {change:+}", version.effective_from, refused)
+
     # -- what must always hold ------------------------------------------------------------------
 
     @invariant()

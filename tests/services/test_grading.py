@@ -14,7 +14,7 @@ from hrtool.models import Assignment, AuditEvent, IncrementRun, JobEvaluation
 from hrtool.services import increments, job_evaluations, side_by_side
 from hrtool.services.post_grades import grade_on
 
-from ..factories import assign, council, employ, make_employee, make_post, own_terms
+from ..factories import assign, council, employ, evaluate, make_employee, make_post, own_terms
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -44,14 +44,12 @@ def test_re_evaluation_keeps_history_and_regrades_the_post():
     # SBC: 400 points is Grade 7 (400-439), 445 is Grade 8 (440-479).
     post = make_post("SBC", "Licensing", je_score=400)
     assert post.grade == "Grade 7"
-    job_evaluations.record_evaluation(post.id, council("SBC").id, 445, date(2026, 1, 10), "Panel A",
-                                      {"Knowledge": 5}, "Role revised", date(2026, 11, 1))
+    evaluate(post, "SBC", 445, date(2026, 1, 10), date(2026, 11, 1), "Role revised")
     assert (post.je_score, post.grade) == (445, "Grade 8")
     # Dated from the evaluation: the day before, the post was still Grade 7.
     assert (grade_on(post.id, date(2026, 1, 9)), grade_on(post.id, date(2026, 1, 10))) == ("Grade 7", "Grade 8")
     # An evaluation under the other council's conventions is kept but does not regrade the post.
-    job_evaluations.record_evaluation(post.id, council("CCDC").id, 470, date(2026, 2, 1), "Panel B", None, "",
-                                      date(2026, 11, 1))
+    evaluate(post, "CCDC", 470, date(2026, 2, 1), date(2026, 11, 1))
     assert post.je_score == 445
     history = job_evaluations.history(post.id)
     # The score held before the first evaluation is kept as an evaluation from the post's start.
@@ -64,8 +62,7 @@ def test_re_evaluation_keeps_history_and_regrades_the_post():
         ({"je_score": 400}, {"je_score": 445}),
         ({"grade from 2026-01-10": "Grade 7"}, {"grade from 2026-01-10": "Grade 8"})]
     with pytest.raises(DomainError, match=r"future|no later than today"):
-        job_evaluations.record_evaluation(post.id, council("SBC").id, 400, date(2027, 1, 1), "", None, "",
-                                          date(2026, 11, 1))
+        evaluate(post, "SBC", 400, date(2027, 1, 1), date(2026, 11, 1))
 
 
 @pytest.fixture

@@ -485,7 +485,8 @@ def test_every_letter_type_has_its_wording_checked():
     """A new letter type needs its own wording test here."""
     checked = {"tupe_reg13", "transfer_notice", "collective_redundancy", "assimilation_outcome", "at_risk",
                "alternative_offer", "pay_protection", "protected_terms", "election_confirmation",
-               "transfer_withdrawn"}
+               "transfer_withdrawn",
+               "jes_appeal_outcome"}  # issue 18: tests/services/test_jes_appeals.py (test_the_letter_reads_carefully)
     assert set(T.LETTER_TYPES) - checked == set()
 
 

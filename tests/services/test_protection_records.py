@@ -18,10 +18,10 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, PaySpinePoint, Policy, Protection
-from hrtool.services import employees, job_evaluations, protections
+from hrtool.services import employees, protections
 from hrtool.services.employees import AssignmentChange
 
-from ..factories import assign, council, employ, make_employee, make_post, own_terms
+from ..factories import assign, council, employ, evaluate, make_employee, make_post, own_terms
 
 pytestmark = pytest.mark.usefixtures("ctx")
 D = Decimal
@@ -218,8 +218,7 @@ def test_a_re_evaluation_to_a_lower_grade_protects_holders_above_its_top(latest_
     for person, scp in ((above, 28), (within, 24)):
         employment = employ(person, "SBC", date(2015, 1, 5))
         assign(employment, post, date(2015, 1, 5), None, scp=scp)
-    job_evaluations.record_evaluation(post.id, council("SBC").id, 410, date(2024, 10, 1), "Panel", None,
-                                      "Duties reduced", date(2026, 11, 1))
+    evaluate(post, "SBC", 410, date(2024, 10, 1), date(2026, 11, 1), "Duties reduced")
     assert post.grade == "Grade 7"  # SCP 23 to 25
     record = db.session.scalars(select(Protection).where(Protection.employee_id == above.id)).one()
     assert db.session.scalar(select(Protection.id).where(Protection.employee_id == within.id)) is None

@@ -94,9 +94,20 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("grading.compare", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("grading.compare_export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("grading.evaluations", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
-    ("grading.evaluations", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("grading.evaluations", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
     ("grading.increment_run", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("grading.apply_increments", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=302, admin=302),
+    # Where the councils part (issue 18): HR and admin (grading.view); post 1 answers whether evaluated or not.
+    ("parting.report", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("parting.export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("parting.post", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    # Job evaluations in and out (issue 18): import for grading.edit (an empty upload or confirmation
+    # re-renders with errors, 400), export for grading.view; HR and admin both.
+    ("evaluation_io.upload", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("evaluation_io.upload", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("evaluation_io.confirm", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400),
+    ("evaluation_io.template", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("evaluation_io.export", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("transfers.transfers_list", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("transfers.create", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("transfers.create", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
@@ -302,6 +313,38 @@ EXPECTED.update({
     ("transfers.correct_date", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("transfers.correct_date", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=400, admin=400)})
 
+# Job evaluation (issue 18): one evaluation's page and its actions (HR and admin; evaluation 1 is the
+# session data's, agreed, so "change the draft" goes back to its page); the scheme and the local
+# conventions, read by union reps too (jes.view), changed by an administrator (jes.scheme) or HR
+# (jes.conventions). Version, level, factor, set and convention 1 are the reference data's. Empty
+# POSTs re-render with errors (400) and change nothing.
+SAMPLE_ARGS.update({"evaluation_id": 1, "version_id": 1, "level_id": 1, "factor_id": 1, "set_id": 1})
+_HR_ONLY = dict(anonymous=LOGIN, employee=403, union_rep=403)
+_JES_VIEW = dict(anonymous=LOGIN, employee=403, union_rep=200, hr=200, admin=200)
+EXPECTED.update({
+    ("grading.evaluation", "GET"): dict(_HR_ONLY, hr=200, admin=200),
+    ("grading.edit_evaluation", "GET"): dict(_HR_ONLY, hr=302, admin=302),
+    ("grading.edit_evaluation", "POST"): dict(_HR_ONLY, hr=302, admin=302),
+    ("grading.agree_evaluation", "POST"): dict(_HR_ONLY, hr=400, admin=400),
+    ("grading.withdraw_evaluation", "POST"): dict(_HR_ONLY, hr=400, admin=400),
+    ("jes.scheme_page", "GET"): _JES_VIEW,
+    ("jes.version", "GET"): _JES_VIEW,
+    ("jes.edit_level", "GET"): dict(_HR_ONLY, hr=403, admin=200),
+    ("jes.edit_level", "POST"): dict(_HR_ONLY, hr=403, admin=400),
+    ("jes.edit_factor", "GET"): dict(_HR_ONLY, hr=403, admin=200),
+    ("jes.edit_factor", "POST"): dict(_HR_ONLY, hr=403, admin=400),
+    ("jes.new_version", "GET"): dict(_HR_ONLY, hr=403, admin=200),
+    ("jes.new_version", "POST"): dict(_HR_ONLY, hr=403, admin=400),
+    ("jes.convention_sets", "GET"): _JES_VIEW,
+    ("jes.convention_set", "GET"): _JES_VIEW,
+    ("jes.compare_sets", "GET"): _JES_VIEW,
+    ("jes.record_convention", "POST"): dict(_HR_ONLY, hr=400, admin=400),
+    ("jes.withdraw_convention", "GET"): dict(_HR_ONLY, hr=200, admin=200),
+    ("jes.withdraw_convention", "POST"): dict(_HR_ONLY, hr=400, admin=400),
+    ("jes.new_draft", "GET"): dict(_HR_ONLY, hr=200, admin=200),
+    ("jes.new_draft", "POST"): dict(_HR_ONLY, hr=400, admin=400),
+    ("jes.choose_level", "POST"): dict(_HR_ONLY, hr=400, admin=400)})
+
 # Mail (issue 17): the outbox for administrators only (the session data holds no message: 404);
 # everyone's own email notices (an empty POST turns their notices off: a redirect).
 SAMPLE_ARGS["message_id"] = 1
@@ -318,6 +361,19 @@ EXPECTED.update({
     ("jobs.show", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
     ("jobs.status", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
     ("jobs.retry", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404)})
+
+# Job evaluation appeals (issue 18): the employee's own (jes.appeal), HR's record of the outcome
+# (jes.appeals); a union rep sees no individual's (403). The appeal asked for never exists (whatever
+# the demo holds): 404 to whoever may look. The employee's empty appeal re-renders with errors (400).
+SAMPLE_ARGS["appeal_id"] = 999_999_999
+EXPECTED.update({
+    ("appeals.mine", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
+    ("appeals.lodge", "POST"): dict(anonymous=LOGIN, employee=400, union_rep=403, hr=403, admin=403),
+    ("appeals.my_appeal", "GET"): dict(anonymous=LOGIN, employee=404, union_rep=403, hr=403, admin=403),
+    ("appeals.withdraw", "POST"): dict(anonymous=LOGIN, employee=404, union_rep=403, hr=403, admin=403),
+    ("appeals.appeals_list", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("appeals.appeal", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404),
+    ("appeals.decide", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=404, admin=404)})
 
 # The matrix's own POSTs start jobs (a harmonisation run, an arrears run: issue 17), and which ids
 # they take depends on the database (SQLite reuses a rolled-back id, PostgreSQL's sequence does

@@ -86,14 +86,23 @@ class _Details(FlaskForm):
                                 validators=[Optional(), Length(max=2000)])
 
 
+def _set_field() -> SelectField:
+    return SelectField("Local conventions", widget=GovSelect(), validators=[Optional()])
+
+
 class NewModelForm(_Details):
     start = SelectField("Start from", widget=GovSelect(),
                         validators=[InputRequired("Choose where the model starts from")])
+    convention_set_id = _set_field()
     submit = SubmitField("Create the model", widget=GovSubmitInput())
+
+    def convention_set(self) -> int | None:
+        return int(self.convention_set_id.data) if self.convention_set_id.data else None
 
 
 class ModelForm(_Details):
     bands = FieldList(FormField(BandForm), min_entries=1, max_entries=MAX_BANDS + BLANK_ROWS)
+    convention_set_id = _set_field()
     version = HiddenField()
     submit = SubmitField("Save the model", widget=GovSubmitInput())
 
@@ -103,6 +112,9 @@ class ModelForm(_Details):
             self.form_errors.append("Give the model at least one grade band")
             return False
         return valid
+
+    def convention_set(self) -> int | None:
+        return int(self.convention_set_id.data) if self.convention_set_id.data else None
 
     def grade_bands(self) -> list[GradeBand]:
         return [GradeBand(row.form.grade.data.strip(), row.form.points_min.data, row.form.points_max.data,

@@ -24,7 +24,7 @@ from ...errors import DomainError, StaleRecord
 from ...extensions import db
 from ...jobs import records
 from ...jobs.kinds import harmonisation as harmonisation_kinds
-from ...models import HarmonisationModel, Job
+from ...models import ConventionSet, HarmonisationModel, Job
 from ...permissions import requires
 from ...services import harmonisation
 from ...services import harmonisation_reports as reports
@@ -69,12 +69,13 @@ def list_models() -> Any:
 def create() -> Any:
     form = NewModelForm()
     form.start.choices = [("", "Choose a starting point"), *harmonisation.starting_points(date.today())]
+    form.convention_set_id.choices = harmonisation.convention_set_choices()
     if request.method == "GET":
         form.as_of.data = date.today()
     if form.validate_on_submit():
         try:
             record = harmonisation.create_model(form.name.data.strip(), (form.description.data or "").strip(),
-                                                form.as_of.data, form.start.data)
+                                                form.as_of.data, form.start.data, form.convention_set())
         except DomainError as error:
             _show_error(form, error)
             return render_template("harmonisation/new.html", form=form), 400
@@ -88,7 +89,10 @@ def create() -> Any:
 def model(model_id: int) -> Any:
     record, results = _model_with_results(model_id)
     return render_template("harmonisation/model.html", model=record, results=results,
+                           convention_set=db.session.get(ConventionSet, record.convention_set_id)
+                           if record.convention_set_id else None,
                            bands=harmonisation.bands_of(record), charts=reports.charts(results) if results else None,
+                           convention_effects=reports.convention_effects(results) if results else [],
                            running=_running(harmonisation_kinds.run_key(model_id)))
 
 
@@ -103,11 +107,14 @@ def edit(model_id: int) -> Any:
     record = db.get_or_404(HarmonisationModel, model_id)
     form = ModelForm(data=None if request.method == "POST" else {
         "name": record.name, "description": record.description, "as_of": record.as_of, "version": str(record.version),
-        "bands": [*record.bands, *[{} for _ in range(BLANK_ROWS)]]})
+        "bands": [*record.bands, *[{} for _ in range(BLANK_ROWS)]],
+        "convention_set_id": str(record.convention_set_id or "")})
+    form.convention_set_id.choices = harmonisation.convention_set_choices()
     if form.validate_on_submit():
         try:
             harmonisation.update_model(record, int(form.version.data or 0), form.name.data.strip(),
-                                       (form.description.data or "").strip(), form.as_of.data, form.grade_bands())
+                                       (form.description.data or "").strip(), form.as_of.data, form.grade_bands(),
+                                       convention_set_id=form.convention_set())
         except DomainError as error:
             _show_error(form, error)
             status = 409 if isinstance(error, StaleRecord) else 400

@@ -1,0 +1,71 @@
+"""Where the councils part (issue 18): one post under both councils' conventions, and the report
+across every post evaluated under both."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+
+from ...errors import DomainError
+from ...extensions import db
+from ...models import Post
+from ...permissions import requires
+from ...services.jes import compare
+
+bp = Blueprint("parting", __name__, url_prefix="/grading/councils")
+EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _on() -> tuple[date, str]:
+    """The date whose grade bands apply (?on=YYYY-MM-DD), today if none or not a date."""
+    text = request.args.get("on", "").strip()
+    if not text:
+        return date.today(), ""
+    try:
+        return date.fromisoformat(text), ""
+    except ValueError:
+        return date.today(), f"“{text}” is not a date (give it as 2026-04-01): today's grade bands are shown"
+
+
+@bp.get("/")
+@requires("grading.view")
+def report() -> Any:
+    on, problem = _on()
+    try:
+        found, error = compare.report(on), ""
+    except DomainError as failure:
+        found, error = None, failure.message
+    return render_template("parting/report.html", report=found, on=on, problem=problem, error=error,
+                           evidence=compare.EVIDENCE, no_convention=compare.NO_CONVENTION)
+
+
+@bp.get("/report.<fmt>")
+@requires("grading.view")
+def export(fmt: str) -> Any:
+    if fmt not in EXPORT_TYPES:
+        abort(404)
+    on, _ = _on()
+    try:
+        found = compare.report(on)
+    except DomainError:
+        return redirect(url_for("parting.report"))  # the report page says why
+    buffer = io.BytesIO()
+    compare.export(found, buffer, fmt)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+                     download_name=f"where-the-councils-part-{on:%Y-%m-%d}.{fmt}")
+
+
+@bp.get("/posts/<int:post_id>")
+@requires("grading.view")
+def post(post_id: int) -> Any:
+    db.get_or_404(Post, post_id)
+    on, problem = _on()
+    try:
+        view, error = compare.for_post(post_id, on), ""
+    except DomainError as failure:
+        view, error = None, failure.message
+    return render_template("parting/post.html", view=view, post=db.session.get(Post, post_id), on=on,
+                           problem=problem, error=error)
