@@ -173,6 +173,11 @@ class EvaluationAppeal(db.Model):
     appeal_panel: Mapped[str] = mapped_column(Text, default="")
     outcome_notes: Mapped[str] = mapped_column(Text, default="")
     new_evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("job_evaluations.id"))
+    # The appellant's point in the post on `effective_from` under the evaluation appealed, taken
+    # before the outcome is recorded ({"scp": int | None, "local_salary": str | None}): the
+    # letter's "before". The day before would be wrong when the appealed evaluation itself
+    # changed the grade that day (an appeal against a downgrade, upheld from its date).
+    pay_before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
     lodged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

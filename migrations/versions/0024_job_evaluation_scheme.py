@@ -127,6 +127,7 @@ def upgrade():
         sa.Column('appeal_panel', sa.Text(), nullable=False, server_default=''),
         sa.Column('outcome_notes', sa.Text(), nullable=False, server_default=''),
         sa.Column('new_evaluation_id', sa.Integer(), sa.ForeignKey('job_evaluations.id'), nullable=True),
+        sa.Column('pay_before', sa.JSON(), nullable=True),
         sa.Column('withdrawn_reason', sa.Text(), nullable=False, server_default=''),
         sa.Column('lodged_by_id', sa.Integer(), sa.ForeignKey('users.id'), nullable=True),
         sa.Column('decided_by_id', sa.Integer(), sa.ForeignKey('users.id'), nullable=True),

@@ -136,6 +136,31 @@ def test_an_upheld_appeal_makes_a_new_evaluation_and_the_grade_and_pay_follow_fr
     assert "Jordan Reeves (management side, Assistant Director)" in fields["appeal"]["panel"]
 
 
+def test_an_appeal_against_a_downgrade_upheld_from_its_date_states_the_pay_under_the_evaluation_appealed():
+    """A CCDC post of 430 points (G, SCP 24-26) held on SCP 25 is re-evaluated at 410 (F, SCP 20-23)
+    on 3 June 2024: the holder moves to SCP 23 from that date (with pay protection). The appeal
+    raises factor 10 to level 4 (423 points: G) from the same date, so from 3 June 2024 the holder
+    is on G's lowest point, 24. The letter compares SCP 23 (under the evaluation appealed, that
+    day) with SCP 24: 2024/25 spine £33,366 to £34,314, an increase of £948 - not SCP 25, the
+    point held before the downgrade (which would read as a reduction of £921)."""
+    post = make_post("CCDC", je_score=430)
+    person = make_employee(last_name="Downgraded")
+    employment = employ(person, "CCDC", date(2020, 4, 6))
+    assign(employment, post, date(2020, 4, 6), scp=25)
+    own_terms(employment, date(2020, 4, 6))
+    evaluation = job_evaluations.record_evaluation(post.id, council("CCDC").id, EVALUATED, LEVELS,
+                                                   panel=job_evaluations.DEMO_PANEL, today=TODAY)
+    assert post_grades.grade_on(post.id, EVALUATED) == "F" and _scp(person, EVALUATED) == 23
+    appeal = _lodge(evaluation, person)
+    appeals.decide(appeal.id, "upheld", {10: 4}, decided_on=DECIDED, effective_from=EVALUATED, appeal_panel=PANEL,
+                   notes="The post supervises the team leaders' staff.", today=TODAY)
+    assert post_grades.grade_on(post.id, EVALUATED) == "G" and _scp(person, EVALUATED) == 24
+    letter = appeals.letter_of(appeal.id)
+    assert letter.fields["pay"]["change"] == (
+        "From 3 June 2024 you move from SCP 23 to SCP 24: your full-time salary changes from £33,366.00 to "
+        "£34,314.00 a year, an increase of £948.00 a year full-time.")
+
+
 def test_not_upheld_confirms_the_evaluation_and_changes_nothing():
     post, person, evaluation = _case()
     appeal = _lodge(evaluation, person)

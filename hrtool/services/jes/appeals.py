@@ -413,6 +413,9 @@ def decide(appeal_id: int, outcome: str, levels: Mapping[int, int], *, decided_o
     actor_id, _ = audit._actor()
     new = None
     if outcome != "not upheld":
+        held = _in_post(appeal.employee_id, old.post_id, effective_from)  # before the outcome moves it
+        appeal.pay_before = None if held is None else {
+            "scp": held.scp, "local_salary": None if held.local_salary is None else str(held.local_salary)}
         choices = []
         for chosen in sorted(old.factors, key=lambda f: f.factor_number):
             if chosen.factor_number in levels:
@@ -487,14 +490,18 @@ def _in_post(employee_id: int, post_id: int, on: date) -> Assignment | None:
 
 
 def _pay_words(appeal: EvaluationAppeal, post_id: int) -> str:
-    """What the outcome did to the employee's pay in this post, in words (from their records: the
-    point they were on the day before the new evaluation took effect and the point from it, both
-    valued on the NJC spine of the pay year holding that date)."""
+    """What the outcome did to the employee's pay in this post, in words: the point they held on
+    the date the new evaluation takes effect under the evaluation appealed (taken as the outcome
+    was recorded: `pay_before`) and the point from it, both valued on the NJC spine of the pay year
+    holding that date."""
     if appeal.new_evaluation_id is None or appeal.effective_from is None:
         return "Your pay does not change."
     on = appeal.effective_from
-    before = _in_post(appeal.employee_id, post_id, on - timedelta(days=1))
     after = _in_post(appeal.employee_id, post_id, on)
+    if appeal.pay_before is not None:
+        before: Any = Assignment(scp=appeal.pay_before.get("scp"), local_salary=appeal.pay_before.get("local_salary"))
+    else:  # decided before pay_before was kept
+        before = _in_post(appeal.employee_id, post_id, on - timedelta(days=1))
     if after is None:
         return f"Your pay follows your post's grade from {uk_date(on)}."
     if after.local_salary is not None or after.scp is None:
