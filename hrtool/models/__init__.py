@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per aggregate. Import from here."""
 from .accounts import LoginAttempt, Role, User, UserSession
-from .audit import AuditEvent
+from .audit import AuditEvent, FiguresGeneration
 from .evaluation import (
     Convention,
     ConventionSet,
@@ -49,6 +49,7 @@ __all__ = [
     "Employment",
     "EvaluationAppeal",
     "EvaluationFactor",
+    "FiguresGeneration",
     "GradeBand",
     "GradeConvention",
     "HarmonisationModel",

@@ -31,3 +31,13 @@ class AuditEvent(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class FiguresGeneration(db.Model):
+    """A counter moved on, in the same transaction, by every change to the records the cached
+    workforce figures read (services/figures_cache.py): a change of someone's phone number leaves
+    it alone, a change of post or hours moves it. One row per kind of figure."""
+
+    __tablename__ = "figures_generations"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    generation: Mapped[int] = mapped_column(default=0)

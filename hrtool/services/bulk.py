@@ -78,6 +78,9 @@ def execute_many(model_or_table: Any, rows: Sequence[dict[str, Any]]) -> None:
         session.flush()
     connection = session.connection()
     dialect = connection.dialect
+    from .figures_cache import note_write  # a bulk insert into a table cached figures read moves them on
+
+    note_write(session, table.name)
     keys = tuple(rows[0])
     sql, order, defaults = _statement(table, keys, dialect)
     if any(len(row) != len(keys) for row in rows):

@@ -1,11 +1,17 @@
 """A small per-process cache for aggregate figures over the whole workforce (the dashboards'
 headcounts), so a page that shows them costs the same at 1,000 or 100,000 employees.
 
-Figures are keyed by a *data stamp*: the newest ids of the audit trail and of the dated records
-the figures count. Every change to personal data writes an audit event (and dated changes add
-rows), so any change makes a new stamp and the next view recomputes. The stamp is four
-primary-key lookups, whatever the workforce size. As a backstop for changes made outside the
-app, figures also expire after FIGURES_CACHE_SECONDS (0 turns the cache off)."""
+Figures are keyed by a *data stamp*: a generation counter (`figures_generations`, row
+"workforce") and the newest ids of the dated records the figures count. The counter is moved on in
+the same transaction as any change to the tables the figures read (SOURCES: employments,
+assignments, terms records, posts, services, councils, rule settings): an ORM change, an ORM or
+Core UPDATE or DELETE through the session, or a bulk insert (services/bulk.py). So a change of
+post or hours makes a new stamp and the next view recomputes, while a change of someone's phone
+number or an audit event does not (issue 17: keyed by the newest audit event, the dashboard's
+100,000-person headcount ran again on nearly every request while HR officers saved). The stamp is
+four primary-key lookups, whatever the workforce size. A cached figure must read only SOURCES (add
+a table there when a new figure reads one). As a backstop for changes made outside the app,
+figures also expire after FIGURES_CACHE_SECONDS (0 turns the cache off)."""
 from __future__ import annotations
 
 import threading
@@ -14,10 +20,11 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..extensions import db
-from ..models import Assignment, AuditEvent, Employment, TermsRecord
+from ..models import Assignment, Employment, FiguresGeneration, TermsRecord
 
 T = TypeVar("T")
 _lock = threading.Lock()
@@ -25,11 +32,62 @@ _store: dict[Hashable, tuple[float, Any, Callable[[], Any]]] = {}
 _MAX_ENTRIES = 256
 
 
+# The tables the cached figures read: a change to any of them moves the generation on.
+SOURCES = frozenset({"employments", "assignments", "terms_records", "posts", "services", "councils",
+                     "rule_settings"})
+GENERATION = "workforce"
+_CHANGED = "hrtool_figures_changed"  # session.info flag: a source changed in this transaction
+
+
 def data_stamp() -> tuple[Any, ...]:
     return tuple(db.session.execute(select(
-        select(func.max(AuditEvent.id)).scalar_subquery(), select(func.max(Employment.id)).scalar_subquery(),
+        select(FiguresGeneration.generation).where(FiguresGeneration.name == GENERATION).scalar_subquery(),
+        select(func.max(Employment.id)).scalar_subquery(),
         select(func.max(Assignment.id)).scalar_subquery(), select(func.max(TermsRecord.id)).scalar_subquery(),
     )).one())
+
+
+def note_write(session: Session, table_name: str) -> None:
+    """A write to `table_name` that bypassed the ORM (a bulk insert): the figures move on if it is a source."""
+    if table_name in SOURCES:
+        session.info[_CHANGED] = True
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    if session.info.get(_CHANGED):
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table in SOURCES and (obj not in session.dirty or session.is_modified(obj, include_collections=False)):
+            session.info[_CHANGED] = True
+            return
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and getattr(getattr(state.statement, "table", None), "name", None) in SOURCES:
+        state.session.info[_CHANGED] = True
+
+
+def _before_commit(session: Session) -> None:
+    """Move the generation on with the transaction that changed a source (after the derived
+    facts have settled: services/derived.py's listener was installed first)."""
+    if session.info.pop(_CHANGED, False):
+        session.execute(update(FiguresGeneration).where(FiguresGeneration.name == GENERATION)
+                        .values(generation=FiguresGeneration.generation + 1))
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+def install() -> None:
+    """Once per process, after services/derived.py's listeners."""
+    if event.contains(Session, "after_flush", _after_flush):
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _on_execute)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
 
 
 def cached(key: Hashable, compute: Callable[[], T]) -> T:
