@@ -39,10 +39,12 @@ bench-pg: venv
 
 ## make load: 50 simulated users for 60 s against gunicorn (4 workers) and 2 job workers on loopback,
 ## while one more HR officer imports 100,000 rows and issues a 500-letter batch through the pages
-## (a fresh SQLite demo of 100,000 employees; LOAD_ARGS=--postgres for a throwaway PostgreSQL,
-## --redis for the queue on a throwaway redis-server; DATABASE_URL=... for yours). Bounded and
+## on a throwaway PostgreSQL server, the production layout (LOAD_ARGS= for SQLite, whose single
+## writer makes sign-ins wait while the import commits; LOAD_ARGS="--postgres --redis" for the
+## queue on a throwaway redis-server; DATABASE_URL=... LOAD_ARGS= for yours). Bounded and
 ## self-stopping; prints requests, errors, p50/p95 per kind and the long work's outcome; exit 1 on
 ## any error or unfinished job. Not part of `make test`.
+LOAD_ARGS ?= --postgres
 load: venv
 	$(BIN)/python scripts/load.py $(LOAD_ARGS)
 
