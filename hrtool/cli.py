@@ -364,6 +364,18 @@ def _timeline(transfer_date: str) -> dict[str, object]:
 
 
 def main() -> None:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     from . import create_app
 
-    FlaskGroup(create_app=create_app)()
+    try:
+        FlaskGroup(create_app=create_app)()
+    except (OperationalError, ProgrammingError) as error:
+        # A database made before the latest migration (or never migrated) answers "no such
+        # table" (SQLite) or "relation ... does not exist" (PostgreSQL): say what to do, not a traceback.
+        text = str(error.orig)
+        if "no such table" not in text and "does not exist" not in text:
+            raise
+        click.echo(f"The database is not up to date ({text.splitlines()[0]}): run `hrtool db upgrade` first.",
+                   err=True)
+        raise SystemExit(2) from None
