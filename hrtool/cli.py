@@ -64,7 +64,8 @@ def register_commands(app: Flask) -> None:
             for line in ([f"added {t}: {n}" for t, n in report.added.items()]
                          + [f"made the {y} pay spine" for y in report.spine_years]
                          + [f"brought up to the file: {u}" for u in report.updated]
-                         + [f"differs from the file: {d}" for d in report.differs]):
+                         + [f"differs from the file: {d}" for d in report.differs]
+                         + [f"for HR to do: {o}" for o in report.outstanding]):
                 click.echo(line)
             if not report.changed:
                 click.echo("reference data up to date")
@@ -162,7 +163,7 @@ def register_employee_io_commands(app: Flask) -> None:
     @click.option("--effective-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                   help="When changes of post, hours or pay take effect (YYYY-MM-DD; default today).")
     def import_employees_command(path: Path, dry_run: bool, effective_date: datetime | None) -> None:
-        """Import employees and their current assignment from a CSV or XLSX file (all or nothing)."""
+        """Import employees and their current assignment from a CSV, XLSX or ODS file (all or nothing)."""
         from .services.employee_io import ImportFailed, apply_import, import_employees
 
         effective_on = effective_date.date() if effective_date else None
@@ -181,6 +182,12 @@ def register_employee_io_commands(app: Flask) -> None:
             if report.error_count > len(report.errors):
                 click.echo(f"  ... and {report.error_count - len(report.errors)} more", err=True)
             raise SystemExit(1)
+        for note in report.notes:  # the sheet's shape: rows above the header, hidden columns, totals rows
+            click.echo(note)
+        for repair in report.repairs:  # numbers a spreadsheet stripped of their leading zeros
+            click.echo(repair)
+        if report.repair_count > len(report.repairs):
+            click.echo(f"... and {report.repair_count - len(report.repairs)} more numbers repaired")
         counts = (f"{report.rows} rows: {report.created} created, {report.updated} updated, "
                   f"{report.unchanged} unchanged; posts: {report.posts_created} created, "
                   f"{report.posts_retitled} retitled")
@@ -188,15 +195,15 @@ def register_employee_io_commands(app: Flask) -> None:
 
     @app.cli.command("export-employees")
     @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-    @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+    @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "ods"]), default=None,
                   help="Default: from the file's extension.")
     def export_employees_command(path: Path, fmt: str | None) -> None:
         """Export current employees and their current assignment, in the import's columns."""
         from .services.employee_io import export_employees
 
         fmt = fmt or path.suffix.lower().lstrip(".")
-        if fmt not in ("csv", "xlsx"):
-            raise click.UsageError("Give the file a .csv or .xlsx extension, or say --format csv|xlsx")
+        if fmt not in ("csv", "xlsx", "ods"):
+            raise click.UsageError("Give the file a .csv, .xlsx or .ods extension, or say --format csv|xlsx|ods")
         with path.open("wb") as out:
             count = export_employees(out, fmt)
         click.echo(f"Exported {count} employees to {path}")
@@ -204,8 +211,9 @@ def register_employee_io_commands(app: Flask) -> None:
 
 def register_calc_commands(app: Flask) -> None:
     """`calc grade` (README: Pay and grading). Exit codes: 0 every council has a grade for the
-    points, 1 the points are outside every band of at least one council (the JSON still shows
-    the others, with null for that council), 2 a usage error."""
+    points, 1 the points are outside every band of at least one council, or no bands are held
+    for it on that date (the JSON still shows the others, with null for that council; stderr
+    says which), 2 a usage error."""
 
     @app.cli.group("calc")
     def calc() -> None:
@@ -229,13 +237,18 @@ def register_calc_commands(app: Flask) -> None:
         if earliest is not None and day < earliest.day:
             raise click.BadParameter(f"there are no grades or pay spine before {earliest.day:%Y-%m-%d}",
                                      param_hint="--on")
+        from .models import Council
+        from .services.conventions import in_force
+
         out: dict[str, object] = {}
-        outside = []
+        outside, unheld = [], []
+        councils = dict(db.session.execute(select(Council.code, Council.id)).all())
         for found in lookup_grade(points, day):
             grade = found.grade
             if grade is None:
                 out[found.council_code] = None
-                outside.append(found.council_code)
+                # No bands held then is not the same answer as points above the top grade.
+                (unheld if in_force(councils[found.council_code], day) is None else outside).append(found.council_code)
                 continue
             out[found.council_code] = {
                 "grade": grade.grade, "scp_min": grade.scp_min, "scp_max": grade.scp_max,
@@ -243,9 +256,12 @@ def register_calc_commands(app: Flask) -> None:
                 "salary_max": f"{grade.salary_max:.2f}" if grade.salary_max is not None else None,
                 "pay_year": pay_year_label(found.pay_year) if found.pay_year else None}
         click.echo(json.dumps(out, indent=2))
+        if unheld:
+            click.echo(f"no grade bands are held for {' and '.join(unheld)} on {day:%Y-%m-%d}", err=True)
         if outside:
             click.echo(f"{points} points is outside every grade band of {' and '.join(outside)} on {day:%Y-%m-%d} "
                        "(above the top grade, chief officers are paid on a local band)", err=True)
+        if unheld or outside:
             raise SystemExit(1)
 
 

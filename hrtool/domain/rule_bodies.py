@@ -5,18 +5,24 @@ answers to that form read back into a new body of the same shape and types. Pure
 label: "Standby: weekday night (£)") and Tables (a list of rows, each row's keys the columns).
 `read_body` reads the answers, keyed by the names `value_name` and `cell_name` give, into a
 new body: every value keeps its type (rule_values), rows left blank are dropped, and anything the
-form cannot show (a list of lists, say) is carried over unchanged."""
+form cannot show (a list of lists, say) is carried over unchanged. A policy's review date
+(`review_on`) is not one of the items: its own date field sets it (`review_date`)."""
 from __future__ import annotations
 
 import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .rule_values import Kind, ValueProblem, infer_kind, parse_value, shown, stored_like
 
 Path = tuple[str, ...]
+
+# A policy's review date (YYYY-MM-DD) at the top of its body: it has its own date field on the
+# forms and its own line on the pages, so it is never drawn as one of the body's values.
+REVIEW_ON = "review_on"
 
 # Labels for keys whose words alone do not read well; any other key is humanised.
 LABELS: dict[str, str] = {
@@ -114,6 +120,8 @@ def describe(body: Mapping[str, Any], *, kinds: Mapping[Path, Kind] | None = Non
 
     def walk(group: Mapping[str, Any], prefix: Path) -> None:
         for key, value in group.items():
+            if not prefix and key == REVIEW_ON:
+                continue  # carried over by read_body; the review date field sets it
             path = (*prefix, str(key))
             if isinstance(value, dict):
                 walk(value, path)
@@ -227,3 +235,12 @@ def current_text(items: Sequence[Item]) -> dict[str, str]:
                 for c, text in enumerate(row):
                     answers[cell_name(index, r, c)] = text
     return answers
+
+
+def review_date(body: Mapping[str, Any] | None) -> date | None:
+    """A body's review date, or None if it has none (or one that is not a date)."""
+    text = body.get(REVIEW_ON) if isinstance(body, Mapping) else None
+    try:
+        return date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None

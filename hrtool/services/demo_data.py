@@ -560,4 +560,21 @@ def generate(employees: int = 600, seed: int = 1) -> dict[str, int]:
     from .jes.demo_appeals import add_demo_appeals  # issue 18: one appeal under way, one decided with its letter
 
     counts["appeals"] = add_demo_appeals(date.today())
+    counts["deleted_point_moves"] = _move_off_deleted_points()
     return counts
+
+
+def _move_off_deleted_points() -> int:
+    """The demo places people by years in grade, some on a point an award has since deleted (SCP 2
+    from 1 April 2026): move them as HR would (services/deleted_points.py), so that no one is on a
+    deleted point after its deletion. Awards whose spine year is not held yet are left."""
+    from ..models import PayAward
+    from .deleted_points import move_holders
+    from .pay_spines import NJC, spine_of_year
+
+    moved = 0
+    for award in db.session.scalars(select(PayAward).where(PayAward.spine == NJC, PayAward.deleted_scps != "")
+                                    .order_by(PayAward.pay_year_from)):
+        if spine_of_year(award.pay_year_from, NJC):
+            moved += len(move_holders(award.pay_year_from.year, "Demo data: moved as the NJC deletes the point"))
+    return moved

@@ -152,9 +152,28 @@ def person_notice(employee_id: int, on: date) -> Contractual:
         return Contractual(None, f"the post has no grade on {on:%d/%m/%Y}, so {name}'s notice by grade is not known")
     months = contractual_notice_months(_bands(package["notice"]), grade, chief_officer=chief)
     which = "chief officers" if chief else f"grade {grade}"
+    if months is None and not chief and (kept := _grade_when_protected(picture)):
+        # Protected terms from a transfer, in a post graded under the new employer's bands (an
+        # SBC "Grade 4" under CCDC terms): the terms' notice is by the grade they were given for.
+        months = contractual_notice_months(_bands(package["notice"]), kept, chief_officer=False)
+        if months is not None:
+            return Contractual(months, f"{name}, grade {kept} held when the terms were protected (the post is "
+                                       f"now {grade}, a grade of the new employer's bands)")
     if months is None:
         return Contractual(None, f"{name} holds no notice for {which}")
     return Contractual(months, f"{name}, {which}")
+
+
+def _grade_when_protected(picture: Any) -> str | None:
+    """The grade in the snapshot of protected terms the person is on, if any."""
+    from ..models import ProtectedTerms
+
+    terms = picture.terms
+    if terms is None or terms.protected_terms_id is None:
+        return None
+    protected = db.session.get(ProtectedTerms, terms.protected_terms_id)
+    grade = ((protected.snapshot or {}).get("particulars") or {}).get("grade") if protected else None
+    return str(grade) if grade else None
 
 
 # -- one person's calculation ---------------------------------------------------------------------

@@ -262,6 +262,7 @@ class UpdateReport:
     updated: list[str] = field(default_factory=list)  # rows still as shipped, brought up to the file
     differs: list[str] = field(default_factory=list)  # rows an administrator entered: left alone
     spine_years: list[str] = field(default_factory=list)
+    outstanding: list[str] = field(default_factory=list)  # deleted pay points still held: for HR to move
 
     def count(self, table: str, n: int = 1) -> None:
         self.added[table] = self.added.get(table, 0) + n
@@ -379,4 +380,23 @@ def update_reference_data() -> UpdateReport:
     updated, differs = update_letter_templates(UPDATE_REASON)
     report.updated += updated
     report.differs += differs
+    report.outstanding = _outstanding_deletions()
     return report
+
+
+def _outstanding_deletions() -> list[str]:
+    """Deleted pay points people are still on, reported, never moved: HR decides when (the move
+    is dated from the deletion and may owe arrears)."""
+    from .deleted_points import outstanding
+
+    lines = []
+    for found in outstanding():
+        if found.holders:
+            lines.append(f"the {found.year_label} award deletes SCP {', '.join(map(str, found.deleted))} from "
+                         f"{found.award.pay_year_from:%-d %B %Y}: {len(found.holders)} record(s) still on it "
+                         f"(arrears £{found.arrears_total:,.2f} if moved today); move them with hrtool rules "
+                         f"deleted-points --pay-year {found.award.pay_year_from.year} --apply --reason ...")
+        if found.bands:
+            lines.append(f"the {found.year_label} award: {len(found.bands)} grade band(s) start on a deleted point; "
+                         "realign them under Pay and grading (hrtool rules deleted-points lists them)")
+    return lines

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 
-from ..domain.rule_bodies import Item, describe, read_body
+from ..domain.rule_bodies import REVIEW_ON, Item, Table, cell_name, describe, read_body, rows_answered
 from ..domain.rule_values import (
     Kind,
     ValueProblem,
@@ -190,12 +190,43 @@ def policy_items(policy: Policy) -> list[Item]:
     return describe(policy.body, kinds=POLICY_KINDS.get(policy.kind))
 
 
+def _checklist_order(items: list[Item], body: Mapping[str, Any], answers: Mapping[str, str]) -> dict[str, str]:
+    """The transfer checklist's reg. 13(4) order, refused on the measures step's days box."""
+    from .transfer_steps import MEASURES_STEP, checklist_order_problem
+
+    problem = checklist_order_problem(list(body.get("items") or []))
+    if not problem:
+        return {}
+    index = next((i for i, item in enumerate(items) if isinstance(item, Table) and item.path == ("items",)), None)
+    if index is None:
+        return {"effective_from": problem}
+    table = items[index]
+    assert isinstance(table, Table)
+    keys = [c.key for c in table.columns]
+    field = f"t{index}"  # the table as a whole, if the step's row cannot be found
+    if "key" in keys and "days_before" in keys:
+        for row in range(rows_answered(answers, index)):
+            if (answers.get(cell_name(index, row, keys.index("key"))) or "").strip() == MEASURES_STEP:
+                field = cell_name(index, row, keys.index("days_before"))
+                break
+    return {field: problem}
+
+
+def review_problem(review_on: date | None, effective_from: date | None) -> str:
+    """Why a policy version's review date cannot be kept, or "" if it can (none is fine)."""
+    if review_on is not None and effective_from is not None and review_on < effective_from:
+        return (f"The review date must be on or after {effective_from:%d/%m/%Y}, the date the version "
+                "applies from")
+    return ""
+
+
 @transaction
 def add_policy_version(kind: str, council_id: int | None, effective_from: date | None, answers: Mapping[str, str],
-                       source: str, reason: str) -> Policy:
+                       source: str, reason: str, review_on: date | Literal["keep"] | None = "keep") -> Policy:
     """A new version of a policy from a date, its values read from `answers` (the form built
     from the latest version's body, domain.rule_bodies) and each kept to its type. The latest
-    version ends the day before."""
+    version ends the day before. `review_on`: the version's review date (None: none; "keep":
+    the latest version's), which `hrtool rules status` reads; not before the version starts."""
     if kind in OWN_PAGE_KINDS:
         raise DomainError("Pay protection policies are changed on the pay protection policies page")
     held = policy_versions(kind, council_id)
@@ -205,6 +236,15 @@ def add_policy_version(kind: str, council_id: int | None, effective_from: date |
     problems = _common_checks(effective_from, latest.effective_from, "version", reason, window="policy_from")
     body, value_problems = read_body(latest.body, policy_items(latest), answers)
     problems.update(value_problems)
+    if kind == "tupe_checklist" and not any(n.startswith("t") for n in problems):
+        problems.update(_checklist_order(policy_items(latest), body, answers))
+    if review_on != "keep":
+        problem = review_problem(review_on, effective_from)
+        if problem:
+            problems["review_on"] = problem
+        body.pop(REVIEW_ON, None)
+        if review_on is not None:
+            body[REVIEW_ON] = review_on.isoformat()
     if problems:
         raise ChangeRefused(problems)
     assert effective_from is not None

@@ -45,19 +45,27 @@ def register_rules_commands(app: Flask) -> None:
     @click.option("--apply", "apply", is_flag=True,
                   help="Move the people on a deleted point (default: only say who and which bands).")
     @click.option("--reason", default="", help="Why, for the audit trail (required with --apply).")
+    @click.option("--on", "on", default=None,
+                  help="The day of the change, YYYY-MM-DD (default today): months that ended before it were "
+                       "paid at the old point, so a back-dated move owes arrears for them.")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-    def deleted_points(pay_year: int, apply: bool, reason: str, as_json: bool) -> None:
+    def deleted_points(pay_year: int, apply: bool, reason: str, on: str | None, as_json: bool) -> None:
         """People on a pay point the award deletes move to the lowest point that remains above it
-        from the date of deletion (--apply); grade bands starting on a deleted point are listed
-        with the proposed realignment, for an administrator to make under Pay and grading."""
+        from the date of deletion (--apply), with the arrears owed for months already paid at the
+        old point; grade bands starting on a deleted point are listed with the proposed
+        realignment, for an administrator to make under Pay and grading."""
         from ..errors import DomainError
         from .deleted_points import move_holders, plan
         from .pay_spines import award_of_year
 
         try:
-            found = plan(award_of_year(pay_year))
+            day = date.fromisoformat(on) if on else date.today()
+        except ValueError:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--on") from None
+        try:
+            found = plan(award_of_year(pay_year), day)
             if apply:
-                move_holders(pay_year, reason)
+                move_holders(pay_year, reason, day)
         except DomainError as error:
             raise click.UsageError(str(error)) from None
         if as_json:
@@ -69,6 +77,10 @@ def register_rules_commands(app: Flask) -> None:
         click.echo(f"{len(found.holders)} record(s) {verb}:" if found.holders else "Nobody is on a deleted point.")
         for h in found.holders:
             click.echo(f"  {h.person_number} {h.name} ({h.council}, post {h.post_number}): SCP {h.scp} -> "
-                       f"SCP {h.moves_to} from {h.from_date:%-d %B %Y}")
+                       f"SCP {h.moves_to} from {h.from_date:%-d %B %Y}; {h.arrears_note}")
+        if found.holders:
+            owed = "owed" if apply else "owed if moved"
+            click.echo(f"Arrears {owed} on {day:%-d %B %Y}: £{found.arrears_total:,.2f} in all "
+                       "(months that ended before then were paid at the old point).")
         for council, band in found.bands:
             click.echo(f"  Band to realign: {council} {band.grade}: {band.note}")

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..domain.transfer_guard import GuardFacts, GuardStep, Objection, StepDone, completion_guard, unmet
+from ..domain.tupe import StepRule, step_order_problems
 from ..extensions import db
 from ..models import Letter, Transfer
 from .letter_fields import recognised_unions
@@ -63,3 +64,30 @@ def unmet_steps(transfer: Transfer, today: date) -> list[GuardStep]:
 def as_record(steps: list[GuardStep]) -> list[dict[str, str]]:
     """The unmet steps as kept on the transfer (JSON), worded as they were shown."""
     return [{"key": s.key, "title": s.title, "detail": s.detail} for s in steps]
+
+
+# -- the checklist policy's order (reg. 13(4)) ---------------------------------------------------
+
+MEASURES_STEP = "measures_letter"
+REG13_STEP = "inform_representatives"
+
+
+def checklist_order_problem(items: list[Any]) -> str:
+    """Why a transfer checklist policy's steps (its body's `items`) cannot be kept in that order,
+    or "": the transferee's measures must be due before the information-and-consultation letter,
+    since the transferor passes them on in it (domain.tupe.step_order_problems). Every version
+    saved goes through rules_admin, which refuses it with this message on the measures step."""
+    rules = []
+    for item in items:
+        try:
+            rules.append(StepRule(str(item["key"]), str(item["title"]), int(item["days_before"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # a row the form has already refused
+    if not step_order_problems(rules):
+        return ""
+    due = {r.key: r for r in rules}
+    measures, letter = due[MEASURES_STEP], due[REG13_STEP]
+    return (f"“{measures.title}” ({measures.days_before} days before the transfer) must be due before "
+            f"“{letter.title}” ({letter.days_before} days before): the transferor passes the transferee's "
+            "measures to the unions in that letter (TUPE reg. 13(4)). Give the measures step more days before "
+            "the transfer")

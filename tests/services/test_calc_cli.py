@@ -75,3 +75,13 @@ def test_calc_je_refuses_a_level_outside_its_factors_range(app, levels, message)
     result = app.test_cli_runner().invoke(args=["calc", "je", *levels])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_a_date_before_any_bands_are_held_says_so(app):
+    # The pay spine reaches back to 1 April 1997, the (illustrative) bands of both councils only to
+    # 1 April 2000: in 1999 no band is held, which is not the same as points above the top grade.
+    result = app.test_cli_runner().invoke(args=["calc", "grade", "--points", "300", "--on", "1999-06-01"])
+    assert result.exit_code == 1
+    assert "no grade bands are held for CCDC and SBC on 1999-06-01" in result.stderr
+    assert "outside every grade band" not in result.stderr
+    assert json.loads(result.stdout) == {"CCDC": None, "SBC": None}

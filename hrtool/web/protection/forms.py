@@ -100,6 +100,7 @@ class PolicyForm(FlaskForm):
     expiry_warning_days = IntegerField("Warn HR this many days before protection ends", widget=GovTextInput(),
                                        validators=[InputRequired("Enter the number of days"),
                                                    NumberRange(min=1, max=365, message="Enter 1 to 365 days")])
+    review_on = GovDateField("Review date (optional)", validators=[Optional()])
     reason = TextAreaField("Reason for the change", widget=GovTextArea(),
                            validators=[InputRequired("Enter the reason for the change"), Length(max=1000)])
     submit = SubmitField("Save the new version", widget=GovSubmitInput())

@@ -23,12 +23,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...domain.protection import EARLY_ENDINGS
+from ...domain.rule_bodies import REVIEW_ON, review_date
 from ...errors import DomainError
 from ...extensions import db
 from ...models import AuditEvent, Council, Employee, Post, Protection
 from ...permissions import has, requires
 from ...services import protection_dashboard as dashboard
 from ...services import protection_statements, protections
+from ...services.rules_admin import review_problem
+from ...services.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from ..paging import paginate_list
 from .forms import CalculatorForm, EndEarlyForm, PolicyForm, ProtectionForm
@@ -36,7 +39,6 @@ from .forms import CalculatorForm, EndEarlyForm, PolicyForm, ProtectionForm
 bp = Blueprint("protection", __name__, url_prefix="/protection")
 my_bp = Blueprint("my_protection", __name__, url_prefix="/me/protection")
 
-EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 KIND_LABELS = {"promotion": "Promotion", "voluntary move to a lower graded post": "A voluntary move to a lower graded post",
                "leaving": "Leaving"}
 
@@ -87,12 +89,12 @@ def export_costs(fmt: str) -> Any:
 
 
 def _export(fmt: str, what: str, columns: list[tuple[str, str]], lines: Any) -> Any:
-    if fmt not in EXPORT_TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     buffer = io.BytesIO()
     dashboard.export_table(buffer, fmt, what, columns, lines)
     buffer.seek(0)
-    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"pay-protection-{what}-{date.today():%Y-%m-%d}.{fmt}")
 
 
@@ -232,13 +234,18 @@ def new_policy(council_id: int) -> Any:
         form.ends_early_on.data = [k for k in body.get("ends_early_on", []) if k in EARLY_ENDINGS]
         form.pro_rata_for_hours.data = bool(body.get("pro_rata_for_hours", True))
         form.expiry_warning_days.data = dashboard.warning_days(council_id, date.today())
+        form.review_on.data = review_date(body)
     if form.validate_on_submit():
         try:
+            if problem := review_problem(form.review_on.data, form.effective_from.data):
+                raise DomainError(problem, field="review_on")
             body = {"kind": form.kind.data, "phases": _phases(form.phases.data),
                     "pay_awards_on_protected_amount": False,
                     "ends_early_on": [*form.ends_early_on.data, protections.CATCHING_UP],
                     "pro_rata_for_hours": bool(form.pro_rata_for_hours.data),
                     "expiry_warning_days": str(form.expiry_warning_days.data)}
+            if form.review_on.data is not None:  # read by hrtool rules status
+                body[REVIEW_ON] = form.review_on.data.isoformat()
             protections.save_policy_version(council_id, form.effective_from.data, body, form.reason.data)
         except DomainError as error:
             _show_error(form, error)
@@ -266,7 +273,8 @@ def mine() -> Any:
     if current_user.employee_id is None:
         abort(404)
     return render_template("me/protection.html", today=date.today(),
-                           statements=protection_statements.statements_for(current_user.employee_id))
+                           statements=protection_statements.statements_for(current_user.employee_id),
+                           part_month_note=protection_statements.PART_MONTH_NOTE)
 
 
 @my_bp.get("/statement.pdf")

@@ -42,9 +42,12 @@ class SettingForm(ChangeForm):
 
 class PolicyVersionForm(ChangeForm):
     source = StringField("Source (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=500)])
+    # Checked against the start date by the service (rules_admin.review_problem), so every path agrees.
+    review_on = GovDateField("Review date (optional)", validators=[Optional()])
 
 
-class PackageVersionForm(PolicyVersionForm):
+class PackageVersionForm(ChangeForm):
+    source = StringField("Source (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=500)])
     name = StringField("Name of this version", widget=GovTextInput(), validators=[Length(max=200)])
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from ...domain.rule_bodies import Item, Table, current_text
+from ...domain.rule_bodies import Item, Table, current_text, review_date
 from ...domain.rule_values import KIND_HINTS
 from ...errors import DomainError
 from ...extensions import db
@@ -151,6 +151,7 @@ def policy_history(policy_id: int) -> Any:
     versions = rules_admin.policy_versions(chosen.kind, chosen.council_id)
     return render_template("rules/policy_history.html", chosen=chosen, versions=versions, in_force=_in_force(versions),
                            shown={v.id: _shown(rules_admin.policy_items(v)) for v in versions},
+                           review={v.id: review_date(v.body) for v in versions},
                            reasons=rules_admin.reasons("policy", [v.id for v in versions]),
                            own_page=chosen.kind in rules_admin.OWN_PAGE_KINDS, can_edit=has("reference.edit"))
 
@@ -164,10 +165,12 @@ def new_policy(policy_id: int) -> Any:
         abort(404)
     latest = rules_admin.policy_versions(chosen.kind, chosen.council_id)[0]
     items = rules_admin.policy_items(latest)
-    form = body_form(PolicyVersionForm, items, request.form)(data=_starting(current_text(items)))
+    form = body_form(PolicyVersionForm, items, request.form)(
+        data=_starting({**current_text(items), "review_on": review_date(latest.body)}))
     if request.method == "POST":
         added = _save(form, lambda: rules_admin.add_policy_version(
-            latest.kind, latest.council_id, form.effective_from.data, request.form, form.source.data, form.reason.data))
+            latest.kind, latest.council_id, form.effective_from.data, request.form, form.source.data, form.reason.data,
+            review_on=form.review_on.data))
         if added is not None:
             flash(f"New version saved from {added.effective_from:%d/%m/%Y}; the version before it now ends on "
                   f"{latest.effective_to:%d/%m/%Y}.", "success")
