@@ -72,3 +72,14 @@ def line_of(path: Path, fmt: str, person_number: str, header: list[str], rows: l
         if text.startswith(person_number + ","):
             return number
     raise LookupError(person_number)
+
+
+
+def libreoffice(source: Path, fmt: str, tmp_path: Path) -> Path:
+    """`source` opened and saved as `fmt` by LibreOffice with its default import options, into a
+    folder of its own under `tmp_path` (tests/lo.py: skipped without soffice, failed in CI)."""
+    import uuid
+
+    from .lo import convert
+
+    return convert(source, fmt, tmp_path / f"lo-out-{uuid.uuid4().hex[:8]}")

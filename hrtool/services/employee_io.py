@@ -48,6 +48,7 @@ from .employee_rows import (
     DETAILS,
     KINDS,
     REQUIRED,
+    TWO_DIGIT_YEARS,
     PostRef,
     References,
     Row,
@@ -56,10 +57,12 @@ from .employee_rows import (
     text_value,
 )
 from .employees import AssignmentChange, change_assignment
+from .identifiers import ambiguous, lost_zeros, read_as
 from .tabular import Cell, FileProblem
 from .unit_of_work import transaction
 
 CHUNK = 1000
+SUMMED = ("hours_per_week", "scp", "local_salary")  # a row blank in person_number with their sums is a totals row
 KEEP_ERRORS = 10_000  # every error is counted; this many are kept to show, so a hopeless file cannot fill memory
 
 EMPLOYEE_AUDIT = ["person_number", "first_name", "last_name", "date_of_birth", "sex", "email", "phone", "address",
@@ -102,6 +105,14 @@ class ImportReport:
     change_count: int = 0
     applied: bool = False
     event_id: int | None = None  # the import's summary audit event, once applied
+    header_line: int = 1
+    # What was done about the sheet's shape, each said once: rows above the header skipped,
+    # hidden columns read, totals rows skipped.
+    notes: list[str] = field(default_factory=list)
+    # Identifiers a spreadsheet stripped of their leading zeros, matched to those held; phone
+    # numbers that lost one, kept as held (services/identifiers.py).
+    repairs: list[str] = field(default_factory=list)
+    repair_count: int = 0
 
     @property
     def ok(self) -> bool:
@@ -116,10 +127,16 @@ class ImportReport:
         if len(self.errors) < KEEP_ERRORS:
             self.errors.append(error)
 
+    def add_repair(self, repair: str) -> None:
+        self.repair_count += 1
+        if len(self.repairs) < KEEP_ERRORS:
+            self.repairs.append(repair)
+
     def summary(self) -> dict[str, Any]:
         return {"file": self.file_name, "format": self.format, "rows": self.rows, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "posts_created": self.posts_created,
-                "posts_retitled": self.posts_retitled, "effective_date": self.effective_on.isoformat()}
+                "posts_retitled": self.posts_retitled, "effective_date": self.effective_on.isoformat(),
+                "notes": self.notes, "repairs": self.repair_count}
 
 
 IMPORT_BUSY = "Another import of employees is running now: try again when it has finished"
@@ -149,6 +166,7 @@ class _FileState:
 
     seen: dict[str, int] = field(default_factory=dict)
     posts: dict[str, _Claim] = field(default_factory=dict)
+    two_digit_years: bool = False  # said once for the file
 
 
 # -- a row against the records -------------------------------------------------------------------
@@ -174,6 +192,7 @@ class _Plan:
     new_assignment: bool
     post: str  # "", "create" or "retitle"
     old_title: str = ""
+    repairs: list[str] = field(default_factory=list)
 
 
 def _employment_in_force(on: date) -> Any:
@@ -312,6 +331,12 @@ def _plan_row(row: Row, held: _Held | None, refs: References, state: _FileState,
         assert held.employment is not None
         employee, latest = held.employee, held.assignment
         details = [f for f in DETAILS + list(row.contact) if getattr(employee, f) != row.value(f)]
+        repairs = []
+        if "phone" in details and employee.phone and lost_zeros(row.value("phone"), employee.phone):
+            # 01785000000 opened as a number is 1785000000: the same phone, not a change.
+            details.remove("phone")
+            repairs.append(f"line {row.line}: phone {employee.phone} read as {row.value('phone')} by a "
+                           "spreadsheet: kept as held")
         post_id = known.id if known is not None else None
         new_assignment = latest is None or (
             (latest.post_id, latest.hours_per_week, latest.scp, latest.local_salary)
@@ -324,7 +349,7 @@ def _plan_row(row: Row, held: _Held | None, refs: References, state: _FileState,
         elif new_assignment and row.effective_on < held.employment.start_date:
             return None, [RowError(row.line, "effective_date", "is before the start of the employment")]
         action = "update" if details or new_assignment else "unchanged"
-        plan = _Plan(row, held, action, details, new_assignment, post, old_title)
+        plan = _Plan(row, held, action, details, new_assignment, post, old_title, repairs)
     if plan.new_assignment and known is not None and known.closed_on is not None and known.closed_on < assignment_from:
         return None, [RowError(row.line, "post_number", (
             f"post {row.post_number} closed on {known.closed_on:%d/%m/%Y}, before {assignment_from:%d/%m/%Y}"))]
@@ -566,18 +591,16 @@ def _pass(path: Path, report: ImportReport, refs: References, today: date, how: 
             growth.grew(len(rows))
             _release(keep)
         return
-    with tabular.open_table(path, report.file_name) as table:
-        report.format = table.format
-        missing = [c for c in REQUIRED if c not in table.headers]
-        for column in missing:
-            report.add_error(RowError(1, column, f"the header (line 1) has no {column} column, which is required"))
-        if missing:
-            return
+    with tabular.open_table(path, report.file_name, required=REQUIRED, identifier="person_number",
+                            summed=SUMMED) as table:
+        report.format, report.header_line = table.format, table.header_line
         present = frozenset(table.headers)
         for chunk in _chunks(table.rows, CHUNK):
             rows: list[Row] = []
             for line, cells in chunk:
                 report.rows += 1
+                if not _restore_zeros(line, cells, refs, report):
+                    continue
                 number = text_value(cells.get("person_number"))
                 if number in state.seen:
                     report.add_error(RowError(line, "person_number",
@@ -587,6 +610,13 @@ def _pass(path: Path, report: ImportReport, refs: References, today: date, how: 
                     state.seen[number] = line
                 row, errors = parse_row(line, cells, present, refs, report.effective_on, today)
                 for error in errors:
+                    if error.two_digit_year:
+                        if not state.two_digit_years:
+                            state.two_digit_years = True
+                            report.add_error(RowError(None, error.column, (
+                                f"{TWO_DIGIT_YEARS[0].upper()}{TWO_DIGIT_YEARS[1:]} (the first is on line {line}: "
+                                f"{text_value(cells.get(error.column))!r})")))
+                        continue
                     report.add_error(error)
                 if row is not None:
                     rows.append(row)
@@ -594,6 +624,30 @@ def _pass(path: Path, report: ImportReport, refs: References, today: date, how: 
                 parsed.append(rows)
             _plan_and_apply(rows, report, refs, state, today, how, keep_changes, on_change)
             _release(keep)
+        report.notes = list(table.notes)  # complete now the rows are read
+
+
+def _person_held(number: str) -> bool:
+    return db.session.scalar(select(Employee.id).where(Employee.person_number == number)) is not None
+
+
+def _restore_zeros(line: int, cells: dict[str, Cell], refs: References, report: ImportReport) -> bool:
+    """Give back the leading zeros a spreadsheet stripped from the row's person and post numbers,
+    where the number zero-padded is one held and is not itself held; False (with the error)
+    where two held numbers fit."""
+    for column, padded in (("person_number", refs.padded_people), ("post_number", refs.padded_posts)):
+        if not padded:
+            continue
+        value = text_value(cells.get(column))
+        candidates = padded.candidates(value)
+        if not candidates or (value in refs.posts if column == "post_number" else _person_held(value)):
+            continue
+        if len(candidates) > 1:
+            report.add_error(RowError(line, column, ambiguous(column, value, candidates)))
+            return False
+        cells[column] = candidates[0]
+        report.add_repair(f"line {line}: {read_as(column, candidates[0], value)}")
+    return True
 
 
 def _plan_and_apply(rows: list[Row], report: ImportReport, refs: References, state: _FileState, today: date,
@@ -607,6 +661,8 @@ def _plan_and_apply(rows: list[Row], report: ImportReport, refs: References, sta
             report.add_error(error)
         if plan is not None:
             plans.append(plan)
+            for repair in plan.repairs:
+                report.add_repair(repair)
             _count(report, plan, refs, keep_changes, on_change)
     if how is not None:
         if not report.ok:
@@ -671,7 +727,8 @@ def import_employees(path: Path, *, file_name: str | None = None, effective_on: 
     try:
         _pass(path, report, refs, today, None, keep_changes, on_change, parsed)
         _finish(report)
-    except FileProblem as problem:
+    except FileProblem as problem:  # the file as a whole: its rows' problems are beside the point
+        report.errors, report.error_count = [], 0
         report.add_error(RowError(None, "", problem.message))
     report.errors.sort(key=lambda e: e.line or 0)  # a chunk finds format errors before record errors
     if dry_run or not report.ok:
@@ -688,6 +745,9 @@ def import_employees(path: Path, *, file_name: str | None = None, effective_on: 
         raise ImportFailed(applied) from None
     if not applied.ok:
         raise ImportFailed(applied)
+    # What pass 1 said about the file's shape and the numbers it repaired (pass 2 reads no file).
+    applied.header_line, applied.notes = report.header_line, report.notes
+    applied.repairs, applied.repair_count = report.repairs, report.repair_count
     applied.applied = True
     event = audit.record("import", "employee_import", after=applied.summary(), reason=how.reason, actor=actor)
     db.session.flush()

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from ..domain.date_windows import LABELS, Bounds, DateWindow, bounds, date_problem
 from ..domain.redundancy import redundancy_service_date_problem
 from ..extensions import db
-from ..models import Council, PaySpinePoint, Post, Service
+from ..models import Council, Employee, PaySpinePoint, Post, Service
 from . import date_windows, tabular
+from .identifiers import Padded
 from .tabular import Cell
 
 REQUIRED = ["person_number", "first_name", "last_name", "date_of_birth", "sex", "employer", "service",
@@ -47,6 +48,8 @@ class RowError:
     line: int | None
     column: str
     message: str
+    # A date with a two-digit year: the import says so once for the file (TWO_DIGIT_YEARS).
+    two_digit_year: bool = field(default=False, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = f"line {self.line}" if self.line else "file"
@@ -81,6 +84,15 @@ def text_value(value: Cell) -> str:
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# 03/04/90: LibreOffice's en-GB "Save as CSV" writes dates as its display format shows them, and
+# its default display format has two-digit years (1990 or 2090 cannot be told apart).
+SHORT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
+TWO_DIGIT_YEARS = ("this file has two-digit years, as LibreOffice's CSV export writes them: save as XLSX or ODS, "
+                   "or format the dates as DD/MM/YYYY")
+
+
+class TwoDigitYear(ValueError):
+    """A date such as 03/04/90: said once for the file, not once a cell."""
 
 
 def _date(value: Cell) -> date | None:
@@ -99,8 +111,12 @@ def _date(value: Cell) -> date | None:
             found = date(int(iso[1]), int(iso[2]), int(iso[3]))
         elif uk:
             found = date(int(uk[3]), int(uk[2]), int(uk[1]))
+        elif SHORT_YEAR.fullmatch(text):
+            raise TwoDigitYear(f"{text!r} has a two-digit year: {TWO_DIGIT_YEARS}")
         else:
             raise ValueError
+    except TwoDigitYear:
+        raise
     except ValueError:
         raise ValueError(f"{text!r} is not a date: write it as 2026-04-01 or 01/04/2026") from None
     if not date(1900, 1, 1) <= found <= date(2100, 12, 31):
@@ -221,6 +237,9 @@ class References:
     scps: set[int]
     posts: dict[str, PostRef]
     windows: dict[str, DateWindow] = field(default_factory=dict)  # by column, as held today
+    # Identifiers a spreadsheet may have stripped of their leading zeros (services/identifiers.py).
+    padded_people: Padded = field(default_factory=lambda: Padded(()))
+    padded_posts: Padded = field(default_factory=lambda: Padded(()))
     _bounds: dict[tuple[str, date], Bounds] = field(default_factory=dict, repr=False)
 
     def in_window(self, column: str, value: date, today: date) -> bool:
@@ -242,7 +261,10 @@ class References:
         return cls(councils=councils, council_codes={i: c for c, i in councils.items()},
                    services={_plain_name(name): i for i, name in service_rows}, service_names=dict(service_rows),
                    scps=set(db.session.scalars(select(PaySpinePoint.scp).distinct())), posts=posts,
-                   windows={column: date_windows.window(kind, today) for column, kind in DATE_WINDOWS.items()})
+                   windows={column: date_windows.window(kind, today) for column, kind in DATE_WINDOWS.items()},
+                   padded_people=Padded(db.session.scalars(
+                       select(Employee.person_number).where(Employee.person_number.like("0%")))),
+                   padded_posts=Padded(posts))
 
 
 # -- a row, parsed and checked on its own -------------------------------------------------------
@@ -294,6 +316,9 @@ def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: 
     def cell(column: str, convert: Callable[[Cell], Any], required: bool = True) -> Any:
         try:
             value = convert(cells.get(column))
+        except TwoDigitYear as error:
+            errors.append(RowError(line, column, str(error), two_digit_year=True))
+            return None
         except ValueError as error:
             errors.append(RowError(line, column, str(error)))
             return None

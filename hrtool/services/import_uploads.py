@@ -52,13 +52,13 @@ def _sweep(folder: Path) -> None:
 
 
 def store(stream: BinaryIO, file_name: str, effective_on: date | None, user_id: int) -> Upload:
-    """Save an upload under a fresh token; the extension is kept (lower case, csv or xlsx only)
+    """Save an upload under a fresh token; the extension is kept (lower case, csv, xlsx or ods only)
     because the reader uses it with the content to tell the format."""
     folder = _folder()
     _sweep(folder)
     token = secrets.token_urlsafe(32)
     suffix = Path(file_name).suffix.lower()
-    path = folder / f"{token}{suffix if suffix in ('.csv', '.xlsx') else ''}"
+    path = folder / f"{token}{suffix if suffix in ('.csv', '.xlsx', '.ods') else ''}"
     with path.open("wb") as out:
         while chunk := stream.read(1024 * 1024):
             out.write(chunk)

@@ -268,3 +268,151 @@ def test_an_upload_over_the_limit_is_413_with_the_limit_named(app, monkeypatch):
     page = response.get_data(as_text=True)
     assert "The file is too large" in page and "the limit of 1 MB" in page
     assert "problem with your request" not in page
+
+
+# -- ODS: the same limits. An ODS says "this cell, repeated N times" (number-columns-repeated,
+# number-rows-repeated), so a few bytes can ask for a whole sheet of 16,384 x 1,048,576 cells.
+
+ODS_START = ('<?xml version="1.0" encoding="UTF-8"?>'
+             '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+             'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+             'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+             '<office:body><office:spreadsheet><table:table table:name="Sheet1">')
+ODS_END = "</table:table></office:spreadsheet></office:body></office:document-content>"
+
+
+def _ods_header_row() -> str:
+    cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{name}</text:p></table:table-cell>'
+                    for name in COLUMNS)
+    return f"<table:table-row>{cells}</table:table-row>"
+
+
+def _ods(path: Path, rows: list[str] | None = None, content: str | bytes | None = None) -> Path:
+    """A minimal ODS written part by part (as an attacker would)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+        archive.writestr("content.xml", content or ODS_START + _ods_header_row() + "".join(rows or []) + ODS_END)
+    return path
+
+
+def _ods_refused_quickly(app, path: Path) -> str:
+    """The ODS twin of `_refused_quickly`: refused having built at most a row past the row limit,
+    no row wider than the column limit, within 100 MB of Python allocations."""
+    from hrtool.services import ods
+
+    counted = {"rows": 0, "widest": 0}
+    rows = ods.rows
+
+    def counting_rows(source, limits, info):
+        for number, values in rows(source, limits, info):
+            counted["rows"] += 1
+            counted["widest"] = max(counted["widest"], len(values))
+            yield number, values
+
+    with app.app_context(), mock.patch.object(ods, "rows", counting_rows):
+        report = import_employees(path, dry_run=True)
+        work = dict(counted)
+        tracemalloc.start()
+        try:
+            again = import_employees(path, dry_run=True)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert not report.ok and report.rows == 0
+    assert work["rows"] <= app.config["IMPORT_MAX_ROWS"] + 2, f"read {work['rows']:,} rows"
+    assert work["widest"] <= app.config["IMPORT_MAX_COLUMNS"], f"built a row of {work['widest']:,} cells"
+    assert again.errors[0].message == report.errors[0].message
+    assert peak < 100 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB"
+    return report.errors[0].message
+
+
+def test_an_ods_cell_repeated_across_every_column_is_refused_without_building_the_row(app, tmp_path):
+    row = ('<table:table-row><table:table-cell office:value-type="string"><text:p>T000001</text:p></table:table-cell>'
+           '<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16383"/>'
+           '</table:table-row>')
+    # 4,000 rows (under 1 MB of XML, so the archive's ratio check passes it) asking for 65 million cells.
+    bomb = _ods(tmp_path / "wide.ods", [row] * 4_000)
+    assert bomb.stat().st_size < 20 * 1024
+    message = _ods_refused_quickly(app, bomb)
+    assert message == ("Line 2 has more than 200 columns (a cell in column XFD), the limit for an import: "
+                       "delete the columns that are not needed")
+
+
+def test_an_ods_row_repeated_down_the_sheet_is_refused_at_the_row_limit(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 10_000)
+    row = ('<table:table-row table:number-rows-repeated="1048575"><table:table-cell office:value-type="string">'
+           '<text:p>T000001</text:p></table:table-cell></table:table-row>')
+    read = 0
+    with app.app_context(), pytest.raises(tabular.FileProblem) as refused, \
+            tabular.open_table(_ods(tmp_path / "tall.ods", [row]), "tall.ods") as table:
+        for _ in table.rows:
+            read += 1
+    assert str(refused.value).startswith("The file has more than 10,000 rows of data")
+    assert read == 10_000  # every row up to the limit, and not one past it
+
+
+def test_an_ods_value_in_its_last_row_is_refused_without_a_million_empty_rows(app, tmp_path):
+    rows = ['<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+            'table:number-columns-repeated="16384"/></table:table-row>',
+            '<table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row>']
+    message = _ods_refused_quickly(app, _ods(tmp_path / "far.ods", rows))
+    assert message == "The file has more than 200,000 rows of data, the limit for one import: split it into smaller files"
+
+
+def test_a_huge_ods_content_part_is_refused_from_the_archive_directory(app, tmp_path):
+    # 25,000,000 bytes of the same row: packed hundreds to 1, refused before a row is read.
+    row = ('<table:table-row><table:table-cell office:value-type="string"><text:p>T000001</text:p>'
+           '</table:table-cell></table:table-row>')
+    content = ODS_START + _ods_header_row() + row * (25_000_000 // len(row)) + ODS_END
+    bomb = _ods(tmp_path / "ratio.ods", content=content)
+    assert bomb.stat().st_size < 1024 * 1024
+    message = _ods_refused_quickly(app, bomb)
+    assert "decompression bomb" in message and "content.xml" in message and "over the limit of 100 times" in message
+    # And a part over the size limit, whatever its ratio.
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        monkeypatch.setitem(app.config, "XLSX_MAX_PART_BYTES", 10 * 1024 * 1024)
+        message = _ods_refused_quickly(app, bomb)
+    finally:
+        monkeypatch.undo()
+    assert message.startswith("The workbook is too large to read: its part content.xml unpacks to 24 MB")
+
+
+def test_entity_expansion_in_an_ods_is_refused(app, tmp_path):
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+              + ODS_START[ODS_START.index("<office:document-content"):]
+              + '<table:table-row><table:table-cell office:value-type="string"><text:p>&lol2;</text:p>'
+              '</table:table-cell></table:table-row>' + ODS_END)
+    message = _ods_refused_quickly(app, _ods(tmp_path / "laughs.ods", content=laughs))
+    assert message == "Row 1 of the spreadsheet cannot be read (EntitiesForbidden)"  # defusedxml's
+
+
+def test_an_ods_as_excel_writes_it_reads_without_its_empty_repeats(tmp_path):
+    """Excel ends each row of an ODS with an empty cell repeated to column XFD, and LibreOffice
+    writes blank rows as one repeated row: neither is data, and the row numbers stay true."""
+    content = (ODS_START
+               + '<table:table-column table:number-columns-repeated="2"/>'
+               + '<table:table-column table:visibility="collapse" table:number-columns-repeated="1048576"/>'
+               + '<table:table-row><table:table-cell office:value-type="string"><text:p>Person Number</text:p>'
+               '</table:table-cell><table:table-cell office:value-type="string"><text:p>Hours</text:p>'
+               '</table:table-cell><table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
+               + '<table:table-row table:number-rows-repeated="3"><table:table-cell '
+               'table:number-columns-repeated="16384"/></table:table-row>'
+               + '<table:table-row><table:table-cell office:value-type="string"><text:p>P1</text:p>'
+               '</table:table-cell><table:table-cell office:value-type="float" office:value="18.5"/>'
+               '<table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
+               + ODS_END)
+    info = tabular.SheetInfo()
+    from hrtool.services import ods
+
+    path = _ods(tmp_path / "excel.ods", content=content)
+    closing, rows = ods.open_rows(path, tabular.Limits(), info)
+    try:
+        assert list(rows) == [(1, ("Person Number", "Hours")), (5, ("P1", 18.5))]
+    finally:
+        closing.close()
+    # Hidden columns from the third to the column limit, never a million of them.
+    assert info.hidden == set(range(3, 201))

@@ -171,7 +171,14 @@ def test_post_numbers_keep_their_leading_zeros(ctx, tmp_path):
     assert report.ok and report.rows[0].post_id == padded.id and report.rows[0].read_as == ""
     # A spreadsheet that read it as a number writes 123: the only post it can be, and the preview says so.
     report = evaluation_io.check_file(_csv(tmp_path, [_row("123")], name="resaved.csv"), "resaved.csv", TODAY)
-    assert report.ok and report.rows[0].post_id == padded.id and report.rows[0].read_as == "123 read as 000123"
+    assert report.ok and report.rows[0].post_id == padded.id
+    assert report.rows[0].read_as == "post_number 000123 read as 123 by a spreadsheet: matched"
+    # Two posts that 123 pads to: neither is guessed.
+    make_post("CCDC", je_score=250, post_number="0123")
+    report = evaluation_io.check_file(_csv(tmp_path, [_row("123")], name="both.csv"), "both.csv", TODAY)
+    assert [e.message for e in report.errors] == [
+        "123 could be 000123 or 0123 with its leading zeros lost by a spreadsheet: give the post_number in full, "
+        "as text"]
     evaluation_io.import_file(tmp_path / "evaluations.csv", "e.csv", "b" * 64, TODAY)
     for fmt in ("csv", "xlsx"):
         out = io.BytesIO()
@@ -262,3 +269,14 @@ def test_a_file_re_saved_by_libreoffice_imports_the_same(ctx, tmp_path, fmt):
         (padded.id, ON, LEVELS_POINTS, LEVELS), (other.id, ON, MANAGER_POINTS, MANAGER)]
     assert evaluation_io.import_file(resaved, resaved.name, "d" * 64, TODAY).ok
     assert job_evaluations.latest_for(padded.id, council("CCDC").id).score == LEVELS_POINTS
+
+
+def test_a_title_above_the_header_and_a_total_below_are_skipped(ctx, tmp_path):
+    post = make_post("CCDC", je_score=250)
+    path = _csv(tmp_path, [_row(post.post_number)])
+    text = path.read_text(encoding="utf-8")
+    path.write_text("Job evaluations for the panel of May\n" + text + "Total" + "," * (len(COLUMNS) - 1) + "\n",
+                    encoding="utf-8")
+    report = evaluation_io.check_file(path, path.name, TODAY)
+    assert report.ok, report.errors
+    assert [r.post_id for r in report.rows] == [post.id]

@@ -110,7 +110,7 @@ def test_wrong_type_empty_and_non_utf8_files_get_a_clear_message(app):
     client = _signed_in(app)
     stored = _stored(app)
     cases = [
-        (b"%PDF-1.4", "letter.pdf", "must be a CSV or XLSX file"),
+        (b"%PDF-1.4", "letter.pdf", "must be a CSV, XLSX or ODS file"),
         (b"", "empty.csv", "The selected file is empty"),
         ("person_number,first_name\nP1,Zoë\n".encode("latin-1"), "old.csv",
          "The file is not UTF-8: save it as &#39;CSV UTF-8&#39; and try again"),
@@ -125,7 +125,7 @@ def test_wrong_type_empty_and_non_utf8_files_get_a_clear_message(app):
 def test_empty_posts_re_render_with_errors(app):
     client = _signed_in(app)
     response = client.post("/imports/")
-    assert response.status_code == 200 and "Select a CSV or XLSX file" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Select a CSV, XLSX or ODS file" in response.get_data(as_text=True)
     response = client.post("/imports/confirm")
     assert response.status_code == 200 and "upload the file again" in response.get_data(as_text=True)
 
@@ -156,3 +156,30 @@ def test_import_is_linked_from_the_employees_list_for_hr_only(app):
     client = _signed_in(app, "employee@hrtool.example")
     assert 'href="/imports/"' not in client.get("/me/").get_data(as_text=True)
     assert client.get("/imports/").status_code == 403
+
+
+def test_the_preview_says_what_was_done_about_the_sheet(app):
+    """A title above the header and a totals row below are said once; a person number a
+    spreadsheet stripped of its zeros is listed as matched, not created."""
+    from datetime import date
+
+    from ..factories import assign, employ, make_employee, make_post, own_terms
+
+    with app.app_context():
+        post = make_post("SBC", post_number="0009002")
+        held = make_employee(person_number="0054321")
+        employment = employ(held, "SBC", date(2015, 4, 1))
+        assign(employment, post, date(2015, 4, 1), scp=12)
+        own_terms(employment, date(2015, 4, 1))
+        db.session.commit()
+    client = _signed_in(app)
+    stripped = new_person(1, person_number="54321", post_number="9002", start_date="2015-04-01",
+                          continuous_service_date="2015-04-01")
+    content = (b"Payroll export March\n\n" + _csv([new_person(2), stripped])
+               + ("Total" + "," * (len(COLUMNS) - 1) + "\n").encode())
+    body = _upload(client, content).get_data(as_text=True)
+    assert "Check the changes" in body, body
+    assert "Rows 1-2 above the header (row 3) were skipped (a title: &#39;Payroll export March&#39;)" in body
+    assert "Row 6 is a totals row and was skipped" in body
+    assert "line 5: person_number 0054321 read as 54321 by a spreadsheet: matched" in body
+    assert "line 5: post_number 0009002 read as 9002 by a spreadsheet: matched" in body

@@ -37,12 +37,15 @@ def _report(report: ImportReport, upload: import_uploads.Upload, sha256: str, co
         "rows": report.rows, "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
         "posts_created": report.posts_created, "posts_retitled": report.posts_retitled,
         "error_count": report.error_count, "change_count": report.change_count, "errors": errors,
+        "header_line": report.header_line, "notes": report.notes, "repair_count": report.repair_count,
+        "repairs": report.repairs[:SHOWN_PROBLEMS],
         "changes": [[c.line, f"{c.person_number} {c.name}", "; ".join(c.changes)]
                     for c in report.changes[:SHOWN_CHANGES]],
         # For the job's own page: where and what, line by line.
         "problems": [[f"line {line}, {column}" if line and column else f"line {line}" if line else "whole file",
                       message] for line, column, message in errors],
-        "problems_title": _plural(report.error_count, "problem", "problems") + " (the header is line 1)",
+        "problems_title": (_plural(report.error_count, "problem", "problems")
+                           + f" (the header is line {report.header_line})"),
         "token": upload.token if confirmable else None, "sha256": sha256 if confirmable else None,
         "link": "imports.preview", "link_args": {"job_id": job_id},
         "link_text": "Check the changes and import" if confirmable else "See the report",

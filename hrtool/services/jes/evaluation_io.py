@@ -48,6 +48,7 @@ from ...models import (
 from .. import audit, date_windows, post_grades, tabular
 from ..employee_rows import RowError, text_value
 from ..employee_rows import _date as read_date
+from ..identifiers import Padded, ambiguous, read_as
 from ..job_evaluations import Choice, Member, record_evaluation
 from ..tabular import Cell, FileProblem
 from ..unit_of_work import transaction
@@ -133,7 +134,7 @@ class _Reference:
     today: date
     councils: dict[str, Council]
     posts: dict[str, tuple[int, int, date]]  # post number -> (id, council id, established on)
-    unpadded: dict[str, list[str]]  # digits-only post numbers without their leading zeros -> numbers
+    unpadded: Padded  # post numbers a spreadsheet may have stripped of their leading zeros
     plans: list[tuple[int, Plan]]  # (scheme version id, plan)
     conventions: dict[int, list[Convention]]  # council id -> its set's conventions, current first
     held: set[tuple[int, int, date]] = field(default_factory=set)  # (post, council, date) already evaluated
@@ -144,10 +145,7 @@ class _Reference:
         councils = {c.code.upper(): c for c in db.session.scalars(select(Council))}
         posts = {n: (i, c, e) for i, n, c, e in db.session.execute(
             select(Post.id, Post.post_number, Post.council_id, Post.established_on))}
-        unpadded: dict[str, list[str]] = {}
-        for number in posts:
-            if number.isdigit() and number.startswith("0"):
-                unpadded.setdefault(number.lstrip("0") or "0", []).append(number)
+        unpadded = Padded(posts)
         plans = [(v.id, scheme.as_plan(v)) for v in scheme.versions()]
         conventions: dict[int, list[Convention]] = {}
         for convention in db.session.scalars(
@@ -242,10 +240,13 @@ def _post(ref: _Reference, value: Cell, errors: list[RowError], line: int) -> tu
         return None
     if number in ref.posts:
         return number, ref.posts[number]
-    # A spreadsheet that read 000123 as a number writes it back as 123: the only post it can be.
-    padded = ref.unpadded.get(number.lstrip("0") or "0", []) if number.isdigit() else []
+    # A spreadsheet that read 000123 as a number writes it back as 123 (services/identifiers.py).
+    padded = ref.unpadded.candidates(number)
     if len(padded) == 1:
         return padded[0], ref.posts[padded[0]]
+    if padded:
+        errors.append(RowError(line, "post_number", ambiguous("post_number", number, padded)))
+        return None
     errors.append(RowError(line, "post_number", f"no post {number} is on record"))
     return None
 
@@ -348,7 +349,7 @@ def _row(ref: _Reference, line: int, cells: dict[str, Cell], seen: dict[tuple[in
     number, (post_id, post_council, _) = post
     return EvaluationRow(line, post_id, number, council.id, council.code, council.id == post_council, evaluated_on,
                          status, panel, text_value(cells.get("job_description")), text_value(cells.get("notes")),
-                         choices, points, read_as=f"{text_value(cells.get('post_number'))} read as {number}"
+                         choices, points, read_as=read_as("post_number", number, text_value(cells.get("post_number")))
                          if number != text_value(cells.get("post_number")) else "")
 
 
@@ -393,7 +394,9 @@ class CheckReport:
 
 
 def _records(path: Path, name: str) -> Iterator[tuple[str, int, dict[str, Cell]]]:
-    with tabular.open_table(path, name) as table:
+    # The header is the row with these (f1 to f13 may be headed by factor names, so are checked after).
+    with tabular.open_table(path, name, required=("post_number", "council", "evaluated_on"),
+                            identifier="post_number") as table:
         columns, problems = column_names(table.headers)
         if problems:
             raise _HeaderProblems(table.format, problems)

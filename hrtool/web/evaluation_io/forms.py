@@ -14,8 +14,8 @@ EXPIRED = "Upload the file again: this preview has expired"
 
 class UploadForm(FlaskForm):
     file = FileField("Evaluations file", widget=GovFileInput(),
-                     description="A CSV (saved as 'CSV UTF-8') or XLSX file with the columns described below.",
-                     validators=[FileRequired("Select a CSV or XLSX file")])
+                     description="A CSV (saved as 'CSV UTF-8'), XLSX or ODS file with the columns described below.",
+                     validators=[FileRequired("Select a CSV, XLSX or ODS file")])
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
     validate_file = EmployeeUploadForm.validate_file  # the same type and emptiness checks

@@ -19,11 +19,11 @@ from ...models import Council, Post
 from ...permissions import requires
 from ...services import audit, import_uploads
 from ...services.jes import evaluation_io
+from ...services.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from .forms import ConfirmForm, UploadForm
 
 bp = Blueprint("evaluation_io", __name__, url_prefix="/grading/evaluations")
-TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SHOWN = 500  # rows and problems listed on the preview
 
 
@@ -77,12 +77,12 @@ def confirm() -> Any:
 @bp.get("/template.<fmt>")
 @requires("grading.edit")
 def template(fmt: str) -> Any:
-    if fmt not in TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     buffer = io.BytesIO()
     evaluation_io.write_template(buffer, fmt)
     buffer.seek(0)
-    return send_file(buffer, mimetype=TYPES[fmt], as_attachment=True, download_name=f"job-evaluations-template.{fmt}")
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True, download_name=f"job-evaluations-template.{fmt}")
 
 
 @bp.get("/export.<fmt>")
@@ -91,7 +91,7 @@ def template(fmt: str) -> Any:
 def export(fmt: str) -> Any:
     """Every evaluation, or one council's (?council=CCDC), or one post's (?post=ID), in the
     import's columns plus points. Audited."""
-    if fmt not in TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     code = request.args.get("council", "").strip().upper()
     council = db.session.scalar(select(Council).where(Council.code == code)) if code else None
@@ -108,5 +108,5 @@ def export(fmt: str) -> Any:
                                            "post": post.post_number if post else None})
     buffer.seek(0)
     scope = f"-{code.lower()}" if council else f"-{post.post_number}" if post else ""
-    return send_file(buffer, mimetype=TYPES[fmt], as_attachment=True,
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"job-evaluations{scope}-{date.today():%Y-%m-%d}.{fmt}")

@@ -11,14 +11,14 @@ from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from ..fields import GovDateField
 
-EXTENSIONS = (".csv", ".xlsx")
+EXTENSIONS = (".csv", ".xlsx", ".ods")
 
 
 class UploadForm(FlaskForm):
     file = FileField("Payroll export", widget=GovFileInput(),
-                     description="A CSV (saved as 'CSV UTF-8') or XLSX file, up to 50 MB, with the columns "
+                     description="A CSV (saved as 'CSV UTF-8'), XLSX or ODS file, up to 50 MB, with the columns "
                                  "described below.",
-                     validators=[FileRequired("Select a CSV or XLSX file")])
+                     validators=[FileRequired("Select a CSV, XLSX or ODS file")])
     effective_date = GovDateField(
         "Date changes take effect", validators=[Optional()],
         description="For changes of post, hours or pay of people already on record, unless a row gives its "
@@ -29,7 +29,7 @@ class UploadForm(FlaskForm):
         """The type and emptiness are checked here; the contents when the file is read."""
         upload = field.data
         if Path(upload.filename or "").suffix.lower() not in EXTENSIONS:
-            raise ValidationError("The selected file must be a CSV or XLSX file")
+            raise ValidationError("The selected file must be a CSV, XLSX or ODS file")
         stream = upload.stream
         stream.seek(0, 2)
         empty = stream.tell() == 0
