@@ -1,7 +1,9 @@
-"""The employee liability information pack as an XLSX workbook (openpyxl, write-only).
+"""The employee liability information pack as an XLSX workbook (openpyxl, write-only), or as
+the same sheets in an OpenDocument spreadsheet (`build_ods`).
 
-Plain data in, workbook bytes out, no queries. Text cells are neutralised against spreadsheet
-formula injection (`tabular.neutralise`), so a summary that starts with "=" stays text."""
+Plain data in, workbook bytes out, no queries. Text is written as string cells with the text
+number format ("@"), so a summary that starts with "=" stays text and shows no guard apostrophe
+(a string cell is never run as a formula), and a person number keeps its leading zeros."""
 from __future__ import annotations
 
 import io
@@ -14,8 +16,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-
-from ..services.tabular import neutralise
 
 # Column kinds: text, long (wrapped, several lines), date, number, money (two places), any
 # (decided by each value's type).
@@ -41,7 +41,7 @@ def build_workbook(sheets: list[Sheet]) -> bytes:
         bold = Font(bold=True)
         header = []
         for heading, _ in spec.columns:
-            cell = WriteOnlyCell(sheet, value=neutralise(heading))
+            cell = _text(sheet, heading)
             cell.font = bold
             header.append(cell)
         sheet.append(header)
@@ -59,7 +59,7 @@ def _cell(sheet: Any, kind: str, value: Any) -> Any:
         kind = ("date" if isinstance(value, (date, datetime)) else
                 "number" if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else "text")
     if kind in ("text", "long"):
-        cell = WriteOnlyCell(sheet, value=neutralise(str(value)))
+        cell = _text(sheet, str(value))
         if kind == "long":
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
@@ -73,3 +73,25 @@ def _cell(sheet: Any, kind: str, value: Any) -> Any:
         return cell
     number = Decimal(value).normalize()
     return int(number) if number == number.to_integral_value() else number
+
+
+def _text(sheet: Any, text: str) -> Any:
+    """A string cell: openpyxl would make text starting "=" a formula, and "#N/A" an error."""
+    cell = WriteOnlyCell(sheet)
+    cell._value = cell.check_string(text)
+    cell.data_type = "s"
+    cell.number_format = "@"
+    return cell
+
+
+def build_ods(sheets: list[Sheet]) -> bytes:
+    """The same sheets as an ODS: text as string cells (long text keeps its line breaks), dates
+    as dates, numbers and money as numbers. (Widths, bold and frozen headers are XLSX's only:
+    the ODS writer streams plain cells.)"""
+    from ..services.tabular import write_ods_sheets
+
+    buffer = io.BytesIO()
+    write_ods_sheets(buffer, [(spec.name[:31], [(h, "text" if kind == "long" else kind) for h, kind in spec.columns],
+                               [[None if value == "" else value for value in row] for row in spec.rows])
+                              for spec in sheets])
+    return buffer.getvalue()

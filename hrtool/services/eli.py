@@ -563,6 +563,7 @@ def document_for(pack: EliPack, record: EliRecord) -> eli_pdf.EliDocument:
                             "(regulation 11(2)(e))", bullets=record.collective_agreements),
         ],
         footer=f"{record.full_name} ({record.person_number}) · {transfer.reference} · Confidential: personal data",
+        produced_on=pack.produced_on,
     )
 
 
@@ -633,16 +634,18 @@ def _about(pack: EliPack) -> list[list[Any]]:
 
 
 @transaction
-def export_xlsx(transfer: Transfer, produced_on: date) -> tuple[bytes, str, int]:
-    """The whole pack as a workbook: one row per person, then a sheet about the pack. Audited."""
+def export_xlsx(transfer: Transfer, produced_on: date, fmt: str = "xlsx") -> tuple[bytes, str, int]:
+    """The whole pack as a workbook (XLSX, or ODS for `fmt` "ods"): one row per person, then a
+    sheet about the pack. Audited."""
     pack = build_pack(transfer, produced_on)
-    content = eli_xlsx.build_workbook([
+    sheets = [
         eli_xlsx.Sheet("Employee liability information", [(h, kind) for h, kind, _ in COLUMNS],
                        [[value(r) for _, _, value in COLUMNS] for r in pack.records]),
         eli_xlsx.Sheet("About this pack", [("Item", "text"), ("Value", "any")], _about(pack)),
-    ])
-    _audit(pack, "xlsx", len(pack.records))
-    return content, f"eli-{_safe(transfer.reference)}.xlsx", len(pack.records)
+    ]
+    content = eli_xlsx.build_ods(sheets) if fmt == "ods" else eli_xlsx.build_workbook(sheets)
+    _audit(pack, fmt, len(pack.records))
+    return content, f"eli-{_safe(transfer.reference)}.{fmt}", len(pack.records)
 
 
 @transaction

@@ -18,8 +18,8 @@ EMPLOYEE = "employee@hrtool.example"
 
 # Each bulk export of personal data, as the attack fetched it (HR's session).
 BULK_EXPORTS = [
-    "/employees/export.csv", "/employees/export.xlsx",  # the whole workforce
-    "/transfers/1/eli/pack.zip", "/transfers/1/eli/pack.xlsx",  # everyone transferring, with particulars
+    "/employees/export.csv", "/employees/export.xlsx", "/employees/export.ods",  # the whole workforce
+    "/transfers/1/eli/pack.zip", "/transfers/1/eli/pack.xlsx", "/transfers/1/eli/pack.ods",  # everyone transferring, with particulars
     "/pay/awards/1/arrears.xlsx", "/pay/awards/1/arrears.csv",  # everyone's arrears
     "/protected-terms/register.csv", "/protection/export/protections.xlsx",  # named people's terms and pay
     "/harmonisation/1/people.csv",  # each person under a harmonisation model

@@ -14,12 +14,12 @@ from ...extensions import db
 from ...models import Transfer, TransferMember
 from ...permissions import requires
 from ...services import cases, eli, record_views, transfers
+from ...services.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from ..paging import paginate_list
 from .forms import CasesCheckedForm
 
 bp = Blueprint("eli", __name__, url_prefix="/transfers/<int:transfer_id>/eli")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(content: bytes, mimetype: str, name: str) -> Any:
@@ -44,7 +44,15 @@ def pack(transfer_id: int) -> Any:
 @recent_password_required  # a bulk export of personal data (issue 16)
 def export_xlsx(transfer_id: int) -> Any:
     content, name, _ = eli.export_xlsx(db.get_or_404(Transfer, transfer_id), date.today())
-    return _download(content, XLSX, name)
+    return _download(content, MEDIA_TYPES["xlsx"], name)
+
+
+@bp.get("/pack.ods")
+@requires("transfers.view")
+@recent_password_required  # a bulk export of personal data (issue 16)
+def export_ods(transfer_id: int) -> Any:
+    content, name, _ = eli.export_xlsx(db.get_or_404(Transfer, transfer_id), date.today(), "ods")
+    return _download(content, MEDIA_TYPES["ods"], name)
 
 
 @bp.get("/pack.zip")

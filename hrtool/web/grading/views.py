@@ -14,7 +14,7 @@ from ...models import Council, Post
 from ...permissions import has, requires
 from ...services import conventions, increments, job_evaluations, post_grades, side_by_side
 from ...services.jes import forms_data, scheme
-from ...services.tabular import write_table
+from ...services.tabular import MEDIA_TYPES, write_table
 from ..paging import filters_from_query, paginate_list
 from .forms import (
     ApplyRunForm,
@@ -31,7 +31,6 @@ from .forms import (
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
 PAGE = 50
-EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @bp.get("/")
@@ -57,7 +56,7 @@ def compare() -> Any:
 @bp.get("/compare.<fmt>")
 @requires("grading.view")
 def compare_export(fmt: str) -> Any:
-    if fmt not in EXPORT_TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     columns = [("post_number", "text"), ("title", "text"), ("council", "text"), ("service", "text"),
                ("fte", "number"), ("je_score", "number"),
@@ -79,7 +78,7 @@ def compare_export(fmt: str) -> Any:
 
     audit.record_export("grading_comparison", {"format": fmt, "count": count})
     buffer.seek(0)
-    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"same-job-different-pay-{date.today():%Y-%m-%d}.{fmt}")
 
 

@@ -30,6 +30,7 @@ from ...services import harmonisation
 from ...services import harmonisation_reports as reports
 from ...services import harmonisation_union as union
 from ...services.harmonisation_results import Results
+from ...services.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from ..paging import Page, paginate_list
 from .forms import BLANK_ROWS, CompareForm, DeleteForm, ModelForm, NewModelForm
@@ -39,7 +40,6 @@ bp.add_app_template_filter(reports.signed_money, "signed_money")
 bp.add_app_template_filter(reports.percent, "percent")
 bp.add_app_template_filter(reports.pounds, "pounds")
 
-EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FORM_LEVEL = {"bands"}  # service errors about the whole bands table go to the top of the form
 
 
@@ -163,7 +163,7 @@ def _page(rows: list[Any], endpoint: str, **params: Any) -> Page:
 @requires("harmonisation.model")
 @recent_password_required  # a bulk export of personal data (issue 16)
 def export(model_id: int, fmt: str) -> Any:
-    if fmt not in EXPORT_TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     record, results = _model_with_results(model_id)
     if results is None:
@@ -171,7 +171,7 @@ def export(model_id: int, fmt: str) -> Any:
     buffer = io.BytesIO()
     reports.export_affected(record, results, buffer, fmt)
     buffer.seek(0)
-    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"harmonisation-{record.id}-people-affected.{fmt}")
 
 

@@ -13,9 +13,9 @@ from ...extensions import db
 from ...models import Post
 from ...permissions import requires
 from ...services.jes import compare
+from ...services.tabular import MEDIA_TYPES
 
 bp = Blueprint("parting", __name__, url_prefix="/grading/councils")
-EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _on() -> tuple[date, str]:
@@ -44,7 +44,7 @@ def report() -> Any:
 @bp.get("/report.<fmt>")
 @requires("grading.view")
 def export(fmt: str) -> Any:
-    if fmt not in EXPORT_TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     on, _ = _on()
     try:
@@ -54,7 +54,7 @@ def export(fmt: str) -> Any:
     buffer = io.BytesIO()
     compare.export(found, buffer, fmt)
     buffer.seek(0)
-    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"where-the-councils-part-{on:%Y-%m-%d}.{fmt}")
 
 

@@ -22,6 +22,7 @@ from ...jobs.kinds import pay as pay_kinds
 from ...models import Council, GradeConvention, Job, PayAward, PaySpinePoint
 from ...permissions import requires
 from ...services import conventions, date_windows, pay_award_run, pay_spines, unit_of_work
+from ...services.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from ..fields import id_from_query
 from ..paging import paginate_list
@@ -36,7 +37,6 @@ from .forms import (
 )
 
 bp = Blueprint("pay", __name__, url_prefix="/pay")
-EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 BLANK_BAND_ROWS = 3
 
 
@@ -242,7 +242,7 @@ def arrears(award_id: int) -> Any:
 @recent_password_required  # a bulk export of personal data (issue 16)
 def arrears_export(award_id: int, fmt: str) -> Any:
     """The whole of a kept run as CSV or XLSX: the figures the page shows, audited as an export."""
-    if fmt not in EXPORT_TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     award = db.get_or_404(PayAward, award_id)
     form = ArrearsForm(request.args)
@@ -257,7 +257,7 @@ def arrears_export(award_id: int, fmt: str) -> Any:
     pay_award_run.export_stored(result, buffer, fmt)
     buffer.seek(0)
     name = f"pay-award-arrears-{award.pay_year_from:%Y}-paid-{result.first_paid_on:%Y-%m-%d}.{fmt}"
-    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True, download_name=name)
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True, download_name=name)
 
 
 @bp.get("/conventions")

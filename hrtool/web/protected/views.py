@@ -13,12 +13,12 @@ from ...models import Election, Employee
 from ...permissions import require_employee_visible, requires
 from ...security import safe_referrer
 from ...services import protected_terms
+from ...services.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required, recent_password_required_to_submit
 from ..paging import paginate
 from .forms import CountersignForm, ElectionForm
 
 bp = Blueprint("protected", __name__, url_prefix="/protected-terms")
-EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @bp.get("/")
@@ -40,12 +40,12 @@ def register() -> Any:
 @requires("protected.register")
 @recent_password_required  # a bulk export of personal data (issue 16)
 def export(fmt: str) -> Any:
-    if fmt not in EXPORT_TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     buffer = io.BytesIO()
     protected_terms.export_register(buffer, fmt, date.today())
     buffer.seek(0)
-    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"protected-terms-{date.today():%Y-%m-%d}.{fmt}")
 
 

@@ -15,6 +15,7 @@ from ...permissions import require_employee_visible, requires
 from ...services import employee_search, employees, salary_history
 from ...services.record_views import viewers_of  # pages about a person are logged there too
 from ...services.records import picture_on, timeline
+from ...services.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from ..fields import id_from_query
 from ..paging import paginate_keys
@@ -22,7 +23,6 @@ from .forms import AssignmentChangeForm, DetailsForm, FilterForm, LeaverForm
 
 bp = Blueprint("staff", __name__, url_prefix="/employees")
 
-EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _filters() -> tuple[FilterForm, employee_search.EmployeeFilters]:
@@ -60,7 +60,7 @@ def employees_list() -> Any:
 @requires("employees.view_all")
 @recent_password_required  # a bulk export of personal data (issue 16)
 def export(fmt: str) -> Any:
-    if fmt not in EXPORT_TYPES:
+    if fmt not in MEDIA_TYPES:
         abort(404)
     from ...services.employee_io import export_employees
 
@@ -68,7 +68,7 @@ def export(fmt: str) -> Any:
     buffer = io.BytesIO()
     export_employees(buffer, fmt, employee_search.person_ids(filters, date.today()), date.today())
     buffer.seek(0)
-    return send_file(buffer, mimetype=EXPORT_TYPES[fmt], as_attachment=True,
+    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"employees-{date.today():%Y-%m-%d}.{fmt}")
 
 
