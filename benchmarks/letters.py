@@ -24,7 +24,7 @@ from hrtool.extensions import db
 from hrtool.formatting import uk_date
 from hrtool.letters.template import plain
 from hrtool.models import LetterTemplateVersion, TransferMember
-from hrtool.reports.letter_pdf import _fonts
+from hrtool.reports.pdf_pages import fonts
 from hrtool.services import letters as engine
 
 LETTER_TYPE = "transfer_notice"
@@ -64,7 +64,7 @@ def measure_letters(count: int) -> tuple[float, float]:
     version = _template()
     issued_on = date.today()
     targets = [engine.Target(LETTER_TYPE, member_id) for member_id, _ in zip(cycle(_members()), range(count))]
-    regular, _ = _fonts()
+    regular, _ = fonts()
     style = ParagraphStyle("plain", fontName=regular, fontSize=10.5, leading=14.5)
 
     def words(p: engine.Prepared) -> list[str]:

@@ -3,11 +3,12 @@
 
 Plain data in, PDF bytes out, no queries: the service has already put everything into words.
 Both councils are named in the heading; each page carries "Page n of m"; the document's title,
-author and subject are set in its metadata."""
+author, subject, language and date (the day the pack was produced) are set in its metadata."""
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -17,10 +18,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .pdf_pages import RULE, SECONDARY, numbered_canvas
+from .pdf_pages import INK, RULE, SECONDARY, SHADE, Grid, document_info, fonts, numbered_canvas
 
-INK = colors.HexColor("#0b0c0c")
-SHADE = colors.HexColor("#f3f2f1")
 GOOD = colors.HexColor("#005a30")
 GOOD_BG = colors.HexColor("#cce2d8")
 BAD = colors.HexColor("#942514")
@@ -52,26 +51,28 @@ class EliDocument:
     complete: bool
     sections: list[Section]
     footer: str
+    produced_on: date  # the PDF's creation date
 
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
-    body = ParagraphStyle("eli-body", parent=base["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5,
-                          textColor=INK)
+    regular, bold = fonts()
+    body = ParagraphStyle("eli-body", parent=base["BodyText"], fontName=regular, bulletFontName=regular,
+                          fontSize=9.5, leading=12.5, textColor=INK)
     return {
-        "councils": ParagraphStyle("eli-councils", parent=body, fontName="Helvetica-Bold", fontSize=10.5,
+        "councils": ParagraphStyle("eli-councils", parent=body, fontName=bold, fontSize=10.5,
                                    leading=13, textColor=SECONDARY, spaceAfter=4),
-        "title": ParagraphStyle("eli-title", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=20,
+        "title": ParagraphStyle("eli-title", parent=body, fontName=bold, fontSize=16, leading=20,
                                 spaceAfter=4),
-        "person": ParagraphStyle("eli-person", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16,
+        "person": ParagraphStyle("eli-person", parent=body, fontName=bold, fontSize=13, leading=16,
                                  spaceAfter=6),
         "body": body,
-        "section": ParagraphStyle("eli-section", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=14,
+        "section": ParagraphStyle("eli-section", parent=body, fontName=bold, fontSize=11, leading=14,
                                   spaceBefore=10, spaceAfter=4),
         "cell": ParagraphStyle("eli-cell", parent=body, fontSize=8.5, leading=10.5),
-        "label": ParagraphStyle("eli-label", parent=body, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5),
+        "label": ParagraphStyle("eli-label", parent=body, fontName=bold, fontSize=8.5, leading=10.5),
         "bullet": ParagraphStyle("eli-bullet", parent=body, leftIndent=10, bulletIndent=0),
-        "status": ParagraphStyle("eli-status", parent=body, fontName="Helvetica-Bold"),
+        "status": ParagraphStyle("eli-status", parent=body, fontName=bold),
     }
 
 
@@ -81,7 +82,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 def _grid(data: list[list[Paragraph]], widths: list[float], header: bool) -> Table:
-    table = Table(data, colWidths=widths, repeatRows=1 if header else 0)
+    table = Grid(data, colWidths=widths, repeatRows=1 if header else 0)
     style: list[Any] = [
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -119,7 +120,7 @@ def _section(section: Section, styles: dict[str, ParagraphStyle], width: float) 
 def _status(document: EliDocument, styles: dict[str, ParagraphStyle], width: float) -> Table:
     text = ("Completeness check: complete" if document.complete
             else f"Completeness check: incomplete. {document.status}")
-    box = Table([[_p(text, styles["status"])]], colWidths=[width])
+    box = Grid([[_p(text, styles["status"])]], colWidths=[width])
     box.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), GOOD_BG if document.complete else BAD_BG),
         ("TEXTCOLOR", (0, 0), (-1, -1), GOOD if document.complete else BAD),
@@ -130,11 +131,11 @@ def _status(document: EliDocument, styles: dict[str, ParagraphStyle], width: flo
 
 
 def build_pdf(document: EliDocument) -> bytes:
-    """The document as PDF bytes, with its title, author and subject in the metadata."""
+    """The document as PDF bytes, with its title, author, subject, language and date in the metadata."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=22 * mm, title=document.metadata_title, author=document.author,
-                            subject=document.subject, creator="hrtool")
+                            bottomMargin=22 * mm,
+                            **document_info(document.metadata_title, document.author, document.subject))
     styles = _styles()
     story: list[Any] = [
         _p(" · ".join(document.councils), styles["councils"]),
@@ -145,5 +146,5 @@ def build_pdf(document: EliDocument) -> bytes:
     story += [Spacer(1, 6), _status(document, styles, doc.width)]
     for section in document.sections:
         story += _section(section, styles, doc.width)
-    doc.build(story, canvasmaker=numbered_canvas(MARGIN, document.footer))
+    doc.build(story, canvasmaker=numbered_canvas(MARGIN, document.footer, dated=document.produced_on))
     return buffer.getvalue()

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -20,13 +20,11 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    Table,
     TableStyle,
 )
 
-INK = colors.HexColor("#0b0c0c")
-RULE = colors.HexColor("#b1b4b6")
-SHADE = colors.HexColor("#f3f2f1")
+from .pdf_pages import INK, RULE, SHADE, Grid, document_info, fonts, numbered_canvas
+
 MARGIN = 18 * mm
 
 
@@ -50,21 +48,23 @@ class UnionSummary:
     author: str
     tables: list[SummaryTable]
     notes: list[str]
+    dated: date  # the day it was produced (produced_on written out): the PDF's creation date
 
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5,
-                          textColor=INK)
+    regular, bold = fonts()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=regular, bulletFontName=regular,
+                          fontSize=9.5, leading=12.5, textColor=INK)
     return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontName="Helvetica-Bold", fontSize=18, leading=22,
+        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18, leading=22,
                                 alignment=0, spaceAfter=2, textColor=INK),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=12, leading=15, spaceAfter=6),
         "body": body,
-        "caption": ParagraphStyle("caption", parent=body, fontName="Helvetica-Bold", fontSize=11, leading=14,
+        "caption": ParagraphStyle("caption", parent=body, fontName=bold, fontSize=11, leading=14,
                                   spaceBefore=10, spaceAfter=4),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5),
+        "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=8.5, leading=10.5),
         "note": ParagraphStyle("note", parent=body, fontSize=8.5, leading=11, leftIndent=8, bulletIndent=0),
     }
 
@@ -78,7 +78,7 @@ def _table(spec: SummaryTable, styles: dict[str, ParagraphStyle], width: float) 
     data += [[cell(value, i, styles["cell"]) for i, value in enumerate(row)] for row in spec.rows]
     # Unless told otherwise the first column (labels) is twice as wide as each of the others.
     weights = spec.widths or [2.0] + [1.0] * (len(spec.head) - 1)
-    table = Table(data, colWidths=[width * w / sum(weights) for w in weights], repeatRows=1)
+    table = Grid(data, colWidths=[width * w / sum(weights) for w in weights], repeatRows=1)
     style: list[Any] = [
         ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
@@ -92,20 +92,11 @@ def _table(spec: SummaryTable, styles: dict[str, ParagraphStyle], width: float) 
 
 
 def build_pdf(summary: UnionSummary) -> bytes:
-    """The summary as PDF bytes, with its title and author in the document's metadata."""
+    """The summary as PDF bytes, with its title, author, language and date in the document's metadata."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title=summary.title, author=summary.author,
-                            subject=summary.subtitle, creator="hrtool")
+                            bottomMargin=MARGIN, **document_info(summary.title, summary.author, summary.subtitle))
     styles = _styles()
-
-    def footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.setFillColor(INK)
-        canvas.drawString(MARGIN, 10 * mm, f"{summary.title}: aggregate figures, no names or individual salaries")
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {document.page}")
-        canvas.restoreState()
 
     story: list[Any] = [
         Paragraph(escape(summary.title), styles["title"]),
@@ -118,5 +109,6 @@ def build_pdf(summary: UnionSummary) -> bytes:
     story += [_table(t, styles, doc.width) for t in summary.tables]
     story.append(Paragraph("How these figures were worked out", styles["caption"]))
     story += [Paragraph(escape(note), styles["note"], bulletText="\u2022") for note in summary.notes]
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    footer = f"{summary.title}: aggregate figures, no names or individual salaries"
+    doc.build(story, canvasmaker=numbered_canvas(MARGIN, footer, dated=summary.dated, colour=INK, rule=False))
     return buffer.getvalue()

@@ -7,14 +7,15 @@ and "Page n of m". The document's title, author, subject and language (en-GB) ar
 metadata, its title is shown in the viewer's title bar, and the headings become bookmarks.
 ReportLab cannot write a tagged (structure-tree) PDF; the text is real text in reading order.
 
-Output is deterministic (ReportLab's `invariant` mode: no creation time or random document
-id), so the same letter renders to the same bytes; the register keeps the bytes anyway.
+Output is deterministic (ReportLab's `invariant` mode: no clock or random document id; the
+creation date written is the letter's issue date), so the same letter renders to the same bytes;
+the register keeps the bytes anyway.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -23,27 +24,21 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    Table,
     TableStyle,
 )
 
 from ..letters.template import Block, Bullets, Heading
 from ..letters.template import Paragraph as TextParagraph
 from ..letters.template import Table as BodyTable
-from .pdf_pages import RULE, SECONDARY, numbered_canvas
+from .pdf_pages import INK, RULE, SECONDARY, SHADE, Grid, document_info, fonts, numbered_canvas
 
-INK = colors.HexColor("#0b0c0c")
-SHADE = colors.HexColor("#f3f2f1")
 NOTICE = colors.HexColor("#1d70b8")
 MARGIN = 20 * mm
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @dataclass(frozen=True)
@@ -52,6 +47,7 @@ class LetterDocument:
     letterhead_note: str  # e.g. "Shared service: Revenues and Benefits (lead authority: ...)"
     addressee: list[str]  # lines of the address block
     date_text: str  # already written out: "30 October 2026"
+    issued_on: date  # the same date: the PDF's creation date
     reference: str
     subject: str
     blocks: list[Block]
@@ -64,24 +60,10 @@ class LetterDocument:
     keywords: list[str] = field(default_factory=list)
 
 
-def _fonts() -> tuple[str, str]:
-    """DejaVu Sans where installed (clear, wide coverage, embedded so the letter looks the same
-    everywhere); otherwise Helvetica."""
-    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if not (regular.exists() and bold.exists()):
-        return "Helvetica", "Helvetica-Bold"
-    if "LetterSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("LetterSans", str(regular)))
-        pdfmetrics.registerFont(TTFont("LetterSans-Bold", str(bold)))
-        pdfmetrics.registerFontFamily("LetterSans", normal="LetterSans", bold="LetterSans-Bold",
-                                      italic="LetterSans", boldItalic="LetterSans-Bold")
-    return "LetterSans", "LetterSans-Bold"
-
-
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
-    body = ParagraphStyle("letter-body", fontName=regular, fontSize=10.5, leading=14.5, textColor=INK,
-                          spaceAfter=7)
+    regular, bold = fonts()
+    body = ParagraphStyle("letter-body", fontName=regular, bulletFontName=regular, fontSize=10.5, leading=14.5,
+                          textColor=INK, spaceAfter=7)
     return {
         "body": body,
         "councils": ParagraphStyle("letter-councils", parent=body, fontName=bold, fontSize=12.5, leading=16,
@@ -105,7 +87,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "caption": ParagraphStyle("letter-caption", parent=body, fontName=bold, fontSize=10, spaceAfter=3),
         "signature": ParagraphStyle("letter-signature", parent=body, spaceAfter=0),
         "notice": ParagraphStyle("letter-notice", parent=body, fontName=bold, spaceAfter=0),
-        "footer": ParagraphStyle("letter-footer", fontName=regular, fontSize=8),
     }
 
 
@@ -132,7 +113,7 @@ def _table(table: BodyTable, styles: dict[str, ParagraphStyle], width: float, co
     data = [] if continued else [
         [_p(h, styles["cell-head-right" if i in numeric else "cell-head"]) for i, h in enumerate(table.head)]]
     data += [[_p(c, styles["cell-right" if i in numeric else "cell"]) for i, c in enumerate(row)] for row in table.rows]
-    grid = Table(data, colWidths=widths, repeatRows=0 if continued else 1, hAlign="LEFT")
+    grid = Grid(data, colWidths=widths, repeatRows=0 if continued else 1, hAlign="LEFT")
     grid.setStyle(TableStyle([
         *([] if continued else [("LINEBELOW", (0, 0), (-1, 0), 1, INK)]),
         ("LINEBELOW", (0, 0 if continued else 1), (-1, -1), 0.25, RULE),
@@ -177,21 +158,21 @@ def _letterhead(document: LetterDocument, styles: dict[str, ParagraphStyle], wid
     flow: list[Any] = [_p(name, styles["councils"]) for name in document.councils]
     if document.letterhead_note:
         flow.append(_p(document.letterhead_note, styles["note"]))
-    rule = Table([[""]], colWidths=[width], rowHeights=[4])
+    rule = Grid([[""]], colWidths=[width], rowHeights=[4])
     rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 1.5, INK)]))
     flow += [rule, Spacer(1, 12)]
     address = [_p(line, styles["address"]) for line in document.addressee]
-    meta = Table([[_p("Date", styles["meta"]), _p(document.date_text, styles["meta"])],
-                  [_p("Our reference", styles["meta"]), _p(document.reference, styles["meta"])]],
-                 colWidths=[32 * mm, 48 * mm])
+    meta = Grid([[_p("Date", styles["meta"]), _p(document.date_text, styles["meta"])],
+                 [_p("Our reference", styles["meta"]), _p(document.reference, styles["meta"])]],
+                colWidths=[32 * mm, 48 * mm])
     meta.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("TEXTCOLOR", (0, 0), (0, -1), SECONDARY)]))
-    block = Table([[address, meta]], colWidths=[width - 82 * mm, 82 * mm])
+    block = Grid([[address, meta]], colWidths=[width - 82 * mm, 82 * mm])
     block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     flow += [block, Spacer(1, 14)]
     if document.notice:
-        box = Table([[_p(document.notice, styles["notice"])]], colWidths=[width])
+        box = Grid([[_p(document.notice, styles["notice"])]], colWidths=[width])
         box.setStyle(TableStyle([("LINEBEFORE", (0, 0), (0, -1), 4, NOTICE), ("BACKGROUND", (0, 0), (-1, -1), SHADE),
                                  ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
                                  ("LEFTPADDING", (0, 0), (-1, -1), 8)]))
@@ -252,9 +233,7 @@ def build_pdf(document: LetterDocument) -> bytes:
     buffer = io.BytesIO()
     doc = _LetterTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm, bottomMargin=22 * mm,
-        title=document.title, author=document.author, subject=document.description, creator="hrtool",
-        producer="hrtool (ReportLab)", keywords=document.keywords, lang="en-GB", displayDocTitle=True,
-        invariant=1)
+        **document_info(document.title, document.author, document.description, document.keywords))
     styles = _styles()
     width = doc.width - 12  # the frame's own padding, 6 points each side
     blocks = list(document.blocks)
@@ -264,5 +243,5 @@ def build_pdf(document: LetterDocument) -> bytes:
     story = (_letterhead(document, styles, width) + _body(flowing, styles, width)
              + _signature(document, styles, ending + closing))
     footer = f"Our reference {document.reference}"
-    doc.build(story, canvasmaker=numbered_canvas(MARGIN, footer, font=styles["footer"].fontName))
+    doc.build(story, canvasmaker=numbered_canvas(MARGIN, footer, dated=document.issued_on))
     return buffer.getvalue()

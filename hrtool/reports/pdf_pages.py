@@ -1,26 +1,100 @@
-"""What every hrtool PDF shares: the page footer with "Page n of m"."""
+"""What every hrtool PDF shares: the fonts, the palette, the document's metadata and the page
+footer with "Page n of m".
+
+Every PDF embeds DejaVu Sans, shipped in `hrtool/reports/fonts/` (with its licence), so a name
+such as "Siân O'Connor-Łukasz" prints as written on any machine and every machine writes the same
+bytes. There is no fallback: ReportLab's built-in Helvetica covers Latin-1 only and prints "Ł" as
+a black box, which a statutory document must never do, so a missing font file stops the build.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Table
 
+INK = colors.HexColor("#0b0c0c")
 SECONDARY = colors.HexColor("#505a5f")
 RULE = colors.HexColor("#b1b4b6")
+SHADE = colors.HexColor("#f3f2f1")
+
+FONT_DIR = Path(__file__).parent / "fonts"
+REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+LANGUAGE = "en-GB"
 
 
-def numbered_canvas(margin: float, footer: str = "", *, font: str = "Helvetica", size: float = 8,
+class FontMissing(RuntimeError):
+    """The embedded fonts are not where the package keeps them: the installation is broken."""
+
+
+def fonts() -> tuple[str, str]:
+    """The regular and bold font names, registered with ReportLab on first use."""
+    if REGULAR not in pdfmetrics.getRegisteredFontNames():
+        files = {name: FONT_DIR / f"{name}.ttf" for name in (REGULAR, BOLD)}
+        missing = [str(path) for path in files.values() if not path.is_file()]
+        if missing:
+            what = f"font file {missing[0]} is" if len(missing) == 1 else f"font files {' and '.join(missing)} are"
+            raise FontMissing(f"Cannot write a PDF: the {what} missing. They are part of hrtool: reinstall the "
+                              "package (pip install .) or restore hrtool/reports/fonts/ from the repository.")
+        # Bold first: the regular name is the "already registered" mark, so it goes last.
+        pdfmetrics.registerFont(TTFont(BOLD, str(files[BOLD])))
+        pdfmetrics.registerFont(TTFont(REGULAR, str(files[REGULAR])))
+        # No italic face is shipped: <i> in a paragraph prints upright rather than in another font.
+        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+    return REGULAR, BOLD
+
+
+class Grid(Table):
+    """A Platypus table whose cells start in the embedded font. ReportLab's cells default to
+    Helvetica, which it then names among the page's fonts even where every cell holds a
+    paragraph in DejaVu Sans."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.setStyle([("FONT", (0, 0), (-1, -1), fonts()[0])])
+
+
+def document_info(title: str, author: str, subject: str, keywords: list[str] | None = None) -> dict[str, Any]:
+    """Keyword arguments for a Platypus document template: the metadata every hrtool PDF carries
+    (title shown in the viewer's title bar, language en-GB) and ReportLab's `invariant` mode, so
+    the same document always renders to the same bytes (no clock, no random document id). The
+    creation date is set by the canvas: see `numbered_canvas`. The canvas starts in DejaVu Sans
+    too, or ReportLab would list Helvetica among every page's fonts."""
+    return dict(title=title, author=author, subject=subject, keywords=keywords or [], creator="hrtool",
+                producer="hrtool (ReportLab)", lang=LANGUAGE, displayDocTitle=True, invariant=1,
+                initialFontName=fonts()[0])
+
+
+def pdf_date(day: date) -> Callable[..., str]:
+    """A date formatter for ReportLab's info dictionary writing the document's own date.
+
+    In invariant mode ReportLab stamps every document 1 January 2000; the formatter it accepts
+    is handed that clock time, which is ignored here. A date alone ("D:20261030") is a valid PDF
+    date (ISO 32000-1, 7.9.4) and claims no time of day the document does not have."""
+    stamp = f"D:{day:%Y%m%d}"
+    return lambda *_clock: stamp
+
+
+def numbered_canvas(margin: float, footer: str = "", *, dated: date, size: float = 8,
                     colour: Any = SECONDARY, rule: bool = True) -> type[Canvas]:
     """A canvas class for `doc.build(story, canvasmaker=...)` that holds its pages until the end,
     so each can say "Page n of m": at the foot, an optional rule, `footer` on the left and the
-    page number on the right."""
+    page number on the right. `dated` is the document's date (a letter's issue date, the day a
+    statement or pack was produced), written as its creation and modification date."""
+    font = fonts()[0]
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
+            self.setDateFormatter(pdf_date(dated))
             self._saved: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # ReportLab's name: the canvas calls it at each page end

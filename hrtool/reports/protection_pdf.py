@@ -1,27 +1,25 @@
 """A person's pay protection statement as an A4 PDF (ReportLab Platypus): title, council, the
 protection in plain words and the schedule month by month, with page numbers "Page N of M".
 
-Plain data in (text already written out), PDF bytes out. Tagged with a title, author and
-language so screen readers and document managers name it properly.
+Plain data in (text already written out), PDF bytes out. Its metadata carries a title, author,
+language and the statement's date, so screen readers and document managers name it properly.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from .pdf_pages import RULE, numbered_canvas
+from .pdf_pages import INK, RULE, SHADE, Grid, document_info, fonts, numbered_canvas
 
-INK = colors.HexColor("#0b0c0c")
-SHADE = colors.HexColor("#f3f2f1")
 MARGIN = 18 * mm
 HEAD = ["Month", "Phase", "New salary a year", "Protection a year", "Paid that month", ""]
 
@@ -42,23 +40,25 @@ class Statement:
     produced_on: str
     sections: list[StatementSection]
     notes: list[str]
+    dated: date  # the day it was produced (produced_on written out): the PDF's creation date
 
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=10, leading=13,
-                          textColor=INK)
+    regular, bold = fonts()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=regular, bulletFontName=regular,
+                          fontSize=10, leading=13, textColor=INK)
     return {
-        "title": ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=18, leading=22,
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=18, leading=22,
                                 spaceAfter=4),
         "council": ParagraphStyle("council", parent=body, fontSize=12, leading=15, spaceAfter=8),
-        "heading": ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16,
+        "heading": ParagraphStyle("heading", parent=body, fontName=bold, fontSize=13, leading=16,
                                   spaceBefore=10, spaceAfter=4),
         "body": body,
         "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11),
         "num": ParagraphStyle("num", parent=body, fontSize=9, leading=11, alignment=TA_RIGHT),
-        "head": ParagraphStyle("head", parent=body, fontName="Helvetica-Bold", fontSize=9, leading=11),
-        "headnum": ParagraphStyle("headnum", parent=body, fontName="Helvetica-Bold", fontSize=9, leading=11,
+        "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=9, leading=11),
+        "headnum": ParagraphStyle("headnum", parent=body, fontName=bold, fontSize=9, leading=11,
                                   alignment=TA_RIGHT),
         "note": ParagraphStyle("note", parent=body, fontSize=9, leading=12),
     }
@@ -68,8 +68,9 @@ def render(statement: Statement) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title=f"Pay protection statement: {statement.name}",
-                            author=statement.council, subject="Pay protection statement", lang="en-GB")
+                            bottomMargin=MARGIN,
+                            **document_info(f"Pay protection statement: {statement.name}", statement.council,
+                                            "Pay protection statement"))
     width = A4[0] - 2 * MARGIN
     story: list[Any] = [
         Paragraph("Your pay protection statement", styles["title"]),
@@ -79,8 +80,8 @@ def render(statement: Statement) -> bytes:
     ]
     for section in statement.sections:
         story.append(Paragraph(escape(section.heading), styles["heading"]))
-        facts = Table([[Paragraph(escape(label), styles["head"]), Paragraph(escape(value), styles["cell"])]
-                       for label, value in section.facts], colWidths=[width * 0.35, width * 0.65])
+        facts = Grid([[Paragraph(escape(label), styles["head"]), Paragraph(escape(value), styles["cell"])]
+                      for label, value in section.facts], colWidths=[width * 0.35, width * 0.65])
         facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 3)]))
         story += [facts, Spacer(1, 6)]
@@ -90,7 +91,7 @@ def render(statement: Statement) -> bytes:
         data = [[Paragraph(h, styles["headnum" if i in numeric else "head"]) for i, h in enumerate(HEAD)]]
         data += [[Paragraph(escape(v), styles["num" if i in numeric else "cell"]) for i, v in enumerate(row)]
                  for row in section.rows]
-        table = Table(data, colWidths=[w * width for w in (0.17, 0.09, 0.2, 0.2, 0.18, 0.16)], repeatRows=1)
+        table = Grid(data, colWidths=[w * width for w in (0.17, 0.09, 0.2, 0.2, 0.18, 0.16)], repeatRows=1)
         table.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -99,5 +100,5 @@ def render(statement: Statement) -> bytes:
     if statement.notes:
         story.append(Paragraph("About this statement", styles["heading"]))
         story += [Paragraph(escape(note), styles["note"]) for note in statement.notes]
-    doc.build(story, canvasmaker=numbered_canvas(MARGIN, size=8.5, colour=INK, rule=False))
+    doc.build(story, canvasmaker=numbered_canvas(MARGIN, size=8.5, colour=INK, rule=False, dated=statement.dated))
     return buffer.getvalue()

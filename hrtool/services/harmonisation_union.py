@@ -195,7 +195,7 @@ def union_summary(model: HarmonisationModel, results: Results, produced_on: date
         title=f"Harmonisation model: {model.name}", subtitle="Summary for the recognised trade unions",
         councils=list(results.council_names.values()), as_of=uk_date(results.as_of),
         produced_on=uk_date(produced_on), description=model.description, author=PDF_AUTHOR, tables=tables,
-        notes=_notes(results, show))
+        notes=_notes(results, show), dated=produced_on)
 
 
 @transaction

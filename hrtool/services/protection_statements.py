@@ -349,7 +349,7 @@ def statement_pdf(employee_id: int, today: date) -> bytes:
                                          st.words, rows))
         notes += [note for note in st.notes if note not in notes]
     pdf = render(Document(records[0].council.name, employee.full_name, employee.person_number, _day(today), sections,
-                          [*notes, PART_MONTH_NOTE]))
+                          [*notes, PART_MONTH_NOTE], dated=today))
     audit.record("export", "protection_statement", employee_id, after={"protections": [r.id for r in records]},
                  employee_id=employee_id)
     return pdf

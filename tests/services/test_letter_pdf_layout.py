@@ -9,6 +9,7 @@ page by page with pypdf: whichever page the closing lands on also holds the end 
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -28,7 +29,7 @@ def document(blocks: list) -> LetterDocument:
         councils=["Cannock Chase District Council", "Stafford Borough Council"],
         letterhead_note="Shared service: Electoral Services · lead authority Stafford Borough Council",
         addressee=["Sam Taylor", "1 High Street", "Stafford", "ST16 1AA"], date_text="3 December 2026",
-        reference="HR-2026-000123", subject="Your transfer to Stafford Borough Council on 1 April 2027",
+        issued_on=date(2026, 12, 3), reference="HR-2026-000123", subject="Your transfer to Stafford Borough Council on 1 April 2027",
         blocks=blocks + [Paragraph(CLOSING)], signatory_name=SIGNATORY, signatory_role="Human Resources",
         title="Your transfer", author="Stafford Borough Council", description="Notice of transfer and measures")
 
