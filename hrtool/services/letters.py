@@ -24,7 +24,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..formatting import uk_date
 from ..letters import types as T
-from ..letters.template import Block, TemplateError, check, render
+from ..letters.template import Block, Bullets, Heading, Paragraph, TemplateError, check, render
 from ..models import (
     Employee,
     Letter,
@@ -298,22 +298,35 @@ def prepare(target: Target, version: LetterTemplateVersion, issued_on: date, ref
     letter_type = T.letter_type(target.letter_type)
     filled = fill(target.letter_type, target.source_id, target.union_id, issued_on)
     _hold_shared_records(letter_type.source, filled)
+    # The letterhead is kept with the fields too, so the letter can be shown again as a web page
+    # exactly as printed (document_of).
     filled.fields.update({"letter": {"date": uk_date(issued_on), "reference": reference},
-                          "sender": {"councils": " and ".join(filled.councils)},
+                          "sender": {"councils": " and ".join(filled.councils), "names": list(filled.councils),
+                                     "letterhead_note": filled.letterhead_note},
                           "signatory": {"name": signed_by[0], "role": signed_by[1]}})
     subject, blocks = render(version.subject, version.body, filled.fields, letter_type.fields)
-    notice = ""
-    if corrects is not None:
-        notice = (f"This letter corrects and replaces our letter {corrects.reference} of "
-                  f"{uk_date(corrects.issued_at)}. {correction_reason}").strip()
-    document = LetterDocument(
-        councils=filled.councils, letterhead_note=filled.letterhead_note, addressee=filled.addressee,
-        date_text=uk_date(issued_on), reference=reference, subject=subject, blocks=blocks,
-        signatory_name=signed_by[0], signatory_role=signed_by[1], title=subject,
-        author=" and ".join(filled.councils), description=letter_type.name, notice=notice,
-        keywords=[letter_type.key, reference])
+    notice = _correction_notice(corrects.reference, corrects.issued_at, correction_reason) if corrects else ""
+    document = _document(letter_type, filled.councils, filled.letterhead_note, filled.addressee, issued_on,
+                         reference, subject, blocks, signed_by, notice)
     return Prepared(target, version, filled, subject, blocks, reference, issued_on, build_pdf(document), corrects,
                     correction_reason)
+
+
+def _correction_notice(reference: str, issued_at: datetime, reason: str) -> str:
+    return f"This letter corrects and replaces our letter {reference} of {uk_date(issued_at)}. {reason}".strip()
+
+
+def _document(letter_type: T.LetterType, councils: list[str], letterhead_note: str, addressee: list[str],
+              issued_on: date, reference: str, subject: str, blocks: list[Block], signed_by: tuple[str, str],
+              notice: str) -> LetterDocument:
+    """The one place a letter's document is put together: for its PDF when it is made, and again
+    from the register for its web page (document_of), so the two cannot say different things."""
+    return LetterDocument(
+        councils=councils, letterhead_note=letterhead_note, addressee=addressee,
+        date_text=uk_date(issued_on), issued_on=issued_on, reference=reference, subject=subject, blocks=blocks,
+        signatory_name=signed_by[0], signatory_role=signed_by[1], title=subject,
+        author=" and ".join(councils), description=letter_type.name, notice=notice,
+        keywords=[letter_type.key, reference])
 
 
 REFERENCE_COUNTER = "letter_reference"
@@ -572,6 +585,73 @@ def corrections_of(letter: Letter) -> list[Letter]:
 def record_download(letter: Letter) -> None:
     """A letter downloaded is personal data read: kept in the audit trail."""
     audit.record("download", "letter", letter.id, employee_id=letter.employee_id, after={"reference": letter.reference})
+
+
+# -- an issued letter as a web page ----------------------------------------------------
+
+def document_of(letter: Letter) -> LetterDocument | None:
+    """An issued letter's document rebuilt from what the register keeps: the template version it
+    names, filled again from the fields it was issued with, through the same `render` and
+    `_document` as when its PDF was made, so its web page says what its PDF says. None where that
+    cannot be vouched for (the fields no longer fill the template, or fill it to another subject
+    or reference; a letter from before the letterhead was kept whose letterhead cannot be found
+    again): the PDF is then the only rendition."""
+    kind = T.LETTER_TYPES.get(letter.letter_type)
+    fields = letter.fields or {}
+    written, sender, signed = (fields.get(key) if isinstance(fields.get(key), dict) else {}
+                               for key in ("letter", "sender", "signatory"))
+    if kind is None or not signed.get("name") or written.get("reference") != letter.reference:
+        return None
+    try:
+        subject, blocks = render(letter.template_version.subject, letter.template_version.body, fields, kind.fields)
+    except TemplateError:
+        return None
+    issued_on = letter.issued_at.astimezone(UTC).date() if letter.issued_at.tzinfo else letter.issued_at.date()
+    letterhead = ((list(sender["names"]), str(sender.get("letterhead_note", ""))) if "names" in sender
+                  else _letterhead_of_old(letter, str(sender.get("councils", "")), issued_on))
+    if subject != letter.subject or letterhead is None or uk_date(issued_on) != written.get("date"):
+        return None
+    notice = ""
+    if letter.corrects_id:
+        corrected = db.session.execute(select(Letter.reference, Letter.issued_at)
+                                       .where(Letter.id == letter.corrects_id)).one()
+        notice = _correction_notice(corrected.reference, corrected.issued_at, letter.correction_reason)
+    return _document(kind, letterhead[0], letterhead[1], letter.addressee.splitlines(), issued_on,
+                     letter.reference, subject, blocks, (str(signed["name"]), str(signed.get("role", ""))), notice)
+
+
+def _letterhead_of_old(letter: Letter, councils: str, issued_on: date) -> tuple[list[str], str] | None:
+    """The letterhead of a letter issued before it was kept with the fields: the record filled
+    again on the issue date gives it, trusted only if it names the same councils and the
+    transfer or restructure reads as it did then (so a shared service's name cannot have moved)."""
+    try:
+        refilled = fill(letter.letter_type, letter.source_id or 0, letter.union_id, issued_on)
+    except (DomainError, LookupError, TypeError, ValueError):
+        return None
+    if " and ".join(refilled.councils) != councils or any(
+            refilled.fields.get(key) != letter.fields.get(key) for key in ("transfer", "restructure")):
+        return None
+    return refilled.councils, refilled.letterhead_note
+
+
+def page_of(document: LetterDocument) -> dict[str, Any]:
+    """The letter as plain data for its web page (templates/letters/document.html): the same
+    blocks in the same order as the PDF, each tagged with what it is."""
+    blocks: list[dict[str, Any]] = []
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            blocks.append({"kind": "heading", "text": block.text})
+        elif isinstance(block, Paragraph):
+            blocks.append({"kind": "paragraph", "text": block.text})
+        elif isinstance(block, Bullets):
+            blocks.append({"kind": "bullets", "items": list(block.items)})
+        else:
+            blocks.append({"kind": "table", "head": list(block.head), "rows": [list(r) for r in block.rows],
+                           "numeric": list(block.numeric), "caption": block.caption})
+    return {"councils": list(document.councils), "letterhead_note": document.letterhead_note,
+            "addressee": list(document.addressee), "date": document.date_text, "reference": document.reference,
+            "notice": document.notice, "subject": document.subject, "blocks": blocks,
+            "signatory": [document.signatory_name, document.signatory_role]}
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ NOT_A_PERSON = {
     "factor_id": "a factor of the JES", "level_id": "a level of a JES factor", "set_id": "a set of local conventions",
 }
 OWN_RECORD = {"my_letters.", "appeals.my_appeal"}  # an employee's own letters: the viewer is the person
-UNION_LETTERS = {"unions.letter", "unions.letter_pdf"}  # letters to a union, never to one person
+UNION_LETTERS = {"unions.letter", "unions.letter_pdf", "unions.letter_read"}  # letters to a union, never to one person
 
 
 def _int_args(rule) -> list[str]:

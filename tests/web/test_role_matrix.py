@@ -203,6 +203,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # Employee liability information of the planned transfer (transfers.view; the check transfers.manage).
     ("eli.pack", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("eli.export_xlsx", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("eli.export_ods", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("eli.export_zip", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("eli.member_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("eli.cases_checked", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
@@ -212,6 +213,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("letters.register", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("letters.letter", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("letters.letter_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
+    ("letters.letter_read", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("letters.correct", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("letters.correct", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("letters.issue", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
@@ -232,6 +234,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("unions.letters", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
     ("unions.letter", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
     ("unions.letter_pdf", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
+    ("unions.letter_read", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
     ("unions.acknowledge", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=302, hr=403, admin=403),
     ("unions.letter_note", "POST"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
     ("unions.consultations", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=200, hr=403, admin=403),
@@ -240,6 +243,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # My letters (me.letters): letter 1 is a union's, so the employee gets 404 for it.
     ("my_letters.my_letters", "GET"): dict(anonymous=LOGIN, employee=200, union_rep=403, hr=403, admin=403),
     ("my_letters.my_letter_pdf", "GET"): dict(anonymous=LOGIN, employee=404, union_rep=403, hr=403, admin=403),
+    ("my_letters.my_letter", "GET"): dict(anonymous=LOGIN, employee=404, union_rep=403, hr=403, admin=403),
     # Issue 15: the field preview before a batch (reads only; HR and admin).
     ("letters.batch_transfer_fields", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200, admin=200),
     ("letters.batch_restructure_fields", "GET"): dict(anonymous=LOGIN, employee=403, union_rep=403, hr=200,

@@ -91,6 +91,24 @@ def letter(letter_id: int) -> Any:
                            union_name=letters.union_name(record.union_id))
 
 
+@bp.get("/<int:letter_id>/read")
+@requires("letters.view")
+def letter_read(letter_id: int) -> Any:
+    """The letter as its addressee reads it on the web."""
+    record = db.get_or_404(Letter, letter_id)
+    return _read_page(record, url_for("letters.letter_pdf", letter_id=record.id),
+                      url_for("letters.letter", letter_id=record.id), f"Letter {record.reference}")
+
+
+def _read_page(record: Letter, pdf_url: str, back_url: str, back_text: str, ack_url: str | None = None) -> Any:
+    """An issued letter as an accessible web page: the document its PDF was built from, rebuilt
+    from the register (letters.document_of); a letter that cannot be rebuilt exactly offers its PDF."""
+    document = letters.document_of(record)
+    return render_template("letters/document.html", letter=record, pdf_url=pdf_url, back_url=back_url,
+                           back_text=back_text, page=letters.page_of(document) if document else None,
+                           ack_url=ack_url, ack_form=ConfirmForm())
+
+
 @bp.get("/<int:letter_id>/pdf")
 @requires("letters.view")
 def letter_pdf(letter_id: int) -> Any:
@@ -378,6 +396,17 @@ def my_letters() -> Any:
         select(Letter).where(Letter.employee_id == current_user.employee_id)
         .order_by(Letter.issued_at.desc(), Letter.id.desc())).all()
     return render_template("me/letters.html", rows=rows, types=T.LETTER_TYPES, ack_form=ConfirmForm())
+
+
+@my_bp.get("/<int:letter_id>")
+@requires("me.letters")
+def my_letter(letter_id: int) -> Any:
+    """The employee's own letter as a web page, beside its PDF."""
+    record = _mine(letter_id)
+    return _read_page(record, url_for("my_letters.my_letter_pdf", letter_id=record.id),
+                      url_for("my_letters.my_letters"), "My letters",
+                      None if record.acknowledgement else url_for("my_letters.my_letter_acknowledge",
+                                                                   letter_id=record.id))
 
 
 @my_bp.get("/<int:letter_id>/pdf")

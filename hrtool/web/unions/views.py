@@ -115,6 +115,20 @@ def letter(letter_id: int) -> Any:
                            notes=notes_for_letter(record), ack_form=ConfirmForm(), note_form=NoteForm())
 
 
+@bp.get("/letters/<int:letter_id>/read")
+@requires("union.letters")
+def letter_read(letter_id: int) -> Any:
+    """The letter as a web page: the same document as its PDF."""
+    from flask import url_for
+
+    from ..letters.views import _read_page
+
+    record = _own_letter(letter_id)
+    return _read_page(record, url_for("unions.letter_pdf", letter_id=record.id),
+                      url_for("unions.letter", letter_id=record.id), f"Letter {record.reference}",
+                      None if record.acknowledgement else url_for("unions.acknowledge", letter_id=record.id))
+
+
 @bp.get("/letters/<int:letter_id>/pdf")
 @requires("union.letters")
 def letter_pdf(letter_id: int) -> Any:
