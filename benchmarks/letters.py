@@ -25,7 +25,7 @@ from hrtool.formatting import uk_date
 from hrtool.letters.template import plain
 from hrtool.models import LetterTemplateVersion, TransferMember
 from hrtool.reports.pdf_pages import fonts
-from hrtool.services import letters as engine
+from hrtool.services.letters import letters as engine
 
 LETTER_TYPE = "transfer_notice"
 SIGNED_BY = ("Human Resources", "Shared HR service")

@@ -39,7 +39,7 @@ def percentile(samples: list[float], pct: float) -> float:
 
 def export_csv(app: Flask, path: Path) -> int:
     """The workforce of `app` as an import file (the export is the import's format)."""
-    from hrtool.services.employee_io import export_employees
+    from hrtool.services.people.employee_io import export_employees
 
     with app.app_context(), path.open("wb") as out:
         return export_employees(out, "csv")
@@ -95,7 +95,7 @@ def real_import(app: Flask, path: Path) -> tuple[float, int]:
     and `hrtool import-employees` run it: both passes, every check, the writes, the audit events,
     derived facts settled and the planner's statistics refreshed), committed by its unit of work."""
     from hrtool.models import Employee
-    from hrtool.services.employee_io import apply_import
+    from hrtool.services.people.employee_io import apply_import
 
     with app.app_context(), app.test_request_context():
         started = time.perf_counter()
@@ -193,7 +193,7 @@ def apply_pay_award(app: Flask) -> float:
     """Apply the next pay award to the spine and run arrears for every assignment (and, where the
     pay protection engine is present, recompute every protection schedule it affects)."""
     from hrtool.models import PayAward
-    from hrtool.services import pay_award_run
+    from hrtool.services.pay import pay_award_run
 
     with app.app_context(), app.test_request_context():
         # The latest award agreed after it took effect: back-dated arrears for everyone on the
@@ -205,7 +205,7 @@ def apply_pay_award(app: Flask) -> float:
         started = time.perf_counter()
         result = pay_award_run.run(award)
         pay_award_run.record_run(result)
-        from hrtool.services.protections import recompute_all
+        from hrtool.services.protection.protections import recompute_all
 
         recompute_all(f"Benchmark: pay award {award.pay_year_from:%Y}", award.pay_year_from)
         db.session.commit()
@@ -213,8 +213,8 @@ def apply_pay_award(app: Flask) -> float:
 
 
 def run_harmonisation(app: Flask) -> float:
-    from hrtool.services import harmonisation
-    from hrtool.services.demo_data import DEMO_AS_OF
+    from hrtool.services.demo.workforce import DEMO_AS_OF
+    from hrtool.services.harmonisation import harmonisation
 
     with app.app_context(), app.test_request_context():
         model = harmonisation.create_model(f"Benchmark {time.time_ns()}", "", DEMO_AS_OF, "council:CCDC")

@@ -47,9 +47,9 @@ def build(url: str, employees: int, *, fresh: bool = True) -> tuple[Flask, dict[
     """Migrate, load reference data and (if employees > 0) a demo workforce with the demo logins.
     Returns the app and how long each step took."""
     from hrtool.cli import create_demo_users
-    from hrtool.services import planner_stats
-    from hrtool.services.demo_data import generate
-    from hrtool.services.reference_data import load_reference_data
+    from hrtool.services.demo.workforce import generate
+    from hrtool.services.platform import planner_stats
+    from hrtool.services.rules.reference_data import load_reference_data
 
     if url.startswith("sqlite:///") and fresh:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)

@@ -43,9 +43,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     file_modes.warn_if_readable(instance_path, app.config["SQLALCHEMY_DATABASE_URI"], app.logger)
 
     db.init_app(app)
-    from .services import derived, figures_cache, unit_of_work
+    from .services.platform import derived, figures_cache, unit_of_work
 
-    derived.install()  # derived facts are recomputed before every commit (services/derived.py)
+    derived.install()  # derived facts are recomputed before every commit (services/platform/derived.py)
     figures_cache.install()  # cached figures move on with the records they read (after derived's listeners)
     unit_of_work.install_guard()  # a request commits only through @transaction services
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

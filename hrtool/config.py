@@ -37,7 +37,7 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
         "MAX_CONTENT_LENGTH": int(os.environ.get("HRTOOL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,  # imports of 100k rows fit
         # What an uploaded spreadsheet may hold, checked before and while it is parsed (issue 16;
-        # services/tabular.py, Limits): rows and columns, and an XLSX's parts unpacked.
+        # services/platform/tabular.py, Limits): rows and columns, and an XLSX's parts unpacked.
         "IMPORT_MAX_ROWS": int(os.environ.get("HRTOOL_IMPORT_MAX_ROWS", "200000")),
         "IMPORT_MAX_COLUMNS": int(os.environ.get("HRTOOL_IMPORT_MAX_COLUMNS", "200")),
         "XLSX_MAX_PART_BYTES": int(os.environ.get("HRTOOL_XLSX_MAX_PART_MB", "300")) * 1024 * 1024,
@@ -47,7 +47,7 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         # Session lifetimes (OWASP ASVS 3.3): idle and absolute, in minutes.
         "SESSION_IDLE_MINUTES": int(os.environ.get("HRTOOL_SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_MINUTES": int(os.environ.get("HRTOOL_SESSION_ABSOLUTE_MINUTES", str(12 * 60))),
-        # Sign-in throttling (services/throttling.py): growing delays, never a lock. Failures for
+        # Sign-in throttling (services/accounts/throttling.py): growing delays, never a lock. Failures for
         # one account from one address; from one address across accounts (within its own
         # window); for one account from addresses it has not signed in from. Then a wait of
         # FIRST_DELAY, doubling with each further failure, up to MAX_DELAY.
@@ -65,7 +65,7 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         "REAUTH_MINUTES": int(os.environ.get("HRTOOL_REAUTH_MINUTES", "10")),
         "PAGE_SIZE": 50,
         # Dashboard figures over the whole workforce are cached until the data changes, and at
-        # most this long (services/figures_cache.py); 0 turns the cache off.
+        # most this long (services/platform/figures_cache.py); 0 turns the cache off.
         "FIGURES_CACHE_SECONDS": int(os.environ.get("HRTOOL_FIGURES_CACHE_SECONDS", "300")),
         # The job queue (issue 17; hrtool/jobs/): a SQLite file in instance/ by default, so
         # `make run` needs nothing more; redis://host:6379/0 in production. JOBS_IMMEDIATE runs

@@ -105,7 +105,7 @@ def _log_unavailable(app: Flask, error: BaseException) -> None:
 
 def _discard_quietly() -> None:
     """Throw away the failed request's session; with the database gone the rollback may fail too."""
-    from .services.unit_of_work import discard
+    from .services.platform.unit_of_work import discard
 
     try:
         discard()
@@ -145,7 +145,7 @@ def register_error_handlers(app: Flask) -> None:
             _discard_quietly()
             _log_unavailable(app, error)
             return unavailable_response(app)
-        from .services.unit_of_work import discard
+        from .services.platform.unit_of_work import discard
 
         discard()
         if is_busy(error):

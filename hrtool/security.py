@@ -59,7 +59,7 @@ def init_security(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> Any:
-        from .services.accounts import load_session
+        from .services.accounts.accounts import load_session
 
         return load_session(session_id)
 

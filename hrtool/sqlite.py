@@ -93,7 +93,7 @@ def reads_only(view: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from .services.unit_of_work import discard, in_transaction
+        from .services.platform.unit_of_work import discard, in_transaction
 
         token = _reader.set(True)
         try:

@@ -76,9 +76,9 @@ def build_database(url: str, employees: int, users: dict[str, int], work: Path, 
     from hrtool import create_app
     from hrtool.extensions import db
     from hrtool.models import Employee, Employment, Letter, TradeUnion, User
-    from hrtool.services.accounts import create_user
-    from hrtool.services.demo_data import generate
-    from hrtool.services.reference_data import load_reference_data
+    from hrtool.services.accounts.accounts import create_user
+    from hrtool.services.demo.workforce import generate
+    from hrtool.services.rules.reference_data import load_reference_data
 
     app = create_app()
     with app.app_context():
@@ -106,7 +106,7 @@ def build_database(url: str, employees: int, users: dict[str, int], work: Path, 
                     user = create_user(username, f"Load test {role} {n}", password, role,
                                        employee_id=employee_id, union_id=union_id)
                 else:
-                    from hrtool.services.accounts import hash_password
+                    from hrtool.services.accounts.accounts import hash_password
 
                     user.password_hash = hash_password(password)
                     user.active = True
@@ -133,7 +133,7 @@ def prepare_import(work: Path, rows: int, edited: set[str]) -> Path:
     import csv
     import io
 
-    from hrtool.services.employee_io import export_employees
+    from hrtool.services.people.employee_io import export_employees
 
     buffer = io.BytesIO()
     export_employees(buffer, "csv")
@@ -162,7 +162,7 @@ def cohort_of(size: int) -> tuple[int, int] | None:
     from hrtool.errors import DomainError
     from hrtool.extensions import db
     from hrtool.models import Transfer
-    from hrtool.services import letter_jobs
+    from hrtool.services.letters import letter_jobs
 
     sizes = []
     for transfer_id in db.session.scalars(select(Transfer.id).where(Transfer.status == "planned")):

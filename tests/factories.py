@@ -12,8 +12,8 @@ from sqlalchemy import select, text
 from hrtool.cli import DEMO_USERS, create_demo_users
 from hrtool.extensions import db
 from hrtool.models import Assignment, Council, Employee, Employment, Post, Service, TermsRecord
-from hrtool.services.demo_data import generate
-from hrtool.services.reference_data import load_reference_data
+from hrtool.services.demo.workforce import generate
+from hrtool.services.rules.reference_data import load_reference_data
 
 DEMO_PASSWORDS = {username: password for username, _, password, _ in DEMO_USERS}
 SESSION_EMPLOYEES = 120
@@ -40,8 +40,8 @@ def prepare_database(app: Flask) -> None:
 
 def create_sample_harmonisation_model() -> None:
     """Harmonisation model 1, run, so the role matrix reaches the pages about one model."""
-    from hrtool.services import harmonisation
-    from hrtool.services.demo_data import DEMO_AS_OF
+    from hrtool.services.demo.workforce import DEMO_AS_OF
+    from hrtool.services.harmonisation import harmonisation
 
     harmonisation.run_model(harmonisation.create_model("Session model", "", DEMO_AS_OF, "council:CCDC"))
     db.session.commit()
@@ -65,7 +65,7 @@ def make_post(council_code: str = "SBC", service_name: str = "Licensing", **kw: 
                 established_on=kw.pop("established_on", date(2000, 1, 1)), **kw)
     db.session.add(post)
     db.session.flush()
-    from hrtool.services.derived import settle
+    from hrtool.services.platform.derived import settle
 
     settle()  # its dated grades (post_grades), as a unit of work would before committing
     return post
@@ -111,7 +111,7 @@ def levels_scoring(points: int, on: date) -> list[int]:
     """13 factor levels whose points under the scheme in force on `on` are exactly `points` (the
     tests that need a particular total to test grading, not the scheme's arithmetic)."""
     from hrtool.domain.job_evaluation import profile_for, score
-    from hrtool.services.jes import scheme
+    from hrtool.services.pay.jes import scheme
 
     _, plan = scheme.plan_on(on)
     levels = profile_for(points, plan)
@@ -121,7 +121,7 @@ def levels_scoring(points: int, on: date) -> list[int]:
 
 def evaluate(post: Post, council_code: str, points: int, on: date, today: date, notes: str = "", **kw: Any) -> Any:
     """An agreed evaluation of `post` by a joint panel, with levels scoring exactly `points`."""
-    from hrtool.services import job_evaluations
+    from hrtool.services.pay import job_evaluations
 
     return job_evaluations.record_evaluation(post.id, council(council_code).id, on, levels_scoring(points, on),
                                              panel=job_evaluations.DEMO_PANEL, notes=notes, today=today, **kw)

@@ -47,8 +47,8 @@ def drop_scratch(url: str) -> None:
 def build_app(url: str, employees: int = 0, seed: int = 11, migrate: bool = True) -> Flask:
     """An app on `url`: migrated, with reference data, a demo workforce and the demo logins."""
     from hrtool.cli import create_demo_users
-    from hrtool.services.demo_data import generate
-    from hrtool.services.reference_data import load_reference_data
+    from hrtool.services.demo.workforce import generate
+    from hrtool.services.rules.reference_data import load_reference_data
 
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url})
     if migrate:

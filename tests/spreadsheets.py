@@ -10,8 +10,8 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from hrtool.services.employee_io import export_employees
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people.employee_io import export_employees
+from hrtool.services.people.employee_rows import COLUMNS
 
 
 def exported(fmt: str = "csv") -> tuple[list[str], list[list[Any]]]:

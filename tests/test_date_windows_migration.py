@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from hrtool import ROOT, create_app
 from hrtool.extensions import db
 from hrtool.models import RuleSetting
-from hrtool.services.reference_data import date_window_settings, load_reference_data
+from hrtool.services.rules.reference_data import date_window_settings, load_reference_data
 
 MIGRATIONS = str(ROOT / "migrations")
 ADMIN_KEY = "date_window.transfer_date.latest_years_ahead"

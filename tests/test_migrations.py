@@ -16,8 +16,8 @@ from sqlalchemy import inspect, text
 from hrtool import ROOT, create_app
 from hrtool.cli import create_demo_users
 from hrtool.extensions import db
-from hrtool.services.demo_data import generate
-from hrtool.services.reference_data import load_reference_data
+from hrtool.services.demo.workforce import generate
+from hrtool.services.rules.reference_data import load_reference_data
 
 BATCH_REBUILD = '''
 """test only: rebuild the employees table (a parent of employments) in batch mode"""
@@ -148,7 +148,7 @@ def test_batch_rebuild_of_a_parent_table_keeps_child_rows(tmp_path):
 
 
 def test_audit_events_refuse_update_and_delete(app, ctx):
-    from hrtool.services import audit
+    from hrtool.services.platform import audit
 
     audit.record("test", "nothing", 1)
     db.session.flush()

@@ -16,8 +16,8 @@ from sqlalchemy import delete, inspect, select
 from hrtool import ROOT, create_app
 from hrtool.extensions import db
 from hrtool.models import LetterTemplate, LetterTemplateVersion, StatutoryLimit
-from hrtool.services.letters import _read_seed
-from hrtool.services.reference_data import load_reference_data
+from hrtool.services.letters.letters import _read_seed
+from hrtool.services.rules.reference_data import load_reference_data
 
 MIGRATIONS = str(ROOT / "migrations")
 CAP = "statutory_redundancy_week_pay_cap"

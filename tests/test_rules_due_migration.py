@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from hrtool import ROOT, create_app
 from hrtool.extensions import db
 from hrtool.models import RuleSetting
-from hrtool.services.reference_data import load_reference_data
+from hrtool.services.rules.reference_data import load_reference_data
 
 MIGRATIONS = str(ROOT / "migrations")
 KEYS = ("pay_award_overdue_days", "statutory_limit_overdue_days", "policy_review_overdue_days")

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, text
 from hrtool import ROOT, create_app
 from hrtool.extensions import db
 from hrtool.models import Council, Policy, RuleSetting, Service
-from hrtool.services.reference_data import load_reference_data
+from hrtool.services.rules.reference_data import load_reference_data
 
 MIGRATIONS = str(ROOT / "migrations")
 SHIPPED = {"items": [

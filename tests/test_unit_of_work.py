@@ -26,8 +26,9 @@ from hrtool import create_app
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, User
-from hrtool.services import accounts, audit
-from hrtool.services.unit_of_work import (
+from hrtool.services.accounts import accounts
+from hrtool.services.platform import audit
+from hrtool.services.platform.unit_of_work import (
     CommitOutsideUnitOfWork,
     dry_run,
     in_transaction,
@@ -187,7 +188,7 @@ def test_a_route_that_calls_a_transaction_service_succeeds(guarded_app: Flask,
 
 def test_the_app_itself_has_the_guard_on(app: Flask) -> None:
     """The session's app (create_app as the tests and `make run` build it) refuses the same."""
-    from hrtool.services.unit_of_work import _guard
+    from hrtool.services.platform.unit_of_work import _guard
 
     assert event.contains(Session, "before_commit", _guard)
     with app.test_request_context("/"):

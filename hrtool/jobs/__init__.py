@@ -9,4 +9,4 @@
 
 A view starts work with `records.submit(kind, params, user)` and redirects to the job's page
 (`jobs.show`), which polls its progress. Letter batches use the same queue, claim, heartbeat and
-sweep, with their own table (services/letter_jobs.py)."""
+sweep, with their own table (services/letters/letter_jobs.py)."""

@@ -1,5 +1,5 @@
 """The life of a job's row: submitted, claimed by a worker, finished or failed, retried, and
-swept when its worker died. Letter batches (services/letter_jobs.py, their own table with the
+swept when its worker died. Letter batches (services/letters/letter_jobs.py, their own table with the
 batch's details) share the claim, the heartbeat and the sweep."""
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Job, LetterJob
-from ..services import audit, unit_of_work
-from ..services.unit_of_work import transaction
+from ..services.platform import audit, unit_of_work
+from ..services.platform.unit_of_work import transaction
 from . import queue, registry
 
 STOPPED = ("The work stopped part-way: the worker doing it stopped (a restart or a fault) and did "

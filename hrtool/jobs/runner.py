@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from ..extensions import db
 from ..models import Job, User
-from ..services import audit, unit_of_work
+from ..services.platform import audit, unit_of_work
 from . import queue, records, registry
 
 HEARTBEAT_SECONDS = 5

@@ -19,7 +19,7 @@ def run_job(job_id: int) -> None:
 
 @huey.task()
 def letter_batch(job_id: int) -> None:
-    from ..services import letter_jobs
+    from ..services.letters import letter_jobs
 
     with app_context():
         letter_jobs.run(job_id)
@@ -28,7 +28,7 @@ def letter_batch(job_id: int) -> None:
 @huey.task(retries=3, retry_delay=60)
 def deliver_mail(message_id: int) -> None:
     """Send one message; a refused send raises, and the queue tries again a minute later."""
-    from ..services import mail
+    from ..services.letters import mail
 
     with app_context():
         mail.deliver(message_id)
@@ -37,7 +37,7 @@ def deliver_mail(message_id: int) -> None:
 @huey.task(retries=10, retry_delay=15)
 def record_views(employee_ids: list[int], viewer_id: int | None, label: str, page: str, path: str, at: str) -> None:
     """Views of people's records a page could not log at once (the database busy): written now."""
-    from ..services import record_views as views
+    from ..services.people import record_views as views
 
     with app_context():
         views.write_later(employee_ids, viewer_id, label, page, path, at)

@@ -14,7 +14,7 @@ def register_letters_commands(app: Flask) -> None:
     def verify() -> None:
         """Recompute the SHA-256 of every issued letter's PDF and compare it with the register.
         Exit 0 if all match; exit 1 listing each mismatch."""
-        from ..services.letters import verify as run
+        from ..services.letters.letters import verify as run
 
         result = run()
         click.echo(f"Checked {result.checked} letters.")

@@ -166,7 +166,7 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
     LetterType("transfer_withdrawn", "Transfer withdrawn: letter to the unions", "union", TRANSFER_WITHDRAWN,
                {**COMMON, **UNION, **TRANSFER, "withdrawal.date": "the date the transfer was withdrawn",
                 "withdrawal.reason": "why it was withdrawn, as HR recorded it"}, ""),
-    # Issued when HR records an appeal panel's outcome (services/jes/appeals.decide), never in a batch.
+    # Issued when HR records an appeal panel's outcome (services/pay/jes/appeals.decide), never in a batch.
     LetterType("jes_appeal_outcome", "Job evaluation appeal outcome", "employee", JES_APPEAL, {
         **COMMON, **EMPLOYEE,
         "appeal.post": "the post whose evaluation was appealed (title and number)",

@@ -87,7 +87,7 @@ class UserSession(db.Model):
 
 class LoginAttempt(db.Model):
     """Every sign-in attempt (and re-authentication), kept so throttling is per account and per
-    client address, survives restarts and is the same for every worker (services/throttling.py)."""
+    client address, survives restarts and is the same for every worker (services/accounts/throttling.py)."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempts_username_at", "username", "attempted_at"),

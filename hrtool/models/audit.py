@@ -35,7 +35,7 @@ class AuditEvent(db.Model):
 
 class FiguresGeneration(db.Model):
     """A counter moved on, in the same transaction, by every change to the records the cached
-    workforce figures read (services/figures_cache.py): a change of someone's phone number leaves
+    workforce figures read (services/platform/figures_cache.py): a change of someone's phone number leaves
     it alone, a change of post or hours moves it. One row per kind of figure."""
 
     __tablename__ = "figures_generations"

@@ -7,7 +7,7 @@ outbox page. A failure to send leaves it "queued" with the reason in plain words
 tries again), or "failed" once the mail server refuses it for good or every attempt is spent.
 
 Bodies hold no personal content of a letter (no salary, no address, no other person's name):
-only that a letter is waiting, its type and reference, and a link (services/mail.py)."""
+only that a letter is waiting, its type and reference, and a link (services/letters/mail.py)."""
 from __future__ import annotations
 
 from datetime import date, datetime

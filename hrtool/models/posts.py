@@ -68,7 +68,7 @@ class PostGrade(db.Model):
     """A post's grade over a run of days (issue 13): derived from its job evaluation scores and
     its council's dated grade bands by `domain.grading.grade_timeline`, written ahead (a change
     of bands from a future date is a row from that date) and kept in step by
-    `services.post_grades` whenever a source changes (services/derived.py). Rows of a post run
+    `services.post_grades` whenever a source changes (services/platform/derived.py). Rows of a post run
     back to back from the day it is established to the day it closes. `grade` is NULL without a
     score or above the top grade (chief officers, paid on a local band)."""
 

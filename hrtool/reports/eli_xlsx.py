@@ -88,7 +88,7 @@ def build_ods(sheets: list[Sheet]) -> bytes:
     """The same sheets as an ODS: text as string cells (long text keeps its line breaks), dates
     as dates, numbers and money as numbers. (Widths, bold and frozen headers are XLSX's only:
     the ODS writer streams plain cells.)"""
-    from ..services.tabular import write_ods_sheets
+    from ..services.platform.tabular import write_ods_sheets
 
     buffer = io.BytesIO()
     write_ods_sheets(buffer, [(spec.name[:31], [(h, "text" if kind == "long" else kind) for h, kind in spec.columns],

@@ -46,14 +46,14 @@ class GovDateField(DateField):
 
 class PlausibleDate:
     """A date within the plausible window of its kind (issue 13): the rule settings in force today,
-    read by services/date_windows.py, so the form says exactly what the service would. An empty
+    read by services/rules/date_windows.py, so the form says exactly what the service would. An empty
     field passes (InputRequired or Optional decide whether one must be given)."""
 
     def __init__(self, kind: str):
         self.kind = kind
 
     def __call__(self, form: Any, field: Any) -> None:
-        from ..services import date_windows
+        from ..services.rules import date_windows
 
         found = date_windows.problem(self.kind, field.data) if isinstance(field.data, date) else None
         if found:

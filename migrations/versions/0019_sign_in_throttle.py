@@ -1,7 +1,7 @@
 """Sign-in throttling that an attacker cannot turn against the owner (issue 16, ASVS 2.2.1).
 
 `login_attempts` already records the client address of every attempt (0001). Throttling now
-reads it per account and address, per address and per account (services/throttling.py), so:
+reads it per account and address, per address and per account (services/accounts/throttling.py), so:
 - `refused`: the attempt arrived while its address had to wait and was answered 429 without the
   password being checked. Kept for the record and the administrator's page, never counted as a
   failure, so refused attempts cannot lengthen anyone's wait.

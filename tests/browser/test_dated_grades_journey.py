@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Council, Post
-from hrtool.services.post_grades import grade_on
+from hrtool.services.pay.post_grades import grade_on
 
 from ..factories import DEMO_PASSWORDS
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people.employee_rows import COLUMNS
 
 from ..factories import DEMO_PASSWORDS
 from ..spreadsheets import new_person

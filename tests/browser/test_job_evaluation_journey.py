@@ -43,8 +43,8 @@ AGREED = TODAY - timedelta(days=5)
 
 def _post_and_holder(app: Any) -> dict[str, Any]:
     from hrtool.models import Assignment, Council, Employee, Employment, Post, Service, TermsRecord, User
-    from hrtool.services import accounts
-    from hrtool.services.unit_of_work import unit_of_work
+    from hrtool.services.accounts import accounts
+    from hrtool.services.platform.unit_of_work import unit_of_work
 
     with app.app_context():
         existing = db.session.scalar(select(User).where(User.username == HOLDER))
@@ -169,7 +169,7 @@ def test_evaluated_by_factors_compared_across_councils_appealed_and_raised(page:
     # The grade and the pay follow from the agreed date, not before.
     with live_app.app_context():
         from hrtool.models import Assignment, Employment, Letter
-        from hrtool.services.post_grades import grade_on
+        from hrtool.services.pay.post_grades import grade_on
 
         assert (grade_on(post_id, AGREED - timedelta(days=1)), grade_on(post_id, AGREED)) == ("F", "G")
         points = {a.effective_from: a.scp for a in db.session.scalars(

@@ -25,8 +25,8 @@ ACKNOWLEDGER_PASSWORD = "a long letter acknowledger passphrase 15"
 
 def _first_notice(app: Any) -> dict[str, Any]:
     from hrtool.models import Employee, Letter, User
-    from hrtool.services import accounts
-    from hrtool.services.unit_of_work import unit_of_work
+    from hrtool.services.accounts import accounts
+    from hrtool.services.platform.unit_of_work import unit_of_work
 
     with app.app_context():
         letter = db.session.scalars(select(Letter).where(Letter.letter_type == "transfer_notice")

@@ -28,7 +28,7 @@ PHONE = {"width": 390, "height": 844}
 def _employee_letter(app) -> tuple[str, str, str]:
     """A statement of protected terms issued to the demo employee: (reference, subject, their name)."""
     from hrtool.models import ProtectedTerms, User
-    from hrtool.services import letters
+    from hrtool.services.letters import letters
 
     with app.app_context():
         own = db.session.scalar(select(User.employee_id).where(User.username == EMPLOYEE))
@@ -40,7 +40,7 @@ def _employee_letter(app) -> tuple[str, str, str]:
 def _protection_letter(app) -> tuple[str, str]:
     """The demo employee's pay protection confirmation (a five-column schedule): (reference, subject)."""
     from hrtool.models import Protection, User
-    from hrtool.services import letters
+    from hrtool.services.letters import letters
 
     with app.app_context():
         own = db.session.scalar(select(User.employee_id).where(User.username == EMPLOYEE))

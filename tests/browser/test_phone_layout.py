@@ -113,7 +113,7 @@ def test_the_employee_reads_their_record_terms_and_protection_on_a_phone(phone):
 def _reader_with_a_letter(app: Any) -> tuple[str, str]:
     """A login of this test's own, linked to a person who has been sent a letter."""
     from hrtool.models import Employee, Letter, User
-    from hrtool.services import accounts
+    from hrtool.services.accounts import accounts
 
     with app.app_context():
         demo = db.session.scalar(select(User.employee_id).where(User.username == EMPLOYEE))

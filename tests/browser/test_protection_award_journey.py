@@ -1,6 +1,6 @@
 """A pay award applied after a protection started (issue 13), in a browser.
 
-The demo employee's protection starts on 1 October 2025 (services/demo_protections.py), made
+The demo employee's protection starts on 1 October 2025 (services/demo/protections.py), made
 while only the 2024/25 spine is held. HR applies the provisional 2025/26 award (3.2%) through the
 pay pages (as an administrator); the protection's page then shows the 2025/26 salaries on the start date and an
 adjustment for the months already paid, and the employee sees the same under "My pay protection".

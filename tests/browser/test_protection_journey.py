@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Employee, Post, User
-from hrtool.services.employees import current_assignment
-from hrtool.services.records import spine_on
+from hrtool.services.people.employees import current_assignment
+from hrtool.services.people.records import spine_on
 
 from ..factories import DEMO_PASSWORDS
 from .conftest import SCREENSHOTS

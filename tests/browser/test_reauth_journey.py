@@ -29,7 +29,7 @@ def _protected_person(app) -> tuple[str, str, str]:
     number, first name, last name)."""
     from hrtool.extensions import db
     from hrtool.models import Service
-    from hrtool.services import transfers
+    from hrtool.services.tupe import transfers
 
     from ..factories import assign, council, employ, make_employee, make_post, own_terms, service
 

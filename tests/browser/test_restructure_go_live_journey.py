@@ -48,7 +48,7 @@ HEADS = [
 
 
 def _prepare(today: date) -> dict[str, Any]:
-    from hrtool.services import restructures as service
+    from hrtool.services.restructures import restructures as service
 
     restructure = db.session.scalar(select(Restructure).where(Restructure.name == NAME))
     restructure.effective_date = today  # test data: the restructure starts today, its date

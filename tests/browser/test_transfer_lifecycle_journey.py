@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Letter, Service, Transfer
-from hrtool.services import transfers
+from hrtool.services.tupe import transfers
 
 from ..factories import DEMO_PASSWORDS, assign, council, employ, make_employee, make_post, own_terms, service
 from .axe import assert_accessible

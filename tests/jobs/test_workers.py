@@ -17,7 +17,7 @@ from hrtool.extensions import db
 from hrtool.jobs import queue, records
 from hrtool.jobs.kinds import pay as pay_kinds
 from hrtool.models import Job, Letter, LetterBatch, LetterJob, PayAward, PaySpinePoint, Transfer, User
-from hrtool.services import letter_jobs
+from hrtool.services.letters import letter_jobs
 
 from .conftest import wait_for
 
@@ -163,7 +163,7 @@ def test_the_daily_digest_reaches_hr_through_a_worker_and_a_mail_server(queue_ap
     and delivers it through SMTP to a real server (aiosmtpd, in this process)."""
     from datetime import date, timedelta
 
-    from hrtool.services import digest
+    from hrtool.services.letters import digest
 
     from ..services.test_mail import smtp_server
 

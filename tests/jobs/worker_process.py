@@ -8,7 +8,7 @@ import sys
 import time
 
 from hrtool.cli import main
-from hrtool.services import letter_jobs
+from hrtool.services.letters import letter_jobs
 
 pause = float(os.environ.get("HRTOOL_TEST_LETTER_PAUSE", "0"))
 if pause:

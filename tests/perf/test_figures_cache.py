@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Assignment, Employment
-from hrtool.services import dashboards
-from hrtool.services.employees import record_leaver
+from hrtool.services.people.employees import record_leaver
+from hrtool.services.platform import dashboards
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_a_change_the_figures_do_not_read_keeps_them_cached(monkeypatch):
     not to their employment, post or hours) leaves the headcount cached, so under load the
     100,000-person query is not run again at every save."""
     from hrtool.models import Employee
-    from hrtool.services.employees import update_details
+    from hrtool.services.people.employees import update_details
 
     today = date.today()
     first = dashboards.headcount_by_service_and_employer(today)
@@ -64,7 +64,7 @@ def test_a_change_the_figures_do_not_read_keeps_them_cached(monkeypatch):
 def test_a_bulk_insert_into_a_source_moves_the_figures_on(monkeypatch):
     """A bulk write bypasses the ORM's flush: bulk.execute_many tells the cache, so the
     generation itself moves on (not only the newest id, which a new row moves anyway: that is not what is tested)."""
-    from hrtool.services import bulk, figures_cache
+    from hrtool.services.platform import bulk, figures_cache
 
     generation = figures_cache.data_stamp()[0]
     employment = db.session.scalars(select(Employment).order_by(Employment.id)).first()

@@ -17,8 +17,8 @@ from hrtool import create_app
 from hrtool.cli import create_demo_users
 from hrtool.extensions import db
 from hrtool.models import Assignment, Employee, Employment, Service
-from hrtool.services.demo_data import generate
-from hrtool.services.reference_data import load_reference_data
+from hrtool.services.demo.workforce import generate
+from hrtool.services.rules.reference_data import load_reference_data
 
 from ..conftest import TEST_SETTINGS
 from ..factories import DEMO_PASSWORDS, reset_schema

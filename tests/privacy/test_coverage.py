@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hrtool.extensions import db
-from hrtool.services import retention, subject_access
+from hrtool.services.people import retention, subject_access
 
 pytestmark = pytest.mark.usefixtures("ctx")
 

@@ -146,7 +146,7 @@ def test_every_page_about_one_person_writes_a_record_view(app, client):
 
 def test_a_template_preview_filled_from_one_persons_record_is_a_view_of_it(app, client):
     """A letter template previewed as a PDF from one person's record shows their particulars."""
-    from hrtool.services import letters
+    from hrtool.services.letters import letters
 
     with app.app_context():
         for template in db.session.scalars(select(LetterTemplate).order_by(LetterTemplate.id)):

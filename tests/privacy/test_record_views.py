@@ -114,7 +114,7 @@ def _label(app, username: str) -> str:
 
 
 def _viewer_rows(app, person: int):
-    from hrtool.services.record_views import viewers_of
+    from hrtool.services.people.record_views import viewers_of
 
     with app.app_context():
         return viewers_of(person)
@@ -160,7 +160,7 @@ def test_a_view_while_the_database_is_busy_is_queued_and_written_later(app, clie
     from sqlalchemy.exc import OperationalError
 
     from hrtool.jobs import queue
-    from hrtool.services import record_views
+    from hrtool.services.people import record_views
 
     person = _someone(app)
     auth.as_role("hr")

@@ -20,7 +20,7 @@ from hrtool.models import (
     RecordView,
     User,
 )
-from hrtool.services import employees, retention, subject_access
+from hrtool.services.people import employees, retention, subject_access
 
 from ..factories import assign, employ, make_employee, make_post, own_terms
 from .helpers import EMPLOYEE, HR, password_confirmation_expired, sign_in_confirmed

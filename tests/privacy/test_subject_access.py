@@ -19,7 +19,7 @@ from hrtool.models import (
     TransferMember,
     User,
 )
-from hrtool.services import subject_access
+from hrtool.services.people import subject_access
 
 from .helpers import (
     EMPLOYEE,

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Employee
-from hrtool.services import employee_io
-from hrtool.services.employee_io import IMPORT_BUSY, import_employees
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people import employee_io
+from hrtool.services.people.employee_io import IMPORT_BUSY, import_employees
+from hrtool.services.people.employee_rows import COLUMNS
 
 from ..factories import DEMO_PASSWORDS
 from ..spreadsheets import new_person, write

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Employee, Employment
-from hrtool.services import ods
+from hrtool.services.platform import ods
 
 from ..conftest import Auth
 
@@ -86,7 +86,7 @@ def test_the_ods_export_writes_formula_like_text_as_string_cells(app, client, ho
             assert typed.get(value) == "string", value  # as typed, in a string cell
     path = tmp_path / "export.ods"
     path.write_bytes(response.get_data())
-    from hrtool.services import tabular
+    from hrtool.services.platform import tabular
 
     with app.app_context(), tabular.open_table(path, "export.ods") as table:
         row = next(r for _, r in table.rows if r["person_number"] == hostile_person)
@@ -101,8 +101,8 @@ def test_an_xlsx_written_with_the_old_guard_still_imports_as_typed(app, tmp_path
     still gives the text without it (the reader restores a guard in every format)."""
     from openpyxl import Workbook
 
-    from hrtool.services.employee_io import import_employees
-    from hrtool.services.employee_rows import COLUMNS
+    from hrtool.services.people.employee_io import import_employees
+    from hrtool.services.people.employee_rows import COLUMNS
 
     from ..spreadsheets import new_person
 

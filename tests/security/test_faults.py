@@ -7,9 +7,11 @@ from sqlalchemy import inspect, select, text
 
 from hrtool.extensions import db
 from hrtool.models import Transfer
-from hrtool.services import audit, employee_io, transfers
-from hrtool.services.employee_io import import_employees
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people import employee_io
+from hrtool.services.people.employee_io import import_employees
+from hrtool.services.people.employee_rows import COLUMNS
+from hrtool.services.platform import audit
+from hrtool.services.tupe import transfers
 
 from ..services.test_transfers import TODAY, UNMET, team  # noqa: F401  (the fixture: three people in a planned transfer)
 from ..spreadsheets import exported, new_person, write

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from sqlalchemy import inspect, text
 
 from hrtool.extensions import db
-from hrtool.services.employee_io import import_employees
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people.employee_io import import_employees
+from hrtool.services.people.employee_rows import COLUMNS
 
 from ..factories import DEMO_PASSWORDS
 from ..spreadsheets import new_person

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from hrtool.errors import is_unavailable
 from hrtool.extensions import db
 from hrtool.log_filters import RepeatFilter
-from hrtool.services import accounts
+from hrtool.services.accounts import accounts
 
 from ..factories import DEMO_PASSWORDS
 from ..scratch_databases import build_app, dispose, drop_scratch, scratch_url

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from hrtool.cli import DEMO_USERS
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, User, UserSession
-from hrtool.services import accounts, passwords
+from hrtool.services.accounts import accounts, passwords
 
 from ..conftest import Auth
 from ..factories import DEMO_PASSWORDS

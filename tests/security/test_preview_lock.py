@@ -21,8 +21,8 @@ from sqlalchemy.engine import make_url
 from hrtool import sqlite as hrtool_sqlite
 from hrtool.extensions import db
 from hrtool.models import UserSession
-from hrtool.services import employee_io
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people import employee_io
+from hrtool.services.people.employee_rows import COLUMNS
 
 from ..conftest import Auth
 from ..spreadsheets import new_person, write

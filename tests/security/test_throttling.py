@@ -3,7 +3,7 @@
 and every refused attempt counted as another failure, so about five requests per quarter of an
 hour kept anyone's account (the administrator's included) locked for ever; nothing was per address.
 
-Now (services/throttling.py): growing delays per account from one address, per address across
+Now (services/accounts/throttling.py): growing delays per account from one address, per address across
 accounts, and per account from addresses it has not signed in from; refused attempts count for
 nothing; the owner's usual address is not held up by an attacker elsewhere."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from hrtool import create_app
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, LoginAttempt
-from hrtool.services import accounts, throttling
+from hrtool.services.accounts import accounts, throttling
 
 from ..conftest import TEST_SETTINGS
 from ..factories import DEMO_PASSWORDS

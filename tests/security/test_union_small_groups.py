@@ -16,9 +16,9 @@ from sqlalchemy import select
 from hrtool.domain.disclosure import publish, withheld
 from hrtool.extensions import db
 from hrtool.models import Letter, TradeUnion, Transfer, TransferMember
-from hrtool.services import letters
-from hrtool.services.dashboards import union_headcount
-from hrtool.services.letters import Target
+from hrtool.services.letters import letters
+from hrtool.services.letters.letters import Target
+from hrtool.services.platform.dashboards import union_headcount
 
 from ..factories import DEMO_PASSWORDS
 
@@ -108,7 +108,7 @@ def test_the_reg13_letter_for_a_one_person_transfer_says_fewer_than_5(app):
 
 def test_the_threshold_is_the_rule_setting(app, client):
     """An administrator raising the threshold to 7 changes what the rep sees and how it reads."""
-    from hrtool.services import rules_admin
+    from hrtool.services.rules import rules_admin
 
     transfer_id, _unison = _one_person_transfer(app)
     with app.app_context():

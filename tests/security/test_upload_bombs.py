@@ -17,9 +17,9 @@ from unittest import mock
 import openpyxl
 import pytest
 
-from hrtool.services import tabular
-from hrtool.services.employee_io import import_employees
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people.employee_io import import_employees
+from hrtool.services.people.employee_rows import COLUMNS
+from hrtool.services.platform import tabular
 
 from ..conftest import Auth
 
@@ -300,7 +300,7 @@ def _ods(path: Path, rows: list[str] | None = None, content: str | bytes | None 
 def _ods_refused_quickly(app, path: Path) -> str:
     """The ODS twin of `_refused_quickly`: refused having built at most a row past the row limit,
     no row wider than the column limit, within 100 MB of Python allocations."""
-    from hrtool.services import ods
+    from hrtool.services.platform import ods
 
     counted = {"rows": 0, "widest": 0}
     rows = ods.rows
@@ -406,7 +406,7 @@ def test_an_ods_as_excel_writes_it_reads_without_its_empty_repeats(tmp_path):
                '<table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
                + ODS_END)
     info = tabular.SheetInfo()
-    from hrtool.services import ods
+    from hrtool.services.platform import ods
 
     path = _ods(tmp_path / "excel.ods", content=content)
     closing, rows = ods.open_rows(path, tabular.Limits(), info)

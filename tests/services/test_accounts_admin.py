@@ -8,8 +8,8 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Employee, Role, TradeUnion, User, UserSession
-from hrtool.services import accounts, user_admin
-from hrtool.services.user_admin import UserChange
+from hrtool.services.accounts import accounts, user_admin
+from hrtool.services.accounts.user_admin import UserChange
 
 GOOD = "a sensible long passphrase"
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from hrtool.services import restructures as service
-from hrtool.services.restructure_costing import costing
+from hrtool.services.restructures import restructures as service
+from hrtool.services.restructures.restructure_costing import costing
 
 from ..factories import DEMO_PASSWORDS
 

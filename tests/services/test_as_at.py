@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Employee
-from hrtool.services.records import as_at, picture_on
+from hrtool.services.people.records import as_at, picture_on
 
 from ..factories import assign, employ, make_employee, make_post, own_terms
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from hrtool.extensions import db
 from hrtool.models import Letter, ProtectionMonthRow
-from hrtool.services import check
+from hrtool.services.platform import check
 
 
 def test_the_demo_data_has_no_drift(ctx):
@@ -65,7 +65,7 @@ def test_the_page_is_for_administrators_and_shows_the_report(client, auth):
 
 
 def test_a_cached_dashboard_figure_that_no_longer_matches_is_reported(app, ctx, monkeypatch):
-    from hrtool.services import figures_cache
+    from hrtool.services.platform import figures_cache
 
     monkeypatch.setitem(app.config, "FIGURES_CACHE_SECONDS", 300)
     monkeypatch.setattr(figures_cache, "_store", {})

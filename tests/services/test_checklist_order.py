@@ -13,8 +13,9 @@ from datetime import date
 import pytest
 
 from hrtool.domain.rule_bodies import cell_name, current_text
-from hrtool.services import rules_admin, transfers
-from hrtool.services.rules_admin import ChangeRefused
+from hrtool.services.rules import rules_admin
+from hrtool.services.rules.rules_admin import ChangeRefused
+from hrtool.services.tupe import transfers
 
 LETTER = "Inform the recognised unions (reg. 13 letter)"
 MEASURES = "Transferee's measures sent to the transferor (reg. 13(4))"

@@ -12,11 +12,11 @@ from hrtool.domain.grading import GradeBand
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, GradeConvention
-from hrtool.services import conventions
-from hrtool.services.conventions import InvalidBands
-from hrtool.services.post_grades import grade_on
-from hrtool.services.posts import bands_on
-from hrtool.services.records import picture_on
+from hrtool.services.pay import conventions
+from hrtool.services.pay.conventions import InvalidBands
+from hrtool.services.pay.post_grades import grade_on
+from hrtool.services.people.posts import bands_on
+from hrtool.services.people.records import picture_on
 
 from ..factories import assign, council, employ, make_employee, make_post
 

@@ -29,21 +29,14 @@ from hrtool.models import (
     Transfer,
     TransferMember,
 )
-from hrtool.services import (
-    cases,
-    conventions,
-    date_windows,
-    employees,
-    increments,
-    job_evaluations,
-    pay_spines,
-    protections,
-    restructures,
-    rules_admin,
-    transfers,
-)
-from hrtool.services.employee_io import import_employees
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.pay import conventions, increments, job_evaluations, pay_spines
+from hrtool.services.people import cases, employees
+from hrtool.services.people.employee_io import import_employees
+from hrtool.services.people.employee_rows import COLUMNS
+from hrtool.services.protection import protections
+from hrtool.services.restructures import restructures
+from hrtool.services.rules import date_windows, rules_admin
+from hrtool.services.tupe import transfers
 
 from ..factories import council, service
 from ..spreadsheets import new_person, write

@@ -20,9 +20,11 @@ from hrtool.domain.grading import GradeBand
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import Assignment, GradeConvention, Policy, PostGrade, Protection, TermsRecord, Transfer
-from hrtool.services import check, conventions, employee_search, post_grades
-from hrtool.services.posts import bands_on
-from hrtool.services.records import picture_on
+from hrtool.services.pay import conventions, post_grades
+from hrtool.services.people import employee_search
+from hrtool.services.people.posts import bands_on
+from hrtool.services.people.records import picture_on
+from hrtool.services.platform import check
 
 from ..factories import assign, council, employ, evaluate, make_employee, make_post, own_terms
 

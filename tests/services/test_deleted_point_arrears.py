@@ -1,5 +1,5 @@
 """A back-dated move off a deleted pay point owes arrears for the months already paid at the old
-point (services/deleted_points.py; the rule is domain/arrears.py).
+point (services/pay/deleted_points.py; the rule is domain/arrears.py).
 
 Worked by hand from hrtool/reference_data: njc_pay_spine.csv holds 2024/25 SCP 2 = £23,656 and
 SCP 3 = £24,027; njc_pay_awards.csv gives 2025/26 +3.2% (agreed) and 2026/27 deleting SCP 2 and
@@ -24,10 +24,10 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent
-from hrtool.services import deleted_points
-from hrtool.services.pay_spines import award_of_year
-from hrtool.services.reference_data import make_spine_years, update_reference_data
-from hrtool.services.salary_history import pay_history
+from hrtool.services.pay import deleted_points
+from hrtool.services.pay.pay_spines import award_of_year
+from hrtool.services.people.salary_history import pay_history
+from hrtool.services.rules.reference_data import make_spine_years, update_reference_data
 
 from ..factories import assign, employ, make_employee, make_post
 

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, GradeBand
-from hrtool.services import deleted_points
-from hrtool.services.pay_spines import award_of_year
-from hrtool.services.records import picture_on
-from hrtool.services.reference_data import make_spine_years
+from hrtool.services.pay import deleted_points
+from hrtool.services.pay.pay_spines import award_of_year
+from hrtool.services.people.records import picture_on
+from hrtool.services.rules.reference_data import make_spine_years
 
 from ..factories import assign, employ, make_employee, make_post
 

@@ -12,9 +12,9 @@ from hrtool import create_app
 from hrtool.domain.dates import age_on
 from hrtool.extensions import db
 from hrtool.models import Assignment, Employee, Employment, Post, Service, ServiceLead, TermsRecord
-from hrtool.services.demo_data import DEMO_AS_OF, generate
-from hrtool.services.records import as_at
-from hrtool.services.reference_data import load_reference_data
+from hrtool.services.demo.workforce import DEMO_AS_OF, generate
+from hrtool.services.people.records import as_at
+from hrtool.services.rules.reference_data import load_reference_data
 
 # DOMAIN.md section 1, written out here independently of the reference files.
 SHARED_SERVICES = {

@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 from hrtool.extensions import db
 from hrtool.models import Convention, EvaluationFactor, JobEvaluation, Post
 from hrtool.models.grading import GRADING_STATUSES
-from hrtool.services import check
-from hrtool.services.demo_data import DEMO_AS_OF
-from hrtool.services.demo_evaluations import MANAGES, situations_for
+from hrtool.services.demo.evaluations import MANAGES, situations_for
+from hrtool.services.demo.workforce import DEMO_AS_OF
+from hrtool.services.platform import check
 
 REFERENCE = Path(__file__).resolve().parents[2] / "hrtool" / "reference_data"
 

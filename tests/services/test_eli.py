@@ -17,8 +17,9 @@ from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, EmployeeCase, PostGrade, TransferMember
 from hrtool.reports import eli_pdf
-from hrtool.services import cases, eli, transfers
-from hrtool.services.records import picture_on
+from hrtool.services.people import cases
+from hrtool.services.people.records import picture_on
+from hrtool.services.tupe import eli, transfers
 
 from ..factories import assign, council, employ, make_employee, make_post, own_terms, service
 
@@ -299,7 +300,7 @@ def test_formula_like_text_is_a_string_cell_in_the_workbook(cohort):
 
 
 def test_the_pack_as_ods_has_the_workbooks_rows_and_is_audited(cohort, tmp_path):
-    from hrtool.services import tabular
+    from hrtool.services.platform import tabular
 
     transfer, people = cohort
     people["Baker"].address = "=cmd|' /C calc'!A0"

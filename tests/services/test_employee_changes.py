@@ -10,8 +10,8 @@ from sqlalchemy import select
 from hrtool.errors import DomainError, StaleRecord
 from hrtool.extensions import db
 from hrtool.models import Assignment, AuditEvent, TermsRecord
-from hrtool.services import employees
-from hrtool.services.records import picture_on
+from hrtool.services.people import employees
+from hrtool.services.people.records import picture_on
 
 from ..factories import assign, employ, make_employee, make_post, own_terms
 

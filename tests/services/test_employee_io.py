@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import Assignment, AuditEvent, Employee, Employment, Post
-from hrtool.services import tabular
-from hrtool.services.employee_io import export_employees, import_employees
-from hrtool.services.employee_rows import COLUMNS, REQUIRED
-from hrtool.services.employees import latest_assignment
+from hrtool.services.people.employee_io import export_employees, import_employees
+from hrtool.services.people.employee_rows import COLUMNS, REQUIRED
+from hrtool.services.people.employees import latest_assignment
+from hrtool.services.platform import tabular
 
 from ..spreadsheets import exported, line_of, new_person, write
 

@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Convention, JobEvaluation
-from hrtool.services import job_evaluations, post_grades
-from hrtool.services.jes import evaluation_io
-from hrtool.services.jes.evaluation_io import COLUMNS, EXPORT_COLUMNS
+from hrtool.services.pay import job_evaluations, post_grades
+from hrtool.services.pay.jes import evaluation_io
+from hrtool.services.pay.jes.evaluation_io import COLUMNS, EXPORT_COLUMNS
 
 from ..factories import council, make_post
 
@@ -188,8 +188,8 @@ def test_post_numbers_keep_their_leading_zeros(ctx, tmp_path):
 
 
 def _read(content: bytes, fmt: str, tmp_path: Path) -> list[dict]:
-    from hrtool.services import tabular
-    from hrtool.services.employee_rows import text_value
+    from hrtool.services.people.employee_rows import text_value
+    from hrtool.services.platform import tabular
 
     path = tmp_path / f"read.{fmt}"
     path.write_bytes(content)

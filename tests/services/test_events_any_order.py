@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import Assignment, Council, Employment, PayAward, Post, Protection, TermsRecord, Transfer
-from hrtool.services import check
+from hrtool.services.platform import check
 
 TODAY = date.today()
 LOG = os.environ.get("HRTOOL_STATEFUL_LOG")
@@ -97,7 +97,7 @@ class DatedEvents(RuleBasedStateMachine):
 
     @rule(index=st.integers(0, 59), days=DAYS, change=st.sampled_from(["hours", "scp_up", "scp_down", "post"]))
     def change_assignment(self, index: int, days: int, change: str) -> None:
-        from hrtool.services.employees import AssignmentChange, change_assignment
+        from hrtool.services.people.employees import AssignmentChange, change_assignment
 
         people = self._assignments()
         assume(people)
@@ -111,7 +111,7 @@ class DatedEvents(RuleBasedStateMachine):
         elif change == "scp_down":
             scp = max((scp or 2) - 1, 2)
         else:  # to another post whose grade then holds their point (a lateral move)
-            from hrtool.services.post_grades import band_of, row_on
+            from hrtool.services.pay.post_grades import band_of, row_on
 
             others = []
             for post in db.session.scalars(select(Post).where(Post.council_id == current.post.council_id,
@@ -129,7 +129,7 @@ class DatedEvents(RuleBasedStateMachine):
 
     @rule(index=st.integers(0, 59), days=DAYS)
     def leaver(self, index: int, days: int) -> None:
-        from hrtool.services.employees import record_leaver
+        from hrtool.services.people.employees import record_leaver
 
         people = self._assignments()
         assume(people)
@@ -139,7 +139,7 @@ class DatedEvents(RuleBasedStateMachine):
 
     @rule(council=st.sampled_from(["CCDC", "SBC"]), year=st.sampled_from([2025, 2026]))
     def increments(self, council: str, year: int) -> None:
-        from hrtool.services.increments import apply
+        from hrtool.services.pay.increments import apply
 
         council_id = db.session.scalar(select(Council.id).where(Council.code == council))
         run_on = date(year, 4, 1)
@@ -149,7 +149,7 @@ class DatedEvents(RuleBasedStateMachine):
     @rule(agreed=st.booleans())
     def pay_award_2025(self, agreed: bool) -> None:
         """The 2025/26 award: applied while provisional, or agreed (replacing a provisional spine)."""
-        from hrtool.services.pay_spines import apply_award_to_spine
+        from hrtool.services.pay.pay_spines import apply_award_to_spine
 
         award = db.session.scalars(select(PayAward).where(PayAward.pay_year_from == date(2025, 4, 1))).one()
         refused = _refused(apply_award_to_spine, award, agreed_on=date(2025, 7, 23) if agreed else None,
@@ -161,11 +161,11 @@ class DatedEvents(RuleBasedStateMachine):
     def appointed_to_lower_pay(self, index: int, days: int, pick: int) -> None:
         """An appointment to a lower-graded post (a restructure), at the top of its grade, with pay
         protection from its date."""
-        from hrtool.services.employees import AssignmentChange, change_assignment
-        from hrtool.services.post_grades import band_of, row_on
-        from hrtool.services.protections import create_protection
-        from hrtool.services.records import spine_on
-        from hrtool.services.unit_of_work import transaction
+        from hrtool.services.pay.post_grades import band_of, row_on
+        from hrtool.services.people.employees import AssignmentChange, change_assignment
+        from hrtool.services.people.records import spine_on
+        from hrtool.services.platform.unit_of_work import transaction
+        from hrtool.services.protection.protections import create_protection
 
         people = self._assignments()
         assume(people)
@@ -204,7 +204,7 @@ class DatedEvents(RuleBasedStateMachine):
         """A new version of a council's bands from a date (back-dated or ahead): one boundary
         between two grades moves, so posts near it change grade and their holders follow."""
         from hrtool.domain.grading import GradeBand
-        from hrtool.services.conventions import change_bands, latest
+        from hrtool.services.pay.conventions import change_bands, latest
 
         council_id = db.session.scalar(select(Council.id).where(Council.code == council))
         version = latest(council_id)
@@ -222,7 +222,7 @@ class DatedEvents(RuleBasedStateMachine):
 
     @rule(index=st.integers(0, 20), days=st.sampled_from([0, 30, 90]))
     def end_protection_early(self, index: int, days: int) -> None:
-        from hrtool.services.protections import LEAVING, early_kinds, end_early
+        from hrtool.services.protection.protections import LEAVING, early_kinds, end_early
 
         records = list(db.session.scalars(select(Protection).where(Protection.ended_early_on.is_(None))
                                           .order_by(Protection.id)))
@@ -237,8 +237,8 @@ class DatedEvents(RuleBasedStateMachine):
     def transfer_completed(self, index: int) -> None:
         """A planned TUPE transfer completed on its date: the cohort moves to the lead authority on
         their old pay and terms, which become protected terms."""
-        from hrtool.services.transfers import complete, confirm_cohort
-        from hrtool.services.unit_of_work import transaction
+        from hrtool.services.platform.unit_of_work import transaction
+        from hrtool.services.tupe.transfers import complete, confirm_cohort
 
         planned = list(db.session.scalars(select(Transfer).where(Transfer.status == "planned").order_by(Transfer.id)))
         assume(planned)
@@ -256,7 +256,7 @@ class DatedEvents(RuleBasedStateMachine):
     def election_onto_lead_authority_terms(self, index: int, days: int) -> None:
         """Someone on protected terms elects to move onto the lead authority's own terms from a
         date, and HR countersigns."""
-        from hrtool.services.protected_terms import countersign, record_election
+        from hrtool.services.tupe.protected_terms import countersign, record_election
 
         protected = list(db.session.scalars(select(TermsRecord.employment_id).where(
             TermsRecord.basis == "protected", TermsRecord.effective_to.is_(None)).order_by(TermsRecord.id)))
@@ -285,8 +285,8 @@ class DatedEvents(RuleBasedStateMachine):
         """A post evaluated factor by factor (agreed: it grades from its date; or a draft), its
         points near its score so that some cross a grade boundary."""
         from hrtool.domain.job_evaluation import profile_for
-        from hrtool.services import job_evaluations
-        from hrtool.services.jes import scheme
+        from hrtool.services.pay import job_evaluations
+        from hrtool.services.pay.jes import scheme
 
         posts = self._held_posts()
         assume(posts)
@@ -304,7 +304,7 @@ class DatedEvents(RuleBasedStateMachine):
     def evaluation_status(self, index: int, to: str) -> None:
         """A draft agreed, or an evaluation withdrawn (recorded in error)."""
         from hrtool.models import JobEvaluation
-        from hrtool.services import job_evaluations
+        from hrtool.services.pay import job_evaluations
 
         found = list(db.session.scalars(select(JobEvaluation).where(
             JobEvaluation.scheme_version_id.is_not(None),
@@ -318,7 +318,7 @@ class DatedEvents(RuleBasedStateMachine):
     def scheme_changes(self, days: int, factor: int, extra: int) -> None:
         """A new version of the factor plan from a date with one factor's top level worth more:
         evaluations from that date are re-scored, and their posts' grades follow."""
-        from hrtool.services.jes import scheme
+        from hrtool.services.pay.jes import scheme
 
         when = TODAY + timedelta(days=days)
         version = scheme.version_on(when)
@@ -330,7 +330,7 @@ class DatedEvents(RuleBasedStateMachine):
     @rule(factor=st.integers(1, 13), level=st.integers(1, 3), change=st.sampled_from([-3, 3]))
     def scheme_points_edited(self, factor: int, level: int, change: int) -> None:
         """An administrator corrects a level's points in the version in force today."""
-        from hrtool.services.jes import scheme
+        from hrtool.services.pay.jes import scheme
 
         version = scheme.version_on(TODAY)
         row = version.factors[factor - 1].levels[level - 1]

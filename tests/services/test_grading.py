@@ -11,8 +11,8 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import Assignment, AuditEvent, IncrementRun, JobEvaluation
-from hrtool.services import increments, job_evaluations, side_by_side
-from hrtool.services.post_grades import grade_on
+from hrtool.services.pay import increments, job_evaluations, side_by_side
+from hrtool.services.pay.post_grades import grade_on
 
 from ..factories import assign, council, employ, evaluate, make_employee, make_post, own_terms
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import GradeConvention, Protection
-from hrtool.services import post_grades
+from hrtool.services.pay import post_grades
 
 from ..factories import assign, council, employ, make_employee, make_post, own_terms
 

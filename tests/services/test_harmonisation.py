@@ -31,8 +31,8 @@ from hrtool.domain.harmonisation import CHIEF_OFFICER
 from hrtool.errors import DomainError, StaleRecord
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Employment, HarmonisationModel, PaySpinePoint
-from hrtool.services import harmonisation, harmonisation_reports, harmonisation_union
-from hrtool.services.harmonisation_results import load
+from hrtool.services.harmonisation import harmonisation, harmonisation_reports, harmonisation_union
+from hrtool.services.harmonisation.harmonisation_results import load
 
 from ..factories import assign, employ, make_employee, make_post, own_terms
 

@@ -41,9 +41,10 @@ from sqlalchemy import update
 from hrtool.domain.grading import GradeBand
 from hrtool.extensions import db
 from hrtool.models import Employment, PaySpinePoint
-from hrtool.services import harmonisation, harmonisation_reports, job_evaluations
-from hrtool.services.jes import local_conventions
-from hrtool.services.job_evaluations import Choice
+from hrtool.services.harmonisation import harmonisation, harmonisation_reports
+from hrtool.services.pay import job_evaluations
+from hrtool.services.pay.jes import local_conventions
+from hrtool.services.pay.job_evaluations import Choice
 
 from ..factories import assign, council, employ, make_employee, make_post, own_terms
 

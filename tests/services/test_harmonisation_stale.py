@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import HarmonisationModel, PaySpinePoint
-from hrtool.services import harmonisation
-from hrtool.services.pay_spines import set_spine_value
+from hrtool.services.harmonisation import harmonisation
+from hrtool.services.pay.pay_spines import set_spine_value
 
 
 def _session_model() -> HarmonisationModel:

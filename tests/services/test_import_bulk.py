@@ -12,10 +12,11 @@ from sqlalchemy import func, insert, select, text
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Council, HarmonisationModel, Post, PostGrade, Service
-from hrtool.services import harmonisation, post_grades
-from hrtool.services.bulk import execute_many, insert_many
-from hrtool.services.check import run as run_check
-from hrtool.services.employee_io import import_employees
+from hrtool.services.harmonisation import harmonisation
+from hrtool.services.pay import post_grades
+from hrtool.services.people.employee_io import import_employees
+from hrtool.services.platform.bulk import execute_many, insert_many
+from hrtool.services.platform.check import run as run_check
 
 from ..spreadsheets import exported, new_person, write
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import Employee, Post
-from hrtool.services.employee_io import apply_import, export_employees, import_employees
-from hrtool.services.employee_rows import COLUMNS
-from hrtool.services.tabular import normalise_header
+from hrtool.services.people.employee_io import apply_import, export_employees, import_employees
+from hrtool.services.people.employee_rows import COLUMNS
+from hrtool.services.platform.tabular import normalise_header
 
 from ..factories import assign, employ, make_employee, make_post, own_terms
 from ..spreadsheets import libreoffice, new_person, read, write

@@ -36,11 +36,12 @@ from sqlalchemy import func, select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, EvaluationAppeal, JobEvaluation, Letter, RuleSetting
-from hrtool.services import job_evaluations, letters, post_grades
-from hrtool.services.jes import appeals, local_conventions
-from hrtool.services.jes.appeals import Ground
-from hrtool.services.job_evaluations import Choice, Member
-from hrtool.services.records import picture_on
+from hrtool.services.letters import letters
+from hrtool.services.pay import job_evaluations, post_grades
+from hrtool.services.pay.jes import appeals, local_conventions
+from hrtool.services.pay.jes.appeals import Ground
+from hrtool.services.pay.job_evaluations import Choice, Member
+from hrtool.services.people.records import picture_on
 
 from ..factories import assign, council, employ, make_employee, make_post, own_terms
 
@@ -271,7 +272,7 @@ def test_a_decision_needs_a_joint_panel_reasons_and_sound_dates():
 
 def test_load_reference_update_adds_the_template_and_the_setting_to_an_existing_database():
     from hrtool.models import LetterTemplate, LetterTemplateVersion
-    from hrtool.services.reference_data import update_reference_data
+    from hrtool.services.rules.reference_data import update_reference_data
 
     # As a database made before issue 18 holds them: neither the template nor the setting.
     template_id = letters.template_by_key(appeals.LETTER).id
@@ -306,7 +307,7 @@ def test_the_letter_reads_carefully():
 
 
 def test_demo_appeals_one_under_way_one_decided_and_idempotent():
-    from hrtool.services.jes import demo_appeals
+    from hrtool.services.pay.jes import demo_appeals
 
     db.session.execute(EvaluationAppeal.__table__.delete())
     _case(start=date(2019, 4, 1))

@@ -39,9 +39,9 @@ from sqlalchemy import update
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, JobEvaluation
-from hrtool.services import job_evaluations
-from hrtool.services.jes import compare, local_conventions
-from hrtool.services.job_evaluations import Choice
+from hrtool.services.pay import job_evaluations
+from hrtool.services.pay.jes import compare, local_conventions
+from hrtool.services.pay.job_evaluations import Choice
 
 from ..factories import council, make_post
 

@@ -1,4 +1,4 @@
-"""The factor plan as dated data (services/jes/scheme.py): the reference file gives the NJC
+"""The factor plan as dated data (services/pay/jes/scheme.py): the reference file gives the NJC
 weights; a new version from a date re-scores only the evaluations made on or after it, and the
 post's grades follow from then; editing a level's points re-scores the evaluations under its
 version and is audited.
@@ -17,9 +17,9 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, JobEvaluation, SchemeFactor, SchemeLevel, SchemeVersion
-from hrtool.services import job_evaluations
-from hrtool.services.jes import scheme
-from hrtool.services.post_grades import grade_on
+from hrtool.services.pay import job_evaluations
+from hrtool.services.pay.jes import scheme
+from hrtool.services.pay.post_grades import grade_on
 
 from ..factories import council, make_post
 

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Service, TransferMember
-from hrtool.services import letters, transfer_changes
-from hrtool.services.letter_fields import fill
-from hrtool.services.records import picture_on
+from hrtool.services.letters import letters
+from hrtool.services.letters.letter_fields import fill
+from hrtool.services.people.records import picture_on
+from hrtool.services.tupe import transfer_changes
 
 from ..factories import assign, council, employ, make_employee, make_post, own_terms, service
 

@@ -109,8 +109,8 @@ def test_a_real_pay_protection_letter_keeps_its_last_schedule_rows_with_the_sign
 
     from hrtool.extensions import db
     from hrtool.models import Council, Employee, Policy, Protection, ProtectionMonthRow
-    from hrtool.services import letters
-    from hrtool.services.letters import Target
+    from hrtool.services.letters import letters
+    from hrtool.services.letters.letters import Target
 
     with app.app_context():
         person = db.session.scalars(select(Employee).order_by(Employee.id.desc()).limit(1)).one()

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from hrtool.extensions import db
 from hrtool.models import Letter, LetterJob
-from hrtool.services import letter_jobs, letters
+from hrtool.services.letters import letter_jobs, letters
 
 from ..conftest import TEST_SETTINGS
 from .test_letter_register import _cohort_size, _planned_transfer
@@ -31,7 +31,7 @@ SETUP = textwrap.dedent("""
     import sys
     from hrtool import create_app
     from hrtool.extensions import db
-    from hrtool.services.letters import load_letter_templates
+    from hrtool.services.letters.letters import load_letter_templates
     from flask_migrate import upgrade
     settings = {**%(settings)r, "SQLALCHEMY_DATABASE_URI": sys.argv[1]}
     app = create_app(settings)
@@ -166,7 +166,7 @@ SEEDED = textwrap.dedent("""
     from sqlalchemy import text
     from hrtool import create_app
     from hrtool.extensions import db
-    from hrtool.services.letters import load_letter_templates
+    from hrtool.services.letters.letters import load_letter_templates
     from flask_migrate import upgrade
     app = create_app({**%(settings)r, "SQLALCHEMY_DATABASE_URI": sys.argv[1]})
     with app.app_context():

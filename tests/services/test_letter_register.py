@@ -33,8 +33,8 @@ from hrtool.models import (
     Transfer,
     TransferMember,
 )
-from hrtool.services import letter_jobs, letters
-from hrtool.services.letters import Target
+from hrtool.services.letters import letter_jobs, letters
+from hrtool.services.letters.letters import Target
 
 from ..conftest import dialect
 

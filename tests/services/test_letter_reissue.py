@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Letter, LetterJob, TransferMember
-from hrtool.services import letter_jobs, letters
+from hrtool.services.letters import letter_jobs, letters
 
 from .test_letter_register import _planned_transfer
 
@@ -115,7 +115,7 @@ def test_the_panels_to_send_is_what_a_batch_sends_even_after_someone_left_the_co
     counting letters to people no longer in the cohort. Worked by hand: a cohort of n with two
     written to, one of whom then leaves the cohort: n - 1 remain, 1 has the letter, n - 2 to send
     (the old sum said n - 1 - 2 = n - 3)."""
-    from hrtool.services.letter_consultation import transfer_panel
+    from hrtool.services.letters.letter_consultation import transfer_panel
 
     transfer = _planned_transfer()
     members = [m for m in _members(transfer.id) if m not in _notices(transfer.id)]

@@ -38,8 +38,8 @@ from hrtool.models import (
     TradeUnion,
     Transfer,
 )
-from hrtool.services import letters
-from hrtool.services.letters import Target
+from hrtool.services.letters import letters
+from hrtool.services.letters.letters import Target
 
 pytestmark = pytest.mark.usefixtures("ctx")
 ON = date(2026, 11, 23)
@@ -469,7 +469,7 @@ def test_election_confirmation():
 
 def test_transfer_withdrawn_letter(transfer):
     """Engineer A's letter to the unions when a transfer is withdrawn (services/transfer_changes)."""
-    from hrtool.services import transfer_changes
+    from hrtool.services.tupe import transfer_changes
 
     outcome = transfer_changes.withdraw(transfer, "The councils have decided not to share the service.", ON)
     assert outcome.letters
@@ -498,7 +498,7 @@ OLD_BODY = ("{{ recipient.salutation }},\n\nI am writing to confirm that your pa
 
 def test_load_reference_update_brings_shipped_wording_up_to_date_and_keeps_an_administrators():
     from hrtool.models import LetterTemplateVersion, User
-    from hrtool.services.reference_data import update_reference_data
+    from hrtool.services.rules.reference_data import update_reference_data
 
     shipped = letters.template_by_key("pay_protection")
     edited = letters.template_by_key("at_risk")

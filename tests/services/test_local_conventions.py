@@ -1,4 +1,4 @@
-"""Each council's local conventions (services/jes/local_conventions.py): the illustrative readings
+"""Each council's local conventions (services/pay/jes/local_conventions.py): the illustrative readings
 where the councils part, a new reading superseding the old with history kept, withdrawal with a
 reason, and a draft merged set copied from a council's and chosen situation by situation.
 
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Convention
-from hrtool.services.jes import local_conventions
+from hrtool.services.pay.jes import local_conventions
 
 from ..factories import council
 

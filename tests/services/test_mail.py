@@ -24,9 +24,10 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Employee, Letter, OutboxMessage, Protection, TradeUnion, Transfer, TransferMember, User
-from hrtool.services import digest, letters, mail, transfers
-from hrtool.services.letters import Target
-from hrtool.services.unit_of_work import unit_of_work
+from hrtool.services.letters import digest, letters, mail
+from hrtool.services.letters.letters import Target
+from hrtool.services.platform.unit_of_work import unit_of_work
+from hrtool.services.tupe import transfers
 
 from ..factories import council, service
 

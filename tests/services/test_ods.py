@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import Employee, Post
-from hrtool.services import ods, tabular
-from hrtool.services.employee_io import export_employees, import_employees
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people.employee_io import export_employees, import_employees
+from hrtool.services.people.employee_rows import COLUMNS
+from hrtool.services.platform import ods, tabular
 
 from ..lo import convert
 from ..spreadsheets import new_person, write

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, PayAward
-from hrtool.services import pay_award_run, pay_spines
+from hrtool.services.pay import pay_award_run, pay_spines
 
 from ..factories import assign, employ, make_employee, make_post
 

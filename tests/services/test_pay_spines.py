@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, PayAward, PaySpinePoint
-from hrtool.services import pay_spines
-from hrtool.services.records import picture_on
+from hrtool.services.pay import pay_spines
+from hrtool.services.people.records import picture_on
 
 from ..factories import assign, employ, make_employee, make_post
 

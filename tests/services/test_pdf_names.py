@@ -25,8 +25,11 @@ from hrtool.extensions import db
 from hrtool.letters import types as T
 from hrtool.models import Employee, Protection, TradeUnion, Transfer
 from hrtool.reports import eli_pdf, pdf_pages
-from hrtool.services import eli, harmonisation, harmonisation_union, letters, protection_statements, transfer_changes
-from hrtool.services.letters import Target
+from hrtool.services.harmonisation import harmonisation, harmonisation_union
+from hrtool.services.letters import letters
+from hrtool.services.letters.letters import Target
+from hrtool.services.protection import protection_statements
+from hrtool.services.tupe import eli, transfer_changes
 
 from .test_eli import TODAY as ELI_PRODUCED_ON
 from .test_eli import cohort  # noqa: F401  (a fixture, asked for by name)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import ProtectedTerms
-from hrtool.services.records import picture_on
-from hrtool.services.redundancy import person_notice
+from hrtool.services.people.records import picture_on
+from hrtool.services.restructures.redundancy import person_notice
 
 ON = date(2026, 12, 4)
 CCDC = {**dict.fromkeys("ABCDEF", 1), **dict.fromkeys("GHI", 2), **dict.fromkeys("JKL", 3)}

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from hrtool.domain.protection import cost_by_financial_year, protection_schedule
 from hrtool.extensions import db
 from hrtool.models import Protection, ProtectionWarning
-from hrtool.services import protection_dashboard as dashboard
-from hrtool.services import protections
+from hrtool.services.protection import protection_dashboard as dashboard
+from hrtool.services.protection import protections
 
 ON = date(2026, 11, 22)  # the demo's "now"
 D = Decimal

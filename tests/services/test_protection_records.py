@@ -18,8 +18,9 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, PaySpinePoint, Policy, Protection
-from hrtool.services import employees, protections
-from hrtool.services.employees import AssignmentChange
+from hrtool.services.people import employees
+from hrtool.services.people.employees import AssignmentChange
+from hrtool.services.protection import protections
 
 from ..factories import assign, council, employ, evaluate, make_employee, make_post, own_terms
 
@@ -234,7 +235,7 @@ def test_a_re_evaluation_to_a_lower_grade_protects_holders_above_its_top(latest_
 
 def test_applying_a_pay_award_recomputes_schedules_with_an_audit_event():
     from hrtool.models import PayAward
-    from hrtool.services import pay_spines
+    from hrtool.services.pay import pay_spines
 
     for point in db.session.scalars(select(PaySpinePoint).where(PaySpinePoint.pay_year_from >= date(2025, 4, 1))):
         db.session.delete(point)

@@ -33,8 +33,11 @@ from hrtool.models import (
     ProtectionAdjustment,
     ProtectionMonthRow,
 )
-from hrtool.services import check, derived, pay_spines, protection_statements, protections, restructures
-from hrtool.services.employees import AssignmentChange, change_assignment
+from hrtool.services.pay import pay_spines
+from hrtool.services.people.employees import AssignmentChange, change_assignment
+from hrtool.services.platform import check, derived
+from hrtool.services.protection import protection_statements, protections
+from hrtool.services.restructures import restructures
 
 from ..factories import assign, employ, make_employee, make_post, own_terms
 
@@ -157,7 +160,7 @@ def test_an_overpayment_is_recorded_when_an_early_ending_is_recorded_late(only_2
     _no_drift()
 
 
-# -- every source reaches the schedule through services/derived.py -------------------------------
+# -- every source reaches the schedule through services/platform/derived.py -------------------------------
 # Each change below is written through the ORM only (no service that recomputes), then committed:
 # `derived` must notice it and recompute the schedule before the commit.
 

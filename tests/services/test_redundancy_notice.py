@@ -16,12 +16,12 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Employee, RouteDecision
-from hrtool.services import employees
-from hrtool.services import restructures as restructure_service
-from hrtool.services.employee_io import import_employees
-from hrtool.services.employee_rows import COLUMNS
-from hrtool.services.letter_fields import route_decision
-from hrtool.services.redundancy import calculate, restructure_redundancy
+from hrtool.services.letters.letter_fields import route_decision
+from hrtool.services.people import employees
+from hrtool.services.people.employee_io import import_employees
+from hrtool.services.people.employee_rows import COLUMNS
+from hrtool.services.restructures import restructures as restructure_service
+from hrtool.services.restructures.redundancy import calculate, restructure_redundancy
 
 from ..spreadsheets import exported, new_person, write
 

@@ -21,11 +21,11 @@ from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import Assignment, AuditEvent, Council, Post, Protection, ProtectionMonthRow
 from hrtool.models.restructures import Implementation
-from hrtool.services import employee_search
-from hrtool.services import restructure_go_live as go_live
-from hrtool.services import restructures as service
-from hrtool.services.employees import AssignmentChange, change_assignment
-from hrtool.services.restructure_costing import costing
+from hrtool.services.people import employee_search
+from hrtool.services.people.employees import AssignmentChange, change_assignment
+from hrtool.services.restructures import restructure_go_live as go_live
+from hrtool.services.restructures import restructures as service
+from hrtool.services.restructures.restructure_costing import costing
 
 TODAY = date(2026, 11, 22)
 NAME = "Senior structure 2023"
@@ -98,7 +98,7 @@ def _raise_before_the_date(holder):
 
 
 def _in_force(employee_id, on):
-    from hrtool.services.employees import current_assignment
+    from hrtool.services.people.employees import current_assignment
 
     return current_assignment(employee_id, on)
 
@@ -392,7 +392,7 @@ def test_once_implemented_the_structures_cannot_change(senior):
 def _graded_restructure():
     """A small restructure of an officer post paid on the NJC spine: its one holder is appointed
     to a graded new post (no local band), so the move is to a spinal column point."""
-    from hrtool.services.records import spine_on
+    from hrtool.services.people.records import spine_on
 
     held = (select(Assignment.post_id).where(Assignment.effective_to.is_(None)).group_by(Assignment.post_id)
             .having(db.func.count(Assignment.id) == 1))
@@ -443,7 +443,7 @@ def test_a_salary_off_the_spine_cannot_go_into_a_graded_post(ctx):
 def test_no_drift_after_implementing_and_after_undoing(senior):
     """Everything derived (post grades, protection schedules) is settled in the same unit of work:
     `hrtool check` recomputes it from the sources and finds what is held."""
-    from hrtool.services import check
+    from hrtool.services.platform import check
 
     people = _ready(senior)
     _raise_before_the_date(people["Head of Regulatory Services"])
@@ -455,8 +455,8 @@ def test_no_drift_after_implementing_and_after_undoing(senior):
 
 
 def test_undo_refused_once_a_letter_confirms_the_protection_it_created(senior):
-    from hrtool.services import letters
-    from hrtool.services.letters import Target
+    from hrtool.services.letters import letters
+    from hrtool.services.letters.letters import Target
 
     people = _ready(senior)
     _raise_before_the_date(people["Head of Regulatory Services"])
@@ -490,7 +490,7 @@ def test_the_database_lets_only_one_implementation_stand(senior):
 
 
 def test_a_post_two_people_hold_stays_open_for_the_one_not_appointed(ctx):
-    from hrtool.services.records import spine_on
+    from hrtool.services.people.records import spine_on
 
     shared = (select(Assignment.post_id).where(Assignment.effective_to.is_(None)).group_by(Assignment.post_id)
               .having(db.func.count(Assignment.id) == 2))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, JobMatch, StructurePost
-from hrtool.services import restructures as service
+from hrtool.services.restructures import restructures as service
 
 TODAY = date(2026, 11, 22)
 NAME = "Senior structure 2023"

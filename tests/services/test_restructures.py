@@ -13,9 +13,9 @@ from sqlalchemy import select
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Protection, RouteDecision
-from hrtool.services import restructures as service
-from hrtool.services.redundancy import restructure_redundancy
-from hrtool.services.restructure_costing import costing, costing_json
+from hrtool.services.restructures import restructures as service
+from hrtool.services.restructures.redundancy import restructure_redundancy
+from hrtool.services.restructures.restructure_costing import costing, costing_json
 
 TODAY = date(2026, 11, 22)
 NAME = "Senior structure 2023"

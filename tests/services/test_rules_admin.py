@@ -38,10 +38,12 @@ from hrtool.models import (
     StatutoryLimit,
     TermsPackage,
 )
-from hrtool.services import redundancy, restructures, rules_admin, transfers
-from hrtool.services.increments import increment_policy
-from hrtool.services.records import rule_value
-from hrtool.services.rules_admin import ChangeRefused
+from hrtool.services.pay.increments import increment_policy
+from hrtool.services.people.records import rule_value
+from hrtool.services.restructures import redundancy, restructures
+from hrtool.services.rules import rules_admin
+from hrtool.services.rules.rules_admin import ChangeRefused
+from hrtool.services.tupe import transfers
 
 from ..factories import council
 

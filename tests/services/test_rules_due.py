@@ -13,8 +13,8 @@ from sqlalchemy import delete, select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, PayAward, Policy, RuleSetting, StatutoryLimit
-from hrtool.services import pay_spines
-from hrtool.services.reference_data import UPDATE_REASON, update_reference_data
+from hrtool.services.pay import pay_spines
+from hrtool.services.rules.reference_data import UPDATE_REASON, update_reference_data
 
 Y2025, Y2026 = date(2025, 4, 1), date(2026, 4, 1)
 CAP = "statutory_redundancy_week_pay_cap"

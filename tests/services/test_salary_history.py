@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from hrtool.services.salary_history import pay_history
+from hrtool.services.people.salary_history import pay_history
 
 from ..factories import assign, employ, make_employee, make_post, own_terms
 

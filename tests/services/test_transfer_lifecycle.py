@@ -13,9 +13,10 @@ from hrtool.domain.transfer_guard import GuardFacts, Objection, StepDone, clear_
 from hrtool.errors import DomainError, StaleRecord
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Employment, Letter, LetterJob, Service, Transfer
-from hrtool.services import letter_jobs, letters, transfer_changes, transfer_steps, transfers
-from hrtool.services.letter_fields import recognised_unions
-from hrtool.services.letters import Target
+from hrtool.services.letters import letter_jobs, letters
+from hrtool.services.letters.letter_fields import recognised_unions
+from hrtool.services.letters.letters import Target
+from hrtool.services.tupe import transfer_changes, transfer_steps, transfers
 
 from ..factories import assign, council, employ, make_employee, make_post, own_terms, service
 

@@ -11,8 +11,8 @@ from sqlalchemy import select, text
 from hrtool.errors import DomainError
 from hrtool.extensions import db
 from hrtool.models import ChecklistItem, Election, Employment, ProtectedTerms
-from hrtool.services import protected_terms, transfers
-from hrtool.services.records import picture_on
+from hrtool.services.people.records import picture_on
+from hrtool.services.tupe import protected_terms, transfers
 
 from ..factories import assign, council, employ, make_employee, make_post, own_terms, service
 

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from hrtool.services import transfers
-from hrtool.services.bank_holidays import note_for, plan_for
+from hrtool.services.rules.bank_holidays import note_for, plan_for
+from hrtool.services.tupe import transfers
 
 from ..factories import council, service
 

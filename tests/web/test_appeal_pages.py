@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import EvaluationAppeal, JobEvaluation, User
-from hrtool.services import job_evaluations
-from hrtool.services.jes import appeals
-from hrtool.services.records import picture_on
+from hrtool.services.pay import job_evaluations
+from hrtool.services.pay.jes import appeals
+from hrtool.services.people.records import picture_on
 
 from ..factories import DEMO_PASSWORDS, assign, council, employ, levels_scoring, make_employee, make_post
 from .test_role_matrix import ROLE_USERS

@@ -124,7 +124,7 @@ def _big_transfer(app) -> int:
     """A planned transfer of SBC's made-up service "Test Big Service" (COHORT people, its cohort
     confirmed) to CCDC."""
     from hrtool.models import Service
-    from hrtool.services import transfers
+    from hrtool.services.tupe import transfers
 
     from ..factories import assign, council, employ, make_employee, make_post, own_terms, service
 

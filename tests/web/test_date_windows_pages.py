@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import ChecklistItem, Employee, Letter, TradeUnion, Transfer, TransferMember
-from hrtool.services.transfers import steps_for
+from hrtool.services.tupe.transfers import steps_for
 
 from ..factories import DEMO_PASSWORDS
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, EmployeeCase, Service, Transfer, TransferMember
-from hrtool.services import transfers
+from hrtool.services.tupe import transfers
 
 from ..conftest import Auth
 from ..factories import assign, council, employ, make_employee, make_post, own_terms, service

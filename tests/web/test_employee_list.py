@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Assignment, Employee, Employment, TermsRecord
-from hrtool.services import employee_search, planner_stats
-from hrtool.services.employees import AssignmentChange, change_assignment
+from hrtool.services.people import employee_search
+from hrtool.services.people.employees import AssignmentChange, change_assignment
+from hrtool.services.platform import planner_stats
 from hrtool.web import paging
 
 from ..conftest import Auth

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Convention, ConventionSet, JobEvaluation, Post, Situation
-from hrtool.services import post_grades
+from hrtool.services.pay import post_grades
 
 from ..conftest import Auth
 from ..factories import council, evaluate, make_post

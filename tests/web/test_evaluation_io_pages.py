@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, JobEvaluation
-from hrtool.services.jes.evaluation_io import COLUMNS, EXPORT_COLUMNS
+from hrtool.services.pay.jes.evaluation_io import COLUMNS, EXPORT_COLUMNS
 
 from ..conftest import Auth
 from ..factories import make_post

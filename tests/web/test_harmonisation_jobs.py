@@ -15,8 +15,9 @@ from sqlalchemy.exc import OperationalError
 from hrtool.extensions import db
 from hrtool.jobs.kinds import harmonisation as harmonisation_kinds
 from hrtool.models import AuditEvent, HarmonisationModel, Job, User
-from hrtool.services import harmonisation, unit_of_work
-from hrtool.services.harmonisation_results import dump
+from hrtool.services.harmonisation import harmonisation
+from hrtool.services.harmonisation.harmonisation_results import dump
+from hrtool.services.platform import unit_of_work
 
 from ..conftest import Auth
 

@@ -19,8 +19,9 @@ from sqlalchemy.exc import OperationalError
 from hrtool.extensions import db
 from hrtool.jobs.kinds import imports as import_kinds
 from hrtool.models import AuditEvent, Employee, Job
-from hrtool.services import employee_io, unit_of_work
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people import employee_io
+from hrtool.services.people.employee_rows import COLUMNS
+from hrtool.services.platform import unit_of_work
 
 from ..conftest import Auth
 from ..spreadsheets import new_person

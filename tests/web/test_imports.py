@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Employee
-from hrtool.services.employee_rows import COLUMNS
+from hrtool.services.people.employee_rows import COLUMNS
 
 from ..conftest import Auth
 from ..spreadsheets import new_person

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Convention, JobEvaluation, SchemeFactor, SchemeLevel, SchemeVersion
-from hrtool.services import job_evaluations
-from hrtool.services.jes import local_conventions
+from hrtool.services.pay import job_evaluations
+from hrtool.services.pay.jes import local_conventions
 
 from ..conftest import Auth
 from ..factories import council, make_post

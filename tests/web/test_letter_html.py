@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 
 from hrtool.extensions import db
 from hrtool.models import Letter, ProtectedTerms, RecordView, User
-from hrtool.services import letters
+from hrtool.services.letters import letters
 
 from ..factories import DEMO_PASSWORDS
 from .test_role_matrix import ROLE_USERS

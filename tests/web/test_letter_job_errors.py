@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hrtool.extensions import db
 from hrtool.models import Letter, LetterJob, TransferMember
-from hrtool.services import letter_jobs
+from hrtool.services.letters import letter_jobs
 
 from .test_letter_pages import _login, _transfer_with_unions_informed
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Letter, LetterTemplate, Restructure, TradeUnion, Transfer
-from hrtool.services import audit, letters
+from hrtool.services.letters import letters
+from hrtool.services.platform import audit
 
 from ..factories import DEMO_PASSWORDS
 from .test_role_matrix import ROLE_USERS

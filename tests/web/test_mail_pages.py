@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Letter, OutboxMessage, User
-from hrtool.services import letters, mail
-from hrtool.services.letters import Target
-from hrtool.services.unit_of_work import unit_of_work
+from hrtool.services.letters import letters, mail
+from hrtool.services.letters.letters import Target
+from hrtool.services.platform.unit_of_work import unit_of_work
 
 from ..conftest import Auth
 from ..services.test_mail import ON, _member_with_login, configure, free_port, smtp_server

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Letter, LetterAcknowledgement, ProtectedTerms, Transfer, User
-from hrtool.services.letter_consultation import transfer_panel
+from hrtool.services.letters.letter_consultation import transfer_panel
 
 from ..factories import DEMO_PASSWORDS
 from .test_role_matrix import ROLE_USERS
@@ -103,7 +103,7 @@ def test_the_service_refuses_anyone_but_the_addressee(app):
     import pytest
 
     from hrtool.errors import DomainError
-    from hrtool.services.letter_consultation import acknowledge_own
+    from hrtool.services.letters.letter_consultation import acknowledge_own
 
     with app.app_context():
         letter = db.session.scalars(select(Letter).where(Letter.employee_id.is_not(None)).order_by(Letter.id)).first()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import url_for
 
-from hrtool.services import tabular
+from hrtool.services.platform import tabular
 
 from ..conftest import Auth
 from .test_imports import _signed_in, _stored, _upload

@@ -85,7 +85,7 @@ def test_the_evaluations_page_links_here(client, auth, posts):
 def test_a_harmonisation_model_chooses_its_conventions(app, client, auth):
     auth.as_role("hr")
     with app.app_context():
-        from hrtool.services.jes import local_conventions
+        from hrtool.services.pay.jes import local_conventions
 
         sets = {s.name: s.id for s in local_conventions.sets()}
     form = client.get("/harmonisation/new").get_data(as_text=True)

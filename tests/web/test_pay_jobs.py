@@ -25,7 +25,8 @@ from sqlalchemy.exc import OperationalError
 from hrtool.extensions import db
 from hrtool.jobs.kinds import pay as pay_kinds
 from hrtool.models import AuditEvent, Council, GradeConvention, Job, PayAward, PaySpinePoint, User
-from hrtool.services import check, pay_award_run
+from hrtool.services.pay import pay_award_run
+from hrtool.services.platform import check
 
 from ..conftest import Auth
 from ..factories import assign, employ, make_employee, make_post

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import GradeConvention, PayAward, PaySpinePoint
-from hrtool.services import pay_spines
+from hrtool.services.pay import pay_spines
 
 from ..conftest import Auth
 from ..factories import council

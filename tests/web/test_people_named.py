@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Employee
-from hrtool.services import audit, protected_terms
+from hrtool.services.platform import audit
+from hrtool.services.tupe import protected_terms
 
 
 def _people_on_protected_terms(app, count: int) -> list[tuple[int, str, str, str, str]]:

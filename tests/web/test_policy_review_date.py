@@ -14,8 +14,8 @@ from datetime import date
 from hrtool.domain.rule_bodies import REVIEW_ON, current_text
 from hrtool.extensions import db
 from hrtool.models import Council, Policy
-from hrtool.services import rules_admin
-from hrtool.services.protections import policy_in_force
+from hrtool.services.protection.protections import policy_in_force
+from hrtool.services.rules import rules_admin
 
 
 def _assimilation(app) -> tuple[int, dict[str, str]]:

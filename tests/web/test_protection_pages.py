@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import Assignment, Employee, Employment, Policy, Protection, User
-from hrtool.services.records import spine_on
+from hrtool.services.people.records import spine_on
 
 
 def _demo_employee_id(app) -> int:

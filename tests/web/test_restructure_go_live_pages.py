@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Council, Restructure, StructurePost
-from hrtool.services import restructure_go_live as go_live
-from hrtool.services import restructures as service
+from hrtool.services.restructures import restructure_go_live as go_live
+from hrtool.services.restructures import restructures as service
 
 STARTS = date(2027, 4, 1)
 TODAY = date(2026, 11, 22)

@@ -120,7 +120,7 @@ def test_union_rep_and_employee_are_kept_out(app, client, auth):
 def test_an_internal_appointment_says_it_moves_them_when_the_restructure_is_implemented(app, client, auth):
     from datetime import date
 
-    from hrtool.services import restructures as service
+    from hrtool.services.restructures import restructures as service
 
     rid, posts = _ids(app)
     with app.app_context():

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import AuditEvent, Restructure, StructurePost
-from hrtool.services import restructures as service
+from hrtool.services.restructures import restructures as service
 
 NAME = "Senior structure 2023"
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from hrtool.domain.rule_bodies import cell_name, current_text, value_name
 from hrtool.extensions import db
 from hrtool.models import Council, Policy, RuleSetting, StatutoryLimit, TermsPackage
-from hrtool.services import rules_admin
+from hrtool.services.rules import rules_admin
 
 CAP = "statutory_redundancy_week_pay_cap"
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Employee, Letter, Restructure, RouteDecision, StructurePost, TradeUnion, Transfer
-from hrtool.services import letters
-from hrtool.services.letters import Target
+from hrtool.services.letters import letters
+from hrtool.services.letters.letters import Target
 
 from ..factories import DEMO_PASSWORDS
 

@@ -172,7 +172,7 @@ def test_the_last_administrator_is_refused_on_the_page_not_with_a_500(app):
     assert ok.status_code == 302
     # ...and now the deputy is the last: nobody can disable them (the old admin is HR now anyway).
     with app.app_context():
-        from hrtool.services import user_admin
+        from hrtool.services.accounts import user_admin
 
         assert user_admin._other_active_admins(db.session.get(User, second)) == 0
     refused = deputy.post(f"/admin/users/{second}/disable", data={"reason": "Test"})

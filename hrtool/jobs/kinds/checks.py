@@ -17,7 +17,7 @@ def _on(params: dict[str, Any]) -> date:
 @kind("nightly_check", "Check that derived facts agree with their rules", atomic=False)
 def nightly_check(params: dict[str, Any], progress: Progress) -> Outcome:
     """`hrtool check`: every derived fact recomputed and compared with what is held. Read-only."""
-    from ...services import check
+    from ...services.platform import check
 
     on = _on(params)
     report = check.run(on)
@@ -34,7 +34,7 @@ def nightly_check(params: dict[str, Any], progress: Progress) -> Outcome:
 
 @kind("protection_check", "Warn of pay protections ending soon")
 def protection_check(params: dict[str, Any], progress: Progress) -> Outcome:
-    from ...services.protection_dashboard import check
+    from ...services.protection.protection_dashboard import check
 
     on = _on(params)
     warnings = check(on)
@@ -47,7 +47,7 @@ def protection_check(params: dict[str, Any], progress: Progress) -> Outcome:
 
 @kind("retention_check", "List leavers' records due for deletion", atomic=False)
 def retention_check(params: dict[str, Any], progress: Progress) -> Outcome:
-    from ...services.retention import leavers_due
+    from ...services.people.retention import leavers_due
 
     on = _on(params)
     leavers = leavers_due(on)
@@ -62,7 +62,7 @@ def retention_check(params: dict[str, Any], progress: Progress) -> Outcome:
 @kind("backup", "Back up the database", atomic=False, permission="admin.manage")
 def backup(params: dict[str, Any], progress: Progress) -> Outcome:
     """A copy of the whole database into BACKUP_FOLDER, keeping the newest BACKUP_KEEP."""
-    from ...services.backup import backup as copy
+    from ...services.platform.backup import backup as copy
 
     folder = Path(current_app.config["BACKUP_FOLDER"])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -1,15 +1,15 @@
 """Importing job evaluations as a job (issue 18): a file of up to 5,000 evaluations is recorded
 one by one, each grading its post and moving or protecting its holders (about 35 to 70 ms a row
 measured on 20,000 demo employees), longer than a web request may take. The check stays in the
-request (services/jes/evaluation_io.py); this is the confirmed import, all or nothing."""
+request (services/pay/jes/evaluation_io.py); this is the confirmed import, all or nothing."""
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
 from ...errors import DomainError
-from ...services import import_uploads, unit_of_work
-from ...services.jes import evaluation_io
+from ...services.pay.jes import evaluation_io
+from ...services.platform import import_uploads, unit_of_work
 from ..registry import Outcome, Progress, kind
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from ...errors import DomainError
 from ...extensions import db
 from ...models import HarmonisationModel
-from ...services import harmonisation
+from ...services.harmonisation import harmonisation
 from ..registry import Outcome, Progress, kind
 
 

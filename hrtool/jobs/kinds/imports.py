@@ -2,7 +2,7 @@
 nothing) and the import itself (all or nothing). A 100,000-row import took 36-90 s, longer than
 a web worker may hold a request.
 
-The upload is stored by services/import_uploads.py under a token; both jobs read it from there.
+The upload is stored by services/platform/import_uploads.py under a token; both jobs read it from there.
 The check records the file's SHA-256 with its report, and the import refuses a file that is not
 the one checked, so nothing is imported that HR did not see previewed."""
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import DomainError
-from ...services import import_uploads, unit_of_work
-from ...services.employee_io import ImportReport, PersonChange, apply_import, import_employees
+from ...services.people.employee_io import ImportReport, PersonChange, apply_import, import_employees
+from ...services.platform import import_uploads, unit_of_work
 from ...sqlite import reads_only
 from ..registry import Outcome, Progress, kind
 

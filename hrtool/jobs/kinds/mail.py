@@ -10,7 +10,8 @@ from ..registry import Outcome, Progress, kind
 
 @kind("daily_digest", "Send HR the daily digest")
 def daily_digest(params: dict[str, Any], progress: Progress) -> Outcome:
-    from ...services import digest, unit_of_work
+    from ...services.letters import digest
+    from ...services.platform import unit_of_work
     from .. import tasks
 
     on = date.fromisoformat(params["on"]) if params.get("on") else date.today()

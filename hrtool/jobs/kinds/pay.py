@@ -15,7 +15,8 @@ from ...errors import DomainError
 from ...extensions import db
 from ...formatting import money
 from ...models import PayAward, PaySpinePoint
-from ...services import derived, pay_award_run, pay_spines, unit_of_work
+from ...services.pay import pay_award_run, pay_spines
+from ...services.platform import derived, unit_of_work
 from ...sqlite import reads_only
 from ..registry import Outcome, Progress, kind
 
@@ -123,7 +124,7 @@ def change_bands(params: dict[str, Any], progress: Progress) -> Outcome:
     posts' dated grades and what follows for their holders (points moved, pay protection), exactly
     the plan HR checked (`expected`, its fingerprint: refused if the plan has changed since)."""
     from ...domain.grading import GradeBand
-    from ...services import conventions
+    from ...services.pay import conventions
 
     effective_from = date.fromisoformat(params["effective_from"])
     progress(0, 2)

@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovPasswordInpu
 from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from ...services.passwords import MAX_LENGTH, MIN_LENGTH
+from ...services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 class ChangePasswordForm(FlaskForm):

@@ -7,8 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...permissions import requires
-from ...services import accounts
-from ...services.passwords import MIN_LENGTH, WeakPassword
+from ...services.accounts import accounts
+from ...services.accounts.passwords import MIN_LENGTH, WeakPassword
 from ..auth.reauth import mark_password_confirmed, signed_out_after_lock
 from .forms import ChangePasswordForm, NoticesForm
 
@@ -53,7 +53,7 @@ DIGEST_ROLES = ("hr", "admin")
 def notices() -> Any:
     """Your email notices, each on or off (audited). A notice your role does not get is not shown
     and keeps its setting."""
-    from ...services import mail
+    from ...services.letters import mail
 
     shows_letters, shows_digest = current_user.role in LETTER_ROLES, current_user.role in DIGEST_ROLES
     form = NoticesForm(data={"letters": current_user.notify_letters, "digest": current_user.notify_digest}

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, Email, InputRequired, Length, ValidationError
 
 from ...models import Role
-from ...services.passwords import MAX_LENGTH, MIN_LENGTH
+from ...services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 _NEW_PASSWORD = [InputRequired("Enter a password"),
                  Length(min=MIN_LENGTH, message=f"The password must be at least {MIN_LENGTH} characters long"),
@@ -85,7 +85,7 @@ class EnableUserForm(FlaskForm):
 
 
 class ClearThrottleForm(FlaskForm):
-    """Clear one sign-in throttle (services/throttling.py): which one, and why."""
+    """Clear one sign-in throttle (services/accounts/throttling.py): which one, and why."""
 
     scope = HiddenField(validators=[InputRequired("Choose a throttle to clear"),
                                     AnyOf(["account_from_address", "address", "account"],

@@ -23,8 +23,10 @@ from ...models import (
     User,
 )
 from ...permissions import requires
-from ...services import accounts, deleted_points, rule_status, throttling, user_admin
-from ...services.passwords import MIN_LENGTH, WeakPassword
+from ...services.accounts import accounts, throttling, user_admin
+from ...services.accounts.passwords import MIN_LENGTH, WeakPassword
+from ...services.pay import deleted_points
+from ...services.rules import rule_status
 from ..auth.reauth import recent_password_required
 from ..paging import paginate
 from .forms import (

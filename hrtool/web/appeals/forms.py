@@ -7,8 +7,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from ...services.jes.appeals import Ground
-from ...services.job_evaluations import Member
+from ...services.pay.jes.appeals import Ground
+from ...services.pay.job_evaluations import Member
 
 FACTORS = range(1, 14)
 PANEL_ROWS = 4

@@ -15,9 +15,9 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import EvaluationAppeal
 from ...permissions import requires
-from ...services import post_grades
-from ...services.jes import appeals
-from ...services.job_evaluations import SIDES
+from ...services.pay import post_grades
+from ...services.pay.jes import appeals
+from ...services.pay.job_evaluations import SIDES
 from . import forms
 
 bp = Blueprint("appeals", __name__)

@@ -103,7 +103,7 @@ def _own_page(address: str | None) -> str | None:
 
 
 def _prompt_then_finish(view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    from ...services import accounts
+    from ...services.accounts import accounts
     from .forms import ReauthPromptForm
 
     answering = PROMPT_MARKER in request.form
@@ -141,9 +141,9 @@ def _resubmit(carried: list[tuple[str, str]], referrer: str | None) -> None:
 
 def signed_out_after_lock(result: Any = None) -> Any:
     """Too many wrong passwords from this address for this account (the sign-in throttle,
-    services/throttling.py): whoever holds this session is guessing, so the session ends and the
+    services/accounts/throttling.py): whoever holds this session is guessing, so the session ends and the
     sign-in page says how long to wait. The owner's other usual addresses are not held up."""
-    from ...services import accounts
+    from ...services.accounts import accounts
 
     minutes = result.wait_minutes() if result is not None and result.wait_until is not None else 1
     accounts.sign_out(current_user.get_id())

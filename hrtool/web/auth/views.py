@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from ...security import safe_next
-from ...services import accounts
+from ...services.accounts import accounts
 from .forms import ConfirmPasswordForm, LoginForm
 from .reauth import mark_password_confirmed, signed_out_after_lock
 
@@ -60,7 +60,7 @@ def logout() -> Any:
 @bp.route("/confirm-password", methods=["GET", "POST"])
 def confirm_password() -> Any:
     """Ask a signed-in user for their password again before a sensitive action. Failures count
-    towards the same throttle as sign-in (services/throttling.py)."""
+    towards the same throttle as sign-in (services/accounts/throttling.py)."""
     form = ConfirmPasswordForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         result = accounts.confirm_password(current_user, form.password.data, request.remote_addr or "")

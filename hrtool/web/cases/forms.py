@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, Go
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ...services.cases import KINDS
+from ...services.people.cases import KINDS
 from ..fields import GovDateField, PlausibleDate
 
 

@@ -11,7 +11,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Employee
 from ...permissions import require_employee_visible, requires
-from ...services import cases
+from ...services.people import cases
 from .forms import CaseChangeForm, CaseForm
 
 bp = Blueprint("cases", __name__, url_prefix="/employees/<int:employee_id>/cases")

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from ...permissions import requires
-from ...services import check as checks
-from ...services.derived import dependencies_table
+from ...services.platform import check as checks
+from ...services.platform.derived import dependencies_table
 from ..fields import date_from_query
 
 bp = Blueprint("check", __name__, url_prefix="/admin/check")

@@ -13,8 +13,9 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Transfer, TransferMember
 from ...permissions import requires
-from ...services import cases, eli, record_views, transfers
-from ...services.tabular import MEDIA_TYPES
+from ...services.people import cases, record_views
+from ...services.platform.tabular import MEDIA_TYPES
+from ...services.tupe import eli, transfers
 from ..auth.reauth import recent_password_required
 from ..paging import paginate_list
 from .forms import CasesCheckedForm
@@ -33,7 +34,7 @@ def pack(transfer_id: int) -> Any:
     built = eli.build_pack(transfer, date.today())
     # The totals cover everyone; the table shows one page of people (the downloads hold them all).
     page = paginate_list(built.records, "eli.pack", transfer_id=transfer_id)
-    # The page shows those people's particulars: a view of each one's record (services/record_views.py).
+    # The page shows those people's particulars: a view of each one's record (services/people/record_views.py).
     record_views.record_many([r.employee_id for r in page.items], "eli.pack", request.path)
     return render_template("eli/pack.html", transfer=transfer, pack=built, page=page,
                            date_warning=transfers.date_warning(transfer))

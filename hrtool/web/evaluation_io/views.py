@@ -17,9 +17,9 @@ from ...jobs import records
 from ...jobs.kinds import evaluations as evaluation_jobs
 from ...models import Council, Post
 from ...permissions import requires
-from ...services import audit, import_uploads
-from ...services.jes import evaluation_io
-from ...services.tabular import MEDIA_TYPES
+from ...services.pay.jes import evaluation_io
+from ...services.platform import audit, import_uploads
+from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from .forms import ConfirmForm, UploadForm
 

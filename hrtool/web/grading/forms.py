@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from ...errors import DomainError
-from ...services.job_evaluations import Choice, Member
+from ...services.pay.job_evaluations import Choice, Member
 from ..fields import GovDateField, PlausibleDate
 
 FACTOR_NUMBERS = range(1, 14)

@@ -12,9 +12,9 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Council, Post
 from ...permissions import has, requires
-from ...services import conventions, increments, job_evaluations, post_grades, side_by_side
-from ...services.jes import forms_data, scheme
-from ...services.tabular import MEDIA_TYPES, write_table
+from ...services.pay import conventions, increments, job_evaluations, post_grades, side_by_side
+from ...services.pay.jes import forms_data, scheme
+from ...services.platform.tabular import MEDIA_TYPES, write_table
 from ..paging import filters_from_query, paginate_list
 from .forms import (
     ApplyRunForm,
@@ -74,7 +74,7 @@ def compare_export(fmt: str) -> Any:
 
     buffer = io.BytesIO()
     count = write_table(buffer, fmt, columns, lines())
-    from ...services import audit
+    from ...services.platform import audit
 
     audit.record_export("grading_comparison", {"format": fmt, "count": count})
     buffer.seek(0)

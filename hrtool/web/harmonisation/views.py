@@ -26,11 +26,11 @@ from ...jobs import records
 from ...jobs.kinds import harmonisation as harmonisation_kinds
 from ...models import ConventionSet, HarmonisationModel, Job
 from ...permissions import requires
-from ...services import harmonisation
-from ...services import harmonisation_reports as reports
-from ...services import harmonisation_union as union
-from ...services.harmonisation_results import Results
-from ...services.tabular import MEDIA_TYPES
+from ...services.harmonisation import harmonisation
+from ...services.harmonisation import harmonisation_reports as reports
+from ...services.harmonisation import harmonisation_union as union
+from ...services.harmonisation.harmonisation_results import Results
+from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from ..paging import Page, paginate_list
 from .forms import BLANK_ROWS, CompareForm, DeleteForm, ModelForm, NewModelForm

@@ -7,13 +7,13 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from ...permissions import requires
-from ...services import rule_status
-from ...services.dashboards import (
+from ...services.platform.dashboards import (
     by_service,
     headcount_by_service_and_employer,
     totals_by_employer,
     transfer_steps_due,
 )
+from ...services.rules import rule_status
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 

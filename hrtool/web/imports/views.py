@@ -24,8 +24,8 @@ from ...jobs import records
 from ...jobs.kinds import imports as kinds
 from ...models import AuditEvent, Job
 from ...permissions import requires
-from ...services import import_uploads
-from ...services.employee_rows import OPTIONAL, REQUIRED
+from ...services.people.employee_rows import OPTIONAL, REQUIRED
+from ...services.platform import import_uploads
 from ..fields import id_from_query
 from ..jobs.views import STATUSES
 from .forms import ConfirmForm, UploadForm

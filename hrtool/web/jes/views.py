@@ -16,7 +16,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Convention, SchemeFactor, SchemeLevel, Situation
 from ...permissions import requires
-from ...services.jes import forms_data, local_conventions, scheme
+from ...services.pay.jes import forms_data, local_conventions, scheme
 from ..fields import id_from_query
 from .forms import (
     ChooseForm,

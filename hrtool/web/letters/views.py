@@ -33,8 +33,8 @@ from ...models import (
     Transfer,
 )
 from ...permissions import requires
-from ...services import letter_consultation as consultation
-from ...services import letter_jobs, letters
+from ...services.letters import letter_consultation as consultation
+from ...services.letters import letter_jobs, letters
 from ..auth.reauth import recent_password_required
 from ..fields import id_from_query, page_from_query, parse_id
 from ..paging import paginate
@@ -226,7 +226,7 @@ def _batch_fields(scope_kind: str, scope: Any, label: str) -> Any:
     except DomainError as problem:
         error = problem.message
     if preview is not None and preview.sample_employee_id is not None:
-        from ...services import record_views  # a person's particulars shown: their record viewed
+        from ...services.people import record_views  # a person's particulars shown: their record viewed
 
         record_views.record_many([preview.sample_employee_id], request.endpoint or "", request.path)
     return render_template("letters/batch_fields.html", label=label, scope_kind=scope_kind, scope=scope,
@@ -332,7 +332,7 @@ def _preview(kind: T.LetterType, form: TemplateForm) -> tuple[Any, list[str] | N
         return None, None
     try:
         target = letters.Target.parse(kind.key, form.source.data)
-        from ...services.letter_fields import fill
+        from ...services.letters.letter_fields import fill
 
         filled = fill(kind.key, target.source_id, target.union_id, date.today())
         filled.fields.update({"letter": {"date": "(date of issue)", "reference": "(reference given on issue)"},
@@ -344,7 +344,7 @@ def _preview(kind: T.LetterType, form: TemplateForm) -> tuple[Any, list[str] | N
     except DomainError as error:
         return None, [error.message]
     if filled.employee_id is not None:  # filled from one person's record: a view of it (issue 16)
-        from ...services import record_views
+        from ...services.people import record_views
 
         record_views.record_many([filled.employee_id], request.endpoint or "", request.path)
     return (filled_subject, plain(blocks), "\n".join(filled.addressee)), None
@@ -369,7 +369,7 @@ def preview_pdf(template_id: int) -> Any:
         flash(error.message)
         return redirect(url_for("letters.template", template_id=record.id))
     if prepared.filled.employee_id is not None:  # filled from one person's record: a view of it
-        from ...services import record_views
+        from ...services.people import record_views
 
         record_views.record_many([prepared.filled.employee_id], request.endpoint or "", request.path)
     return _pdf(prepared.pdf, f"preview-{record.key}.pdf", inline=True)

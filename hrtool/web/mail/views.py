@@ -14,7 +14,7 @@ from ...extensions import db
 from ...models import OutboxMessage
 from ...models.mail import STATUS_LABELS
 from ...permissions import requires
-from ...services import mail
+from ...services.letters import mail
 from ..paging import paginate
 from .forms import OutboxFilterForm, SendAgainForm
 

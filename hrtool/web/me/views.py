@@ -10,8 +10,8 @@ from flask_login import current_user
 from ...extensions import db
 from ...models import Employee
 from ...permissions import requires
-from ...services import salary_history
-from ...services.records import picture_on, timeline
+from ...services.people import salary_history
+from ...services.people.records import picture_on, timeline
 from ..auth.reauth import recent_password_required_to_submit
 
 bp = Blueprint("me", __name__, url_prefix="/me")

@@ -12,8 +12,8 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Post
 from ...permissions import requires
-from ...services.jes import compare
-from ...services.tabular import MEDIA_TYPES
+from ...services.pay.jes import compare
+from ...services.platform.tabular import MEDIA_TYPES
 
 bp = Blueprint("parting", __name__, url_prefix="/grading/councils")
 

@@ -21,8 +21,10 @@ from ...jobs import records
 from ...jobs.kinds import pay as pay_kinds
 from ...models import Council, GradeConvention, Job, PayAward, PaySpinePoint
 from ...permissions import requires
-from ...services import conventions, date_windows, pay_award_run, pay_spines, unit_of_work
-from ...services.tabular import MEDIA_TYPES
+from ...services.pay import conventions, pay_award_run, pay_spines
+from ...services.platform import unit_of_work
+from ...services.platform.tabular import MEDIA_TYPES
+from ...services.rules import date_windows
 from ..auth.reauth import recent_password_required
 from ..fields import id_from_query
 from ..paging import paginate_list

@@ -11,7 +11,8 @@ from ...errors import DomainError, StaleRecord
 from ...extensions import db
 from ...models import AuditEvent, Council, Post, Service
 from ...permissions import requires
-from ...services import post_grades, posts
+from ...services.pay import post_grades
+from ...services.people import posts
 from ..fields import id_from_query
 from ..paging import paginate
 from .forms import PostForm

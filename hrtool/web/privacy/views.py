@@ -13,7 +13,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Employee
 from ...permissions import require_employee_visible, requires
-from ...services import record_views, retention, subject_access
+from ...services.people import record_views, retention, subject_access
 from ..auth.reauth import recent_password_required
 from ..paging import paginate_list
 from .forms import EraseForm, SubjectAccessForm

@@ -12,8 +12,8 @@ from ...extensions import db
 from ...models import Election, Employee
 from ...permissions import require_employee_visible, requires
 from ...security import safe_referrer
-from ...services import protected_terms
-from ...services.tabular import MEDIA_TYPES
+from ...services.platform.tabular import MEDIA_TYPES
+from ...services.tupe import protected_terms
 from ..auth.reauth import recent_password_required, recent_password_required_to_submit
 from ..paging import paginate
 from .forms import CountersignForm, ElectionForm

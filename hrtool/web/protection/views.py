@@ -28,10 +28,10 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import AuditEvent, Council, Employee, Post, Protection
 from ...permissions import has, requires
-from ...services import protection_dashboard as dashboard
-from ...services import protection_statements, protections
-from ...services.rules_admin import review_problem
-from ...services.tabular import MEDIA_TYPES
+from ...services.platform.tabular import MEDIA_TYPES
+from ...services.protection import protection_dashboard as dashboard
+from ...services.protection import protection_statements, protections
+from ...services.rules.rules_admin import review_problem
 from ..auth.reauth import recent_password_required
 from ..paging import paginate_list
 from .forms import CalculatorForm, EndEarlyForm, PolicyForm, ProtectionForm

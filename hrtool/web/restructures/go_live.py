@@ -1,6 +1,6 @@
 """Putting a restructure into the establishment on its date (issue 15): the preview of what
 implementing does and what stands in the way, implementing (with the password asked again), and
-undoing it before the date. The work is in services/restructure_go_live.py."""
+undoing it before the date. The work is in services/restructures/restructure_go_live.py."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +10,7 @@ from flask import flash, redirect, url_for
 
 from ...errors import DomainError
 from ...permissions import requires
-from ...services import restructure_go_live as go_live
+from ...services.restructures import restructure_go_live as go_live
 from ..auth.reauth import recent_password_required
 from .forms import ImplementForm, UndoImplementationForm
 from .views import _field_error, _page, _restructure, bp

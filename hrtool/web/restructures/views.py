@@ -18,10 +18,10 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Council, Employee, Restructure, RouteDecision, StructurePost
 from ...permissions import requires
-from ...services import restructure_go_live
-from ...services import restructures as service
-from ...services.redundancy import calculate, restructure_redundancy
-from ...services.restructure_costing import SPLIT_RULES, costing
+from ...services.restructures import restructure_go_live
+from ...services.restructures import restructures as service
+from ...services.restructures.redundancy import calculate, restructure_redundancy
+from ...services.restructures.restructure_costing import SPLIT_RULES, costing
 from ..fields import id_from_query
 from .forms import (
     AppointmentForm,

@@ -16,7 +16,8 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Council, Policy
 from ...permissions import has, requires
-from ...services import rules_admin, unit_of_work
+from ...services.platform import unit_of_work
+from ...services.rules import rules_admin
 from ..auth.reauth import recent_password_required
 from .forms import (
     LimitForm,

@@ -73,7 +73,7 @@ class DetailsForm(FlaskForm):
             raise ValidationError("Continuous service date must be after the date of birth")
 
     def validate_redundancy_service_date(self, field: GovDateField) -> None:
-        from ...services.redundancy import service_date_problem
+        from ...services.restructures.redundancy import service_date_problem
 
         found = service_date_problem(field.data, self.continuous_service_date.data, self.date_of_birth.data)
         if found:

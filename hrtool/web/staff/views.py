@@ -12,10 +12,10 @@ from ...errors import DomainError, StaleRecord
 from ...extensions import db
 from ...models import AuditEvent, Employee, Post, TradeUnion
 from ...permissions import require_employee_visible, requires
-from ...services import employee_search, employees, salary_history
-from ...services.record_views import viewers_of  # pages about a person are logged there too
-from ...services.records import picture_on, timeline
-from ...services.tabular import MEDIA_TYPES
+from ...services.people import employee_search, employees, salary_history
+from ...services.people.record_views import viewers_of  # pages about a person are logged there too
+from ...services.people.records import picture_on, timeline
+from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from ..fields import id_from_query
 from ..paging import paginate_keys
@@ -62,7 +62,7 @@ def employees_list() -> Any:
 def export(fmt: str) -> Any:
     if fmt not in MEDIA_TYPES:
         abort(404)
-    from ...services.employee_io import export_employees
+    from ...services.people.employee_io import export_employees
 
     _, filters = _filters()
     buffer = io.BytesIO()

@@ -13,7 +13,9 @@ from ...errors import DomainError, StaleRecord
 from ...extensions import db
 from ...models import ChecklistItem, Council, Employee, Service, Transfer, TransferMember
 from ...permissions import requires
-from ...services import bank_holidays, letter_jobs, transfer_changes, transfer_steps, transfers
+from ...services.letters import letter_jobs
+from ...services.rules import bank_holidays
+from ...services.tupe import transfer_changes, transfer_steps, transfers
 from ..auth.reauth import recent_password_required
 from ..paging import Page, paginate, paginate_list
 from .forms import (

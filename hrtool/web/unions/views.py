@@ -10,7 +10,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from ...permissions import requires
-from ...services.dashboards import union_headcount
+from ...services.platform.dashboards import union_headcount
 
 bp = Blueprint("unions", __name__, url_prefix="/union")
 
@@ -31,8 +31,8 @@ def transfers() -> Any:
 
     from ...extensions import db
     from ...models import Transfer
-    from ...services.letter_consultation import consulted
-    from ...services.transfers import implausibly_dated
+    from ...services.letters.letter_consultation import consulted
+    from ...services.tupe.transfers import implausibly_dated
 
     rows = db.session.scalars(select(Transfer).where(Transfer.status != "cancelled",
                                                      Transfer.id.in_(consulted(_union_id())[0]))
@@ -47,18 +47,18 @@ def transfer(transfer_id: int) -> Any:
     from sqlalchemy import select
 
     from ...extensions import db
-    from ...services.dashboards import transfer_figures
-    from ...services.letter_consultation import transfer_for_union
+    from ...services.letters.letter_consultation import transfer_for_union
+    from ...services.platform.dashboards import transfer_figures
 
     record = _consulted(transfer_for_union(transfer_id, _union_id()))
     # The member's employment is with the transferor; figures are taken before the transfer date.
     figures = transfer_figures(transfer_id, min(date.today(), record.transfer_date - timedelta(days=1)))
     from ...models import Letter
-    from ...services.letter_consultation import notes, transfer_deadlines
+    from ...services.letters.letter_consultation import notes, transfer_deadlines
 
     own = db.session.scalars(select(Letter).where(Letter.transfer_id == record.id, Letter.union_id == _union_id())
                              .order_by(Letter.issued_at)).all() if _union_id() else []
-    from ...services.transfers import date_warning
+    from ...services.tupe.transfers import date_warning
 
     return render_template("unions/transfer.html", transfer=record, figures=figures, letters=own,
                            deadlines=transfer_deadlines(record), notes=notes(transfer_id=record.id, union_id=_union_id()),
@@ -85,7 +85,7 @@ def _consulted(record: Any) -> Any:
 def _own_letter(letter_id: int) -> Any:
     from flask import abort
 
-    from ...services.letter_consultation import letter_for_union
+    from ...services.letters.letter_consultation import letter_for_union
 
     letter = letter_for_union(letter_id, _union_id())
     if letter is None:
@@ -97,7 +97,7 @@ def _own_letter(letter_id: int) -> Any:
 @requires("union.letters")
 def letters() -> Any:
     from ...letters.types import LETTER_TYPES
-    from ...services.letter_consultation import union_letters
+    from ...services.letters.letter_consultation import union_letters
 
     rows = union_letters(_union_id()) if _union_id() else []
     return render_template("unions/letters.html", rows=rows, union=current_user.union, types=LETTER_TYPES)
@@ -107,7 +107,7 @@ def letters() -> Any:
 @requires("union.letters")
 def letter(letter_id: int) -> Any:
     from ...letters.types import LETTER_TYPES
-    from ...services.letter_consultation import notes_for_letter
+    from ...services.letters.letter_consultation import notes_for_letter
     from ..letters.forms import ConfirmForm, NoteForm
 
     record = _own_letter(letter_id)
@@ -143,7 +143,7 @@ def acknowledge(letter_id: int) -> Any:
     from flask import abort, flash, redirect, url_for
 
     from ...errors import DomainError
-    from ...services.letter_consultation import acknowledge as record_ack
+    from ...services.letters.letter_consultation import acknowledge as record_ack
     from ..letters.forms import ConfirmForm
 
     record = _own_letter(letter_id)
@@ -166,7 +166,7 @@ def letter_note(letter_id: int) -> Any:
 
     from ...errors import DomainError
     from ...letters.types import LETTER_TYPES
-    from ...services.letter_consultation import add_note, notes_for_letter
+    from ...services.letters.letter_consultation import add_note, notes_for_letter
     from ..letters.forms import ConfirmForm, NoteForm
 
     record = _own_letter(letter_id)
@@ -187,7 +187,7 @@ def letter_note(letter_id: int) -> Any:
 @bp.get("/consultations")
 @requires("union.letters")
 def consultations() -> Any:
-    from ...services.letter_consultation import restructure_deadlines, transfer_deadlines, union_consultations
+    from ...services.letters.letter_consultation import restructure_deadlines, transfer_deadlines, union_consultations
 
     today = date.today()
     transfers, restructures = union_consultations(_union_id(), today) if _union_id() else ([], [])
@@ -199,7 +199,7 @@ def consultations() -> Any:
 @bp.get("/restructures/<int:restructure_id>")
 @requires("union.letters")
 def restructure(restructure_id: int) -> Any:
-    from ...services.letter_consultation import (
+    from ...services.letters.letter_consultation import (
         notes,
         restructure_deadlines,
         restructure_figures,

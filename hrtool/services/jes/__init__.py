@@ -1,3 +1,0 @@
-"""Job evaluation under the NJC scheme (issue 18), by subject: the factor plan by dated version
-(`scheme`), local conventions and convention sets (`local_conventions`); evaluations themselves
-stay in services/job_evaluations.py, which grades posts from them."""

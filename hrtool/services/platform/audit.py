@@ -1,0 +1,97 @@
+"""Writing the audit trail. Every change to personal data goes through `record`."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_login import current_user
+
+from ...extensions import db
+from ...models import AuditEvent
+from .unit_of_work import transaction
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe form of a column value: dates as ISO text, money as exact text."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: Any, fields: list[str] | None = None) -> dict[str, Any]:
+    """The audited columns of a model instance (all its columns unless named)."""
+    names = fields or [c.key for c in obj.__table__.columns if c.key not in ("version",)]
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, so the trail says exactly what changed."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+# Who a job's worker acts for (issue 17): the person who started the job, not "system".
+_acting: ContextVar[tuple[int | None, str] | None] = ContextVar("hrtool_audit_acting_for", default=None)
+
+
+@contextmanager
+def acting_for(actor: tuple[int | None, str]) -> Iterator[None]:
+    """Record the audit events of work done on someone's behalf (a job) as theirs."""
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def _actor() -> tuple[int | None, str]:
+    acting = _acting.get()
+    if acting is not None:
+        return acting
+    try:
+        if current_user and current_user.is_authenticated:
+            return current_user.id, current_user.display_name
+    except RuntimeError:  # outside a request (CLI, tests)
+        pass
+    return None, "system"
+
+
+def record(action: str, entity_type: str, entity_id: Any = "", *, before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None, reason: str = "", employee_id: int | None = None,
+           actor: tuple[int | None, str] | None = None) -> AuditEvent:
+    actor_id, actor_label = actor or _actor()
+    event = AuditEvent(
+        at=datetime.now(UTC), actor_id=actor_id, actor_label=actor_label, action=action,
+        entity_type=entity_type, entity_id=str(entity_id), employee_id=employee_id,
+        before=before, after=after, reason=reason,
+    )
+    db.session.add(event)
+    return event
+
+
+def record_many(events: list[dict[str, Any]], *, reason: str = "", actor: tuple[int | None, str] | None = None) -> None:
+    """Many events at once (an import of thousands of people), written in one batched INSERT
+    instead of one ORM object each. Each dict holds action, entity_type, entity_id and
+    optionally employee_id, before and after; who, when and why are the same for all."""
+    if not events:
+        return
+    from .bulk import execute_many  # one executemany, each value converted by its column type
+
+    actor_id, actor_label = actor or _actor()
+    at = datetime.now(UTC)
+    execute_many(AuditEvent, [
+        {"at": at, "actor_id": actor_id, "actor_label": actor_label, "reason": reason, "before": None,
+         "employee_id": None, **event, "entity_id": str(event.get("entity_id", ""))} for event in events])
+
+
+@transaction
+def record_export(entity_type: str, after: dict[str, Any]) -> AuditEvent:
+    """A download the caller has written from what it read (a table of the page's rows) is an
+    audited act of its own: one unit of work holding its `export` event."""
+    return record("export", entity_type, after=after)

@@ -1,0 +1,2 @@
+"""Pay protection: records and their schedules, the dashboard HR works from, and each person's
+statement."""
