@@ -2,7 +2,7 @@
 that a browser test has open.
 
     from .axe import assert_accessible
-    assert_accessible(page, "my-record")      # page: the conftest Page, or a Playwright page
+    assert_accessible(page, "my-record")      # page: a helpers.Page, or a Playwright page
 
 The script goes into the page as a <script> element carrying the page's own CSP nonce (read from
 the page's nonce'd script), so the Content Security Policy (no 'unsafe-inline') lets it run and is

@@ -1,25 +1,22 @@
 """A live hrtool server on a free loopback port, with its own database, driven by Debian's
-Chromium through Playwright (never a downloaded browser)."""
+Chromium through Playwright (never a downloaded browser).
+
+Fixtures: `page` (a signed-out desktop tab), one signed-in tab per role (`hr_page`,
+`admin_page`, `employee_page`, `union_page`), `phone` (a signed-out 390 px phone tab) and
+`new_tab` (more tabs, each a browser of its own, closed after the test). What they share lives in
+helpers.py."""
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from hrtool import ROOT, create_app
+from hrtool import create_app
 from hrtool.extensions import db
 
 from ..factories import prepare_database
-
-CHROMIUM = os.environ.get("HRTOOL_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+from .helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Page, chromium_or_skip, serve, sign_in
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
@@ -30,21 +27,15 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    chromium_or_skip()
     tmp = tmp_path_factory.mktemp("live")
     app = create_app({"TESTING": False, "SECRET_KEY": "browser-tests", "WTF_CSRF_ENABLED": True, "JOBS_IMMEDIATE": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}"})
     with app.app_context():
         prepare_database(app)
     LIVE["app"] = app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve(app) as base:
+        yield base
     with app.app_context():
         db.engine.dispose()
 
@@ -68,40 +59,47 @@ def browser(live_server: str) -> Iterator[Any]:
         browser.close()
 
 
-class Page:
-    """A browser tab that records console errors (CSP violations among them)."""
+@pytest.fixture
+def new_tab(browser: Any, live_server: str) -> Iterator[Callable[..., Page]]:
+    """Open a tab in a browser context of its own (its own cookies: another person signed in
+    elsewhere); `new_tab(viewport=PHONE, is_mobile=True)` for a phone. Closed after the test."""
+    contexts: list[Any] = []
 
-    def __init__(self, page: Any, base: str):
-        self.page = page
-        self.base = base
-        self.console_errors: list[str] = []
-        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
-        page.on("pageerror", lambda err: self.console_errors.append(str(err)))
+    def open_tab(base: str = live_server, **options: Any) -> Page:
+        context = browser.new_context(**{"viewport": DESKTOP, **options})
+        contexts.append(context)
+        return Page(context.new_page(), base)
 
-    def goto(self, path: str) -> Any:
-        return self.page.goto(self.base + path)
-
-    def screenshot(self, name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def login(self, username: str, password: str) -> None:
-        self.goto("/login")
-        self.page.get_by_label("Email address or username").fill(username)
-        self.page.get_by_label("Password", exact=True).fill(password)
-        # Wait for the answer (a redirect when signed in, the form again when not) so the
-        # caller never looks at the login page as it was before the submit.
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name="Sign in").click()
+    yield open_tab
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def page(browser: Any, live_server: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = Page(context.new_page(), live_server)
-    yield tab
-    context.close()
+def page(new_tab: Callable[..., Page]) -> Page:
+    return new_tab()
 
 
+@pytest.fixture
+def phone(new_tab: Callable[..., Page]) -> Page:
+    return new_tab(viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def hr_page(page: Page) -> Page:
+    return sign_in(page, "hr")
+
+
+@pytest.fixture
+def admin_page(page: Page) -> Page:
+    return sign_in(page, "admin")
+
+
+@pytest.fixture
+def employee_page(page: Page) -> Page:
+    return sign_in(page, "employee")
+
+
+@pytest.fixture
+def union_page(page: Page) -> Page:
+    return sign_in(page, "union_rep")

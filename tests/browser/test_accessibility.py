@@ -21,16 +21,9 @@ from werkzeug.exceptions import HTTPException
 
 from hrtool.extensions import db
 
-from ..factories import DEMO_PASSWORDS
 from .axe import assert_accessible, run_axe
+from .helpers import DESKTOP, PHONE, USERS, sign_in
 
-ROLES = {
-    "admin": "admin@hrtool.example",
-    "hr": "hr@hrtool.example",
-    "employee": "employee@hrtool.example",
-    "union_rep": "unison@hrtool.example",
-}
-PHONE = {"width": 390, "height": 844}
 LANDMARK_RULES = {"region", "landmark-one-main", "landmark-no-duplicate-main", "landmark-unique",
                   "landmark-main-is-top-level", "bypass", "page-has-heading-one"}
 
@@ -50,7 +43,7 @@ def _pages(app: Any, role: str) -> list[str]:
         union_restructure = db.session.scalar(select(Letter.restructure_id).where(
             Letter.union_id == unison, Letter.restructure_id.is_not(None)).order_by(Letter.id))
         planned = db.session.scalar(select(Transfer.id).where(Transfer.status == "planned").order_by(Transfer.id))
-        admin_id = db.session.scalar(select(User.id).where(User.username == ROLES["admin"]))
+        admin_id = db.session.scalar(select(User.id).where(User.username == USERS["admin"]))
     if role == "hr":
         return ["/hr/", "/employees/", f"/employees/{employee}", "/transfers/", f"/transfers/{transfer}",
                 "/restructures/", f"/restructures/{restructure}", f"/restructures/{restructure}/charts",
@@ -102,7 +95,7 @@ def _check(page: Any, role: str, path: str, suffix: str = "") -> list[str]:
 
 @pytest.mark.parametrize("role", ["hr", "admin"])
 def test_hr_and_admin_pages_have_no_serious_accessibility_violation(page, live_app, role):
-    page.login(ROLES[role], DEMO_PASSWORDS[ROLES[role]])
+    sign_in(page, role)
     problems: list[str] = []
     for path in _pages(live_app, role):
         problems += _check(page, role, path)
@@ -112,7 +105,7 @@ def test_hr_and_admin_pages_have_no_serious_accessibility_violation(page, live_a
 
 @pytest.mark.parametrize("role", ["employee", "union_rep"])
 def test_self_service_pages_have_no_serious_accessibility_violation_on_desktop_and_phone(page, live_app, role):
-    page.login(ROLES[role], DEMO_PASSWORDS[ROLES[role]])
+    sign_in(page, role)
     problems: list[str] = []
     paths = _pages(live_app, role)
     for path in paths:
@@ -125,17 +118,16 @@ def test_self_service_pages_have_no_serious_accessibility_violation_on_desktop_a
     assert page.console_errors == []
 
 
-def test_a_page_with_a_back_link_keeps_it_inside_main_after_the_skip_link_target(page, live_app):
+def test_a_page_with_a_back_link_keeps_it_inside_main_after_the_skip_link_target(union_page, live_app):
     """The back link is the first thing in <main> (id main-content, the skip link's target)."""
-    page.login(ROLES["union_rep"], DEMO_PASSWORDS[ROLES["union_rep"]])
+    page, p = union_page, union_page.page
     path = next(p for p in _pages(live_app, "union_rep") if p.startswith("/union/letters/"))
     page.goto(path)
-    first = page.page.evaluate("() => document.querySelector('#main-content').querySelector('a').className")
-    assert "govuk-back-link" in first
-    assert page.page.locator("main .govuk-back-link").is_visible()
+    expect(p.locator("#main-content a").first).to_have_class(re.compile(r"(^|\s)govuk-back-link(\s|$)"))
+    expect(p.locator("main .govuk-back-link")).to_be_visible()
     # Nothing between the header and <main> any more, where it would belong to no landmark.
-    assert page.page.evaluate("() => { const main = document.querySelector('main');"
-                              " return main.parentElement.firstElementChild === main; }")
+    expect(p.locator("main")).to_have_count(1)
+    expect(p.locator("main:first-child")).to_have_count(1)
     page.screenshot("accessibility-back-link-in-main")
 
 
@@ -152,20 +144,21 @@ def test_signed_out_pages_have_no_serious_accessibility_violation(page):
     assert problems == []
 
 
-def test_a_form_answered_with_errors_has_no_serious_accessibility_violation(page, live_app):
+def test_a_form_answered_with_errors_has_no_serious_accessibility_violation(union_page, live_app):
     """The error summary and the field's error message, as the union rep sees them after
     recording an empty note (nothing is saved), on a desktop and on a phone."""
-    page.login(ROLES["union_rep"], DEMO_PASSWORDS[ROLES["union_rep"]])
+    page = union_page
     path = next(p for p in _pages(live_app, "union_rep") if p.startswith("/union/letters/"))
     problems: list[str] = []
-    for viewport in ({"width": 1280, "height": 900}, PHONE):
+    for viewport in (DESKTOP, PHONE):
         page.page.set_viewport_size(viewport)
         page.goto(path)
         page.page.get_by_role("button", name="Record").click()
         page.page.wait_for_load_state("load")
         summary = page.page.locator(".govuk-error-summary")
-        assert summary.count() == 1 and "Write the response or the notes" in summary.inner_text()
-        assert page.page.title().startswith("Error: ")  # a screen reader hears it first
+        expect(summary).to_have_count(1)
+        expect(summary).to_contain_text("Write the response or the notes")
+        expect(page.page).to_have_title(re.compile(r"^Error: "))  # a screen reader hears it first
         lesser = assert_accessible(page, f"union-rep-note-errors-{viewport['width']}")
         problems += [v["id"] for v in lesser if v["id"] in LANDMARK_RULES]
     assert problems == []

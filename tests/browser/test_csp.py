@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 
-from ..factories import DEMO_PASSWORDS
+from .helpers import USERS, sign_in
 
 # Listens from before any page script runs; init scripts are injected by the browser itself and
 # are not subject to the page's policy.
@@ -22,14 +22,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || ''}:${e.lineNumber}`);
 });
 """
-
-ROLES = {
-    "admin": "admin@hrtool.example",
-    "hr": "hr@hrtool.example",
-    "employee": "employee@hrtool.example",
-    "union_rep": "unison@hrtool.example",
-}
-
 
 def _extra_pages(app: Any, role: str) -> list[str]:
     """Pages one step below the navigation that each role reaches often: a record, its forms,
@@ -70,11 +62,10 @@ def _nav_links(page: Any) -> list[str]:
     return [h for h in hrefs if h and h.startswith("/")]
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(USERS))
 def test_no_page_breaks_the_content_security_policy(page, live_app, role):
     page.page.context.add_init_script(LISTEN)
-    username = ROLES[role]
-    page.login(username, DEMO_PASSWORDS[username])
+    sign_in(page, role)
     landing = page.page.url.removeprefix(page.base)
     visited: dict[str, int] = {}
     problems: list[str] = []

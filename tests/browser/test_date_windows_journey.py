@@ -3,17 +3,15 @@ is refused with a clear message naming the field and its plausible window; every
 is still there to correct. Nothing is saved. Screenshot: artifacts/screenshots/date-windows-*.png."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from hrtool.domain.date_windows import years_from
 from hrtool.extensions import db
 from hrtool.models import Service, Transfer
-
-from ..factories import DEMO_PASSWORDS
-
-HR = "hr@hrtool.example"
 
 
 def _transfers(app) -> int:
@@ -21,13 +19,11 @@ def _transfers(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Transfer))
 
 
-def test_hr_is_refused_a_transfer_dated_1900_and_keeps_what_they_typed(page, live_app):
-    p = page.page
+def test_hr_is_refused_a_transfer_dated_1900_and_keeps_what_they_typed(hr_page, live_app):
+    page, p = hr_page, hr_page.page
     with live_app.app_context():
         service = db.session.scalars(select(Service.name).order_by(Service.name)).first()
     before = _transfers(live_app)
-    page.login(HR, DEMO_PASSWORDS[HR])
-    p.wait_for_url("**/hr/")
     p.get_by_role("link", name="Transfers").first.click()
     p.get_by_role("link", name="Plan a transfer").click()
     p.get_by_label("Service").select_option(label=service)
@@ -47,18 +43,17 @@ def test_hr_is_refused_a_transfer_dated_1900_and_keeps_what_they_typed(page, liv
     message = ("The transfer date must be on or after 1 April 1974 and no more than 5 years ahead "
                f"(by {last.day} {last:%B %Y})")
     summary = p.locator(".govuk-error-summary")
-    summary.wait_for()
-    assert message in summary.inner_text()
-    assert message in p.locator("#transfer_date-error").inner_text()
+    expect(summary).to_contain_text(message)
+    expect(p.locator("#transfer_date-error")).to_contain_text(message)
     # The summary's link takes the officer to the field.
-    assert summary.get_by_role("link", name=message).get_attribute("href").startswith("#transfer_date")
+    expect(summary.get_by_role("link", name=message)).to_have_attribute("href", re.compile(r"^#transfer_date"))
     # What they typed is still there.
-    assert p.get_by_label("Day", exact=True).input_value() == "01"
-    assert p.get_by_label("Month", exact=True).input_value() == "01"
-    assert p.get_by_label("Year", exact=True).input_value() == "1900"
-    assert p.get_by_label("Reasons for the transfer").input_value() == "Sharing the service under the lead authority model."
-    assert p.get_by_label("Service").locator("option:checked").inner_text() == service
-    assert p.get_by_label("The transferor envisages no measures").is_checked()
+    expect(p.get_by_label("Day", exact=True)).to_have_value("01")
+    expect(p.get_by_label("Month", exact=True)).to_have_value("01")
+    expect(p.get_by_label("Year", exact=True)).to_have_value("1900")
+    expect(p.get_by_label("Reasons for the transfer")).to_have_value("Sharing the service under the lead authority model.")
+    expect(p.get_by_label("Service").locator("option:checked")).to_have_text(service)
+    expect(p.get_by_label("The transferor envisages no measures")).to_be_checked()
     page.screenshot("date-windows-1-transfer-1900-refused")
     assert _transfers(live_app) == before  # nothing saved
     assert page.console_errors == []

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Council, Post
 from hrtool.services.pay.post_grades import grade_on
 
-from ..factories import DEMO_PASSWORDS
+from .helpers import fill_date
 
 FUTURE = date(date.today().year + 1, 4, 1)
 WHEN = f"{FUTURE.day} April {FUTURE.year}"
@@ -32,18 +33,15 @@ def _falling_post(live_app) -> tuple[int, str, str]:
         return post.id, post.post_number, grade_on(post.id, date.today())
 
 
-def test_a_future_band_change_is_previewed_confirmed_and_applies_from_its_date(page, live_app):
+def test_a_future_band_change_is_previewed_confirmed_and_applies_from_its_date(admin_page, live_app):
     post_id, post_number, grade_today = _falling_post(live_app)
     assert grade_today == "Grade 8"
-    p = page.page
-    page.login("admin@hrtool.example", DEMO_PASSWORDS["admin@hrtool.example"])
+    page, p = admin_page, admin_page.page
     page.goto("/pay/conventions")
     with p.expect_navigation():
         p.get_by_role("link", name="Change Stafford Borough's bands from a date").click()
-    assert p.get_by_role("heading", level=1).inner_text() == "Change the grade bands from a date"
-    p.get_by_label("Day", exact=True).fill(str(FUTURE.day))
-    p.get_by_label("Month", exact=True).fill(str(FUTURE.month))
-    p.get_by_label("Year", exact=True).fill(str(FUTURE.year))
+    expect(p.get_by_role("heading", level=1)).to_have_text("Change the grade bands from a date")
+    fill_date(p, FUTURE)
     p.get_by_label("Name of this version").fill(f"SBC grading from April {FUTURE.year}")
     bands = p.locator("#bands")
     row = bands.locator("tbody tr").filter(has=p.locator('input[value="Grade 7"]'))
@@ -54,14 +52,14 @@ def test_a_future_band_change_is_previewed_confirmed_and_applies_from_its_date(p
         p.get_by_role("button", name="Check who this affects").click()
 
     # The preview: the post, its old and new grade from the date, the people in it and what follows.
-    assert p.get_by_role("heading", name="Who this affects").is_visible()
+    expect(p.get_by_role("heading", name="Who this affects")).to_be_visible()
     table = p.get_by_role("table", name=re.compile("Posts whose grade changes"))
-    text = table.inner_text()
-    assert post_number in text and f"Grade 8 to Grade 7 (SCP 23 to 25) from {WHEN}" in text
-    assert f"Moves down to SCP 25 from {WHEN}, with pay protection under SBC pay protection" in text
+    for text in (post_number, f"Grade 8 to Grade 7 (SCP 23 to 25) from {WHEN}",
+                 f"Moves down to SCP 25 from {WHEN}, with pay protection under SBC pay protection"):
+        expect(table).to_contain_text(text, use_inner_text=True)
     # What was typed is kept.
-    assert p.get_by_label("Highest points, row 7").input_value() == "449"
-    assert p.get_by_label("Name of this version").input_value() == f"SBC grading from April {FUTURE.year}"
+    expect(p.get_by_label("Highest points, row 7")).to_have_value("449")
+    expect(p.get_by_label("Name of this version")).to_have_value(f"SBC grading from April {FUTURE.year}")
     page.screenshot("dated-grades-1-preview")
 
     p.get_by_label("Reason").fill("Pay and grading review agreed with the unions")
@@ -69,25 +67,27 @@ def test_a_future_band_change_is_previewed_confirmed_and_applies_from_its_date(p
         p.get_by_role("button", name="Confirm and save the new bands").click()
     # Saving is a job (issue 17): its page says what it saved and links to the new version.
     p.wait_for_url("**/jobs/*")
-    assert "saved" in p.locator("#job-outcome").inner_text()
+    expect(p.locator("#job-outcome")).to_contain_text("saved")
     page.screenshot("dated-grades-2a-job")
     p.get_by_role("link", name="See the new bands").click()
-    assert f"SBC grading from April {FUTURE.year}" in p.get_by_role("heading", level=1).inner_text()
+    expect(p.get_by_role("heading", level=1)).to_contain_text(f"SBC grading from April {FUTURE.year}")
     page.screenshot("dated-grades-2-saved")
 
     # Today's grade is unchanged on the post page; the new grade is shown from its date.
     page.goto(f"/posts/{post_id}")
     grade_row = p.locator(".govuk-summary-list__row").filter(has=p.get_by_text("Grade", exact=True))
-    assert grade_row.locator("dd").first.inner_text() == (
-        f"Grade 8 (Stafford Borough grading); Grade 7 from {WHEN}")
+    expect(grade_row.locator("dd").first).to_have_text(f"Grade 8 (Stafford Borough grading); Grade 7 from {WHEN}")
     holders = p.get_by_role("table", name="Holders over time")
-    assert "<a " not in holders.inner_text() and holders.get_by_role("link").count() >= 2  # names as links
+    expect(holders).not_to_contain_text("<a ")
+    expect(holders.get_by_role("link").nth(1)).to_be_visible()  # names as links, two at least
     page.screenshot("dated-grades-3-post")
     # The evaluations page says the same, and its table of dated grades agrees.
     with p.expect_navigation():
         p.get_by_role("link", name=re.compile("Job evaluations")).click()
-    assert f"Grade: Grade 8 (Stafford Borough grading); Grade 7 from {WHEN}" in p.locator("main").inner_text()
-    dated = p.get_by_role("table", name=re.compile("Grades by date")).inner_text()
-    assert WHEN in dated and f"SBC grading from April {FUTURE.year}" in dated
+    expect(p.locator("main")).to_contain_text(f"Grade: Grade 8 (Stafford Borough grading); Grade 7 from {WHEN}",
+                                              use_inner_text=True)
+    dated = p.get_by_role("table", name=re.compile("Grades by date"))
+    expect(dated).to_contain_text(WHEN)
+    expect(dated).to_contain_text(f"SBC grading from April {FUTURE.year}")
     page.screenshot("dated-grades-4-evaluations")
     assert page.console_errors == []

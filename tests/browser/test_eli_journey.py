@@ -4,14 +4,13 @@ grievance for one person, records that their disciplinary, grievance and claims 
 checked, and downloads the workbook and a PDF. Screenshots: artifacts/screenshots/eli-*.png."""
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from hrtool.extensions import db
 from hrtool.models import Transfer, TransferMember
-
-from ..factories import DEMO_PASSWORDS
-
-HR = "hr@hrtool.example"
 
 
 def _planned_transfer(app) -> int:
@@ -23,21 +22,21 @@ def _planned_transfer(app) -> int:
             .group_by(Transfer.id).order_by(func.count().desc(), Transfer.id).limit(1)).scalar_one()
 
 
-def test_hr_prepares_the_employee_liability_information(page, live_app):
-    p = page.page
+def test_hr_prepares_the_employee_liability_information(hr_page, live_app):
+    page, p = hr_page, hr_page.page
     transfer_id = _planned_transfer(live_app)
-    page.login(HR, DEMO_PASSWORDS[HR])
-    p.wait_for_url("**/hr/")
     page.goto(f"/transfers/{transfer_id}")
     p.get_by_role("link", name="Prepare the pack: completeness, XLSX and PDFs").click()
-    assert p.get_by_role("heading", level=1).inner_text() == "Employee liability information"
+    expect(p.get_by_role("heading", level=1)).to_have_text("Employee liability information")
     people = p.get_by_role("table", name="People transferring")
-    assert "Missing: disciplinary, grievance and claims not yet checked" in people.inner_text()
+    expect(people).to_contain_text("Missing: disciplinary, grievance and claims not yet checked")
     page.screenshot("eli-1-pack")
 
     # Record a grievance for the first person, from the check page's link to their cases.
     p.get_by_role("link", name="Record the check").first.click()
-    person = p.get_by_role("heading", level=1).inner_text().removeprefix("Check ").split("'s disciplinary")[0]
+    heading = p.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(r"^Check .+'s disciplinary"))
+    person = heading.inner_text().removeprefix("Check ").split("'s disciplinary")[0]
     p.get_by_role("link", name="Record it on their cases page").click()
     p.get_by_role("link", name="Record a case").click()
     p.get_by_label("Grievance").check()
@@ -48,18 +47,18 @@ def test_hr_prepares_the_employee_liability_information(page, live_app):
     p.get_by_label("Outcome").fill("Partly upheld; rota revised")
     page.screenshot("eli-2-record-a-case")
     p.get_by_role("button", name="Save").click()
-    assert "Case recorded" in p.locator(".govuk-notification-banner").inner_text()
-    assert "Grievance about rota changes" in p.get_by_role("table").inner_text()
+    expect(p.locator(".govuk-notification-banner")).to_contain_text("Case recorded")
+    expect(p.get_by_role("table")).to_contain_text("Grievance about rota changes")
 
     # Back to the pack: record the check (the date is filled in with today).
     page.goto(f"/transfers/{transfer_id}/eli/")
     row = p.get_by_role("table", name="People transferring").locator("tr", has_text=person.split(" ")[-1])
     row.get_by_role("link", name="Record the check").click()
-    assert "Grievance about rota changes" in p.get_by_role("table").inner_text()
+    expect(p.get_by_role("table")).to_contain_text("Grievance about rota changes")
     p.get_by_label("I have checked this person's disciplinary, grievance and claims records").check()
     page.screenshot("eli-3-record-the-check")
     p.get_by_role("button", name="Record the check").click()
-    assert f"Check recorded for {person}" in p.locator(".govuk-notification-banner").inner_text()
+    expect(p.locator(".govuk-notification-banner")).to_contain_text(f"Check recorded for {person}")
     page.screenshot("eli-4-pack-after-the-check")
 
     with p.expect_download() as workbook:

@@ -8,37 +8,36 @@ PROFILE worked by hand from the factor plan: 121 + 52 + 52 + 26 + 65 + 20 + 30 +
 Screenshots: artifacts/screenshots/evaluation-form-*.png."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import Post
 
-from ..factories import DEMO_PASSWORDS
 from .axe import assert_accessible
 
 PROFILE = [6, 4, 4, 2, 5, 2, 3, 3, 3, 3, 2, 2, 1]
 
 
-def test_the_running_total_follows_the_levels_chosen(page, live_app):
+def test_the_running_total_follows_the_levels_chosen(hr_page, live_app):
     with live_app.app_context():
         post_id = db.session.scalar(select(Post.id).order_by(Post.id).limit(1))
-    p = page.page
-    page.login("hr@hrtool.example", DEMO_PASSWORDS["hr@hrtool.example"])
+    page, p = hr_page, hr_page.page
     page.goto(f"/grading/posts/{post_id}/evaluations#record")
     total = p.locator("[data-je-points]")
-    assert total.inner_text() == "0 points from 0 of 13 factors"
+    expect(total).to_have_text("0 points from 0 of 13 factors")
     for number, level in enumerate(PROFILE[:3], start=1):
         p.locator(f'input[name="factor_{number}"][value="{level}"]').check()
-    assert total.inner_text() == "225 points from 3 of 13 factors"  # 121 + 52 + 52
+    expect(total).to_have_text("225 points from 3 of 13 factors")  # 121 + 52 + 52
     for number, level in enumerate(PROFILE, start=1):
         p.locator(f'input[name="factor_{number}"][value="{level}"]').check()
-    assert total.inner_text() == "536 points"
-    assert p.locator("[data-je-grades]").inner_text() == "CCDC: J; SBC: Grade 10"
+    expect(total).to_have_text("536 points")
+    expect(p.locator("[data-je-grades]")).to_have_text("CCDC: J; SBC: Grade 10")
     page.screenshot("evaluation-form-1-total")
     # Sent with nothing chosen: the errors page (nothing is recorded) is accessible too.
     with p.expect_navigation():
         p.get_by_role("button", name="Save as draft").click()
-    assert p.locator(".govuk-error-summary").count() == 1
+    expect(p.locator(".govuk-error-summary")).to_have_count(1)
     assert_accessible(page, "evaluation-form-3-errors")
     page.goto("/job-evaluation/scheme/1")
     assert_accessible(page, "evaluation-form-4-scheme-version")
@@ -46,17 +45,17 @@ def test_the_running_total_follows_the_levels_chosen(page, live_app):
     assert [e for e in page.console_errors if "status of 400" not in e] == []
 
 
-def test_a_union_rep_reads_the_conventions_side_by_side(page):
-    p = page.page
-    page.login("unison@hrtool.example", DEMO_PASSWORDS["unison@hrtool.example"])
+def test_a_union_rep_reads_the_conventions_side_by_side(union_page):
+    page, p = union_page, union_page.page
     page.goto("/job-evaluation/conventions/compare")
-    assert p.locator(".govuk-tag--orange").count() == 5
-    assert p.locator("main form[method=post]").count() == 0
+    expect(p.locator(".govuk-tag--orange")).to_have_count(5)
+    expect(p.locator("main form[method=post]")).to_have_count(0)
     assert_accessible(page, "evaluation-form-2-side-by-side")
     with p.expect_navigation():
         p.get_by_role("link", name="Local conventions").first.click()
-    assert p.locator("main form[method=post]").count() == 0
+    expect(p.locator("main")).to_be_visible()
+    expect(p.locator("main form[method=post]")).to_have_count(0)
     page.goto("/job-evaluation/conventions/1")
     assert_accessible(page, "evaluation-form-5-conventions")
-    assert p.locator("main form[method=post]").count() == 0
+    expect(p.locator("main form[method=post]")).to_have_count(0)
     assert page.console_errors == []

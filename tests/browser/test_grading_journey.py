@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from ..factories import DEMO_PASSWORDS
 
-
-def test_increment_dry_run_and_comparison(page):
-    p = page.page
-    page.login("hr@hrtool.example", DEMO_PASSWORDS["hr@hrtool.example"])
-    p.wait_for_url("**/hr/")
+def test_increment_dry_run_and_comparison(hr_page):
+    page, p = hr_page, hr_page.page
     p.get_by_role("link", name="Pay and grading").first.click()
     p.get_by_role("link", name="Same job, different pay").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Same job, different pay")
@@ -23,12 +19,11 @@ def test_increment_dry_run_and_comparison(page):
     p.get_by_label("Month", exact=True).fill("4")
     p.get_by_label("Year", exact=True).fill("2027")
     p.get_by_role("button", name="Preview").click()
-    heading = p.get_by_role("heading", level=2).first.inner_text()
-    assert "run for 1 April 2027 (1 April rule)" in heading
+    expect(p.get_by_role("heading", level=2).first).to_contain_text("run for 1 April 2027 (1 April rule)")
     movers = p.get_by_role("table", name="Would move")
     stays = p.get_by_role("table", name="Would not move")
-    assert movers.locator("tbody tr").count() > 0
-    assert "at the top of" in stays.inner_text()
+    expect(movers.locator("tbody tr").first).to_be_visible()  # one at least
+    expect(stays).to_contain_text("at the top of")
     page.screenshot("grading-increment-dry-run")
-    assert p.get_by_role("button", name="Apply increments").is_visible()
+    expect(p.get_by_role("button", name="Apply increments")).to_be_visible()
     assert page.console_errors == []

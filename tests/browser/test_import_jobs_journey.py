@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import io
 
+from playwright.sync_api import expect
+
 from hrtool.services.people.employee_rows import COLUMNS
 
-from ..factories import DEMO_PASSWORDS
 from ..spreadsheets import new_person
 
 
@@ -23,24 +24,23 @@ def _file(tmp_path):
     return path
 
 
-def test_an_import_is_checked_then_imported_by_jobs(page, tmp_path):
-    p = page.page
-    page.login("hr@hrtool.example", DEMO_PASSWORDS["hr@hrtool.example"])
-    p.wait_for_url("**/hr/")
+def test_an_import_is_checked_then_imported_by_jobs(hr_page, tmp_path):
+    page, p = hr_page, hr_page.page
     page.goto("/imports/")
     p.get_by_label("Payroll export").set_input_files(str(_file(tmp_path)))
     p.get_by_role("button", name="Check the file").click()
     p.wait_for_url("**/imports/check/*")
-    assert p.get_by_role("heading", level=1).inner_text() == "Check the changes"
-    changes = p.get_by_role("table", name="What would change").inner_text()
-    assert "T900001 Test Starter900001" in changes and "T900002 Test Starter900002" in changes
+    expect(p.get_by_role("heading", level=1)).to_have_text("Check the changes")
+    changes = p.get_by_role("table", name="What would change")
+    expect(changes).to_contain_text("T900001 Test Starter900001", use_inner_text=True)
+    expect(changes).to_contain_text("T900002 Test Starter900002", use_inner_text=True)
     page.screenshot("import-job-1-checked")
 
     p.get_by_role("button", name="Import these changes").click()
     p.wait_for_url("**/jobs/*")
-    assert "Imported new-starters.csv: 2 created, 0 updated, 0 unchanged." in p.locator("#job-outcome").inner_text()
-    assert "Harriet Officer" in p.locator(".govuk-summary-list").inner_text()
+    expect(p.locator("#job-outcome")).to_contain_text("Imported new-starters.csv: 2 created, 0 updated, 0 unchanged.")
+    expect(p.locator(".govuk-summary-list")).to_contain_text("Harriet Officer")
     page.screenshot("import-job-2-imported")
     p.get_by_role("link", name="See the import").click()
-    assert "new-starters.csv" in p.locator("main").inner_text()
+    expect(p.locator("main")).to_contain_text("new-starters.csv")
     assert page.console_errors == []

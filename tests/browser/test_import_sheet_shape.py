@@ -6,13 +6,14 @@ from __future__ import annotations
 import csv
 import io
 
+from playwright.sync_api import expect
+
 from hrtool.services.people.employee_rows import COLUMNS
 
-from ..factories import DEMO_PASSWORDS
 from ..spreadsheets import new_person
 
 
-def test_the_check_says_what_was_done_about_the_sheet(page, tmp_path):
+def test_the_check_says_what_was_done_about_the_sheet(hr_page, tmp_path):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerows([["Payroll export March"], []])
@@ -22,16 +23,14 @@ def test_the_check_says_what_was_done_about_the_sheet(page, tmp_path):
     path = tmp_path / "payroll-march.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
 
-    p = page.page
-    page.login("hr@hrtool.example", DEMO_PASSWORDS["hr@hrtool.example"])
-    p.wait_for_url("**/hr/")
+    page, p = hr_page, hr_page.page
     page.goto("/imports/")
     p.get_by_label("Payroll export").set_input_files(str(path))
     p.get_by_role("button", name="Check the file").click()
     p.wait_for_url("**/imports/check/*")
-    assert p.get_by_role("heading", level=1).inner_text() == "Check the changes"
-    notes = p.locator(".govuk-inset-text").inner_text()
-    assert "Rows 1-2 above the header (row 3) were skipped (a title: 'Payroll export March')" in notes
-    assert "Row 6 is a totals row and was skipped" in notes
+    expect(p.get_by_role("heading", level=1)).to_have_text("Check the changes")
+    notes = p.locator(".govuk-inset-text")
+    expect(notes).to_contain_text("Rows 1-2 above the header (row 3) were skipped (a title: 'Payroll export March')")
+    expect(notes).to_contain_text("Row 6 is a totals row and was skipped")
     page.screenshot("import-sheet-shape")
     assert page.console_errors == []

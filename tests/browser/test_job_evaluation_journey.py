@@ -24,15 +24,14 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
 
-from ..factories import DEMO_PASSWORDS
 from .axe import assert_accessible
-from .conftest import Page
+from .helpers import Page, fill_date
 
-HR = "hr@hrtool.example"
 HOLDER = "je-appellant@hrtool.example"
 HOLDER_PASSWORD = "a long job evaluation appellant passphrase 18"
 LEVELS = [4, 4, 4, 2, 4, 2, 2, 2, 1, 3, 1, 1, 1]
@@ -73,22 +72,18 @@ def _post_and_holder(app: Any) -> dict[str, Any]:
         return {"post_id": post.id, "employee_id": user.employee_id}
 
 
-def _fill_date(p: Any, day: date) -> None:
-    p.get_by_label("Day", exact=True).fill(str(day.day))
-    p.get_by_label("Month", exact=True).fill(str(day.month))
-    p.get_by_label("Year", exact=True).fill(str(day.year))
-
-
 def _evaluate(page: Page, post_id: int, council: str, supervision: str) -> None:
     p = page.page
     page.goto(f"/grading/posts/{post_id}/evaluations?council={council}#record")
-    _fill_date(p, EVALUATED)
+    fill_date(p, EVALUATED)
     p.get_by_label("Job description version").fill("JD v3, March 2026")
     for number, level in enumerate(LEVELS, start=1):
         p.locator(f'input[name="factor_{number}"][value="{level if number != 10 else supervision}"]').check()
     for number, situation in ((1, "NVQ level 3"), (10, "Line manages a team of 5 to 9 staff")):
         select = p.get_by_label(f"Factor {number}: decided by convention (optional)")
-        select.select_option(select.locator("option", has_text=situation).get_attribute("value"))
+        option = select.locator("option", has_text=situation)
+        expect(option).to_be_attached()
+        select.select_option(option.get_attribute("value"))
     p.get_by_label("Member 1 name").fill("Alex Morgan")
     p.get_by_label("Member 1 side").select_option("management")
     p.get_by_label("Member 2 name").fill("Sam Patel")
@@ -97,27 +92,25 @@ def _evaluate(page: Page, post_id: int, council: str, supervision: str) -> None:
         p.get_by_role("button", name="Record as agreed").click()
 
 
-def test_evaluated_by_factors_compared_across_councils_appealed_and_raised(page: Page, browser: Any,
-                                                                          live_server: str, live_app: Any):
+def test_evaluated_by_factors_compared_across_councils_appealed_and_raised(hr_page: Page, new_tab: Any,
+                                                                          live_app: Any):
     made = _post_and_holder(live_app)
     post_id = made["post_id"]
-    p = page.page
-    page.login(HR, DEMO_PASSWORDS[HR])
+    page, p = hr_page, hr_page.page
 
     # 1. Under CCDC's conventions: 410 points, grade F.
     _evaluate(page, post_id, "CCDC", "3")
     main = p.locator("main")
-    assert "Evaluation recorded: 410 points" in main.inner_text()
+    expect(main).to_contain_text("Evaluation recorded: 410 points")
     page.screenshot("je-journey-1-recorded")
-    from playwright.sync_api import expect
 
     # 2. Under SBC's conventions the same job's supervision is level 4: 423 points.
     _evaluate(page, post_id, "SBC", "4")
     expect(main).to_contain_text("Evaluation recorded: 423 points")
     page.goto(f"/grading/councils/posts/{post_id}")
     expect(main).to_contain_text("Line manages a team of 5 to 9 staff")
-    text = main.inner_text()
-    assert "410" in text and "423" in text
+    expect(main).to_contain_text("410")
+    expect(main).to_contain_text("423")
     differing = p.locator("tr", has_text="Responsibility for supervision")
     expect(differing.first).to_contain_text("3")
     expect(differing.first).to_contain_text("4")
@@ -125,8 +118,7 @@ def test_evaluated_by_factors_compared_across_councils_appealed_and_raised(page:
     assert_accessible(page, "je-journey-side-by-side")
 
     # 3. The holder, signed in on their own browser, appeals factor 10.
-    context = browser.new_context()
-    holder = Page(context.new_page(), live_server)
+    holder = new_tab(viewport={"width": 1280, "height": 720})  # Playwright's default size
     holder.login(HOLDER, HOLDER_PASSWORD)
     holder.goto("/me/job-evaluation")
     hp = holder.page
@@ -186,5 +178,4 @@ def test_evaluated_by_factors_compared_across_councils_appealed_and_raised(page:
     holder.goto("/me/letters/")
     expect(hp.locator("main")).to_contain_text(reference)
     holder.screenshot("je-journey-6-holder-letters")
-    context.close()
     assert page.console_errors == []

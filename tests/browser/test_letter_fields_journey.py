@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
 
-from ..factories import DEMO_PASSWORDS
 from .axe import assert_accessible, scroll_width
-from .conftest import Page
+from .helpers import Page
 
-HR = "hr@hrtool.example"
 ACKNOWLEDGER = "letter-acknowledger@hrtool.example"
 ACKNOWLEDGER_PASSWORD = "a long letter acknowledger passphrase 15"
 
@@ -41,47 +40,43 @@ def _first_notice(app: Any) -> dict[str, Any]:
                 "number": person.person_number}
 
 
-def test_hr_previews_the_fields_then_an_employee_acknowledges_on_a_phone(page: Page, browser: Any,
-                                                                         live_server: str, live_app: Any):
+def test_hr_previews_the_fields_then_an_employee_acknowledges_on_a_phone(hr_page: Page, phone: Page,
+                                                                         live_app: Any):
     notice = _first_notice(live_app)
-    p = page.page
-    page.login(HR, DEMO_PASSWORDS[HR])
+    page, p = hr_page, hr_page.page
     page.goto(f"/letters/batch/transfer/{notice['transfer_id']}")
     p.get_by_role("link", name="Preview the fields").click()
     p.get_by_label("Letter", exact=True).select_option(label="Notice of transfer and measures")
     p.get_by_role("button", name="Show the fields").click()
     p.get_by_label("Show the letter to").select_option(label=f"{notice['name']} ({notice['number']})")
     p.get_by_role("button", name="Show the fields").click()
-    main = p.locator("main").inner_text()
-    assert f"Notice of transfer and measures to {notice['name']} ({notice['number']})" in main
-    assert f"the employee record of {notice['name']} ({notice['number']})" in main
-    assert "transfer.service_phrase" in main and "none missing" in main
+    main = p.locator("main")
+    for text in (f"Notice of transfer and measures to {notice['name']} ({notice['number']})",
+                 f"the employee record of {notice['name']} ({notice['number']})", "transfer.service_phrase",
+                 "none missing"):
+        expect(main).to_contain_text(text, use_inner_text=True)
     page.screenshot("letter-fields-1-preview")
     assert_accessible(page, "letter-fields-preview")
     assert page.console_errors == []
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    phone = Page(context.new_page(), live_server)
-    try:
-        phone.login(ACKNOWLEDGER, ACKNOWLEDGER_PASSWORD)
-        phone.goto("/me/letters/")
-        assert scroll_width(phone) <= 390
-        assert_accessible(phone, "letter-fields-my-letters")  # with the acknowledge button
-        phone.screenshot("letter-fields-2a-my-letters-on-a-phone")
-        row = phone.page.locator("main tbody tr", has_text=notice["reference"])
-        row.get_by_role("button", name="Acknowledge receipt").click()
-        phone.page.wait_for_load_state("load")
-        assert f"you have acknowledged receipt of {notice['reference']}" in phone.page.locator("main").inner_text()
-        row = phone.page.locator("main tbody tr", has_text=notice["reference"])
-        assert "Acknowledged" in row.inner_text() and row.get_by_role("button").count() == 0
-        assert scroll_width(phone) <= 390
-        phone.screenshot("letter-fields-2b-acknowledged-on-a-phone")
-        assert_accessible(phone, "letter-fields-acknowledged")
-        assert phone.console_errors == []
-    finally:
-        context.close()
+    phone.login(ACKNOWLEDGER, ACKNOWLEDGER_PASSWORD)
+    phone.goto("/me/letters/")
+    row = phone.page.locator("main tbody tr", has_text=notice["reference"])
+    expect(row.get_by_role("button", name="Acknowledge receipt")).to_be_visible()
+    assert scroll_width(phone) <= 390
+    assert_accessible(phone, "letter-fields-my-letters")  # with the acknowledge button
+    phone.screenshot("letter-fields-2a-my-letters-on-a-phone")
+    row.get_by_role("button", name="Acknowledge receipt").click()
+    expect(phone.page.locator("main")).to_contain_text(f"you have acknowledged receipt of {notice['reference']}")
+    expect(row).to_contain_text("Acknowledged")
+    expect(row.get_by_role("button")).to_have_count(0)
+    assert scroll_width(phone) <= 390
+    phone.screenshot("letter-fields-2b-acknowledged-on-a-phone")
+    assert_accessible(phone, "letter-fields-acknowledged")
+    assert phone.console_errors == []
 
     page.goto(f"/letters/?q={notice['reference']}")
-    register = p.locator("main table").inner_text()
-    assert notice["reference"] in register and "by the employee" in register
+    register = p.locator("main table")
+    expect(register).to_contain_text(notice["reference"])
+    expect(register).to_contain_text("by the employee")
     page.screenshot("letter-fields-3-register")

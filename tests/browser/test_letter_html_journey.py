@@ -17,12 +17,10 @@ from sqlalchemy import select
 
 from hrtool.extensions import db
 
-from ..factories import DEMO_PASSWORDS
 from .axe import assert_accessible, scroll_width, widest_elements
+from .helpers import PHONE, USERS
 
-EMPLOYEE = "employee@hrtool.example"
-REP = "unison@hrtool.example"
-PHONE = {"width": 390, "height": 844}
+EMPLOYEE = USERS["employee"]
 
 
 def _employee_letter(app) -> tuple[str, str, str]:
@@ -69,9 +67,9 @@ def _reads_well(page, name: str) -> None:
     page.screenshot(f"{name}-phone")
 
 
-def test_the_employee_reads_their_letter_as_a_web_page(page, live_app):
+def test_the_employee_reads_their_letter_as_a_web_page(employee_page, live_app):
+    page = employee_page
     reference, subject, name = _employee_letter(live_app)
-    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
     page.goto("/me/letters/")
     assert_accessible(page, "letter-html-employee-list")  # both links beside each letter: targets apart
     page.page.get_by_role("link", name=f"Read the letter (web page) {reference}").click()
@@ -86,9 +84,9 @@ def test_the_employee_reads_their_letter_as_a_web_page(page, live_app):
     assert not page.console_errors, page.console_errors
 
 
-def test_a_letter_with_a_wide_table_reads_on_a_phone(page, live_app):
+def test_a_letter_with_a_wide_table_reads_on_a_phone(employee_page, live_app):
+    page = employee_page
     reference, subject = _protection_letter(live_app)
-    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
     page.goto("/me/letters/")
     page.page.get_by_role("link", name=f"Read the letter (web page) {reference}").click()
     expect(page.page.get_by_role("heading", level=1)).to_have_text(subject)
@@ -97,9 +95,9 @@ def test_a_letter_with_a_wide_table_reads_on_a_phone(page, live_app):
     assert not page.console_errors, page.console_errors
 
 
-def test_the_union_rep_reads_their_unions_letter_as_a_web_page(page, live_app):
+def test_the_union_rep_reads_their_unions_letter_as_a_web_page(union_page, live_app):
+    page = union_page
     letter_id, subject = _union_letter(live_app)
-    page.login(REP, DEMO_PASSWORDS[REP])
     page.goto("/union/letters")
     assert_accessible(page, "letter-html-union-list")
     page.goto(f"/union/letters/{letter_id}")
@@ -113,8 +111,8 @@ def test_the_union_rep_reads_their_unions_letter_as_a_web_page(page, live_app):
     assert not page.console_errors, page.console_errors
 
 
-def test_the_employee_reads_their_pay_protection_statement_as_a_web_page(page):
-    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
+def test_the_employee_reads_their_pay_protection_statement_as_a_web_page(employee_page):
+    page = employee_page
     page.goto("/me/protection/")
     expect(page.page.get_by_role("link", name="Download your pay protection statement (PDF)")).to_be_visible()
     expect(page.page.get_by_text("Last day of protection").first).to_be_visible()

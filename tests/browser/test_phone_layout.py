@@ -15,34 +15,20 @@ the senior restructure's matching grid (read only).
 Screenshots: artifacts/screenshots/phone-*.png, wide-*.png."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from typing import Any
 
-import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
 
-from ..factories import DEMO_PASSWORDS
 from .axe import assert_accessible, scroll_width, widest_elements
-from .conftest import Page
+from .helpers import DESKTOP, PHONE, USERS, Page, sign_in
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-EMPLOYEE = "employee@hrtool.example"
-REP = "unison@hrtool.example"
-HR = "hr@hrtool.example"
 READER = "phone-reader@hrtool.example"
 READER_PASSWORD = "a long phone reader passphrase 15"
 NOTE = ("UNISON" + "".join(f"{n:04d}" for n in range(2500)))[:10_000]  # 10,000 characters, not one space
-
-
-@pytest.fixture
-def phone(browser: Any, live_server: str) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    tab = Page(context.new_page(), live_server)
-    yield tab
-    context.close()
 
 
 def assert_fits(page: Page, width: int, what: str) -> None:
@@ -67,20 +53,19 @@ def _stacked(page: Page, table: str) -> bool:
 
 
 def test_the_employee_reads_their_record_terms_and_protection_on_a_phone(phone):
-    phone.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
-    phone.page.wait_for_url("**/me/")
+    sign_in(phone, "employee")
     _visit(phone, "/me/")
+    main = phone.page.locator("main")
+    expect(main).to_contain_text("Current position")
+    expect(main).to_contain_text("History")
     assert_fits(phone, 390, "My record")
     assert _stacked(phone, "table.hr-table--stack")  # the history: one small list per record
-    main = phone.page.locator("main").inner_text()
-    assert "Current position" in main and "History" in main
     phone.screenshot("phone-1-my-record")
-    pay_by_year = phone.page.get_by_role("link", name="Pay by pay year")
-    if pay_by_year.count():  # the record links to the salary history by pay year
-        pay_by_year.click()
-        phone.page.wait_for_load_state("load")
-        assert_fits(phone, 390, "My pay by pay year")
-        phone.screenshot("phone-1b-my-pay-by-year")
+    # The record links to the salary history by pay year.
+    phone.page.get_by_role("link", name="Pay by pay year").click()
+    expect(phone.page.get_by_role("heading", level=1)).to_have_text("My pay by pay year")
+    assert_fits(phone, 390, "My pay by pay year")
+    phone.screenshot("phone-1b-my-pay-by-year")
 
     _visit(phone, "/me/terms")
     assert_fits(phone, 390, "My terms")
@@ -89,13 +74,14 @@ def test_the_employee_reads_their_record_terms_and_protection_on_a_phone(phone):
     _visit(phone, "/me/protection/")
     assert_fits(phone, 390, "My pay protection")
     schedule = "table.hr-schedule"
-    assert phone.page.locator(schedule).count() >= 1, "the demo employee's protection has a schedule"
+    # The demo employee's protection has a schedule.
+    expect(phone.page.locator(schedule).first).to_be_visible()
     assert _stacked(phone, schedule)
     first_month = phone.page.locator(f"{schedule} tbody tr").first
     # Each value is read under its heading: the heading is the cell's label, the value its text.
     cell = first_month.locator("td[data-label='Paid that month']")
     assert cell.evaluate("(td) => getComputedStyle(td, '::before').content") == '"Paid that month"'
-    assert cell.inner_text().strip().startswith("£")
+    expect(cell).to_have_text(re.compile(r"^\s*£"), use_inner_text=True)
     phone.screenshot("phone-3-my-protection")
     assert_accessible(phone, "phone-my-protection")
 
@@ -116,7 +102,7 @@ def _reader_with_a_letter(app: Any) -> tuple[str, str]:
     from hrtool.services.accounts import accounts
 
     with app.app_context():
-        demo = db.session.scalar(select(User.employee_id).where(User.username == EMPLOYEE))
+        demo = db.session.scalar(select(User.employee_id).where(User.username == USERS["employee"]))
         letter = db.session.scalars(select(Letter).where(Letter.employee_id.is_not(None), Letter.employee_id != demo)
                                     .order_by(Letter.id.desc())).first()
         assert letter is not None, "the demo data sends letters to people"
@@ -131,8 +117,7 @@ def test_an_employee_reads_their_letters_on_a_phone(phone, live_app):
     phone.login(READER, READER_PASSWORD)
     _visit(phone, "/me/letters/")
     assert_fits(phone, 390, "My letters with a letter")
-    row = phone.page.locator("main tbody tr", has_text=reference)
-    assert subject in row.inner_text()
+    expect(phone.page.locator("main tbody tr", has_text=reference)).to_contain_text(subject)
     assert _stacked(phone, "main table.hr-table--stack")
     phone.screenshot("phone-4-my-letters")
     assert_accessible(phone, "phone-my-letters")
@@ -158,8 +143,7 @@ def _union_pages(app: Any) -> tuple[list[str], int]:
 
 def test_the_union_rep_reads_their_pages_on_a_phone(phone, live_app):
     pages, _letter = _union_pages(live_app)
-    phone.login(REP, DEMO_PASSWORDS[REP])
-    phone.page.wait_for_url("**/union/")
+    sign_in(phone, "union_rep")
     for n, path in enumerate(pages, 1):
         _visit(phone, path)
         assert_fits(phone, 390, path)
@@ -170,22 +154,23 @@ def test_the_union_rep_reads_their_pages_on_a_phone(phone, live_app):
 def test_a_ten_thousand_character_note_wraps_for_the_rep_and_for_hr(phone, page, live_app):
     _pages, letter_id = _union_pages(live_app)
     assert len(NOTE) == 10_000 and " " not in NOTE
-    phone.login(REP, DEMO_PASSWORDS[REP])
+    sign_in(phone, "union_rep")
     _visit(phone, f"/union/letters/{letter_id}")
     phone.page.get_by_label("Notes of a meeting").check()
     phone.page.get_by_label("Response or notes").fill(NOTE)
     phone.page.get_by_role("button", name="Record").click()
-    phone.page.wait_for_load_state("load")
-    assert "Recorded" in phone.page.locator(".govuk-notification-banner").inner_text()
+    expect(phone.page.locator(".govuk-notification-banner")).to_contain_text("Recorded")
     note = phone.page.locator("main .govuk-inset-text", has_text=NOTE[:40])
-    assert note.count() >= 1 and NOTE in note.first.inner_text().replace("\n", "")
+    # All of it (text content: no line breaks from the wrapping to remove).
+    expect(note.first).to_contain_text(NOTE)
     assert_fits(phone, 390, "the letter's page with a 10,000-character note")
     # The note wraps into many lines within the page, not one line 100,000 px long.
     box = note.first.bounding_box()
     assert box["width"] <= 390 and box["height"] > 20 * 30
     phone.screenshot("phone-union-long-note")
     transfer = phone.page.get_by_role("link", name="The transfer: figures and deadlines")
-    transfer.click()
+    with phone.page.expect_navigation():
+        transfer.click()
     assert_fits(phone, 390, "the transfer's page with the note")
 
     phone.page.set_viewport_size(DESKTOP)
@@ -193,21 +178,21 @@ def test_a_ten_thousand_character_note_wraps_for_the_rep_and_for_hr(phone, page,
     assert_fits(phone, 1280, "the letter's page on a desktop")
 
     # HR reads the same letter, with the rep's note, on a desktop.
-    page.login(HR, DEMO_PASSWORDS[HR])
+    sign_in(page, "hr")
     _visit(page, f"/letters/{letter_id}")
-    assert NOTE[:40] in page.page.locator("main").inner_text()
+    expect(page.page.locator("main")).to_contain_text(NOTE[:40])
     assert_fits(page, 1280, "HR's letter page with the note")
     page.screenshot("wide-hr-letter-long-note")
     assert phone.console_errors == [] and page.console_errors == []
 
 
-def test_the_job_matching_grid_scrolls_inside_its_own_box_at_1280(page, live_app):
+def test_the_job_matching_grid_scrolls_inside_its_own_box_at_1280(hr_page, live_app):
     from hrtool.models import Restructure
 
+    page = hr_page
     with live_app.app_context():
         senior = db.session.scalar(select(Restructure.id).order_by(Restructure.id))
     assert senior is not None, "the demo data has the senior restructure"
-    page.login(HR, DEMO_PASSWORDS[HR])
     _visit(page, f"/restructures/{senior}/matches")
     assert_fits(page, 1280, "the job-matching grid")
     grid = page.page.locator(".rs-grid-wrap")
@@ -215,7 +200,8 @@ def test_the_job_matching_grid_scrolls_inside_its_own_box_at_1280(page, live_app
     # The grid is wider than the page's column, so it scrolls inside its own box ...
     assert sizes[0] > sizes[1], sizes
     # ... which a keyboard user can reach and scroll, and a screen reader names.
-    assert grid.get_attribute("tabindex") == "0" and grid.get_attribute("aria-label")
+    expect(grid).to_have_attribute("tabindex", "0")
+    expect(grid).to_have_attribute("aria-label", re.compile(r"\S"))
     grid.focus()
     for _ in range(3):
         page.page.keyboard.press("ArrowRight")
@@ -225,7 +211,7 @@ def test_the_job_matching_grid_scrolls_inside_its_own_box_at_1280(page, live_app
     page.screenshot("wide-job-matching-grid")
 
     # On a phone too the page keeps to the screen; only the grid scrolls.
-    page.page.set_viewport_size({"width": 390, "height": 844})
+    page.page.set_viewport_size(PHONE)
     assert_fits(page, 390, "the job-matching grid on a phone")
     assert page.console_errors == []
 
@@ -235,10 +221,10 @@ def test_a_long_unbroken_reason_in_a_table_wraps_without_squeezing_its_neighbour
     the history table it wraps in its own column, on a phone and on a desktop, and the dates
     beside it stay readable. (The reason is put into the page as HR's text would be: the cell's
     text, so nothing in the database changes.)"""
-    phone.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
+    sign_in(phone, "employee")
     _visit(phone, "/me/")
     reason = "table.hr-table--stack tbody tr:first-child td[data-label='Reason']"
-    assert phone.page.locator(reason).count() == 1
+    expect(phone.page.locator(reason)).to_have_count(1)
     phone.page.locator(reason).evaluate("(td, text) => { td.textContent = text; }", NOTE)
     assert_fits(phone, 390, "My record with a 10,000-character reason")
     phone.page.set_viewport_size(DESKTOP)
@@ -252,18 +238,19 @@ def test_a_long_unbroken_reason_in_a_table_wraps_without_squeezing_its_neighbour
     phone.screenshot("wide-my-record-long-reason")
 
 
-def test_long_free_text_in_hr_tables_wraps_at_1280(page, live_app):
+def test_long_free_text_in_hr_tables_wraps_at_1280(hr_page, live_app):
     """The audit log, a person's audit trail and their history: a reason or a change typed as one
     10,000-character string wraps in its column (put into the page's cells, nothing saved)."""
     from hrtool.models import AuditEvent
 
+    page = hr_page
     with live_app.app_context():
         employee = db.session.scalar(select(AuditEvent.employee_id).where(AuditEvent.employee_id.is_not(None))
                                      .order_by(AuditEvent.id))
     assert employee is not None
-    page.login(HR, DEMO_PASSWORDS[HR])
     for path in ("/audit/", f"/employees/{employee}"):
         _visit(page, path)
+        expect(page.page.locator("main td.hr-break-words").first).to_be_attached()
         cells = page.page.evaluate("""(text) => {
           const cells = [...document.querySelectorAll('main td.hr-break-words')];
           cells.forEach((td) => { td.textContent = text; });

@@ -16,16 +16,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
 from hrtool.models import PaySpinePoint, Policy, Protection, User
 
-from ..factories import DEMO_PASSWORDS
+from .helpers import USERS, sign_in, sign_out
 
-HR = "hr@hrtool.example"
-ADMIN = "admin@hrtool.example"
-EMPLOYEE = "employee@hrtool.example"
 START = date(2025, 10, 1)
 
 
@@ -40,7 +38,7 @@ def _next_month(month: date) -> date:
 def _protection(app) -> tuple[int, int, int, Decimal, str, list[tuple[int, Decimal]]]:
     """The demo employee's protection from 1 October 2025: id, SCPs, hours, kind and phases."""
     with app.app_context():
-        employee_id = db.session.scalar(select(User.employee_id).where(User.username == EMPLOYEE))
+        employee_id = db.session.scalar(select(User.employee_id).where(User.username == USERS["employee"]))
         record = db.session.scalars(select(Protection).where(Protection.employee_id == employee_id,
                                                              Protection.start_date == START)).one()
         body = db.session.get(Policy, record.policy_id).body
@@ -59,20 +57,20 @@ def _monthly(old: Decimal, new: Decimal, share: Decimal, hours: Decimal) -> Deci
     return _pennies(share * (old - new) * hours / Decimal(37) / 12)
 
 
-def test_an_award_applied_after_a_protection_started_reaches_its_schedule_and_the_employee(page, live_app):
-    p = page.page
+def test_an_award_applied_after_a_protection_started_reaches_its_schedule_and_the_employee(hr_page, live_app):
+    page, p = hr_page, hr_page.page
     protection_id, old_scp, new_scp, hours, kind, phases = _protection(live_app)
     before = _spine(live_app, 2024)
     assert not _spine(live_app, 2025), "the 2025/26 spine must not be held yet"
-    page.login(HR, DEMO_PASSWORDS[HR])
     page.goto(f"/protection/{protection_id}")
-    summary = p.locator(".govuk-summary-list").inner_text()
-    assert f"£{before[old_scp]:,.2f} a year full-time" in summary and f"£{before[new_scp]:,.2f}" in summary
+    summary = p.locator(".govuk-summary-list")
+    expect(summary).to_contain_text(f"£{before[old_scp]:,.2f} a year full-time")
+    expect(summary).to_contain_text(f"£{before[new_scp]:,.2f}")
     page.screenshot("protection-award-1-before")
 
     # An administrator applies the 2025/26 award through the pay pages.
-    p.get_by_role("button", name="Sign out").click()
-    page.login(ADMIN, DEMO_PASSWORDS[ADMIN])
+    sign_out(page)
+    sign_in(page, "admin")
     page.goto("/pay/awards")
     p.get_by_role("link", name="Apply the 2025/26 award to make the spine").click()
     p.get_by_label("Reason", exact=True).fill("Employers' offer of 3.2% for 2025/26")
@@ -80,10 +78,10 @@ def test_an_award_applied_after_a_protection_started_reaches_its_schedule_and_th
     p.get_by_role("button", name="Confirm and make the 2025/26 spine").click()
     # Applying it is a job (issue 17): its page says what it made.
     p.wait_for_url("**/jobs/*")
-    assert "The 2025/26 spine is made" in p.locator("#job-outcome").inner_text()
+    expect(p.locator("#job-outcome")).to_contain_text("The 2025/26 spine is made")
     page.screenshot("protection-award-2b-job")
-    p.get_by_role("button", name="Sign out").click()
-    page.login(HR, DEMO_PASSWORDS[HR])
+    sign_out(page)
+    sign_in(page, "hr")
     after = _spine(live_app, 2025)
     # 3.2% on each point, rounded half up to the pound (the reference award and spine_rounding).
     for scp in (old_scp, new_scp):
@@ -107,27 +105,28 @@ def test_an_award_applied_after_a_protection_started_reaches_its_schedule_and_th
     expected = f"Underpaid £{difference:,.2f} for October 2025 to {phase_end:%B %Y}: to be paid in the next pay"
 
     page.goto(f"/protection/{protection_id}")
-    summary = p.locator(".govuk-summary-list").inner_text()
-    assert f"£{after[old_scp]:,.2f} a year full-time" in summary and f"£{after[new_scp]:,.2f}" in summary
-    adjustments = p.get_by_role("table", name="Adjustments for months already paid").inner_text()
-    assert expected in adjustments and "Pay award for 2025/26 applied to the spine" in adjustments
-    schedule_table = p.get_by_role("table", name="Schedule month by month").inner_text()
-    assert "October 2025 Adjusted" in " ".join(schedule_table.split())
+    summary = p.locator(".govuk-summary-list")
+    expect(summary).to_contain_text(f"£{after[old_scp]:,.2f} a year full-time")
+    expect(summary).to_contain_text(f"£{after[new_scp]:,.2f}")
+    adjustments = p.get_by_role("table", name="Adjustments for months already paid")
+    expect(adjustments).to_contain_text(expected, use_inner_text=True)
+    expect(adjustments).to_contain_text("Pay award for 2025/26 applied to the spine", use_inner_text=True)
+    schedule_table = p.get_by_role("table", name="Schedule month by month")
+    expect(schedule_table).to_contain_text("October 2025 Adjusted", use_inner_text=True)
     first_month = _monthly(after[old_scp], after[new_scp], schedule[0], hours)
-    assert f"£{first_month:,.2f}" in schedule_table
-    history = p.locator("main").inner_text()
-    assert "adjustment recorded for months already paid (Pay award for 2025/26 applied to the spine)" in history
+    expect(schedule_table).to_contain_text(f"£{first_month:,.2f}")
+    expect(p.locator("main")).to_contain_text(
+        "adjustment recorded for months already paid (Pay award for 2025/26 applied to the spine)", use_inner_text=True)
     page.screenshot("protection-award-3-after")
     assert page.console_errors == []
 
     # The employee sees the same.
-    p.get_by_role("button", name="Sign out").click()
-    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
+    sign_out(page)
+    sign_in(page, "employee")
     p.get_by_role("link", name="My pay protection").click()
     p.wait_for_url("**/me/protection/")
-    body = " ".join(p.locator("main").inner_text().split())
-    assert expected in body
-    assert f"£{after[old_scp]:,.2f} a year" in body and f"£{after[new_scp]:,.2f} a year" in body
-    assert f"£{first_month:,.2f}" in body
+    body = p.locator("main")
+    for text in (expected, f"£{after[old_scp]:,.2f} a year", f"£{after[new_scp]:,.2f} a year", f"£{first_month:,.2f}"):
+        expect(body).to_contain_text(text, use_inner_text=True)
     page.screenshot("protection-award-4-employee")
     assert page.console_errors == []

@@ -11,9 +11,11 @@ Screenshots: artifacts/screenshots/protection-*.png, the statement's first page 
 protection-5-statement-1.png."""
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from hrtool.extensions import db
@@ -21,11 +23,9 @@ from hrtool.models import Employee, Post, User
 from hrtool.services.people.employees import current_assignment
 from hrtool.services.people.records import spine_on
 
-from ..factories import DEMO_PASSWORDS
-from .conftest import SCREENSHOTS
+from .helpers import SCREENSHOTS, USERS, fill_date, sign_in, sign_out
 
-HR = "hr@hrtool.example"
-EMPLOYEE = "employee@hrtool.example"
+EMPLOYEE = USERS["employee"]
 
 
 def _demo_person(app):
@@ -48,23 +48,19 @@ def _demo_post(app) -> tuple[str, str]:
         return post.post_number, post.title
 
 
-def test_a_restructure_appointment_protects_pay_on_the_dashboard_and_for_the_employee(page, live_app):
-    p = page.page
+def test_a_restructure_appointment_protects_pay_on_the_dashboard_and_for_the_employee(hr_page, live_app):
+    page, p = hr_page, hr_page.page
     _number, name, start, _old, new, _hours = _demo_person(live_app)
     post_number, post_title = _demo_post(live_app)
     start = date(start.year + 1, 4, 1)  # the new structure starts next April
     salary = (new - 1000).quantize(1)
-    page.login(HR, DEMO_PASSWORDS[HR])
-    p.wait_for_url("**/hr/")
     p.get_by_role("link", name="Restructures").first.click()
     p.get_by_role("link", name="New restructure").click()
     p.get_by_label("Name").fill("Team review (browser test)")
     p.get_by_label("What is changing and why").fill("Two posts merge into one at a lower grade.")
-    p.get_by_label("Day", exact=True).fill(str(start.day))
-    p.get_by_label("Month", exact=True).fill(str(start.month))
-    p.get_by_label("Year", exact=True).fill(str(start.year))
+    fill_date(p, start)
     p.get_by_role("button", name="Create restructure").click()
-    assert "Add the posts of both structures next" in p.locator(".govuk-notification-banner").inner_text()
+    expect(p.locator(".govuk-notification-banner")).to_contain_text("Add the posts of both structures next")
 
     # The current structure: the employee's establishment post, so its holder comes with it.
     p.get_by_role("link", name="Org charts").click()
@@ -73,7 +69,7 @@ def test_a_restructure_appointment_protects_pay_on_the_dashboard_and_for_the_emp
     p.get_by_label("Post title").fill(post_title)
     p.get_by_label("Establishment post number").fill(post_number)
     p.get_by_role("button", name="Add post").click()
-    assert "added to the current structure" in p.locator(".govuk-notification-banner").inner_text()
+    expect(p.locator(".govuk-notification-banner")).to_contain_text("added to the current structure")
     # The proposed structure: one post on a lower band.
     p.get_by_role("link", name="Add a post").click()
     p.get_by_label("Proposed", exact=True).check()
@@ -81,7 +77,7 @@ def test_a_restructure_appointment_protects_pay_on_the_dashboard_and_for_the_emp
     p.get_by_label("Salary band from (£ a year)").fill(str(salary - 2000))
     p.get_by_label("Salary band to (£ a year)").fill(str(salary + 2000))
     p.get_by_role("button", name="Add post").click()
-    assert "Team Coordinator added to the proposed structure" in p.locator(".govuk-notification-banner").inner_text()
+    expect(p.locator(".govuk-notification-banner")).to_contain_text("Team Coordinator added to the proposed structure")
     page.screenshot("protection-0a-restructure-charts")
 
     # The appointment on a lower salary creates the protection.
@@ -91,9 +87,10 @@ def test_a_restructure_appointment_protects_pay_on_the_dashboard_and_for_the_emp
     p.get_by_label("Appointed", exact=True).check()
     p.get_by_label("Full-time annual salary (£)").fill(str(salary))
     p.get_by_role("button", name="Record").click()
-    assert "A pay protection record was created" in p.locator(".govuk-notification-banner").inner_text()
+    expect(p.locator(".govuk-notification-banner")).to_contain_text("A pay protection record was created")
     row = p.locator("tr", has_text="Team Coordinator").last
-    assert name in row.inner_text() and f"Protected from {start.day} {start:%B %Y}" in row.inner_text()
+    expect(row).to_contain_text(name)
+    expect(row).to_contain_text(f"Protected from {start.day} {start:%B %Y}")
     page.screenshot("protection-0b-appointment")
 
     # On the pay protection dashboard, from the restructure.
@@ -101,32 +98,31 @@ def test_a_restructure_appointment_protects_pay_on_the_dashboard_and_for_the_emp
     p.wait_for_url("**/protection/")
     later = p.get_by_role("table", name="Protections starting later")
     ours = later.locator("tr", has_text="Team review (browser test)")
-    assert ours.count() == 1 and name in ours.inner_text() and f"{start.day} {start:%B %Y}" in ours.inner_text()
+    expect(ours).to_have_count(1)
+    expect(ours).to_contain_text(name)
+    expect(ours).to_contain_text(f"{start.day} {start:%B %Y}")
     page.screenshot("protection-0c-dashboard")
 
     # And in the employee's own view.
-    p.get_by_role("button", name="Sign out").click()
-    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
+    sign_out(page)
+    sign_in(page, "employee")
     p.get_by_role("link", name="My pay protection").click()
     p.wait_for_url("**/me/protection/")
     heading = p.get_by_role("heading", name=f"protection from {start.day} {start:%B %Y}")
-    assert heading.count() == 1
-    assert "Team Coordinator" in p.locator("main").inner_text() or "Team review" in p.locator("main").inner_text()
+    expect(heading).to_have_count(1)
+    expect(p.locator("main")).to_contain_text(re.compile("Team Coordinator|Team review"), use_inner_text=True)
     page.screenshot("protection-0d-my-protection")
     assert page.console_errors == []
 
 
-def test_a_protection_recorded_by_hand_shows_on_the_dashboard_and_to_the_employee(page, live_app, tmp_path):
-    p = page.page
+def test_a_protection_recorded_by_hand_shows_on_the_dashboard_and_to_the_employee(hr_page, live_app, tmp_path):
+    page, p = hr_page, hr_page.page
     number, name, start, old, new, hours = _demo_person(live_app)
-    page.login(HR, DEMO_PASSWORDS[HR])
     p.get_by_role("link", name="Pay protection").first.click()
     p.get_by_role("link", name="Record a protection by hand").click()
     p.get_by_label("Person number").fill(number)
     p.get_by_label("Restructure", exact=True).check()
-    p.get_by_label("Day", exact=True).fill(str(start.day))
-    p.get_by_label("Month", exact=True).fill(str(start.month))
-    p.get_by_label("Year", exact=True).fill(str(start.year))
+    fill_date(p, start)
     p.get_by_label("Old salary, full-time, a year (£)").fill(str(old))
     p.get_by_label("New salary, full-time, a year (£)").fill(str(new))
     p.get_by_label("Contractual hours a week").fill(str(hours))
@@ -134,17 +130,18 @@ def test_a_protection_recorded_by_hand_shows_on_the_dashboard_and_to_the_employe
     page.screenshot("protection-1-record")
     p.get_by_role("button", name="Record the protection").click()
 
-    assert f"Pay protection recorded for {name}" in p.locator(".govuk-notification-banner").inner_text()
-    assert "Schedule month by month" in p.content()
+    expect(p.locator(".govuk-notification-banner")).to_contain_text(f"Pay protection recorded for {name}")
+    expect(p.locator("body")).to_contain_text("Schedule month by month")
     difference = old - new
-    assert f"£{difference:,.2f}" in p.locator(".govuk-inset-text").inner_text()
+    expect(p.locator(".govuk-inset-text")).to_contain_text(f"£{difference:,.2f}")
     page.screenshot("protection-2-record-schedule")
 
     p.get_by_role("link", name="Pay protection").first.click()
     p.wait_for_url("**/protection/")
-    everyone = p.get_by_role("table", name="Everyone protected today").inner_text()
-    assert name in everyone and "Restructure" in everyone
-    assert "Cost by council and financial year" in p.content()
+    everyone = p.get_by_role("table", name="Everyone protected today")
+    expect(everyone).to_contain_text(name)
+    expect(everyone).to_contain_text("Restructure")
+    expect(p.locator("body")).to_contain_text("Cost by council and financial year")
     page.screenshot("protection-3-dashboard")
 
     p.get_by_role("link", name="Protection calculator").click()
@@ -157,19 +154,20 @@ def test_a_protection_recorded_by_hand_shows_on_the_dashboard_and_to_the_employe
     p.get_by_role("button", name="Calculate").click()
     p.wait_for_url("**/calculator?*")
     # CCDC tapered: £35,235 - £31,586 = £3,649 a year for 12 months (£304.08 a month), then half.
-    assert "1 October 2026" in p.locator("main").inner_text() and "£304.08" in p.content()
+    expect(p.locator("main")).to_contain_text("1 October 2026")
+    expect(p.locator("body")).to_contain_text("£304.08")
     page.screenshot("protection-6-calculator")
     assert page.console_errors == []
 
-    p.get_by_role("button", name="Sign out").click()
-    page.login(EMPLOYEE, DEMO_PASSWORDS[EMPLOYEE])
+    sign_out(page)
+    sign_in(page, "employee")
     p.get_by_role("link", name="My pay protection").click()
     p.wait_for_url("**/me/protection/")
     heading = p.get_by_role("heading", name=f"protection from {start.day} {start:%B %Y}")
-    assert heading.count() == 1
-    body = p.locator("main").inner_text()
-    assert "restructure" in body and "Your pay is protected until" in body
-    assert f"£{difference:,.2f}" in body
+    expect(heading).to_have_count(1)
+    body = p.locator("main")
+    for text in ("restructure", "Your pay is protected until", f"£{difference:,.2f}"):
+        expect(body).to_contain_text(text, use_inner_text=True)
     page.screenshot("protection-4-my-protection")
     with p.expect_download() as download:
         p.get_by_role("link", name="Download your pay protection statement (PDF)").click()

@@ -7,14 +7,14 @@ appears, the password is given, and the election is countersigned, back on the r
 404 on the POST-only countersign address."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
-from ..factories import DEMO_PASSWORDS
-from .accounts_helpers import add_user, first_sign_in, make_confirmation_stale
-from .axe import assert_accessible
-from .conftest import Page
+from playwright.sync_api import expect
 
-ADMIN = "admin@hrtool.example"
+from .axe import assert_accessible
+from .helpers import Page, add_user, fill_date, first_sign_in, make_confirmation_stale
+
 ELECTOR = "journey.elector@example.org"
 COUNTERSIGNER = "journey.countersigner@example.org"
 ELECTOR_OWN = "elector own long passphrase"
@@ -56,85 +56,74 @@ def _protected_person(app) -> tuple[str, str, str]:
         return person.person_number, person.first_name, person.last_name
 
 
-def _fill_date(p, on: date) -> None:
-    p.get_by_label("Day", exact=True).fill(str(on.day))
-    p.get_by_label("Month", exact=True).fill(str(on.month))
-    p.get_by_label("Year", exact=True).fill(str(on.year))
-
-
 def _give_password(tab: Page, password: str) -> None:
     p = tab.page
-    assert p.get_by_role("heading", level=1).inner_text() == PROMPT
+    expect(p.get_by_role("heading", level=1)).to_have_text(PROMPT)
     p.get_by_label("Password", exact=True).fill(password)
     p.get_by_role("button", name="Confirm and continue").click()
 
 
-def test_an_election_and_its_countersignature_survive_the_password_prompt(page, browser, live_server, live_app):
+def test_an_election_and_its_countersignature_survive_the_password_prompt(admin_page, new_tab, live_app):
     start = date.today() + timedelta(days=40)
     number, first, last = _protected_person(live_app)
-    page.login(ADMIN, DEMO_PASSWORDS[ADMIN])
-    add_user(page, ELECTOR, f"{first} {last}", "Employee", person_number=number)
-    add_user(page, COUNTERSIGNER, "Cass Countersigner", "HR officer")
+    add_user(admin_page, ELECTOR, f"{first} {last}", "Employee", person_number=number)
+    add_user(admin_page, COUNTERSIGNER, "Cass Countersigner", "HR officer")
 
-    me_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    hr_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    me, hr = Page(me_ctx.new_page(), live_server), Page(hr_ctx.new_page(), live_server)
-    try:
-        first_sign_in(me, ELECTOR, ELECTOR_OWN)
-        p = me.page
-        me.goto("/me/terms")
+    me, hr = new_tab(), new_tab()
+    first_sign_in(me, ELECTOR, ELECTOR_OWN)
+    p = me.page
+    me.goto("/me/terms")
 
-        # 1. Lapsed confirmation and a date in the past: the prompt, then the form back, filled.
-        make_confirmation_stale(me_ctx, live_app)
-        past = date.today() - timedelta(days=2)
-        _fill_date(p, past)
-        p.get_by_label("I understand that this choice cannot be undone").check()
-        p.get_by_role("button", name="Record my choice").click()
-        assert PROMPT in p.get_by_role("heading", level=1).inner_text()
-        assert p.url.endswith("/me/terms")
-        me.screenshot("reauth-1-employee-prompt")
-        assert_accessible(me, "reauth-prompt")
-        _give_password(me, ELECTOR_OWN)
-        assert "The date cannot be in the past" in p.locator(".govuk-error-summary").inner_text()
-        assert p.get_by_label("Day", exact=True).input_value() == str(past.day)
-        assert p.get_by_label("Year", exact=True).input_value() == str(past.year)
-        assert p.get_by_label("I understand that this choice cannot be undone").is_checked()
-        me.screenshot("reauth-2-election-form-back-filled")
+    # 1. Lapsed confirmation and a date in the past: the prompt, then the form back, filled.
+    make_confirmation_stale(p.context, live_app)
+    past = date.today() - timedelta(days=2)
+    fill_date(p, past)
+    p.get_by_label("I understand that this choice cannot be undone").check()
+    p.get_by_role("button", name="Record my choice").click()
+    expect(p.get_by_role("heading", level=1)).to_contain_text(PROMPT)
+    expect(p).to_have_url(re.compile(r"/me/terms$"))
+    me.screenshot("reauth-1-employee-prompt")
+    assert_accessible(me, "reauth-prompt")
+    _give_password(me, ELECTOR_OWN)
+    expect(p.locator(".govuk-error-summary")).to_contain_text("The date cannot be in the past")
+    expect(p.get_by_label("Day", exact=True)).to_have_value(str(past.day))
+    expect(p.get_by_label("Year", exact=True)).to_have_value(str(past.year))
+    expect(p.get_by_label("I understand that this choice cannot be undone")).to_be_checked()
+    me.screenshot("reauth-2-election-form-back-filled")
 
-        # 2. Lapsed again, a good date, a wrong password first: nothing lost, then recorded.
-        make_confirmation_stale(me_ctx, live_app)
-        _fill_date(p, start)
-        p.get_by_role("button", name="Record my choice").click()
-        _give_password(me, "not my password at all")
-        assert "The password is not right" in p.locator(".govuk-error-summary").inner_text()
-        me.screenshot("reauth-3-wrong-password-work-kept")
-        assert_accessible(me, "reauth-prompt-error")
-        _give_password(me, ELECTOR_OWN)
-        assert "HR will countersign it" in p.locator(".govuk-notification-banner--success").inner_text()
-        assert p.url.endswith("/me/terms")
-        me.screenshot("reauth-4-election-recorded")
+    # 2. Lapsed again, a good date, a wrong password first: nothing lost, then recorded.
+    make_confirmation_stale(p.context, live_app)
+    fill_date(p, start)
+    p.get_by_role("button", name="Record my choice").click()
+    _give_password(me, "not my password at all")
+    expect(p.locator(".govuk-error-summary")).to_contain_text("The password is not right")
+    me.screenshot("reauth-3-wrong-password-work-kept")
+    assert_accessible(me, "reauth-prompt-error")
+    _give_password(me, ELECTOR_OWN)
+    expect(p.locator(".govuk-notification-banner--success")).to_contain_text("HR will countersign it")
+    expect(p).to_have_url(re.compile(r"/me/terms$"))
+    me.screenshot("reauth-4-election-recorded")
 
-        # 3. The HR officer countersigns after their confirmation has lapsed.
-        first_sign_in(hr, COUNTERSIGNER, COUNTERSIGNER_OWN)
-        h = hr.page
-        hr.goto("/protected-terms/")
-        make_confirmation_stale(hr_ctx, live_app)
-        pending = h.get_by_role("table", name="Elections to countersign")
-        assert f"{last}, {first}" in pending.inner_text() and number in pending.inner_text()
-        h.get_by_role("button", name=f"Countersign the election of {first} {last}").click()
-        assert PROMPT in h.get_by_role("heading", level=1).inner_text()
-        hr.screenshot("reauth-5-countersign-prompt")
-        _give_password(hr, COUNTERSIGNER_OWN)
-        h.wait_for_url("**/protected-terms/")
-        assert "Election countersigned" in h.locator(".govuk-notification-banner--success").inner_text()
-        assert h.get_by_role("button", name=f"Countersign the election of {first} {last}").count() == 0
-        hr.screenshot("reauth-6-countersigned")
+    # 3. The HR officer countersigns after their confirmation has lapsed.
+    first_sign_in(hr, COUNTERSIGNER, COUNTERSIGNER_OWN)
+    h = hr.page
+    hr.goto("/protected-terms/")
+    make_confirmation_stale(h.context, live_app)
+    pending = h.get_by_role("table", name="Elections to countersign")
+    expect(pending).to_contain_text(f"{last}, {first}")
+    expect(pending).to_contain_text(number)
+    h.get_by_role("button", name=f"Countersign the election of {first} {last}").click()
+    expect(h.get_by_role("heading", level=1)).to_contain_text(PROMPT)
+    hr.screenshot("reauth-5-countersign-prompt")
+    _give_password(hr, COUNTERSIGNER_OWN)
+    h.wait_for_url("**/protected-terms/")
+    expect(h.locator(".govuk-notification-banner--success")).to_contain_text("Election countersigned")
+    expect(h.get_by_role("button", name=f"Countersign the election of {first} {last}")).to_have_count(0)
+    hr.screenshot("reauth-6-countersigned")
 
-        # The employee now sees the move taking effect, and no second choice is offered.
-        me.goto("/me/terms")
-        assert "took effect" in p.locator("main").inner_text() or "Record my choice" not in p.content()
-        assert p.get_by_role("button", name="Record my choice").count() == 0
-        assert me.console_errors == [] and hr.console_errors == []
-    finally:
-        me_ctx.close()
-        hr_ctx.close()
+    # The employee now sees the move taking effect, and no second choice is offered.
+    me.goto("/me/terms")
+    expect(p.get_by_role("heading", level=1)).to_be_visible()
+    expect(p.locator("html")).not_to_contain_text("Record my choice")
+    expect(p.get_by_role("button", name="Record my choice")).to_have_count(0)
+    assert me.console_errors == [] and hr.console_errors == []

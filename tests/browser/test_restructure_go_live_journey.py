@@ -14,26 +14,23 @@ Service are appointed through the service layer (the Chief Executive through the
 Screenshots: artifacts/screenshots/go-live-*.png."""
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from hrtool import create_app
 from hrtool.extensions import db
 from hrtool.models import Council, Restructure
 
-from ..factories import DEMO_PASSWORDS, prepare_database
+from ..factories import prepare_database
 from .axe import assert_accessible, scroll_width
-from .conftest import CHROMIUM, Page
+from .helpers import Page, chromium_or_skip, serve, sign_in
 
-HR = "hr@hrtool.example"
 NAME = "Senior structure 2023"
 # (current post title starts with, new post, full-time salary): the Heads of Service appointed before.
 HEADS = [
@@ -75,36 +72,28 @@ def _prepare(today: date) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def go_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
     """A live server of its own (its own database), so implementing cannot disturb other tests."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    chromium_or_skip()
     tmp = tmp_path_factory.mktemp("go-live")
     app = create_app({"TESTING": False, "SECRET_KEY": "browser-tests-go-live", "WTF_CSRF_ENABLED": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'go-live.sqlite3'}"})
     with app.app_context():
         prepare_database(app)
         data = _prepare(date.today())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", data
-    server.shutdown()
+    with serve(app) as base:
+        yield base, data
     with app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture
-def go_live_page(browser: Any, go_live_server: tuple[str, dict[str, Any]]) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield Page(context.new_page(), go_live_server[0])
-    context.close()
+def go_live_page(new_tab: Callable[..., Page], go_live_server: tuple[str, dict[str, Any]]) -> Page:
+    return sign_in(new_tab(go_live_server[0]), "hr")
 
 
 def test_hr_implements_the_senior_restructure_on_its_date(go_live_page, go_live_server):
     page, p = go_live_page, go_live_page.page
     _, data = go_live_server
     rid = data["id"]
-    page.login(HR, DEMO_PASSWORDS[HR])
-    p.wait_for_url("**/hr/")
 
     # The Chief Executive's appointment, through the page: it says they move when it is implemented.
     page.goto(f"/restructures/{rid}/appointments")
@@ -112,21 +101,21 @@ def test_hr_implements_the_senior_restructure_on_its_date(go_live_page, go_live_
     p.get_by_label("Current postholder").select_option(label=f"{data['chief']} ({data['chief_post']})")
     p.get_by_label("Salary").fill("140000")
     p.get_by_role("button", name="Record").click()
-    assert "Appointment recorded" in p.locator(".govuk-notification-banner").inner_text()
+    expect(p.locator(".govuk-notification-banner")).to_contain_text("Appointment recorded")
     row = p.locator("tr", has_text=data["chief"]).first
-    assert "Moves into the new post when the restructure is implemented" in row.inner_text()
+    expect(row).to_contain_text("Moves into the new post when the restructure is implemented")
 
     # The preview: who moves where, on what pay; who has no appointment; what blocks (nothing).
     p.get_by_role("link", name="Go live").click()
-    p.get_by_role("heading", name="Implement the restructure").wait_for()
+    expect(p.get_by_role("heading", name="Implement the restructure")).to_be_visible()
     moves = p.locator("table", has_text="Old post").first
     chief_row = moves.locator("tr", has_text=data["chief"])
-    assert "£126,500.00" in chief_row.inner_text() and "£140,000.00" in chief_row.inner_text()
-    assert "None: pay does not fall" in chief_row.inner_text()
+    for text in ("£126,500.00", "£140,000.00", "None: pay does not fall"):
+        expect(chief_row).to_contain_text(text)
     ops_row = moves.locator("tr", has_text=data["heads"]["Head of Operations"])
-    assert "Recorded with the appointment: a reduction of £2,800.00 a year" in ops_row.inner_text()
-    assert "4 current postholders have no appointment" in p.content()
-    assert p.locator(".govuk-error-summary").count() == 0
+    expect(ops_row).to_contain_text("Recorded with the appointment: a reduction of £2,800.00 a year")
+    expect(p.locator("body")).to_contain_text("4 current postholders have no appointment")
+    expect(p.locator(".govuk-error-summary")).to_have_count(0)
     page.screenshot("go-live-1-preview")
     assert_accessible(page, "go-live-preview")
     assert scroll_width(page) <= 1280  # the wide tables scroll inside their own boxes
@@ -134,42 +123,46 @@ def test_hr_implements_the_senior_restructure_on_its_date(go_live_page, go_live_
     # Implementing without the reason for the four: refused, with what was typed kept.
     p.get_by_label("Reason for implementing").fill("Joint Appointments Panel and both councils' decisions")
     p.get_by_role("button", name="Implement from").click()
-    assert "confirm that it goes ahead without them" in p.locator(".govuk-error-summary").inner_text()
-    assert p.get_by_label("Reason for implementing").input_value() == \
-        "Joint Appointments Panel and both councils' decisions"
+    expect(p.locator(".govuk-error-summary")).to_contain_text("confirm that it goes ahead without them")
+    expect(p.get_by_label("Reason for implementing")).to_have_value("Joint Appointments Panel and both councils' decisions")
     p.get_by_label("Why it goes ahead without them").fill(
         "Redundancy consultation continues for the four; their posts stay open")
     p.get_by_role("button", name="Implement from").click()
-    banner = p.locator(".govuk-notification-banner").inner_text()
-    assert "is implemented from" in banner and "8 people moved into their new posts" in banner
-    assert "Posts established (10)" in p.content() and "People moved into their new posts (8)" in p.content()
-    assert "It took effect on" in p.content()  # on its date: corrected by dated changes, not undone
+    banner = p.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("is implemented from")
+    expect(banner).to_contain_text("8 people moved into their new posts")
+    body = p.locator("body")
+    expect(body).to_contain_text("Posts established (10)")
+    expect(body).to_contain_text("People moved into their new posts (8)")
+    expect(body).to_contain_text("It took effect on")  # on its date: corrected by dated changes, not undone
     page.screenshot("go-live-2-implemented")
     assert_accessible(page, "go-live-implemented")
 
     # A second attempt: the page offers none, and the restructure page lists what changed.
-    assert p.get_by_role("button", name="Implement from").count() == 0
+    expect(p.get_by_role("button", name="Implement from")).to_have_count(0)
     p.get_by_role("link", name="Overview").click()
-    p.get_by_role("heading", name="Into the establishment").wait_for()
-    assert "Posts established (10)" in p.content() and data["chief"] in p.content()
+    expect(p.get_by_role("heading", name="Into the establishment")).to_be_visible()
+    expect(body).to_contain_text("Posts established (10)")
+    expect(body).to_contain_text(data["chief"])
 
     # The org charts: old holders on the old chart, the Chief Executive and Heads of Service on the new.
     p.get_by_role("link", name="Org charts").click()
-    p.get_by_role("heading", name="New structure, in the establishment from").wait_for()
+    expect(p.get_by_role("heading", name="New structure, in the establishment from")).to_be_visible()
     new_chart = p.locator(".rs-chart").nth(1)
     chief_box = new_chart.locator(".rs-post", has_text="Chief Executive (Head of Paid Service)")
-    assert data["chief"] in chief_box.inner_text() and "Post SB" in chief_box.inner_text()
+    expect(chief_box).to_contain_text(data["chief"])
+    expect(chief_box).to_contain_text("Post SB")
     for title, name in data["heads"].items():
-        assert name in new_chart.locator(".rs-post", has_text=title).first.inner_text()
-    assert "Vacant" in new_chart.locator(".rs-post", has_text="Deputy Chief Executive - Place").inner_text()
+        expect(new_chart.locator(".rs-post", has_text=title).first).to_contain_text(name)
+    expect(new_chart.locator(".rs-post", has_text="Deputy Chief Executive - Place")).to_contain_text("Vacant")
     page.screenshot("go-live-3-org-charts")
     assert_accessible(page, "go-live-org-charts")
 
     # The costing: before the old structure, after the new posts as held.
     p.get_by_role("link", name="Costing").click()
     p.wait_for_url("**/costing")
-    assert "Old structure: 12.0 FTE, £1,328,000.00" in p.content()
-    assert "New structure: 10.0 FTE, £1,240,000.00" in p.content()
+    expect(body).to_contain_text("Old structure: 12.0 FTE, £1,328,000.00")
+    expect(body).to_contain_text("New structure: 10.0 FTE, £1,240,000.00")
     page.screenshot("go-live-4-costing")
 
     # The establishment agrees: the new Chief Executive post held by one person; the Stafford one
@@ -177,19 +170,20 @@ def test_hr_implements_the_senior_restructure_on_its_date(go_live_page, go_live_
     page.goto("/posts/?q=Chief+Executive")
     table = p.locator("table").first
     new_post = table.locator("tr", has_text="Chief Executive (Head of Paid Service)")
-    assert new_post.count() == 1 and new_post.locator("td").last.inner_text().strip() == "1"
-    assert table.locator("tr", has_text="Chief Executive (Stafford Borough)").count() == 0
-    assert table.locator("tr", has_text="Chief Executive (Cannock Chase)").count() == 1
+    expect(new_post).to_have_count(1)
+    expect(new_post.locator("td").last).to_have_text("1")
+    expect(table.locator("tr", has_text="Chief Executive (Cannock Chase)")).to_have_count(1)
+    expect(table.locator("tr", has_text="Chief Executive (Stafford Borough)")).to_have_count(0)
     page.screenshot("go-live-5-establishment")
 
     # The employees list agrees: the Chief Executive is in the new post today.
     page.goto(f"/employees/?q={data['chief_last']}")
     row = p.locator("tr", has_text=data["chief_last"]).filter(has_text="Chief Executive (Head of Paid Service)")
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     page.screenshot("go-live-6-employees-list")
     row.get_by_role("link").first.click()
-    p.get_by_role("heading", name=data["chief"]).wait_for()
-    assert "Chief Executive (Head of Paid Service)" in p.content()
+    expect(p.get_by_role("heading", name=data["chief"])).to_be_visible()
+    expect(body).to_contain_text("Chief Executive (Head of Paid Service)")
     page.screenshot("go-live-7-employee-record")
     # The one refused submission answered 400 (the form again, with its error); nothing else failed.
     assert len(page.console_errors) == 1 and "status of 400" in page.console_errors[0], page.console_errors
