@@ -13,12 +13,12 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from .pdf_pages import INK, RULE, SECONDARY, SHADE, Grid, document_info, fonts, numbered_canvas
+from .pdf_pages import INK, SECONDARY, SHADE, Grid, a4_document, document_info, numbered_canvas, paragraph_styles, ruled
+from .pdf_pages import text_paragraph as _p
 
 GOOD = colors.HexColor("#005a30")
 GOOD_BG = colors.HexColor("#cce2d8")
@@ -55,45 +55,22 @@ class EliDocument:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    regular, bold = fonts()
-    body = ParagraphStyle("eli-body", parent=base["BodyText"], fontName=regular, bulletFontName=regular,
-                          fontSize=9.5, leading=12.5, textColor=INK)
-    return {
-        "councils": ParagraphStyle("eli-councils", parent=body, fontName=bold, fontSize=10.5,
-                                   leading=13, textColor=SECONDARY, spaceAfter=4),
-        "title": ParagraphStyle("eli-title", parent=body, fontName=bold, fontSize=16, leading=20,
-                                spaceAfter=4),
-        "person": ParagraphStyle("eli-person", parent=body, fontName=bold, fontSize=13, leading=16,
-                                 spaceAfter=6),
-        "body": body,
-        "section": ParagraphStyle("eli-section", parent=body, fontName=bold, fontSize=11, leading=14,
-                                  spaceBefore=10, spaceAfter=4),
-        "cell": ParagraphStyle("eli-cell", parent=body, fontSize=8.5, leading=10.5),
-        "label": ParagraphStyle("eli-label", parent=body, fontName=bold, fontSize=8.5, leading=10.5),
-        "bullet": ParagraphStyle("eli-bullet", parent=body, leftIndent=10, bulletIndent=0),
-        "status": ParagraphStyle("eli-status", parent=body, fontName=bold),
-    }
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text: markup characters escaped, line breaks kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return paragraph_styles("eli", dict(fontSize=9.5, leading=12.5), cells=(8.5, 10.5), variants={
+        "councils": dict(bold=True, fontSize=10.5, leading=13, textColor=SECONDARY, spaceAfter=4),
+        "title": dict(bold=True, fontSize=16, leading=20, spaceAfter=4),
+        "person": dict(bold=True, fontSize=13, leading=16, spaceAfter=6),
+        "section": dict(bold=True, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4),
+        "bullet": dict(leftIndent=10, bulletIndent=0),
+        "status": dict(bold=True),
+    })
 
 
 def _grid(data: list[list[Paragraph]], widths: list[float], header: bool) -> Table:
     table = Grid(data, colWidths=widths, repeatRows=1 if header else 0)
-    style: list[Any] = [
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-    ]
-    if header:
-        style.append(("LINEBELOW", (0, 0), (-1, 0), 1, INK))
-    else:
-        style.append(("BACKGROUND", (0, 0), (0, -1), SHADE))
+    style = ruled(header=False, left=4)
+    # The header's ink rule comes after the grey ones, so on the pages a long table continues on
+    # it is still drawn over them. A table of labels and values has its labels shaded instead.
+    style.append(("LINEBELOW", (0, 0), (-1, 0), 1, INK) if header else ("BACKGROUND", (0, 0), (0, -1), SHADE))
     table.setStyle(TableStyle(style))
     return table
 
@@ -102,11 +79,11 @@ def _section(section: Section, styles: dict[str, ParagraphStyle], width: float) 
     heading = _p(section.title, styles["section"])
     flow: list[Any] = []
     if section.pairs:
-        flow.append(_grid([[_p(k, styles["label"]), _p(v, styles["cell"])] for k, v in section.pairs],
+        flow.append(_grid([[_p(k, styles["cell-head"]), _p(v, styles["cell"])] for k, v in section.pairs],
                           [width * 0.3, width * 0.7], header=False))
     if section.head:
         weights = [1.1, 1.0, 1.0, 2.5, 1.8][:len(section.head)] if len(section.head) == 5 else [1.0] * len(section.head)
-        data = [[_p(h, styles["label"]) for h in section.head]]
+        data = [[_p(h, styles["cell-head"]) for h in section.head]]
         data += [[_p(c, styles["cell"]) for c in row] for row in section.rows]
         flow.append(_grid(data, [width * w / sum(weights) for w in weights], header=True))
     flow += [_p(text, styles["body"]) for text in section.notes]
@@ -133,9 +110,8 @@ def _status(document: EliDocument, styles: dict[str, ParagraphStyle], width: flo
 def build_pdf(document: EliDocument) -> bytes:
     """The document as PDF bytes, with its title, author, subject, language and date in the metadata."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=22 * mm,
-                            **document_info(document.metadata_title, document.author, document.subject))
+    doc = a4_document(buffer, MARGIN, document_info(document.metadata_title, document.author, document.subject),
+                      bottom=22 * mm)
     styles = _styles()
     story: list[Any] = [
         _p(" · ".join(document.councils), styles["councils"]),

@@ -7,19 +7,23 @@ number format ("@"), so a summary that starts with "=" stays text and shows no g
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from ..services.platform.tabular import text_cell, write_ods_sheets, xlsx_cell
 
 # Column kinds: text, long (wrapped, several lines), date, number, money (two places), any
 # (decided by each value's type).
 WIDTHS = {"long": 60, "date": 12, "number": 10, "money": 12}
+# The pack is read by people, not imported again: money with thousands separated (the exports'
+# format has none, so they read back exactly).
+MONEY_FORMAT = "#,##0.00"
 
 
 @dataclass(frozen=True)
@@ -41,55 +45,38 @@ def build_workbook(sheets: list[Sheet]) -> bytes:
         bold = Font(bold=True)
         header = []
         for heading, _ in spec.columns:
-            cell = _text(sheet, heading)
+            cell = text_cell(sheet, heading)
             cell.font = bold
             header.append(cell)
         sheet.append(header)
+        texts = [_text(sheet, kind) for _, kind in spec.columns]
         for row in spec.rows:
-            sheet.append([_cell(sheet, kind, value) for (_, kind), value in zip(spec.columns, row)])
+            # An empty string is an empty cell, as in the ODS.
+            sheet.append([xlsx_cell(sheet, kind, None if value == "" else value, text, money_format=MONEY_FORMAT)
+                          for (_, kind), value, text in zip(spec.columns, row, texts)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _cell(sheet: Any, kind: str, value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    if kind == "any":
-        kind = ("date" if isinstance(value, (date, datetime)) else
-                "number" if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else "text")
-    if kind in ("text", "long"):
-        cell = _text(sheet, str(value))
-        if kind == "long":
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        return cell
-    if kind == "date":
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    if kind == "money":
-        cell = WriteOnlyCell(sheet, value=Decimal(value))
-        cell.number_format = "#,##0.00"
-        return cell
-    number = Decimal(value).normalize()
-    return int(number) if number == number.to_integral_value() else number
+def _text(sheet: Any, kind: str) -> Callable[[str], Any]:
+    """A column's string cells: long text wrapped, at the top of its cell."""
+    if kind != "long":
+        return partial(text_cell, sheet)
+    wrapped = Alignment(wrap_text=True, vertical="top")
 
+    def long(text: str) -> Any:
+        cell = text_cell(sheet, text)
+        cell.alignment = wrapped
+        return cell
 
-def _text(sheet: Any, text: str) -> Any:
-    """A string cell: openpyxl would make text starting "=" a formula, and "#N/A" an error."""
-    cell = WriteOnlyCell(sheet)
-    cell._value = cell.check_string(text)
-    cell.data_type = "s"
-    cell.number_format = "@"
-    return cell
+    return long
 
 
 def build_ods(sheets: list[Sheet]) -> bytes:
     """The same sheets as an ODS: text as string cells (long text keeps its line breaks), dates
     as dates, numbers and money as numbers. (Widths, bold and frozen headers are XLSX's only:
     the ODS writer streams plain cells.)"""
-    from ..services.platform.tabular import write_ods_sheets
-
     buffer = io.BytesIO()
     write_ods_sheets(buffer, [(spec.name[:31], [(h, "text" if kind == "long" else kind) for h, kind in spec.columns],
                                [[None if value == "" else value for value in row] for row in spec.rows])

@@ -11,19 +11,11 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
 
-from .pdf_pages import INK, RULE, SHADE, Grid, document_info, fonts, numbered_canvas
+from .pdf_pages import INK, SHADE, Grid, a4_document, document_info, numbered_canvas, paragraph_styles, ruled
 
 MARGIN = 18 * mm
 
@@ -52,41 +44,25 @@ class UnionSummary:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    regular, bold = fonts()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName=regular, bulletFontName=regular,
-                          fontSize=9.5, leading=12.5, textColor=INK)
-    return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18, leading=22,
-                                alignment=0, spaceAfter=2, textColor=INK),
-        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=12, leading=15, spaceAfter=6),
-        "body": body,
-        "caption": ParagraphStyle("caption", parent=body, fontName=bold, fontSize=11, leading=14,
-                                  spaceBefore=10, spaceAfter=4),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=8.5, leading=10.5),
-        "note": ParagraphStyle("note", parent=body, fontSize=8.5, leading=11, leftIndent=8, bulletIndent=0),
-    }
+    return paragraph_styles("union", dict(fontSize=9.5, leading=12.5), cells=(8.5, 10.5), variants={
+        "title": dict(bold=True, fontSize=18, leading=22, spaceBefore=0, spaceAfter=2),
+        "subtitle": dict(fontSize=12, leading=15, spaceAfter=6),
+        "caption": dict(bold=True, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4),
+        "note": dict(fontSize=8.5, leading=11, leftIndent=8, bulletIndent=0),
+    })
 
 
 def _table(spec: SummaryTable, styles: dict[str, ParagraphStyle], width: float) -> KeepTogether:
-    def cell(text: str, column: int, style: ParagraphStyle) -> Paragraph:
-        aligned = ParagraphStyle(f"{style.name}-r", parent=style, alignment=TA_RIGHT) if column in spec.numeric else style
-        return Paragraph(escape(text), aligned)
+    def cell(text: str, column: int, style: str) -> Paragraph:
+        return Paragraph(escape(text), styles[f"{style}-right" if column in spec.numeric else style])
 
-    data = [[cell(h, i, styles["head"]) for i, h in enumerate(spec.head)]]
-    data += [[cell(value, i, styles["cell"]) for i, value in enumerate(row)] for row in spec.rows]
+    data = [[cell(h, i, "cell-head") for i, h in enumerate(spec.head)]]
+    data += [[cell(value, i, "cell") for i, value in enumerate(row)] for row in spec.rows]
     # Unless told otherwise the first column (labels) is twice as wide as each of the others.
     weights = spec.widths or [2.0] + [1.0] * (len(spec.head) - 1)
     table = Grid(data, colWidths=[width * w / sum(weights) for w in weights], repeatRows=1)
-    style: list[Any] = [
-        ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    style += [("BACKGROUND", (0, r), (-1, r), SHADE) for r in range(2, len(data), 2)]
+    # Every other row shaded, so a row of figures can be followed across.
+    style = ruled(header=True) + [("BACKGROUND", (0, r), (-1, r), SHADE) for r in range(2, len(data), 2)]
     table.setStyle(TableStyle(style))
     return KeepTogether([Paragraph(escape(spec.caption), styles["caption"]), table])
 
@@ -94,8 +70,7 @@ def _table(spec: SummaryTable, styles: dict[str, ParagraphStyle], width: float) 
 def build_pdf(summary: UnionSummary) -> bytes:
     """The summary as PDF bytes, with its title, author, language and date in the document's metadata."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, **document_info(summary.title, summary.author, summary.subtitle))
+    doc = a4_document(buffer, MARGIN, document_info(summary.title, summary.author, summary.subtitle))
     styles = _styles()
 
     story: list[Any] = [

@@ -16,12 +16,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -35,7 +34,18 @@ from reportlab.platypus import (
 from ..letters.template import Block, Bullets, Heading
 from ..letters.template import Paragraph as TextParagraph
 from ..letters.template import Table as BodyTable
-from .pdf_pages import INK, RULE, SECONDARY, SHADE, Grid, document_info, fonts, numbered_canvas
+from .pdf_pages import (
+    INK,
+    SECONDARY,
+    SHADE,
+    Grid,
+    a4_document,
+    document_info,
+    numbered_canvas,
+    paragraph_styles,
+    ruled,
+)
+from .pdf_pages import text_paragraph as _p
 
 NOTICE = colors.HexColor("#1d70b8")
 MARGIN = 20 * mm
@@ -61,37 +71,20 @@ class LetterDocument:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = fonts()
-    body = ParagraphStyle("letter-body", fontName=regular, bulletFontName=regular, fontSize=10.5, leading=14.5,
-                          textColor=INK, spaceAfter=7)
-    return {
-        "body": body,
-        "councils": ParagraphStyle("letter-councils", parent=body, fontName=bold, fontSize=12.5, leading=16,
-                                   alignment=TA_RIGHT, spaceAfter=0),
-        "note": ParagraphStyle("letter-note", parent=body, fontSize=9, leading=12, textColor=SECONDARY,
-                               alignment=TA_RIGHT, spaceAfter=0),
-        "address": ParagraphStyle("letter-address", parent=body, spaceAfter=0),
-        "meta": ParagraphStyle("letter-meta", parent=body, fontSize=10, leading=14, spaceAfter=0),
-        "subject": ParagraphStyle("letter-subject", parent=body, fontName=bold, fontSize=12, leading=16,
-                                  spaceBefore=6, spaceAfter=10),
-        "heading": ParagraphStyle("letter-heading", parent=body, fontName=bold, fontSize=11.5, leading=15,
-                                  spaceBefore=8, spaceAfter=4),
-        "bullet": ParagraphStyle("letter-bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3),
-        "cell": ParagraphStyle("letter-cell", parent=body, fontSize=9.5, leading=12, spaceAfter=0),
-        "cell-right": ParagraphStyle("letter-cell-right", parent=body, fontSize=9.5, leading=12, spaceAfter=0,
-                                     alignment=TA_RIGHT),
-        "cell-head": ParagraphStyle("letter-cell-head", parent=body, fontName=bold, fontSize=9.5, leading=12,
-                                    spaceAfter=0),
-        "cell-head-right": ParagraphStyle("letter-cell-head-right", parent=body, fontName=bold, fontSize=9.5,
-                                          leading=12, spaceAfter=0, alignment=TA_RIGHT),
-        "caption": ParagraphStyle("letter-caption", parent=body, fontName=bold, fontSize=10, spaceAfter=3),
-        "signature": ParagraphStyle("letter-signature", parent=body, spaceAfter=0),
-        "notice": ParagraphStyle("letter-notice", parent=body, fontName=bold, spaceAfter=0),
-    }
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    # Unlike the reports, a letter's paragraphs are spaced after them, not before.
+    body = dict(fontSize=10.5, leading=14.5, spaceBefore=0, spaceAfter=7)
+    return paragraph_styles("letter", body, cells=(9.5, 12), variants={
+        "councils": dict(bold=True, fontSize=12.5, leading=16, alignment=TA_RIGHT, spaceAfter=0),
+        "note": dict(fontSize=9, leading=12, textColor=SECONDARY, alignment=TA_RIGHT, spaceAfter=0),
+        "address": dict(spaceAfter=0),
+        "meta": dict(fontSize=10, leading=14, spaceAfter=0),
+        "subject": dict(bold=True, fontSize=12, leading=16, spaceBefore=6, spaceAfter=10),
+        "heading": dict(bold=True, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4),
+        "bullet": dict(leftIndent=14, bulletIndent=3, spaceAfter=3),
+        "caption": dict(bold=True, fontSize=10, spaceAfter=3),
+        "signature": dict(spaceAfter=0),
+        "notice": dict(bold=True, spaceAfter=0),
+    })
 
 
 class _Continued(Bullets):
@@ -114,15 +107,7 @@ def _table(table: BodyTable, styles: dict[str, ParagraphStyle], width: float, co
         [_p(h, styles["cell-head-right" if i in numeric else "cell-head"]) for i, h in enumerate(table.head)]]
     data += [[_p(c, styles["cell-right" if i in numeric else "cell"]) for i, c in enumerate(row)] for row in table.rows]
     grid = Grid(data, colWidths=widths, repeatRows=0 if continued else 1, hAlign="LEFT")
-    grid.setStyle(TableStyle([
-        *([] if continued else [("LINEBELOW", (0, 0), (-1, 0), 1, INK)]),
-        ("LINEBELOW", (0, 0 if continued else 1), (-1, -1), 0.25, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    grid.setStyle(TableStyle(ruled(header=not continued, left=4, right=4)))
     flow: list[Any] = [_p(table.caption, styles["caption"])] if table.caption and not continued else []
     return flow + [grid, Spacer(1, 8)]
 
@@ -201,8 +186,8 @@ def _ending(blocks: list[Block], styles: dict[str, ParagraphStyle], width: float
     """The body split into what flows freely and its ending, which is kept on one page with the
     closing and signature: the last paragraph (with its heading, if it follows one directly), or
     the last rows of a table or last items of a list; after a short last paragraph, the end of
-    the block before it as well. So no page ever holds only "Yours sincerely" and the name
-    (issue 15)."""
+    the block before it as well. So no page ever holds only "Yours sincerely" and the name.
+    """
     if not blocks:
         return [], []
     *rest, last = blocks
@@ -231,14 +216,14 @@ class _LetterTemplate(SimpleDocTemplate):
 
 def build_pdf(document: LetterDocument) -> bytes:
     buffer = io.BytesIO()
-    doc = _LetterTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=16 * mm, bottomMargin=22 * mm,
-        **document_info(document.title, document.author, document.description, document.keywords))
+    doc = a4_document(buffer, MARGIN, document_info(document.title, document.author, document.description,
+                                                    document.keywords),
+                      top=16 * mm, bottom=22 * mm, template=_LetterTemplate)
     styles = _styles()
     width = doc.width - 12  # the frame's own padding, 6 points each side
     blocks = list(document.blocks)
     # The closing ("Yours sincerely") stays with the signature, and both with the end of the body.
-    closing = [_p(blocks.pop().text, styles["body"])] if blocks and isinstance(blocks[-1], TextParagraph) else []
+    closing = [_p(cast(TextParagraph, blocks.pop()).text, styles["body"])] if blocks and isinstance(blocks[-1], TextParagraph) else []
     flowing, ending = _ending(blocks, styles, width)
     story = (_letterhead(document, styles, width) + _body(flowing, styles, width)
              + _signature(document, styles, ending + closing))

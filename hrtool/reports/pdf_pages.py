@@ -1,5 +1,6 @@
-"""What every hrtool PDF shares: the fonts, the palette, the document's metadata and the page
-footer with "Page n of m".
+"""What every hrtool PDF shares, so all of them look alike: the fonts, the palette, the
+paragraph and table styles, the A4 page with the document's metadata, and the page footer with
+"Page n of m". Each builder says only how its own text differs (sizes, spacing).
 
 Every PDF embeds DejaVu Sans, shipped in `hrtool/reports/fonts/` (with its licence), so a name
 such as "Siân O'Connor-Łukasz" prints as written on any machine and every machine writes the same
@@ -8,18 +9,21 @@ a black box, which a statutory document must never do, so a missing font file st
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Table
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 INK = colors.HexColor("#0b0c0c")
 SECONDARY = colors.HexColor("#505a5f")
@@ -60,6 +64,61 @@ class Grid(Table):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.setStyle([("FONT", (0, 0), (-1, -1), fonts()[0])])
+
+
+def paragraph_styles(prefix: str, body: Mapping[str, Any], cells: tuple[float, float],
+                     variants: Mapping[str, Mapping[str, Any]]) -> dict[str, ParagraphStyle]:
+    """A document's paragraph styles by key. "body": DejaVu Sans in ink (bullets too), from
+    ReportLab's BodyText (6 points before), with `body`'s settings (fontSize and leading at
+    least). Table cells at `cells` (size, leading), nothing after them: "cell", "cell-right"
+    (figures), "cell-head" and "cell-head-right" (bold). Then each of `variants`: the body with
+    the settings given, `bold=True` meaning the bold face."""
+    regular, bold = fonts()
+    text = ParagraphStyle(f"{prefix}-body", parent=getSampleStyleSheet()["BodyText"], fontName=regular,
+                          bulletFontName=regular, textColor=INK, **body)
+    size, leading = cells
+    styles = {"body": text}
+    for key, face, alignment in (("cell", regular, 0), ("cell-right", regular, TA_RIGHT),
+                                 ("cell-head", bold, 0), ("cell-head-right", bold, TA_RIGHT)):
+        styles[key] = ParagraphStyle(f"{prefix}-{key}", parent=text, fontName=face, fontSize=size, leading=leading,
+                                     spaceAfter=0, alignment=alignment)
+    for key, settings in variants.items():
+        own = {name: value for name, value in settings.items() if name != "bold"}
+        if settings.get("bold"):
+            own["fontName"] = bold
+        styles[key] = ParagraphStyle(f"{prefix}-{key}", parent=text, **own)
+    return styles
+
+
+def text_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text: markup characters escaped, line breaks kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def ruled(header: bool, *, rule: float = 0.25, pad: tuple[float, float] = (3, 3), left: float | None = None,
+          right: float | None = None) -> list[Any]:
+    """Table style commands for a grid of text: a `rule`-point line below every row (under a
+    header row, a 1-point ink one instead), text at the top of each cell with `pad` points above
+    and below it, and the left and right padding where given (ReportLab's is 6)."""
+    commands: list[Any] = [("LINEBELOW", (0, 0), (-1, 0), 1, INK)] if header else []
+    commands += [("LINEBELOW", (0, 1 if header else 0), (-1, -1), rule, RULE),
+                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                 ("TOPPADDING", (0, 0), (-1, -1), pad[0]),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), pad[1])]
+    if left is not None:
+        commands.append(("LEFTPADDING", (0, 0), (-1, -1), left))
+    if right is not None:
+        commands.append(("RIGHTPADDING", (0, 0), (-1, -1), right))
+    return commands
+
+
+def a4_document(buffer: IO[bytes], margin: float, info: dict[str, Any], *, top: float | None = None,
+                bottom: float | None = None, template: type[SimpleDocTemplate] = SimpleDocTemplate) -> SimpleDocTemplate:
+    """An A4 Platypus document writing to `buffer`: `margin` at each side, and at the top and
+    bottom unless given; `info` from `document_info`."""
+    return template(buffer, pagesize=A4, leftMargin=margin, rightMargin=margin,
+                    topMargin=margin if top is None else top, bottomMargin=margin if bottom is None else bottom,
+                    **info)
 
 
 def document_info(title: str, author: str, subject: str, keywords: list[str] | None = None) -> dict[str, Any]:

@@ -12,13 +12,12 @@ from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Paragraph, Spacer, TableStyle
 
-from .pdf_pages import INK, RULE, SHADE, Grid, document_info, fonts, numbered_canvas
+from .pdf_pages import INK, SHADE, Grid, a4_document, document_info, numbered_canvas, paragraph_styles, ruled
 
 MARGIN = 18 * mm
 HEAD = ["Month", "Phase", "New salary a year", "Protection a year", "Paid that month", ""]
@@ -44,33 +43,19 @@ class Statement:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    regular, bold = fonts()
-    body = ParagraphStyle("body", parent=base["BodyText"], fontName=regular, bulletFontName=regular,
-                          fontSize=10, leading=13, textColor=INK)
-    return {
-        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=18, leading=22,
-                                spaceAfter=4),
-        "council": ParagraphStyle("council", parent=body, fontSize=12, leading=15, spaceAfter=8),
-        "heading": ParagraphStyle("heading", parent=body, fontName=bold, fontSize=13, leading=16,
-                                  spaceBefore=10, spaceAfter=4),
-        "body": body,
-        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11),
-        "num": ParagraphStyle("num", parent=body, fontSize=9, leading=11, alignment=TA_RIGHT),
-        "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=9, leading=11),
-        "headnum": ParagraphStyle("headnum", parent=body, fontName=bold, fontSize=9, leading=11,
-                                  alignment=TA_RIGHT),
-        "note": ParagraphStyle("note", parent=body, fontSize=9, leading=12),
-    }
+    return paragraph_styles("statement", dict(fontSize=10, leading=13), cells=(9, 11), variants={
+        "title": dict(bold=True, fontSize=18, leading=22, spaceAfter=4),
+        "council": dict(fontSize=12, leading=15, spaceAfter=8),
+        "heading": dict(bold=True, fontSize=13, leading=16, spaceBefore=10, spaceAfter=4),
+        "note": dict(fontSize=9, leading=12),
+    })
 
 
 def render(statement: Statement) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN,
-                            **document_info(f"Pay protection statement: {statement.name}", statement.council,
-                                            "Pay protection statement"))
+    doc = a4_document(buffer, MARGIN, document_info(f"Pay protection statement: {statement.name}", statement.council,
+                                                    "Pay protection statement"))
     width = A4[0] - 2 * MARGIN
     story: list[Any] = [
         Paragraph("Your pay protection statement", styles["title"]),
@@ -80,22 +65,19 @@ def render(statement: Statement) -> bytes:
     ]
     for section in statement.sections:
         story.append(Paragraph(escape(section.heading), styles["heading"]))
-        facts = Grid([[Paragraph(escape(label), styles["head"]), Paragraph(escape(value), styles["cell"])]
+        facts = Grid([[Paragraph(escape(label), styles["cell-head"]), Paragraph(escape(value), styles["cell"])]
                       for label, value in section.facts], colWidths=[width * 0.35, width * 0.65])
-        facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 3)]))
+        facts.setStyle(TableStyle(ruled(header=False, rule=0.4, pad=(3, 4))))
         story += [facts, Spacer(1, 6)]
         story += [Paragraph(escape(text), styles["body"]) for text in section.words]
         story.append(Spacer(1, 6))
         numeric = {2, 3, 4}
-        data = [[Paragraph(h, styles["headnum" if i in numeric else "head"]) for i, h in enumerate(HEAD)]]
-        data += [[Paragraph(escape(v), styles["num" if i in numeric else "cell"]) for i, v in enumerate(row)]
+        data = [[Paragraph(h, styles["cell-head-right" if i in numeric else "cell-head"]) for i, h in enumerate(HEAD)]]
+        data += [[Paragraph(escape(v), styles["cell-right" if i in numeric else "cell"]) for i, v in enumerate(row)]
                  for row in section.rows]
         table = Grid(data, colWidths=[w * width for w in (0.17, 0.09, 0.2, 0.2, 0.18, 0.16)], repeatRows=1)
-        table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        # The statement's schedule marks its header by shading, not by an ink rule.
+        table.setStyle(TableStyle(ruled(header=False, rule=0.4, pad=(2, 2)) + [("BACKGROUND", (0, 0), (-1, 0), SHADE)]))
         story.append(table)
     if statement.notes:
         story.append(Paragraph("About this statement", styles["heading"]))
