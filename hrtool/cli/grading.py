@@ -1,4 +1,4 @@
-"""Dated grading from the command line (issue 13), through the same service functions as the pages:
+"""Dated grading from the command line, through the same service functions as the pages:
 
 - `hrtool grading set-bands --council CODE --from YYYY-MM-DD PATH.csv [--dry-run] [--reason TEXT]
   [--name TEXT]`: a new version of a council's grade bands from a date (the "Change bands from a
@@ -26,6 +26,7 @@ from ..domain.grading import GradeBand
 from ..errors import DomainError
 from ..extensions import db
 from ..models import Council
+from .groups import group
 
 COLUMNS = ("grade", "je_points_min", "je_points_max", "scp_min", "scp_max")
 
@@ -115,10 +116,7 @@ def register_grading_commands(app: Flask) -> None:
         click.echo(f"Saved {changed.convention.name} for {council.short_name} from {effective_from:%Y-%m-%d}: "
                    f"{len(changed.plan.posts)} post grade change(s), {len(changed.protections)} protection(s) made.")
 
-    report = app.cli.commands.get("report")
-    if not isinstance(report, click.Group):
-        report = click.Group("report", help="Reports printed as JSON.")
-        app.cli.add_command(report)
+    report = group(app, "report")
 
     @report.command("grades")
     @click.option("--on", "on", default=None, help="As at YYYY-MM-DD (default today).")

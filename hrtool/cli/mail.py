@@ -1,4 +1,4 @@
-"""Mail commands (issue 17; README: Mail).
+"""Mail commands (README: Mail).
 
 `hrtool mail digest [--date YYYY-MM-DD] [--queue-only]`: queue today's (or that day's) HR digest
 for each HR officer and administrator, then deliver it (unless --queue-only: the queue's worker

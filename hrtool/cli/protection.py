@@ -1,4 +1,4 @@
-"""Pay protection commands (issue 7; README: Pay protection).
+"""Pay protection commands (README: Pay protection).
 
 `hrtool protection check [--on YYYY-MM-DD]`: warn about protections ending within the notice
 window, once each (safe to run daily from cron). Prints JSON; exit 0.
@@ -6,10 +6,10 @@ window, once each (safe to run daily from cron). Prints JSON; exit 0.
 `hrtool calc protection --council CODE --old-scp N --new-scp M --start YYYY-MM-DD [--hours H]`:
 the schedule under the council's policy, as JSON. Exit 2 on bad input, with a message.
 
-`hrtool report protections [--on YYYY-MM-DD]`: every protection's statement as JSON (issue 13).
+`hrtool report protections [--on YYYY-MM-DD]`: every protection's statement as JSON.
 
 `hrtool pay apply-award --pay-year YYYY [--agreed-on YYYY-MM-DD] [--replace] [--reason TEXT]`:
-apply a pay award to the spine (issue 13); the schedules it reaches follow in the same unit of work.
+apply a pay award to the spine; the schedules it reaches follow in the same unit of work.
 
 Each goes through the same service function as its page.
 """
@@ -24,6 +24,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from ..errors import DomainError
+from .groups import group
 
 
 def _date(value: str, option: str) -> date:
@@ -77,10 +78,7 @@ def register_protection_commands(app: Flask) -> None:
             raise click.UsageError(error.message) from None
         click.echo(json.dumps(result.as_json(), indent=2))
 
-    calc = app.cli.commands.get("calc")
-    if calc is None:
-        calc = click.Group("calc", help="Calculators printing JSON.")
-        app.cli.add_command(calc)
+    calc = group(app, "calc")
     calc.add_command(calc_protection)  # type: ignore[attr-defined]
 
     @click.command("protections")
@@ -95,11 +93,7 @@ def register_protection_commands(app: Flask) -> None:
         day = _date(on, "--on") if on else None
         click.echo(json.dumps(report(day), indent=2))
 
-    report_group = app.cli.commands.get("report")
-    if report_group is None:
-        report_group = click.Group("report", help="Reports printing JSON.")
-        app.cli.add_command(report_group)
-    report_group.add_command(report_protections)  # type: ignore[attr-defined]
+    group(app, "report").add_command(report_protections)
 
     @click.command("apply-award")
     @with_appcontext

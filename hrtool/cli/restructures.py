@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from ..domain.money import NotAnAmount, parse_amount
 from ..errors import DomainError
 from ..models import Restructure
+from .groups import group
 
 
 def _day(value: str, option: str) -> date:
@@ -30,11 +32,9 @@ def _amount(value: str, option: str) -> Decimal:
     """An amount of money: £0 to £10,000,000, and to the penny (more places would give figures
     that do not reproduce the total). Anything else is a usage error (exit 2) saying why."""
     try:
-        amount = Decimal(value.strip().replace(",", "").lstrip("£"))
-    except InvalidOperation:
+        amount = parse_amount(value, signed=True)
+    except NotAnAmount:
         raise click.BadParameter(f"{value[:40]!r} is not an amount of money", param_hint=option) from None
-    if not amount.is_finite():
-        raise click.BadParameter(f"{value[:40]!r} is not an amount of money", param_hint=option)
     if amount < 0 or amount > MAX_AMOUNT:
         raise click.BadParameter(f"give an amount from £0 to £{MAX_AMOUNT:,}", param_hint=option)
     if amount != amount.quantize(PENNY):
@@ -46,15 +46,6 @@ def _amount(value: str, option: str) -> Decimal:
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     raise SystemExit(1)
-
-
-def _group(app: Flask, name: str, help_text: str) -> click.Group:
-    group = app.cli.commands.get(name)
-    if group is None:
-        group = click.Group(name, help=help_text)
-        app.cli.add_command(group)
-    assert isinstance(group, click.Group)
-    return group
 
 
 @click.command("redundancy")
@@ -208,7 +199,7 @@ def _named(name: str) -> Restructure:
 @click.option("--gaps-reason", default="",
               help="Why it goes ahead while current postholders have no appointment (required if any have none).")
 def implement_restructure(name: str, dry_run: bool, reason: str, gaps_reason: str) -> None:
-    """Implement a restructure on its effective date (issue 15): its proposed posts join the
+    """Implement a restructure on its effective date: its proposed posts join the
     establishment, the old posts close the day before, each person appointed moves into their
     new post as a dated change, with pay protection where pay falls. Once only. Exit 1 if
     something blocks it (the dry run too), with each problem on stderr."""
@@ -249,9 +240,9 @@ def undo_restructure(name: str, reason: str) -> None:
 
 
 def register_restructure_commands(app: Flask) -> None:
-    group = _group(app, "restructure", "Restructures: implementing one on its date, and undoing that.")
-    group.add_command(implement_restructure)
-    group.add_command(undo_restructure)
-    _group(app, "calc", "Calculators printing JSON.").add_command(calc_redundancy)
-    _group(app, "calc", "Calculators printing JSON.").add_command(calc_apportion)
-    _group(app, "report", "Reports printed as JSON.").add_command(structure_costing)
+    restructure = group(app, "restructure", "Restructures: implementing one on its date, and undoing that.")
+    restructure.add_command(implement_restructure)
+    restructure.add_command(undo_restructure)
+    group(app, "calc").add_command(calc_redundancy)
+    group(app, "calc").add_command(calc_apportion)
+    group(app, "report").add_command(structure_costing)

@@ -1,4 +1,4 @@
-"""`hrtool rules status [--on YYYY-MM-DD] [--json]` (issue 14): each dated rule, its latest value
+"""`hrtool rules status [--on YYYY-MM-DD] [--json]`: each dated rule, its latest value
 and date, and whether it is current, due or overdue (services/rules/rule_status.py). Read-only; exit 0,
 or 2 for a bad option."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The completion guard on the command line (issue 15): `hrtool report transfer-steps
+"""The completion guard on the command line: `hrtool report transfer-steps
 --transfer TR-2027-0001 [--on YYYY-MM-DD]` prints, as JSON, each legal step before the transfer
 and whether it was met (services/tupe/transfer_steps.py, as the dry run page shows it), and warns on
 stderr for each step not met. Exit 0 when every step was met, 1 when any was not (or the
@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Transfer
+from .groups import group
 
 
 def register_transfer_commands(app: Flask) -> None:
@@ -49,8 +50,4 @@ def register_transfer_commands(app: Flask) -> None:
                        "completing the transfer needs a reason", err=True)
             sys.exit(1)
 
-    report = app.cli.commands.get("report")
-    if report is None:
-        report = click.Group("report", help="Reports printed as JSON.")
-        app.cli.add_command(report)
-    report.add_command(transfer_steps_report)  # type: ignore[attr-defined]
+    group(app, "report").add_command(transfer_steps_report)

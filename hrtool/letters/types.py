@@ -15,8 +15,8 @@ ROUTE_DECISION = "route_decision"  # one postholder's route in a restructure
 PROTECTION = "protection"  # one period of pay protection
 PROTECTED_TERMS = "protected_terms"  # one person's protected terms snapshot
 ELECTION = "election"  # one person's election onto the lead authority's terms
-TRANSFER_WITHDRAWN = "transfer_withdrawn"  # a withdrawn transfer, to one recognised union (issue 15)
-JES_APPEAL = "jes_appeal"  # a decided job evaluation appeal, to the employee who lodged it (issue 18)
+TRANSFER_WITHDRAWN = "transfer_withdrawn"  # a withdrawn transfer, to one recognised union
+JES_APPEAL = "jes_appeal"  # a decided job evaluation appeal, to the employee who lodged it
 
 COMMON = {
     "letter.date": "the date of the letter",

@@ -117,13 +117,7 @@ def erase(employee_id: int, reason: str, today: date) -> dict[str, Any]:
     db.session.flush()
 
     meta = tables()
-    for user_id in sorted(found.get("users", ())):
-        user = db.session.get(User, user_id)
-        db.session.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
-        db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
-        db.session.execute(update(User).where(User.id == user_id).values(
-            username=f"erased-{user_id}@erased.invalid", display_name="Deleted account", password_hash="!",
-            active=False, employee_id=None, union_id=None))
+    _erase_accounts(sorted(found.get("users", ())))
     if "appointments" in found:
         appointments = meta["appointments"]
         db.session.execute(update(appointments).where(appointments.c.id.in_(sorted(found["appointments"]))).values(
@@ -144,31 +138,14 @@ def erase(employee_id: int, reason: str, today: date) -> dict[str, Any]:
     return summary
 
 
-def register_retention_commands(app: Any) -> None:
-    """`hrtool retention check [--on YYYY-MM-DD]`: JSON of the leavers' records due for deletion.
-    Exit 0 whether or not any are due (deleting is done by HR on the Retention page, with a
-    reason); exit 2 for a bad date."""
-    import json
-
-    import click
-
-    @app.cli.group("retention")
-    def group() -> None:
-        """Leavers' records due for deletion under the retention rule."""
-
-    @group.command("check")
-    @click.option("--on", "on", default=None, help="As at YYYY-MM-DD (default today).")
-    def check(on: str | None) -> None:
-        """List leavers' records due for deletion (and those held by an open case), as JSON."""
-        try:
-            today = date.fromisoformat(on) if on else date.today()
-        except ValueError:
-            raise click.UsageError(f"--on must be a date as YYYY-MM-DD, not {on!r}") from None
-        leavers = leavers_due(today)
-        click.echo(json.dumps({
-            "on": today.isoformat(), "rule": RULE, "years": retention_years(today),
-            "due": sum(1 for x in leavers if x.status.deletable), "held": sum(1 for x in leavers if x.status.held_by),
-            "records": [{"employee_id": x.employee_id, "person_number": x.person_number,
-                         "left_on": x.status.left_on.isoformat(), "due_on": x.status.due_on.isoformat(),
-                         "held_by": list(x.status.held_by)} for x in leavers],
-        }, indent=2))
+def _erase_accounts(user_ids: list[int]) -> None:
+    """Close the person's sign-in accounts and take their names off (the rows stay); their sign-in
+    attempts and sessions go."""
+    for user_id in user_ids:
+        user = db.session.get(User, user_id)
+        assert user is not None, "found among the person's records above"
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.username == user.username))
+        db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+        db.session.execute(update(User).where(User.id == user_id).values(
+            username=f"erased-{user_id}@erased.invalid", display_name="Deleted account", password_hash="!",
+            active=False, employee_id=None, union_id=None))

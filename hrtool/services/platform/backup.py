@@ -19,7 +19,6 @@ from __future__ import annotations
 import getpass
 import glob
 import hashlib
-import json
 import os
 import shutil
 import sqlite3
@@ -27,15 +26,13 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import click
-from flask import Flask
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from ...errors import DomainError
 from ...extensions import db
 from . import audit
-from .unit_of_work import discard, unit_of_work
+from .unit_of_work import unit_of_work
 
 SKIP = {"alembic_version"}
 
@@ -189,27 +186,3 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
-
-
-def register_backup_commands(app: Flask) -> None:
-    @app.cli.command("backup")
-    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-    def backup_command(path: Path) -> None:
-        """Copy the whole database to PATH (SQLite online backup, or pg_dump custom format)."""
-        try:
-            click.echo(json.dumps(backup(path), indent=2))
-        except BackupProblem as problem:
-            click.echo(f"backup: {problem.message}", err=True)
-            raise SystemExit(1) from None
-
-    @app.cli.command("restore")
-    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
-    def restore_command(path: Path, force: bool) -> None:
-        """Replace the whole database with the backup at PATH (refused over data without --force)."""
-        try:
-            click.echo(json.dumps(restore(path, force=force), indent=2))
-        except BackupProblem as problem:
-            discard()  # the refused restore only read the database
-            click.echo(f"restore: {problem.message}", err=True)
-            raise SystemExit(1) from None
