@@ -5,6 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
+
+from flask import current_app
 
 from ..extensions import db
 from ..models import Job, User
@@ -15,10 +18,13 @@ HEARTBEAT_SECONDS = 5
 
 
 @contextmanager
-def heartbeat(key: str, job_id: int, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+def heartbeat(key: str, job_id: int, every: float | None = None) -> Iterator[None]:
     """Beat for the job every few seconds while the work runs (in a thread of its own, so a long
     transaction or a long render does not stop it); a worker that dies stops beating, and the
-    sweep notices."""
+    sweep notices. Six beats fit in the stale window (JOBS_STALE_SECONDS), so a busy machine that
+    delays one or two beats is not taken for a dead worker and the job run twice."""
+    if every is None:
+        every = min(HEARTBEAT_SECONDS, current_app.config["JOBS_STALE_SECONDS"] / 6)
     stop = threading.Event()
 
     def loop() -> None:
@@ -56,11 +62,11 @@ def run(job_id: int) -> None:
             if spec.atomic:
                 with unit_of_work.unit_of_work():  # the results and "done" in one transaction
                     outcome = spec.run(params, progress)
-                    records.finish(db.session.get(Job, job_id), outcome)
+                    records.finish(cast(Job, db.session.get(Job, job_id)), outcome)
             else:
                 outcome = spec.run(params, progress)
                 with unit_of_work.unit_of_work():
-                    records.finish(db.session.get(Job, job_id), outcome)
+                    records.finish(cast(Job, db.session.get(Job, job_id)), outcome)
     except Exception as error:
         unit_of_work.discard()
         records.fail(Job, job_id, records.plain_failure(error, f"Job {job_id} ({job.kind})"))
