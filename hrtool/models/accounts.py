@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey, Index, String, func
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .org import TradeUnion
 from .people import Employee
 
@@ -26,7 +27,7 @@ class Role(str, enum.Enum):
                 "union_rep": "Trade union representative"}[self.value]
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(200), unique=True)  # stored lower case
@@ -37,9 +38,9 @@ class User(db.Model):
     union_id: Mapped[int | None] = mapped_column(ForeignKey("trade_unions.id"))
     active: Mapped[bool] = mapped_column(default=True)
     # A password an administrator set (first password or reset) is temporary: until the user
-    # changes it every page but changing it and signing out is refused (issue 15, 0017).
+    # changes it every page but changing it and signing out is refused.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
-    # Email notices the user may turn off (issue 17, 0022): that a letter is waiting for them or
+    # Email notices the user may turn off: that a letter is waiting for them or
     # their union; HR's daily digest of TUPE steps and protections ending.
     notify_letters: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     notify_digest: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
@@ -49,7 +50,10 @@ class User(db.Model):
     union: Mapped[TradeUnion | None] = relationship()
 
     # Flask-Login reads these; the session id (not the user id) is what the cookie carries.
-    session_id = None  # set per request by the user loader; not a column
+    # Set per request by the user loader; not a column, so its type is for the checker only.
+    if TYPE_CHECKING:
+        session_id: str | None
+    session_id = None
 
     @property
     def role_enum(self) -> Role:
@@ -71,7 +75,7 @@ class User(db.Model):
         return self.session_id
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in session held on the server, so logout, idle and absolute timeouts end it
     whatever the browser keeps."""
 
@@ -85,7 +89,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """Every sign-in attempt (and re-authentication), kept so throttling is per account and per
     client address, survives restarts and is the same for every worker (services/accounts/throttling.py)."""
 

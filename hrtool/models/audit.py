@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_entity", "entity_type", "entity_id"),
@@ -33,7 +33,7 @@ class AuditEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class FiguresGeneration(db.Model):
+class FiguresGeneration(Model):
     """A counter moved on, in the same transaction, by every change to the records the cached
     workforce figures read (services/platform/figures_cache.py): a change of someone's phone number leaves
     it alone, a change of post or hours moves it. One row per kind of figure."""

@@ -1,4 +1,4 @@
-"""The NJC Job Evaluation Scheme as data (issue 18): the factor plan by dated version, each
+"""The NJC Job Evaluation Scheme as data: the factor plan by dated version, each
 council's local conventions (and draft merged sets), an evaluation's factor levels and panel,
 and appeals against an evaluation.
 
@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .org import Council
 
 
-class SchemeVersion(db.Model):
+class SchemeVersion(Model):
     """The factor plan in force from a date: each version holds all 13 factors and their levels.
     A new version starts from a date and never changes evaluations made before it."""
 
@@ -35,7 +35,7 @@ class SchemeVersion(db.Model):
                                                        cascade="all, delete-orphan")
 
 
-class SchemeFactor(db.Model):
+class SchemeFactor(Model):
     __tablename__ = "jes_factors"
     __table_args__ = (UniqueConstraint("version_id", "number", name="uq_jes_factors_version_number"),
                       CheckConstraint("number BETWEEN 1 AND 13", name="ck_jes_factors_number"))
@@ -51,7 +51,7 @@ class SchemeFactor(db.Model):
                                                      cascade="all, delete-orphan")
 
 
-class SchemeLevel(db.Model):
+class SchemeLevel(Model):
     __tablename__ = "jes_levels"
     __table_args__ = (UniqueConstraint("factor_id", "level", name="uq_jes_levels_factor_level"),
                       CheckConstraint("level >= 1 AND points >= 0", name="ck_jes_levels_positive"))
@@ -64,7 +64,7 @@ class SchemeLevel(db.Model):
     factor: Mapped[SchemeFactor] = relationship(back_populates="levels")
 
 
-class ConventionSet(db.Model):
+class ConventionSet(Model):
     """A set of local conventions: a council's own (one per council), or a draft merged set a
     harmonisation model can use, where each situation's level is chosen."""
 
@@ -87,7 +87,7 @@ class ConventionSet(db.Model):
         return self.council_id is None
 
 
-class Situation(db.Model):
+class Situation(Model):
     """A situation that recurs in jobs, for one factor ("Line manages a team of 5 to 9 staff"): the
     thing a convention gives a level to, and what lets two councils' conventions be set side by side."""
 
@@ -98,7 +98,7 @@ class Situation(db.Model):
     text: Mapped[str] = mapped_column(String(500))
 
 
-class Convention(db.Model):
+class Convention(Model):
     """One agreed reading: in this set, this situation is this factor level. Never edited once
     agreed: a change is a new convention that supersedes it (history is kept); a withdrawn one
     has `superseded_on` and no successor."""
@@ -127,7 +127,7 @@ class Convention(db.Model):
         return self.superseded_on is None
 
 
-class EvaluationFactor(db.Model):
+class EvaluationFactor(Model):
     """The level an evaluation gives one factor, its points under the evaluation's scheme
     version, and the convention that decided it (if one did)."""
 
@@ -144,7 +144,7 @@ class EvaluationFactor(db.Model):
     convention: Mapped[Convention | None] = relationship()
 
 
-class PanelMember(db.Model):
+class PanelMember(Model):
     __tablename__ = "job_evaluation_panel"
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("job_evaluations.id"))
@@ -153,7 +153,7 @@ class PanelMember(db.Model):
     role: Mapped[str] = mapped_column(String(200), default="")  # e.g. "UNISON branch secretary"
 
 
-class EvaluationAppeal(db.Model):
+class EvaluationAppeal(Model):
     """An employee's appeal against their post's evaluation, on named factors with reasons. The
     appeal panel's outcome either confirms the evaluation or makes a new dated one."""
 

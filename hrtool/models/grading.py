@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .evaluation import EvaluationFactor, PanelMember, SchemeVersion
 from .org import Council
 from .posts import Post
@@ -16,11 +16,11 @@ EVALUATION_STATUSES = ("draft", "agreed", "under appeal", "confirmed", "withdraw
 GRADING_STATUSES = ("agreed", "under appeal", "confirmed")  # a draft grades nothing
 
 
-class JobEvaluation(db.Model):
+class JobEvaluation(Model):
     """A post's points under the shared scheme, evaluated under one council's conventions (its
     factor-level interpretations) on a date. Re-evaluations add rows: history is kept.
 
-    Since issue 18 an evaluation is its factor levels (`factors`), and `score` is their points
+    An evaluation is its factor levels (`factors`), and `score` is their points
     under `scheme_version` (computed, never typed). One made before that holds only a total:
     `scheme_version_id` is None and it is shown "total only (factor levels not recorded)"."""
 
@@ -61,7 +61,7 @@ class JobEvaluation(db.Model):
         return self.status in GRADING_STATUSES
 
 
-class HarmonisationModel(db.Model):
+class HarmonisationModel(Model):
     """A draft single grading structure (bands as data) and, once run, its saved results so
     models can be compared later."""
 
@@ -73,7 +73,7 @@ class HarmonisationModel(db.Model):
     # [{"grade", "points_min", "points_max", "scp_min", "scp_max"}, ...]
     bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     as_of: Mapped[date | None]
-    # Issue 18: the local conventions the model re-evaluates posts under before grading them
+    # the local conventions the model re-evaluates posts under before grading them
     # (a council's set or a draft merged set); None grades each post's score as evaluated.
     convention_set_id: Mapped[int | None] = mapped_column(ForeignKey("jes_convention_sets.id"))
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -84,7 +84,7 @@ class HarmonisationModel(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class IncrementRun(db.Model):
+class IncrementRun(Model):
     """An increment run applied for a council and date, so the same run is never applied twice."""
 
     __tablename__ = "increment_runs"

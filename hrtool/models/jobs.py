@@ -1,4 +1,4 @@
-"""Long work done by the job queue's workers (issue 17): one row per job, for its page.
+"""Long work done by the job queue's workers: one row per job, for its page.
 
 The queue (Huey: hrtool/jobs/) carries only the job's id; this row is the truth about it: what
 it is, who asked, its progress and heartbeat, and its outcome in plain words. A worker killed
@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
+
+if TYPE_CHECKING:
+    from .accounts import User
 
 ACTIVE = "status IN ('queued', 'running')"
 
 
-class Job(db.Model):
+class Job(Model):
     __tablename__ = "jobs"
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
@@ -48,15 +51,17 @@ class Job(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the heartbeat
 
-    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
 
     @property
     def params(self) -> dict[str, Any]:
-        return json.loads(self.params_json or "{}")
+        params: dict[str, Any] = json.loads(self.params_json or "{}")
+        return params
 
     @property
     def result(self) -> dict[str, Any]:
-        return json.loads(self.result_json or "{}")
+        result: dict[str, Any] = json.loads(self.result_json or "{}")
+        return result
 
     @property
     def percent(self) -> int:

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class LetterTemplate(db.Model):
+class LetterTemplate(Model):
     """A letter type (e.g. the TUPE regulation 13 letter to union representatives)."""
 
     __tablename__ = "letter_templates"
@@ -25,7 +25,7 @@ class LetterTemplate(db.Model):
         back_populates="template", order_by="LetterTemplateVersion.version")
 
 
-class LetterTemplateVersion(db.Model):
+class LetterTemplateVersion(Model):
     """One version of a template's text, with named fields filled from the records. Versions are
     kept; a letter names the version it was made from."""
 
@@ -43,7 +43,7 @@ class LetterTemplateVersion(db.Model):
     template: Mapped[LetterTemplate] = relationship(back_populates="versions")
 
 
-class LetterBatch(db.Model):
+class LetterBatch(Model):
     __tablename__ = "letter_batches"
     id: Mapped[int] = mapped_column(primary_key=True)
     template_version_id: Mapped[int] = mapped_column(ForeignKey("letter_template_versions.id"))
@@ -53,7 +53,7 @@ class LetterBatch(db.Model):
     count: Mapped[int] = mapped_column(default=0)
 
 
-class Letter(db.Model):
+class Letter(Model):
     """A letter as sent: its reference, addressee, the fields it was filled with, and the PDF
     bytes with their SHA-256. Immutable (the database refuses UPDATE and DELETE)."""
 
@@ -94,9 +94,9 @@ class Letter(db.Model):
     acknowledgement: Mapped[LetterAcknowledgement | None] = relationship(back_populates="letter", uselist=False)
 
 
-class LetterAcknowledgement(db.Model):
+class LetterAcknowledgement(Model):
     """An acknowledgement that a letter was received: by a union representative for their union,
-    or (issue 15) by the employee a letter is addressed to (no union). Kept apart from the
+    or by the employee a letter is addressed to (no union). Kept apart from the
     letter, which never changes."""
 
     __tablename__ = "letter_acknowledgements"
@@ -110,7 +110,7 @@ class LetterAcknowledgement(db.Model):
     acknowledged_by: Mapped[User | None] = relationship()
 
 
-class LetterJob(db.Model):
+class LetterJob(Model):
     """A batch of letters being made in the background: its progress for the status page, and
     the batch once every letter is in the register. Nothing of a failed job reaches the
     register: the letters are written in one transaction at the end."""
@@ -118,7 +118,7 @@ class LetterJob(db.Model):
     __tablename__ = "letter_jobs"
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
-        # One active job per batch (issue 17): the same batch started twice makes one job.
+        # One active job per batch: the same batch started twice makes one job.
         Index("uq_letter_jobs_active", "letter_type", "scope_kind", "scope_id", unique=True,
               sqlite_where=text("status IN ('queued', 'running')"),
               postgresql_where=text("status IN ('queued', 'running')")),
@@ -136,17 +136,17 @@ class LetterJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_batches.id"))
-    # Issue 17: the heartbeat (a "running" job with none for a minute is shown failed), HR's reason
+    # the heartbeat (a "running" job with none for a minute is shown failed), HR's reason
     # for sending the letter again to people who have it, and how many were skipped as written to.
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reissue_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     skipped: Mapped[int] = mapped_column(default=0, server_default="0")
-    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # runs begun (issue 17: a killed worker's)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # runs begun (a killed worker's)
     letter_date: Mapped[date | None] = mapped_column(Date)  # the date the letters bear
 
 
-class LetterCounter(db.Model):
-    """A sequence of numbers (issue 17): "letter_reference" numbers the letters' references. Its
+class LetterCounter(Model):
+    """A sequence of numbers: "letter_reference" numbers the letters' references. Its
     row is locked and moved on in the transaction that writes the letters, so references are
     unique and without gaps whatever the number of workers (a failed batch rolls it back too)."""
 
@@ -155,7 +155,7 @@ class LetterCounter(db.Model):
     last_number: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
-class ConsultationNote(db.Model):
+class ConsultationNote(Model):
     """A union's response to consultation, or notes of a meeting, recorded against a transfer or
     restructure (union representatives record their own; HR can too)."""
 

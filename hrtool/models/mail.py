@@ -1,4 +1,4 @@
-"""Mail that reaches people (issue 17): the outbox, one row per message.
+"""Mail that reaches people: the outbox, one row per message.
 
 Every message hrtool sends is first a row here: a short notice that a letter is waiting, or an
 HR officer's daily digest. A worker delivers it through SMTP when a mail server is configured
@@ -11,17 +11,21 @@ only that a letter is waiting, its type and reference, and a link (services/lett
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
+
+if TYPE_CHECKING:
+    from .accounts import User
 
 KINDS = ("letter_waiting", "daily_digest")
 STATUSES = ("queued", "sent", "failed", "kept_in_outbox")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "mail_outbox"
     __table_args__ = (
         CheckConstraint("kind IN ('letter_waiting', 'daily_digest')", name="kind_known"),
@@ -48,7 +52,7 @@ class OutboxMessage(db.Model):
     sending_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str] = mapped_column(Text, default="")  # plain words, never a server's raw reply
 
-    to_user = relationship("User")
+    to_user: Mapped[User | None] = relationship()
 
     @property
     def status_label(self) -> str:

@@ -6,10 +6,10 @@ from datetime import date
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class Council(db.Model):
+class Council(Model):
     __tablename__ = "councils"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -21,7 +21,7 @@ class Council(db.Model):
         return f"<Council {self.code}>"
 
 
-class Service(db.Model):
+class Service(Model):
     """A service as both councils know it (e.g. Planning Policy). Before it is shared each council
     runs its own; once shared, one lead authority employs its staff (ServiceLead)."""
 
@@ -41,7 +41,7 @@ class Service(db.Model):
         return f"<Service {self.name}>"
 
 
-class ServiceLead(db.Model):
+class ServiceLead(Model):
     """Which council is the lead authority (the employer) of a shared service, from when to when.
     status 'agreed' for facts, 'proposed' for the planned phase-2 sharing."""
 
@@ -63,7 +63,7 @@ class ServiceLead(db.Model):
     lead_council: Mapped[Council] = relationship()
 
 
-class TradeUnion(db.Model):
+class TradeUnion(Model):
     __tablename__ = "trade_unions"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -72,7 +72,7 @@ class TradeUnion(db.Model):
     recognitions: Mapped[list[UnionRecognition]] = relationship(back_populates="union")
 
 
-class UnionRecognition(db.Model):
+class UnionRecognition(Model):
     """A union recognised for collective bargaining at a council, from a date."""
 
     __tablename__ = "union_recognitions"

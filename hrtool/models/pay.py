@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import Money
 from .org import Council
 
 
-class PaySpinePoint(db.Model):
+class PaySpinePoint(Model):
     """Annual full-time salary (37-hour week for the NJC) of a spinal column point in a pay year."""
 
     __tablename__ = "pay_spine_points"
@@ -26,7 +26,7 @@ class PaySpinePoint(db.Model):
     annual_salary: Mapped[Decimal] = mapped_column(Money)
 
 
-class PayAward(db.Model):
+class PayAward(Model):
     """A pay award as a rule: a flat amount or a percentage on a range of points, with points
     deleted, effective from the start of a pay year and often agreed months later."""
 
@@ -48,7 +48,7 @@ class PayAward(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class GradeConvention(db.Model):
+class GradeConvention(Model):
     """A council's grade boundaries under the shared job evaluation scheme, dated. `notes` keeps
     the council's conventions in the other sense: its agreed factor-level interpretations."""
 
@@ -70,7 +70,7 @@ class GradeConvention(db.Model):
     )
 
 
-class GradeBand(db.Model):
+class GradeBand(Model):
     __tablename__ = "grade_bands"
     __table_args__ = (
         UniqueConstraint("convention_id", "grade"),
@@ -88,7 +88,7 @@ class GradeBand(db.Model):
     convention: Mapped[GradeConvention] = relationship(back_populates="bands")
 
 
-class StatutoryLimit(db.Model):
+class StatutoryLimit(Model):
     """A statutory limit in force from a date (e.g. the redundancy week's-pay cap)."""
 
     __tablename__ = "statutory_limits"
@@ -100,7 +100,7 @@ class StatutoryLimit(db.Model):
     source: Mapped[str] = mapped_column(Text, default="")
 
 
-class Policy(db.Model):
+class Policy(Model):
     """An HR policy of a council (or joint, council NULL), dated and versioned: terms and
     conditions, pay protection, redundancy, assimilation. The body holds the policy's values;
     numbers are stored as strings so they read back as exact Decimals."""
@@ -122,7 +122,7 @@ class Policy(db.Model):
     council: Mapped[Council | None] = relationship()
 
 
-class RuleSetting(db.Model):
+class RuleSetting(Model):
     """A single named rule value held as data, dated (e.g. the smallest group a union rep may
     see figures for)."""
 

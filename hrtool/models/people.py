@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import Hours, Money
 from .org import Council, TradeUnion
 from .posts import Post
+
+if TYPE_CHECKING:  # a relationship names its class; the registry resolves it at run time
+    from .transfers import Transfer
 
 SEXES = {"F": "Female", "M": "Male"}
 
@@ -29,7 +33,7 @@ EMPLOYMENT_BASES = {
 TERMS_BASES = {"own": "Employer's own terms", "protected": "Protected terms from a transfer"}
 
 
-class Employee(db.Model):
+class Employee(Model):
     __tablename__ = "employees"
     __table_args__ = (
         Index("ix_employees_name", "last_name", "first_name"),
@@ -51,7 +55,7 @@ class Employee(db.Model):
     postcode: Mapped[str] = mapped_column(String(10), default="")
     # Survives TUPE; the start date with the current employer is Employment.start_date.
     continuous_service_date: Mapped[date]
-    # For redundancy pay only (issue 14): an earlier date where continuous service with other
+    # For redundancy pay only: an earlier date where continuous service with other
     # local-government employers counts (Redundancy Payments (Continuity of Employment in Local
     # Government, etc.) (Modification) Order 1999); None: the continuous service date is used.
     redundancy_service_date: Mapped[date | None]
@@ -74,7 +78,7 @@ class Employee(db.Model):
         return f"<Employee {self.person_number}>"
 
 
-class Employment(db.Model):
+class Employment(Model):
     """A contract with one employer. A TUPE transfer ends one employment and begins another with
     the lead authority; the continuous service date on Employee is untouched."""
 
@@ -113,7 +117,7 @@ class _Dated:
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Assignment(_Dated, db.Model):
+class Assignment(_Dated, Model):
     """A person in a post for a period: hours and spinal column point (or a local salary for
     chief officers, who are off the NJC spine)."""
 
@@ -135,7 +139,7 @@ class Assignment(_Dated, db.Model):
     post: Mapped[Post] = relationship()
 
 
-class TermsRecord(_Dated, db.Model):
+class TermsRecord(_Dated, Model):
     """Which terms and conditions someone is on, with its source: the employer's own current
     terms, or terms protected from a named transfer. The protected-terms snapshot itself is
     attached by the TUPE transfer capability."""
@@ -162,5 +166,3 @@ class TermsRecord(_Dated, db.Model):
     terms_council: Mapped[Council] = relationship()
     transfer: Mapped[Transfer | None] = relationship()
 
-
-from .transfers import Transfer  # noqa: E402  (resolves the annotation above)

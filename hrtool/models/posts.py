@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -19,12 +20,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import Fte, Money
 from .org import Council, Service
 
 
-class Post(db.Model):
+class Post(Model):
     """A post belongs to a council's establishment in a service. It may be vacant or held by
     several part-timers (see Assignment). Chief officer posts (tier above the top grade) are paid
     on a local band (band_min/band_max) under JNC terms instead of the NJC spine."""
@@ -44,6 +45,9 @@ class Post(db.Model):
     fte: Mapped[Decimal] = mapped_column(Fte, default=Decimal("1"))
     je_score: Mapped[int | None]
     # `grade` (below, after PostGrade) is read-only: the grade in force today, from post_grades.
+    # Mapped after the class, so only the checker reads it here.
+    if TYPE_CHECKING:
+        grade: Mapped[str | None]
     band_min: Mapped[Decimal | None] = mapped_column(Money)
     band_max: Mapped[Decimal | None] = mapped_column(Money)
     established_on: Mapped[date]
@@ -64,8 +68,8 @@ class Post(db.Model):
         return f"<Post {self.post_number} {self.title}>"
 
 
-class PostGrade(db.Model):
-    """A post's grade over a run of days (issue 13): derived from its job evaluation scores and
+class PostGrade(Model):
+    """A post's grade over a run of days: derived from its job evaluation scores and
     its council's dated grade bands by `domain.grading.grade_timeline`, written ahead (a change
     of bands from a future date is a row from that date) and kept in step by
     `services.post_grades` whenever a source changes (services/platform/derived.py). Rows of a post run

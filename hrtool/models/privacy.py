@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class RecordView(db.Model):
+class RecordView(Model):
     __tablename__ = "record_views"
     __table_args__ = (
         Index("ix_record_views_employee_at", "employee_id", "at"),

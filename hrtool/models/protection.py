@@ -17,14 +17,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import Hours, Money
 from .org import Council
 
 PROTECTION_SOURCES = ("restructure", "re-evaluation", "harmonisation", "regrade", "manual")
 
 
-class Protection(db.Model):
+class Protection(Model):
     """A period of pay protection for someone who moved to a lower salary. Amounts are annual and
     full-time; the schedule applies the policy and pro rata for hours."""
 
@@ -74,7 +74,7 @@ class Protection(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ProtectionMonthRow(db.Model):
+class ProtectionMonthRow(Model):
     """One month of a protection's schedule as last computed (replaced, with an audit event, when
     an award, increment, change of hours or early ending changes it)."""
 
@@ -97,7 +97,7 @@ class ProtectionMonthRow(db.Model):
         return self.new_salary + self.protection
 
 
-class ProtectionAdjustment(db.Model):
+class ProtectionAdjustment(Model):
     """A month already paid whose payment a recompute changed (a back-dated pay award, a change of
     hours or SCP recorded late, a late leaver...): the month's row now shows what is due, and this
     records what had been paid, so the difference is paid or recovered in the next pay instead of
@@ -117,7 +117,7 @@ class ProtectionAdjustment(db.Model):
     record: Mapped[Protection] = relationship(back_populates="adjustments")
 
 
-class ProtectionWarning(db.Model):
+class ProtectionWarning(Model):
     """That an expiry warning was given, so the daily check warns once per ending."""
 
     __tablename__ = "protection_warnings"

@@ -22,11 +22,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ._types import Fte, Money
 
 
-class Restructure(db.Model):
+class Restructure(Model):
     __tablename__ = "restructures"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -38,7 +38,7 @@ class Restructure(db.Model):
     posts: Mapped[list[StructurePost]] = relationship(back_populates="restructure", order_by="StructurePost.id")
 
 
-class StructurePost(db.Model):
+class StructurePost(Model):
     """A post in the current or the proposed structure. Current posts link to the establishment
     post (and so to their holders); proposed posts carry a grade or salary band, functions, who
     they report to and how their cost is shared."""
@@ -65,7 +65,7 @@ class StructurePost(db.Model):
     restructure: Mapped[Restructure] = relationship(back_populates="posts")
 
 
-class JobMatch(db.Model):
+class JobMatch(Model):
     __tablename__ = "job_matches"
     __table_args__ = (
         UniqueConstraint("proposed_post_id", "current_post_id"),
@@ -79,7 +79,7 @@ class JobMatch(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class RouteDecision(db.Model):
+class RouteDecision(Model):
     """A postholder's route under the joint policy, with why; HR may override with a reason."""
 
     __tablename__ = "route_decisions"
@@ -103,7 +103,7 @@ class RouteDecision(db.Model):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class Appointment(db.Model):
+class Appointment(Model):
     """An outcome for a proposed post: someone appointed (with start date and salary) or a
     selection outcome for a pool member."""
 
@@ -121,8 +121,8 @@ class Appointment(db.Model):
     recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Implementation(db.Model):
-    """A restructure put into the establishment on its effective date (issue 15): who did it, when
+class Implementation(Model):
+    """A restructure put into the establishment on its effective date: who did it, when
     and why, the reason HR gave for going ahead with people not yet appointed, and, if it was
     undone before the date, who undid it and why. At most one stands (not undone) per restructure."""
 
@@ -149,7 +149,7 @@ class Implementation(db.Model):
         back_populates="implementation", order_by="ImplementationChange.id")
 
 
-class ImplementationChange(db.Model):
+class ImplementationChange(Model):
     """One thing an implementation changed, enough to list it and to undo it: a post opened (the
     establishment post a proposed post became), a post closed (with the closing date it had
     before), a person moved (the assignment closed, its old end, and the one opened), or a

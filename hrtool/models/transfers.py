@@ -4,13 +4,16 @@ practical steps, and on completion each member's terms become an immutable snaps
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .org import Council, Service
+
+if TYPE_CHECKING:  # a relationship names its class; the registry resolves it at run time
+    from .people import Employee, Employment
 
 LEGAL_BASES = {
     "tupe": "TUPE 2006",
@@ -20,7 +23,7 @@ LEGAL_BASES = {
 TRANSFER_STATUSES = ("planned", "completed", "cancelled", "withdrawn")
 
 
-class Transfer(db.Model):
+class Transfer(Model):
     __tablename__ = "transfers"
     __table_args__ = (
         CheckConstraint("transferor_id <> transferee_id", name="different_councils"),
@@ -48,11 +51,11 @@ class Transfer(db.Model):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(default=1, server_default="1")
-    # Withdrawn (issue 15): the cohort released, pending letters cancelled, the unions told.
+    # Withdrawn: the cohort released, pending letters cancelled, the unions told.
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # Completed with legal steps unmet (issue 15): the completion guard's unmet steps as they
+    # Completed with legal steps unmet: the completion guard's unmet steps as they
     # stood ([{"key", "title", "detail"}]) and why it was completed all the same.
     completion_unmet: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     completion_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -66,7 +69,7 @@ class Transfer(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class TransferMember(db.Model):
+class TransferMember(Model):
     """One person in a transfer's cohort: proposed from who is assigned to the service at the
     transferor on the transfer date, confirmed by HR, added or removed with a reason."""
 
@@ -92,7 +95,7 @@ class TransferMember(db.Model):
     employment: Mapped[Employment] = relationship(foreign_keys=[employment_id])
 
 
-class ChecklistItem(db.Model):
+class ChecklistItem(Model):
     """A step of the transfer, due a number of days before the transfer date (rules as data)."""
 
     __tablename__ = "transfer_checklist_items"
@@ -109,7 +112,7 @@ class ChecklistItem(db.Model):
     transfer: Mapped[Transfer] = relationship(back_populates="checklist")
 
 
-class TermsPackage(db.Model):
+class TermsPackage(Model):
     """A council's terms and conditions, dated and versioned: structured where a term can be
     (days, months, rates), text where it cannot."""
 
@@ -136,7 +139,7 @@ class TermsPackage(db.Model):
     council: Mapped[Council] = relationship()
 
 
-class ProtectedTerms(db.Model):
+class ProtectedTerms(Model):
     """The terms a person was on the day before their transfer, frozen: the package they were on
     and their own particulars. Immutable (the database refuses UPDATE and DELETE)."""
 
@@ -153,7 +156,7 @@ class ProtectedTerms(db.Model):
     transfer: Mapped[Transfer] = relationship()
 
 
-class Election(db.Model):
+class Election(Model):
     """A person's choice to move from protected terms onto the lead authority's own terms, from
     a date: a one-way door. Recorded by the employee or by HR for them; HR countersigns, and only
     then does the terms basis change."""
@@ -170,7 +173,7 @@ class Election(db.Model):
     countersigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class EmployeeCase(db.Model):
+class EmployeeCase(Model):
     """A disciplinary or grievance matter, or a claim, kept for the employee liability
     information a transferor must give (TUPE reg. 11(2)(c)-(d))."""
 
@@ -184,5 +187,3 @@ class EmployeeCase(db.Model):
     summary: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(Text, default="")
 
-
-from .people import Employee, Employment  # noqa: E402  (resolves the annotations above)

@@ -1,0 +1,40 @@
+"""The models and the migrations describe the same schema: Alembic's autogenerate comparison of the
+models' metadata with the database the migrations built (the session database, on SQLite and on
+PostgreSQL) finds nothing to add, drop or alter. A model changed without a migration, or a
+migration without its model, fails here rather than in production."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import Column, MetaData, String
+
+from hrtool.extensions import db
+
+
+def _differences(app: Flask, metadata: MetaData | None = None) -> list[Any]:
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, metadata if metadata is not None else db.metadata)
+
+
+# SQLite cannot reflect an index on an expression (the employees list's lower(last_name) order).
+# (PostgreSQL reflects it, and compares it.)
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
+def test_the_models_match_the_migrated_schema(app: Flask) -> None:
+    assert _differences(app) == []
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
+def test_a_column_a_model_gained_without_a_migration_is_found(app: Flask) -> None:
+    changed = MetaData(naming_convention=db.metadata.naming_convention)
+    for table in db.metadata.tables.values():
+        table.to_metadata(changed)
+    changed.tables["councils"].append_column(Column("motto", String(40)))
+    found = _differences(app, changed)
+    assert [(d[0], d[2], d[3].name) for d in found] == [("add_column", "councils", "motto")]
