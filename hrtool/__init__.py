@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The one place the app is assembled. It never migrates or touches the network."""
     instance_path = Path(os.environ.get("HRTOOL_INSTANCE_PATH", ROOT / "instance"))
-    from . import file_modes  # SQLite files are made 0600 on connect (issue 16)
+    from . import file_modes  # SQLite files are made 0600 on connect
 
     file_modes.make_private_folder(instance_path)  # 0700, before the secret key is written into it
     app = Flask(__name__, instance_path=str(instance_path), template_folder=str(ROOT / "templates"),
@@ -25,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings_from_env(instance_path))
     if test_config:
         app.config.from_mapping(test_config)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(  # pool_pre_ping: outages (issue 17)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(  # pool_pre_ping: outages
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
 
     app.jinja_loader = ChoiceLoader([
@@ -43,11 +43,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     file_modes.warn_if_readable(instance_path, app.config["SQLALCHEMY_DATABASE_URI"], app.logger)
 
     db.init_app(app)
-    from .services.platform import derived, figures_cache, unit_of_work
+    from .services.platform import derived, figures_cache
 
     derived.install()  # derived facts are recomputed before every commit (services/platform/derived.py)
     figures_cache.install()  # cached figures move on with the records they read (after derived's listeners)
-    unit_of_work.install_guard()  # a request commits only through @transaction services
+    from .web.request_hooks import install_request_hooks
+
+    install_request_hooks()  # who acts, and a request commits only through @transaction services
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -74,5 +76,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     from . import log_filters
 
-    log_filters.install(app)  # repeated identical errors logged once with a count (issue 17)
+    log_filters.install(app)  # repeated identical errors logged once with a count
     return app

@@ -36,8 +36,8 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         "FORCE_HTTPS": os.environ.get("HRTOOL_FORCE_HTTPS", "0") == "1",
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
         "MAX_CONTENT_LENGTH": int(os.environ.get("HRTOOL_MAX_UPLOAD_MB", "50")) * 1024 * 1024,  # imports of 100k rows fit
-        # What an uploaded spreadsheet may hold, checked before and while it is parsed (issue 16;
-        # services/platform/tabular.py, Limits): rows and columns, and an XLSX's parts unpacked.
+        # What an uploaded spreadsheet may hold, checked before and while it is parsed
+        # (services/platform/tabular.py, Limits): rows and columns, and an XLSX's parts unpacked.
         "IMPORT_MAX_ROWS": int(os.environ.get("HRTOOL_IMPORT_MAX_ROWS", "200000")),
         "IMPORT_MAX_COLUMNS": int(os.environ.get("HRTOOL_IMPORT_MAX_COLUMNS", "200")),
         "XLSX_MAX_PART_BYTES": int(os.environ.get("HRTOOL_XLSX_MAX_PART_MB", "300")) * 1024 * 1024,
@@ -67,7 +67,7 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
         # Dashboard figures over the whole workforce are cached until the data changes, and at
         # most this long (services/platform/figures_cache.py); 0 turns the cache off.
         "FIGURES_CACHE_SECONDS": int(os.environ.get("HRTOOL_FIGURES_CACHE_SECONDS", "300")),
-        # The job queue (issue 17; hrtool/jobs/): a SQLite file in instance/ by default, so
+        # The job queue (hrtool/jobs/): a SQLite file in instance/ by default, so
         # `make run` needs nothing more; redis://host:6379/0 in production. JOBS_IMMEDIATE runs
         # each job inside the request that starts it (tests); workers are `hrtool worker`.
         "JOBS_QUEUE_URL": os.environ.get("HRTOOL_QUEUE_URL", f"sqlite:///{instance_path / 'queue.sqlite3'}"),
@@ -85,7 +85,7 @@ def settings_from_env(instance_path: Path) -> dict[str, object]:
 
 
 def engine_options(database_uri: str, given: dict[str, Any] | None = None) -> dict[str, Any]:
-    """SQLAlchemy engine options (issue 17, outages degrade): every pooled connection is checked
+    """SQLAlchemy engine options (outages degrade): every pooled connection is checked
     with a ping when it is taken from the pool (`pool_pre_ping`), so after the database restarts
     each worker's first request reconnects instead of failing on a dead connection; on PostgreSQL
     a connection attempt gives up after CONNECT_TIMEOUT_SECONDS, so an unreachable server is

@@ -130,7 +130,7 @@ def register_error_handlers(app: Flask) -> None:
             _discard_quietly()
             app.logger.warning("Database busy: %s", original)
             return busy_response(app)
-        if status == 413:  # a body over MAX_CONTENT_LENGTH: say what the limit is (issue 16)
+        if status == 413:  # a body over MAX_CONTENT_LENGTH: say what the limit is
             limit = app.config.get("MAX_CONTENT_LENGTH") or 0
             return render_template("errors/413.html", limit=f"{limit / (1024 * 1024):,.0f} MB"), 413
         if status in (400, 403, 404, 405, 429):

@@ -1,4 +1,4 @@
-"""Who may read the files the app keeps on disk (issue 16): the instance folder is the owner's
+"""Who may read the files the app keeps on disk: the instance folder is the owner's
 alone (0700) and the SQLite database files are 0600, like the secret key and the backups.
 
 - create_app makes the instance folder 0700 when it creates it (before anything is written there).

@@ -1,4 +1,4 @@
-"""Repeated identical errors are logged once, with a count (issue 17).
+"""Repeated identical errors are logged once, with a count.
 
 During a database outage every request failed the same way and each wrote its own traceback:
 15 seconds of outage wrote 41 MB of log. `RepeatFilter` lets the first of a run of identical

@@ -38,7 +38,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "me.elect": frozenset({Role.EMPLOYEE}),
     "grading.view": frozenset({Role.HR, Role.ADMIN}),
     "grading.edit": frozenset({Role.HR, Role.ADMIN}),
-    # Job evaluation (issue 18): the scheme and the local conventions are joint agreements, so
+    # Job evaluation: the scheme and the local conventions are joint agreements, so
     # union reps read them; HR keeps the conventions; an administrator the factor plan; an
     # employee appeals their own post's evaluation, and HR records the appeal panel's outcome.
     "jes.view": frozenset({Role.HR, Role.ADMIN, Role.UNION_REP}),
@@ -48,31 +48,31 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "jes.appeals": frozenset({Role.HR, Role.ADMIN}),
     "pay.view": frozenset({Role.HR, Role.ADMIN}),
     "pay.manage": frozenset({Role.ADMIN}),  # changing spines, awards and grade bands
-    # Letters (issue 8): HR keeps the register and templates; reps and employees see their own.
+    # Letters: HR keeps the register and templates; reps and employees see their own.
     "letters.view": frozenset({Role.HR, Role.ADMIN}),
     "letters.issue": frozenset({Role.HR, Role.ADMIN}),
     "letters.templates": frozenset({Role.HR, Role.ADMIN}),
     "union.letters": frozenset({Role.UNION_REP}),  # letters to their own union, acknowledgements, responses
     "me.letters": frozenset({Role.EMPLOYEE}),
-    # Pay protection (issue 7): HR keeps the records; admins change the councils' policies.
+    # Pay protection: HR keeps the records; admins change the councils' policies.
     "protection.view": frozenset({Role.HR, Role.ADMIN}),
     "protection.manage": frozenset({Role.HR, Role.ADMIN}),
     "protection.policies": frozenset({Role.ADMIN}),
     "me.protection": frozenset({Role.EMPLOYEE}),
-    # Restructures (issue 6): structures, job matching, routes, appointments, costing, redundancy.
+    # Restructures: structures, job matching, routes, appointments, costing, redundancy.
     "restructures.view": frozenset({Role.HR, Role.ADMIN}),
     "restructures.manage": frozenset({Role.HR, Role.ADMIN}),
-    # Implementing a restructure into the establishment, and undoing it before its date (issue 15).
+    # Implementing a restructure into the establishment, and undoing it before its date.
     "restructures.implement": frozenset({Role.HR, Role.ADMIN}),
-    # Data protection (issue 10): subject access exports for a person, who viewed a record, retention.
+    # Data protection: subject access exports for a person, who viewed a record, retention.
     "privacy.subject_access": frozenset({Role.HR, Role.ADMIN}),
     "privacy.record_views": frozenset({Role.HR, Role.ADMIN}),
     "privacy.retention": frozenset({Role.HR, Role.ADMIN}),
-    # Authentication (issue 10): everyone signed in changes their own password.
+    # Authentication: everyone signed in changes their own password.
     "account.password": frozenset({Role.ADMIN, Role.HR, Role.EMPLOYEE, Role.UNION_REP}),
-    # Jobs on the queue (issue 17): their pages, and trying a failed one again.
+    # Jobs on the queue: their pages, and trying a failed one again.
     "jobs.view": frozenset({Role.HR, Role.ADMIN}),
-    # Mail (issue 17): everyone turns their own email notices on or off; administrators read the outbox.
+    # Mail: everyone turns their own email notices on or off; administrators read the outbox.
     "account.notices": frozenset({Role.ADMIN, Role.HR, Role.EMPLOYEE, Role.UNION_REP}),
     "mail.outbox": frozenset({Role.ADMIN}),
 }

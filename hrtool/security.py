@@ -130,7 +130,7 @@ def safe_next(target: str | None) -> str | None:
     Refused: anything with a control character or a backslash, raw or percent-decoded (a tab or
     newline that a browser or server strips can turn "/\t/evil.example" into "//evil.example", and
     a newline in a Location header is a 500); anything that is not, after decoding, a single "/"
-    followed by a path (no scheme, no host, no "//" or "/\\"). Issue 16, finding 1."""
+    followed by a path (no scheme, no host, no "//" or "/\\")."""
     if not isinstance(target, str) or not target or len(target) > _MAX_TARGET:
         return None
     forms = _decoded_forms(target)

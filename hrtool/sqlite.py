@@ -77,7 +77,7 @@ def background_writer() -> Iterator[None]:
 
 # A form whose submission only reads (an import's preview: a dry run that checks a file against
 # the records and keeps nothing) must not hold the write lock while it works, or every other
-# user's save and sign-in waits behind it (issue 16: a 50 s preview turned sign-ins into 503s).
+# user's save and sign-in waits behind it (a 50 s preview turned sign-ins into 503s).
 _reader: ContextVar[bool] = ContextVar("hrtool_sqlite_reading_request", default=False)
 _wait_ms: ContextVar[int | None] = ContextVar("hrtool_sqlite_busy_timeout_ms", default=None)
 

@@ -153,6 +153,14 @@ def _bipartite(people: list[int], edges: dict[int, list[int]], places: dict[int,
     return {person: slot[0] for slot, person in holder.items()}
 
 
+Matches = Mapping[tuple[int, int], int]  # (current post id, new post id) -> job match percent
+Relations = Mapping[tuple[int, int], PayRelation]  # (employee id, new post id) -> pay relation
+
+
+def _match(matches: Matches, c: Candidate, post_id: int) -> int | None:
+    return matches.get((c.current_post_id, post_id))
+
+
 def assimilation_routes(candidates: Sequence[Candidate], posts: Sequence[NewPost],
                         matches: Mapping[tuple[int, int], int], policy: AssimilationPolicy,
                         starts_on: date | None) -> list[Route]:
@@ -161,128 +169,175 @@ def assimilation_routes(candidates: Sequence[Candidate], posts: Sequence[NewPost
     `matches` maps (current post id, new post id) to the percentage of job content that
     matches; pairs not in it have not been assessed (treated as no match). `starts_on` is the
     day the new structure starts, from which a trial period runs."""
-    by_id = {p.id: p for p in posts}
-    slot_min = policy.slot_in_min_job_match_percent
-    ring_min = policy.ring_fence_min_job_match_percent
-
-    def match(c: Candidate, p: NewPost) -> int | None:
-        return matches.get((c.current_post_id, p.id))
-
-    routes: dict[int, Route] = {}
     relations = {(c.employee_id, p.id): pay_relation(c, p, policy) for c in candidates for p in posts}
+    choices = _slot_in_choices(candidates, posts, matches, relations, policy.slot_in_min_job_match_percent)
+    routes, taken = _slot_in_stage(candidates, posts, choices, matches, relations, policy.slot_in_min_job_match_percent)
+    people_left = [c for c in candidates if c.employee_id not in routes]
+    routes.update(_selection_stage(people_left, posts, _open_places(posts, taken), matches, relations, policy, starts_on))
+    for c in candidates:
+        if c.employee_id not in routes:
+            routes[c.employee_id] = _at_risk_route(c, posts, matches, policy.ring_fence_min_job_match_percent)
+    return [routes[c.employee_id] for c in candidates]
 
-    # 1. Slot-in: each person's best qualifying post (ties between posts go to selection).
+
+def _slot_in_choices(candidates: Sequence[Candidate], posts: Sequence[NewPost], matches: Matches,
+                     relations: Relations, slot_min: int) -> dict[int, list[NewPost]]:
+    """Stage 1's test: for each person who could slot in somewhere, the posts they match best
+    (more than one when posts tie, which selection then decides)."""
     qualifying: dict[int, list[NewPost]] = {}
     for c in candidates:
-        ok = [p for p in posts if (match(c, p) or 0) >= slot_min and relations[(c.employee_id, p.id)].within]
+        ok = [p for p in posts if (_match(matches, c, p.id) or 0) >= slot_min and relations[(c.employee_id, p.id)].within]
         if ok:
-            best = max(match(c, p) or 0 for p in ok)
-            qualifying[c.employee_id] = [p for p in ok if match(c, p) == best]
+            best = max(_match(matches, c, p.id) or 0 for p in ok)
+            qualifying[c.employee_id] = [p for p in ok if _match(matches, c, p.id) == best]
+    return qualifying
+
+
+def _slot_in_stage(candidates: Sequence[Candidate], posts: Sequence[NewPost], choices: Mapping[int, list[NewPost]],
+                   matches: Matches, relations: Relations, slot_min: int) -> tuple[dict[int, Route], dict[int, int]]:
+    """Stage 1: slot-ins, and ring-fenced pools where more qualify for a post than it has places
+    or someone's best posts tie. Returns the routes and each post's places filled or contested."""
+    by_id = {p.id: p for p in posts}
     contenders: dict[int, list[Candidate]] = {}
     for c in candidates:
-        tops = qualifying.get(c.employee_id, [])
+        tops = choices.get(c.employee_id, [])
         if len(tops) == 1:
             contenders.setdefault(tops[0].id, []).append(c)
-    taken: dict[int, int] = {}  # new post id -> places filled or contested at stage 1
+    routes: dict[int, Route] = {}
+    taken: dict[int, int] = {}
     for post_id, people in contenders.items():
         post = by_id[post_id]
-        taken[post_id] = post.places
         for c in people:
-            rel = relations[(c.employee_id, post_id)]
-            said = f"match {match(c, post)}% ≥ {slot_min}%, {rel.words}"
-            detail = {"match_percent": match(c, post), "pay": rel.words}
-            if len(people) <= post.places:
-                routes[c.employee_id] = Route(
-                    c.employee_id, c.current_post_id, "slot_in",
-                    f"{said}, {_people(len(people)) if post.places == 1 else f'{len(people)} candidates for {_places(post.places)}'}",
-                    proposed_post_id=post_id, details=detail)
-            else:
-                others = sorted({match(o, post) or 0 for o in people if o is not c})
-                tie = " (a tie)" if match(c, post) in others else ""
-                routes[c.employee_id] = Route(
-                    c.employee_id, c.current_post_id, "ring_fence",
-                    f"{said}, {len(people)} candidates for {_places(post.places)}{tie}: ring-fenced selection "
-                    f"for {post.title}", pool=(post_id,), details=detail)
-        if len(people) < post.places:
-            taken[post_id] = len(people)
+            routes[c.employee_id] = _one_post_route(c, people, post, matches, relations[(c.employee_id, post_id)], slot_min)
+        taken[post_id] = min(len(people), post.places)
+    # After the single-post contenders: a tie between posts contests all their places.
     for c in candidates:
-        tops = qualifying.get(c.employee_id, [])
+        tops = choices.get(c.employee_id, [])
         if len(tops) > 1:
-            pool = tuple(sorted(p.id for p in tops))
-            titles = " and ".join(p.title for p in tops)
-            routes[c.employee_id] = Route(
-                c.employee_id, c.current_post_id, "ring_fence",
-                f"match {match(c, tops[0])}% ≥ {slot_min}% for {titles} equally: ring-fenced selection decides",
-                pool=pool, details={"match_percent": match(c, tops[0])})
+            routes[c.employee_id] = _tied_posts_route(c, tops, matches, slot_min)
             for p in tops:
                 taken[p.id] = p.places
+    return routes, taken
 
-    # 2 and 3. The places left, among the people left, by at least the ring-fence match.
-    left_places = {p.id: p.places - taken.get(p.id, 0) for p in posts if p.places - taken.get(p.id, 0) > 0}
-    people_left = [c for c in candidates if c.employee_id not in routes]
-    edges = {c.employee_id: sorted((pid for pid in left_places if (match(c, by_id[pid]) or 0) >= ring_min),
-                                   key=lambda pid: (-(match(c, by_id[pid]) or 0), pid))
-             for c in people_left}
-    # Connected groups of people and posts: each group is one pool.
+
+def _one_post_route(c: Candidate, people: Sequence[Candidate], post: NewPost, matches: Matches,
+                    rel: PayRelation, slot_min: int) -> Route:
+    """A slot-in when the people whose one best post this is fit its places; otherwise they are
+    a ring-fenced pool for it."""
+    m = _match(matches, c, post.id)
+    said = f"match {m}% ≥ {slot_min}%, {rel.words}"
+    detail = {"match_percent": m, "pay": rel.words}
+    if len(people) <= post.places:
+        who = _people(len(people)) if post.places == 1 else f"{len(people)} candidates for {_places(post.places)}"
+        return Route(c.employee_id, c.current_post_id, "slot_in", f"{said}, {who}",
+                     proposed_post_id=post.id, details=detail)
+    others = sorted({_match(matches, o, post.id) or 0 for o in people if o is not c})
+    tie = " (a tie)" if m in others else ""
+    return Route(c.employee_id, c.current_post_id, "ring_fence",
+                 f"{said}, {len(people)} candidates for {_places(post.places)}{tie}: ring-fenced selection "
+                 f"for {post.title}", pool=(post.id,), details=detail)
+
+
+def _tied_posts_route(c: Candidate, tops: Sequence[NewPost], matches: Matches, slot_min: int) -> Route:
+    m = _match(matches, c, tops[0].id)
+    titles = " and ".join(p.title for p in tops)
+    return Route(c.employee_id, c.current_post_id, "ring_fence",
+                 f"match {m}% ≥ {slot_min}% for {titles} equally: ring-fenced selection decides",
+                 pool=tuple(sorted(p.id for p in tops)), details={"match_percent": m})
+
+
+def _open_places(posts: Sequence[NewPost], taken: Mapping[int, int]) -> dict[int, int]:
+    """Each new post's places not filled or contested at stage 1 (posts with none left omitted)."""
+    return {p.id: p.places - taken.get(p.id, 0) for p in posts if p.places - taken.get(p.id, 0) > 0}
+
+
+def _ring_fence_edges(people: Sequence[Candidate], open_places: Mapping[int, int], matches: Matches,
+                      ring_min: int) -> dict[int, list[int]]:
+    """Each person's open posts matched by at least the ring-fence percentage, best match first."""
+    return {c.employee_id: sorted((pid for pid in open_places if (_match(matches, c, pid) or 0) >= ring_min),
+                                  key=lambda pid: (-(_match(matches, c, pid) or 0), pid))
+            for c in people}
+
+
+def _pools(people: Sequence[Candidate], edges: Mapping[int, list[int]]) -> list[tuple[list[Candidate], set[int]]]:
+    """The connected groups of people and the open posts they match: each group is one pool.
+    People with no such post are in none."""
     seen: set[int] = set()
-    for c in people_left:
+    groups: list[tuple[list[Candidate], set[int]]] = []
+    for c in people:
         if c.employee_id in seen or not edges[c.employee_id]:
             continue
         group_people, group_posts, todo = {c.employee_id}, set(edges[c.employee_id]), list(edges[c.employee_id])
         while todo:
             pid = todo.pop()
-            for o in people_left:
+            for o in people:
                 if pid in edges[o.employee_id] and o.employee_id not in group_people:
                     group_people.add(o.employee_id)
-                    for q in edges[o.employee_id]:
-                        if q not in group_posts:
-                            group_posts.add(q)
-                            todo.append(q)
+                    fresh = [q for q in edges[o.employee_id] if q not in group_posts]
+                    group_posts.update(fresh)
+                    todo.extend(fresh)
         seen |= group_people
-        members = [o for o in people_left if o.employee_id in group_people]
-        places = {pid: left_places[pid] for pid in sorted(group_posts)}
+        groups.append(([o for o in people if o.employee_id in group_people], group_posts))
+    return groups
+
+
+def _selection_stage(people: Sequence[Candidate], posts: Sequence[NewPost], open_places: Mapping[int, int],
+                     matches: Matches, relations: Relations, policy: AssimilationPolicy,
+                     starts_on: date | None) -> dict[int, Route]:
+    """Stages 2 and 3: in each pool, suitable alternative employment when everyone can have a
+    post of their own, otherwise a ring-fenced selection for all the pool's posts."""
+    by_id = {p.id: p for p in posts}
+    edges = _ring_fence_edges(people, open_places, matches, policy.ring_fence_min_job_match_percent)
+    routes: dict[int, Route] = {}
+    for members, group_posts in _pools(people, edges):
+        places = {pid: open_places[pid] for pid in sorted(group_posts)}
         total = sum(places.values())
         fit = _bipartite([o.employee_id for o in members], edges, places) if len(members) <= total else None
         for o in members:
-            best = edges[o.employee_id][0]
             if fit is not None:
                 post = by_id[fit[o.employee_id]]
-                m = match(o, post)
-                rel = relations[(o.employee_id, post.id)]
-                why = (f"match {m}% ≥ {ring_min}% but < {slot_min}% for {post.title}" if (m or 0) < slot_min
-                       else f"match {m}% for {post.title} but {rel.words}, too far for a slot-in")
-                trial = trial_period_end(starts_on, policy.trial_period_weeks) if starts_on else None
-                trial_words = (f"{policy.trial_period_weeks}-week statutory trial "
-                               + (f"{starts_on:%d/%m/%Y} to {trial:%d/%m/%Y}" if starts_on and trial else "from the start date"))
-                routes[o.employee_id] = Route(
-                    o.employee_id, o.current_post_id, "alternative",
-                    f"{why}, no competition: suitable alternative employment, {trial_words}",
-                    proposed_post_id=post.id, trial_ends_on=trial, details={"match_percent": m, "pay": rel.words})
+                routes[o.employee_id] = _alternative_route(o, post, matches, relations[(o.employee_id, post.id)],
+                                                           policy, starts_on)
             else:
+                best = by_id[edges[o.employee_id][0]]
                 pool = tuple(sorted(group_posts))
                 titles = ", ".join(by_id[p].title for p in pool)
                 routes[o.employee_id] = Route(
                     o.employee_id, o.current_post_id, "ring_fence",
-                    f"match {match(o, by_id[best])}% ≥ {ring_min}% for {by_id[best].title}, {len(members)} candidates "
-                    f"for {_places(total)}: ring-fenced selection for {titles}",
-                    pool=pool, details={"match_percent": match(o, by_id[best])})
+                    f"match {_match(matches, o, best.id)}% ≥ {policy.ring_fence_min_job_match_percent}% for {best.title}, "
+                    f"{len(members)} candidates for {_places(total)}: ring-fenced selection for {titles}",
+                    pool=pool, details={"match_percent": _match(matches, o, best.id)})
+    return routes
 
-    # 4. Everyone else.
-    for c in candidates:
-        if c.employee_id in routes:
-            continue
-        assessed = [(match(c, p), p) for p in posts if match(c, p) is not None]
-        if not assessed:
-            why = "no job match recorded against any new post"
+
+def _alternative_route(c: Candidate, post: NewPost, matches: Matches, rel: PayRelation,
+                       policy: AssimilationPolicy, starts_on: date | None) -> Route:
+    """Stage 3: the post offered as suitable alternative employment, with its statutory trial."""
+    m = _match(matches, c, post.id)
+    slot_min = policy.slot_in_min_job_match_percent
+    why = (f"match {m}% ≥ {policy.ring_fence_min_job_match_percent}% but < {slot_min}% for {post.title}"
+           if (m or 0) < slot_min else f"match {m}% for {post.title} but {rel.words}, too far for a slot-in")
+    trial = trial_period_end(starts_on, policy.trial_period_weeks) if starts_on else None
+    trial_words = (f"{policy.trial_period_weeks}-week statutory trial "
+                   + (f"{starts_on:%d/%m/%Y} to {trial:%d/%m/%Y}" if starts_on and trial else "from the start date"))
+    return Route(c.employee_id, c.current_post_id, "alternative",
+                 f"{why}, no competition: suitable alternative employment, {trial_words}",
+                 proposed_post_id=post.id, trial_ends_on=trial, details={"match_percent": m, "pay": rel.words})
+
+
+def _at_risk_route(c: Candidate, posts: Sequence[NewPost], matches: Matches, ring_min: int) -> Route:
+    """Stage 4: at risk, saying how near the person's best match came."""
+    assessed = [(_match(matches, c, p.id), p) for p in posts if _match(matches, c, p.id) is not None]
+    if not assessed:
+        why = "no job match recorded against any new post"
+    else:
+        m, p = max(assessed, key=lambda mp: (mp[0] or 0, -mp[1].id))
+        if (m or 0) >= ring_min:
+            why = f"match {m}% for {p.title}, but its places are taken by people ahead under the policy"
         else:
-            m, p = max(assessed, key=lambda mp: (mp[0] or 0, -mp[1].id))
-            if (m or 0) >= ring_min:
-                why = f"match {m}% for {p.title}, but its places are taken by people ahead under the policy"
-            else:
-                why = f"best match {m}% < {ring_min}% ({p.title})"
-        routes[c.employee_id] = Route(c.employee_id, c.current_post_id, "at_risk",
-                                      f"{why}: at risk of redundancy, redeployment considered first")
-    return [routes[c.employee_id] for c in candidates]
+            why = f"best match {m}% < {ring_min}% ({p.title})"
+    return Route(c.employee_id, c.current_post_id, "at_risk",
+                 f"{why}: at risk of redundancy, redeployment considered first")
 
 
 def vacant_after(routes: Sequence[Route], posts: Sequence[NewPost]) -> dict[int, int]:

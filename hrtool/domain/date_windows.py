@@ -1,4 +1,4 @@
-"""Plausible windows for the dates people enter (issue 13: "dates within sense, as rules").
+"""Plausible windows for the dates people enter ("dates within sense, as rules").
 
 Every kind of date the tool takes from a person (a transfer date, a date of birth, the date an
 award was agreed ...) has a window it can sensibly fall in, held as dated rule settings an

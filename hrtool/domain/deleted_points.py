@@ -1,4 +1,4 @@
-"""A pay point deleted from the NJC spine (issue 14), handled as the NJC handles it: everyone on
+"""A pay point deleted from the NJC spine, handled as the NJC handles it: everyone on
 the deleted point moves, from the date of deletion, to the lowest point that remains above it
 (SCP 1 went on 1 April 2023 and its holders moved to SCP 2; SCP 2 goes on 1 April 2026 and its
 holders move to SCP 3). A grade band whose range starts on a deleted point is not changed here:

@@ -1,5 +1,5 @@
 """Grades from job evaluation points under a council's grade boundaries (DOMAIN.md 3.2), and the
-dated grade of a post (issue 13).
+dated grade of a post.
 
 The grade of a post on a date D is the band, in the post's council's grade boundaries in force on
 D, that holds the post's job evaluation score on D. The score on D is that of the latest job

@@ -11,7 +11,7 @@ is the same salary and the salary follows from the spine. Another rule can be pa
 Chief officers (a local salary under JNC terms, or a score above the model's top grade) are not
 on the spine and are left out, counted by reason, as are posts without a score.
 
-Common conventions (issue 18): a model may re-evaluate each post under one set of local
+Common conventions: a model may re-evaluate each post under one set of local
 conventions before grading it (`under_conventions`): a factor level that a convention decided
 takes the set's level for the same situation, the other levels stay, and the points are worked
 out again under the factor plan in force on the model's date.

@@ -1,4 +1,4 @@
-"""The NJC Job Evaluation Scheme's arithmetic (issue 18): points from factor levels, local
+"""The NJC Job Evaluation Scheme's arithmetic: points from factor levels, local
 conventions applied to an evaluation, and where two evaluations of the same job part.
 
 The scheme has 13 factors in four groups; each factor has 5 to 8 levels, each level weighted

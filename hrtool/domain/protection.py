@@ -251,7 +251,7 @@ def cost_by_financial_year(schedule: Sequence[ProtectionMonth]) -> dict[str, Dec
     return dict(sorted(costs.items()))
 
 
-# -- following the new post's pay over time (issue 7) ------------------------------------------
+# -- following the new post's pay over time ------------------------------------------
 
 # The events that can end protection early, as the illustrative policies name them
 # (`ends_early_on`), with how the tool says each in plain words. Catching up is worked out from
@@ -304,7 +304,7 @@ def end_in_words(end: ProtectionEnd, early_kind: str = "") -> str:
     return "Your protection ends because the protection period in your council's policy comes to an end."
 
 
-# -- months already paid, and what a statement says (issue 13) ---------------------------------
+# -- months already paid, and what a statement says ---------------------------------
 
 @dataclass(frozen=True)
 class MonthAdjustment:
@@ -327,7 +327,7 @@ def is_paid(month: date, changed_on: date) -> bool:
 
 def paid_months_changed(held: Mapping[date, Decimal], due: Mapping[date, Decimal],
                         changed_on: date) -> list[MonthAdjustment]:
-    """The adjustments a change of schedule on `changed_on` makes (issue 13). `held` is each
+    """The adjustments a change of schedule on `changed_on` makes. `held` is each
     month's payment in the schedule held before the change, `due` in the schedule after it. Every
     month that has ended before `changed_on` (is_paid) and whose payment changed gets one: what was
     held counts as paid (a month not held was paid nothing) and what is due now replaces it, so

@@ -142,28 +142,43 @@ def describe(body: Mapping[str, Any], *, kinds: Mapping[Path, Kind] | None = Non
 def _table(path: Path, rows: list[Any], kinds: Mapping[Path, Kind], hint: Sequence[tuple[str, Kind]] | None,
            least: int | None) -> Table | None:
     if rows and all(_scalar(r) for r in rows):  # a list of plain values: one column
-        sample = next((r for r in rows if r is not None), None)
-        kind = kinds.get(path) or infer_kind(sample)
-        column = Column(None, label_for(path), kind, sample, long=False)
-        return Table(path, label_for(path), (column,), tuple((shown(r, kind),) for r in rows),
-                     1 if least is None else least)
+        return _value_list(path, rows, kinds, least)
     if not all(isinstance(r, dict) and all(_scalar(v) for v in r.values()) for r in rows):
         return None  # not a table of plain values: carried over unchanged
-    keys: list[str] = [k for k, _ in hint] if hint else []
-    for row in rows:
-        keys += [k for k in row if k not in keys]
+    keys = _column_keys(rows, hint)
     if not keys:
         return None
     hinted = dict(hint or [])
-    cols = []
-    for key in keys:
-        sample = next((r[key] for r in rows if r.get(key) is not None), None)
-        kind = kinds.get((*path, key)) or hinted.get(key) or infer_kind(sample)
-        cols.append(Column(key, humanise(key), kind, sample,
-                           long=kind == "text" and (key == "text" or any(len(str(r.get(key) or "")) > LONG_TEXT
-                                                                         for r in rows))))
+    cols = [_column(path, key, rows, kinds, hinted) for key in keys]
     text_rows = tuple(tuple(shown(r.get(c.key), c.kind) for c in cols) for r in rows)
     return Table(path, label_for(path), tuple(cols), text_rows, (1 if rows else 0) if least is None else least)
+
+
+def _value_list(path: Path, rows: list[Any], kinds: Mapping[Path, Kind], least: int | None) -> Table:
+    """A list of plain values, as a table of one column."""
+    sample = next((r for r in rows if r is not None), None)
+    kind = kinds.get(path) or infer_kind(sample)
+    column = Column(None, label_for(path), kind, sample, long=False)
+    return Table(path, label_for(path), (column,), tuple((shown(r, kind),) for r in rows),
+                 1 if least is None else least)
+
+
+def _column_keys(rows: list[dict[str, Any]], hint: Sequence[tuple[str, Kind]] | None) -> list[str]:
+    """The hinted columns first, then any other key in the order the rows first use it."""
+    keys: list[str] = [k for k, _ in hint] if hint else []
+    for row in rows:
+        keys += [k for k in row if k not in keys]
+    return keys
+
+
+def _column(path: Path, key: str, rows: list[dict[str, Any]], kinds: Mapping[Path, Kind],
+            hinted: Mapping[str, Kind]) -> Column:
+    """One column: its kind as declared, hinted or inferred from its first value; long text when
+    it is the `text` column or any value is longer than LONG_TEXT."""
+    sample = next((r[key] for r in rows if r.get(key) is not None), None)
+    kind = kinds.get((*path, key)) or hinted.get(key) or infer_kind(sample)
+    long = kind == "text" and (key == "text" or any(len(str(r.get(key) or "")) > LONG_TEXT for r in rows))
+    return Column(key, humanise(key), kind, sample, long=long)
 
 
 def rows_answered(answers: Mapping[str, str], index: int) -> int:

@@ -1,4 +1,4 @@
-"""Rules that know they are due (issue 14). A dated rule expects its next value on a known date:
+"""Rules that know they are due. A dated rule expects its next value on a known date:
 statutory limits each 6 April (the yearly Employment Rights (Increase of Limits) Order), the NJC
 pay award each 1 April (often agreed months later: an award still provisional leaves its year
 due), a policy on its review date. Given when the next value is expected, a tolerance in days

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
+
+from .money import NotAnAmount, parse_amount
 
 Kind = Literal["integer", "decimal", "boolean", "date", "text"]
 Typed = int | Decimal | bool | date | str
@@ -65,11 +67,6 @@ def infer_kind(value: Any) -> Kind:
     return "text"
 
 
-def _number_text(text: str) -> str:
-    """Thousands separators, a pound sign and a per cent sign are allowed around a number."""
-    return text.replace(",", "").replace("£", "").removesuffix("%").strip()
-
-
 def parse_value(text: str | None, kind: Kind, label: str, *, required: bool = True,
                 allow_negative: bool = False) -> Typed | None:
     """The value `text` holds as `kind`, or ValueProblem naming `label`. Blank gives None when
@@ -79,37 +76,35 @@ def parse_value(text: str | None, kind: Kind, label: str, *, required: bool = Tr
         if kind == "text" and not required:
             return ""
         raise ValueProblem(f"Choose yes or no for {label}" if kind == "boolean" else f"Enter a value for {label}")
-    if kind == "integer":
-        cleaned = _number_text(text)
-        if not INTEGER.match(cleaned):
-            raise ValueProblem(f"{label} must be a whole number")
-        number = int(cleaned)
-        if number < 0 and not allow_negative:
-            raise ValueProblem(f"{label} must be 0 or more")
-        return number
-    if kind == "decimal":
-        cleaned = _number_text(text)
-        try:
-            amount = Decimal(cleaned) if DECIMAL.match(cleaned) else None
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite():
-            raise ValueProblem(f"{label} must be a number")
-        if amount < 0 and not allow_negative:
-            raise ValueProblem(f"{label} must be 0 or more")
-        return amount
+    if kind in ("integer", "decimal"):
+        return _parse_number(text, label, whole=kind == "integer", allow_negative=allow_negative)
     if kind == "boolean":
-        answer = text.lower()
-        if answer in ("yes", "true", "y"):
-            return True
-        if answer in ("no", "false", "n"):
-            return False
-        raise ValueProblem(f"Choose yes or no for {label}")
+        return _parse_boolean(text, label)
     if kind == "date":
         return _parse_date(text, label)
     if len(text) > MAX_TEXT:
         raise ValueProblem(f"{label} must be {MAX_TEXT:,} characters or fewer")
     return text
+
+
+def _parse_number(text: str, label: str, *, whole: bool, allow_negative: bool) -> int | Decimal:
+    """A number, with thousands separators, a pound sign and a per cent sign allowed around it."""
+    try:
+        number = parse_amount(text, signed=True, percent=True, whole=whole)
+    except NotAnAmount:
+        raise ValueProblem(f"{label} must be a whole number" if whole else f"{label} must be a number") from None
+    if number < 0 and not allow_negative:
+        raise ValueProblem(f"{label} must be 0 or more")
+    return int(number) if whole else number
+
+
+def _parse_boolean(text: str, label: str) -> bool:
+    answer = text.lower()
+    if answer in ("yes", "true", "y"):
+        return True
+    if answer in ("no", "false", "n"):
+        return False
+    raise ValueProblem(f"Choose yes or no for {label}")
 
 
 def _parse_date(text: str, label: str) -> date:

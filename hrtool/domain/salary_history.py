@@ -1,4 +1,4 @@
-"""What a person was paid in each pay year (1 April to 31 March), and why it changed (issue 15).
+"""What a person was paid in each pay year (1 April to 31 March), and why it changed.
 
 The record holds dated spans of pay: a post, hours a week and a full-time annual salary (from the
 pay spine for the person's point in force then, or a local salary). Basic pay for a calendar month
@@ -133,6 +133,20 @@ def pay_years(spans: Sequence[PaySpan], protection_months: Mapping[date, Decimal
     ordered = sorted((s for s in spans if s.start <= today), key=lambda s: s.start)
     if not ordered:
         return []
+    changes = _pay_changes(ordered, events, today)
+    years: list[PayYear] = []
+    year = pay_year_start(ordered[0].start)
+    while year <= today:
+        found = _pay_year(year, ordered, protection_months, changes, today)
+        if found is not None:
+            years.append(found)
+        year = date(year.year + 1, 4, 1)
+    return list(reversed(years))
+
+
+def _pay_changes(ordered: Sequence[PaySpan], events: Iterable[PayEvent], today: date) -> list[PayChange]:
+    """The changes of pay in words, in span order then the events: a gap between contracts is
+    "No pay", an end before today is "Left"."""
     changes: list[PayChange] = []
     for index, span in enumerate(ordered):
         previous = ordered[index - 1] if index else None
@@ -145,33 +159,40 @@ def pay_years(spans: Sequence[PaySpan], protection_months: Mapping[date, Decimal
     last = ordered[-1]
     if last.end is not None and last.end < today:
         changes.append(PayChange(last.end + timedelta(days=1), "Left"))
-    changes += [PayChange(e.on, e.what) for e in events if e.on <= today]
-    first_year = pay_year_start(ordered[0].start)
-    years: list[PayYear] = []
-    year = first_year
-    while year <= today:
-        year_end = date(year.year + 1, 3, 31)
-        counted_to = min(year_end, today)
-        inside = [s for s in ordered if s.start <= counted_to and (s.end is None or s.end >= year)]
-        if inside or any(year <= m <= counted_to for m in protection_months):
-            basic = Fraction(0)
-            unknown = 0
-            for span in inside:
-                start, end = max(span.start, year), min(span.end or counted_to, counted_to)
-                if span.full_time_annual is None:
-                    unknown += (end - start).days + 1
-                basic += basic_pay(span, start, end)
-            protection = Fraction(0)
-            for month, paid in protection_months.items():
-                if year <= month <= counted_to:
-                    days_in = calendar.monthrange(month.year, month.month)[1]
-                    counted = min(days_in, (counted_to - month).days + 1)
-                    protection += Fraction(paid) * counted / days_in
-            last_day = min(inside[-1].end or counted_to, counted_to) if inside else counted_to
-            years.append(PayYear(
-                year, last_day, counted_to == today and today < year_end,
-                inside[0].full_time_annual if inside else None, inside[-1].full_time_annual if inside else None,
-                fraction_to_pennies(basic), fraction_to_pennies(protection), unknown,
-                tuple(sorted((c for c in changes if year <= c.on <= counted_to), key=lambda c: c.on))))
-        year = date(year.year + 1, 4, 1)
-    return list(reversed(years))
+    return changes + [PayChange(e.on, e.what) for e in events if e.on <= today]
+
+
+def _pay_year(year: date, ordered: Sequence[PaySpan], protection_months: Mapping[date, Decimal],
+              changes: Sequence[PayChange], today: date) -> PayYear | None:
+    """The pay year starting `year`, counted up to today if it is the current one; None when the
+    person was neither employed nor paid protection in it."""
+    year_end = date(year.year + 1, 3, 31)
+    counted_to = min(year_end, today)
+    inside = [s for s in ordered if s.start <= counted_to and (s.end is None or s.end >= year)]
+    if not inside and not any(year <= m <= counted_to for m in protection_months):
+        return None
+    basic = Fraction(0)
+    unknown = 0
+    for span in inside:
+        start, end = max(span.start, year), min(span.end or counted_to, counted_to)
+        if span.full_time_annual is None:
+            unknown += (end - start).days + 1
+        basic += basic_pay(span, start, end)
+    last_day = min(inside[-1].end or counted_to, counted_to) if inside else counted_to
+    return PayYear(
+        year, last_day, counted_to == today and today < year_end,
+        inside[0].full_time_annual if inside else None, inside[-1].full_time_annual if inside else None,
+        fraction_to_pennies(basic), fraction_to_pennies(_protection_paid(protection_months, year, counted_to)), unknown,
+        tuple(sorted((c for c in changes if year <= c.on <= counted_to), key=lambda c: c.on)))
+
+
+def _protection_paid(protection_months: Mapping[date, Decimal], start: date, counted_to: date) -> Fraction:
+    """Protection paid for the months beginning from `start` to `counted_to`, the last month pro
+    rata to the days of it counted."""
+    protection = Fraction(0)
+    for month, paid in protection_months.items():
+        if start <= month <= counted_to:
+            days_in = calendar.monthrange(month.year, month.month)[1]
+            counted = min(days_in, (counted_to - month).days + 1)
+            protection += Fraction(paid) * counted / days_in
+    return protection

@@ -1,4 +1,4 @@
-"""The completion guard of a TUPE transfer (DOMAIN.md 3.3, issue 15): before a transfer is
+"""The completion guard of a TUPE transfer (DOMAIN.md 3.3): before a transfer is
 completed, each legal step and whether it was met. Values in, values out: the service loads
 the checklist, the measures, the cohort and the letters and passes them in.
 

@@ -185,7 +185,7 @@ class TermComparison:
 def compare_number(term: str, protected: Decimal | int | None, lead: Decimal | int | None, unit: str,
                    more_is_better: bool = True) -> TermComparison:
     """One numeric term side by side, with which way it cuts for the employee. Written as people
-    write them (issue 15): "1 month", "2 months"; money (unit "GBP") as "£25,992.00"."""
+    write them: "1 month", "2 months"; money (unit "GBP") as "£25,992.00"."""
     def shown(v: Decimal | int | None) -> str:
         if v is None:
             return "not set"

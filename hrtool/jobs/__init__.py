@@ -1,4 +1,4 @@
-"""Long work on a real job queue (issue 17).
+"""Long work on a real job queue.
 
 - `queue`: the Huey instance, its storage (SQLite file by default, Redis in production), and the
   heartbeats running jobs leave in it.

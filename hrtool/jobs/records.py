@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from flask import current_app
 from sqlalchemy import select
@@ -29,6 +31,8 @@ FAULT = ("{what} because of a fault in the system, not in the records. {nothing}
 CHANGED_MEANWHILE = ("Someone changed some of the same records while this was being done, so nothing of it was "
                      "kept (their change stands). Try again: it will work from the records as they are now.")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Either table of jobs: the claim and the failure are the same for both.
+JobRow = TypeVar("JobRow", Job, LetterJob)
 
 
 def error_reference() -> str:
@@ -99,7 +103,7 @@ def retry(job_id: int, user: Any) -> Job:
     return job
 
 
-def claim(model: type[Job] | type[LetterJob], job_id: int) -> Any:
+def claim(model: type[JobRow], job_id: int) -> JobRow | None:
     """Take a queued job for this worker (one unit of work): it becomes running, with one more
     attempt. None if it is not queued any more (run already, by a duplicate message)."""
     with unit_of_work.unit_of_work():
@@ -124,9 +128,9 @@ def finish(job: Job, outcome: registry.Outcome) -> None:
     audit.record("finish", "job", job.id, after={"kind": job.kind, "outcome": outcome.text})
 
 
-def fail(model: type[Job] | type[LetterJob], job_id: int, message: str) -> None:
+def fail(model: type[JobRow], job_id: int, message: str) -> None:
     with unit_of_work.unit_of_work():
-        job = db.session.get(model, job_id)
+        job = cast(JobRow, db.session.get(model, job_id))
         job.status, job.error = "failed", message
         job.finished_at = job.updated_at = datetime.now(UTC)
 
@@ -171,8 +175,8 @@ def sweep(now: datetime | None = None) -> list[tuple[str, int, str]]:
     swept: list[tuple[str, int, str]] = []
     for model, key in MODELS:
         with unit_of_work.unit_of_work():
-            running = db.session.scalars(select(model).where(model.status == "running")
-                                         .with_for_update(skip_locked=True))
+            running = cast("Iterable[Job | LetterJob]", db.session.scalars(
+                select(model).where(model.status == "running").with_for_update(skip_locked=True)))
             for job in running:
                 if not stalled(job, key, now):
                     continue
@@ -181,7 +185,7 @@ def sweep(now: datetime | None = None) -> list[tuple[str, int, str]]:
                     action = "queued again"
                     job_id = job.id
                     unit_of_work.after_commit(
-                        (lambda i=job_id: tasks.run_job(i)) if key == "job" else (lambda i=job_id: tasks.letter_batch(i)))
+                        partial(tasks.run_job, job_id) if key == "job" else partial(tasks.letter_batch, job_id))
                 else:
                     runs = f"after {job.attempts} tries" if job.attempts > 1 else "and was not tried again"
                     job.status, job.error = "failed", STOPPED.format(attempts=runs)

@@ -1,7 +1,7 @@
 """Blueprints, one package per user-facing area, and the navigation each role sees."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import Flask, request, url_for
 from flask_login import current_user
@@ -17,7 +17,7 @@ NAVIGATION = [
     ("restructures.view", "Restructures", "restructures.restructures_list"),
     ("protected.register", "Protected terms", "protected.register"),
     ("pay.view", "Pay and grading", "pay.index"),
-    ("jes.view", "Job evaluation", "jes.scheme_page"),  # the scheme and local conventions (issue 18)
+    ("jes.view", "Job evaluation", "jes.scheme_page"),  # the scheme and local conventions
     ("letters.view", "Letters", "letters.register"),
     ("protection.view", "Pay protection", "protection.dashboard_page"),
     ("audit.view", "Audit log", "audit.log"),
@@ -33,6 +33,12 @@ NAVIGATION = [
 ]
 
 
+class NavItem(TypedDict):
+    text: str
+    href: str
+    active: bool
+
+
 # The largest id a row can have: the models' primary keys are Integer, PostgreSQL's 4-byte
 # integer (SQLite would hold more, but the two must answer alike; a larger id is a 404, never the
 # database's "out of range" error).
@@ -40,7 +46,7 @@ MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route (issue 16): ASCII digits only, 1 to MAX_ID, or the URL does not
+    """`<int:...>` in every route: ASCII digits only, 1 to MAX_ID, or the URL does not
     match and the answer is a 404. Werkzeug's own converter took any length (thirty 9s reached the
     database, which cannot hold the number: a 500) and any Unicode digit. Installed in place of
     the default `int` before the blueprints add their rules, so no route needs to remember it; a
@@ -107,7 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(protection_bp)
     app.register_blueprint(my_protection_bp)
 
-    from .privacy.views import bp as privacy_bp  # data protection (issue 10); also logs record views
+    from .privacy.views import bp as privacy_bp  # data protection; also logs record views
 
     app.register_blueprint(privacy_bp)
 
@@ -115,7 +121,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(restructures_bp)
 
-    from .account.views import bp as account_bp  # change your password (issue 10)
+    from .account.views import bp as account_bp  # change your password
 
     app.register_blueprint(account_bp)
 
@@ -123,11 +129,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(rules_bp)
 
-    from .mail.views import bp as mail_bp  # the outbox (issue 17)
+    from .mail.views import bp as mail_bp  # the outbox
 
     app.register_blueprint(mail_bp)
 
-    # Job evaluation (issue 18): scheme and conventions, appeals, where the councils part, import/export.
+    # Job evaluation: scheme and conventions, appeals, where the councils part, import/export.
     from .appeals.views import bp as appeals_bp
     from .evaluation_io.views import bp as evaluation_io_bp
     from .jes.views import bp as jes_bp
@@ -146,7 +152,7 @@ def register_blueprints(app: Flask) -> None:
     def navigation() -> dict[str, Any]:
         if not current_user.is_authenticated or getattr(current_user, "must_change_password", False):
             return {"nav_items": []}  # a temporary password must be changed before anything else
-        items = [{"text": label, "href": url_for(endpoint), "active": False}
+        items: list[NavItem] = [{"text": label, "href": url_for(endpoint), "active": False}
                  for permission, label, endpoint in NAVIGATION if has(permission)]
         # One item is current: the one whose address is the longest start of this page's
         # ("/union/letters/3" is under Letters, not also under the overview at "/union/").

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import abort, request
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
@@ -44,8 +44,14 @@ class GovDateField(DateField):
             raise ValueError(f"{self.label.text} must be between 1900 and 2100")
 
 
+def required_date(field: GovDateField) -> date:
+    """The date in a field with InputRequired, read once its form has validated: a date by then
+    (InputRequired refuses empty boxes, process_formdata a date that does not exist)."""
+    return cast(date, field.data)
+
+
 class PlausibleDate:
-    """A date within the plausible window of its kind (issue 13): the rule settings in force today,
+    """A date within the plausible window of its kind: the rule settings in force today,
     read by services/rules/date_windows.py, so the form says exactly what the service would. An empty
     field passes (InputRequired or Optional decide whether one must be given)."""
 
@@ -84,7 +90,7 @@ def parse_id(value: str) -> int | None:
 
 
 def id_from_query(name: str) -> int | None:
-    """The id in query-string argument `name` (issue 16): None when it is absent or blank (no
+    """The id in query-string argument `name`: None when it is absent or blank (no
     filter), the id when it is one, and a 404 when it cannot be an id, as for a bad id in the path."""
     value = request.args.get(name, "")
     if not value.strip():

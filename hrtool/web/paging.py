@@ -68,7 +68,7 @@ def paginate_list(rows: Sequence[Any], endpoint: str, *, arg: str = "page", **pa
     pages = max(1, -(-len(rows) // size))
     number = min(page_from_query(arg), pages)
     # Another list's page number on the same page (page, later_page...) stays where it is.
-    clean = {k: v for k, v in request.args.items() if (k == "page" or k.endswith("_page")) and k != arg}
+    clean: dict[str, Any] = {k: v for k, v in request.args.items() if (k == "page" or k.endswith("_page")) and k != arg}
     clean.update((k, v) for k, v in params.items() if v)
     if size != current_app.config["PAGE_SIZE"]:
         clean["per_page"] = size

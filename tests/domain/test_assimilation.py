@@ -10,7 +10,14 @@ from hrtool.domain.assimilation import (
     AssimilationPolicy,
     Candidate,
     NewPost,
+    _at_risk_route,
+    _open_places,
+    _pools,
+    _ring_fence_edges,
+    _slot_in_choices,
+    _slot_in_stage,
     assimilation_routes,
+    pay_relation,
     proposed_dismissals,
     vacant_after,
 )
@@ -140,3 +147,61 @@ def test_vacancies_and_proposed_dismissals():
     # 1 slots into post 1; 2 and 3 compete for post 2; 4 is at risk; posts 3 (2 places) and 4 are vacant.
     assert vacant_after(got, posts) == {3: 2, 4: 1}
     assert proposed_dismissals(got, {p.id: p.places for p in posts}) == 2  # person 4, and one of 2 and 3
+
+
+# The named stages on their own.
+
+def keyed(matches):
+    return {(100 + p, q): m for (p, q), m in matches.items()}
+
+
+def relations(candidates, posts):
+    return {(c.employee_id, p.id): pay_relation(c, p, POLICY) for c in candidates for p in posts}
+
+
+def test_slot_in_choices_keeps_only_the_best_qualifying_posts():
+    people = [person(1), person(2)]
+    # Post 3 matches person 1 best but pays 20% less (80,000 against 100,000): not a slot-in.
+    posts = [post(1), post(2), post(3, top="80000", bottom="70000")]
+    matches = keyed({(1, 1): 80, (1, 2): 80, (1, 3): 95, (2, 1): 69})
+    got = _slot_in_choices(people, posts, matches, relations(people, posts), 70)
+    assert {k: [p.id for p in v] for k, v in got.items()} == {1: [1, 2]}  # person 2 is 1% short
+
+
+def test_slot_in_stage_counts_places_filled_and_contested():
+    people = [person(1), person(2), person(3), person(4)]
+    posts = [post(1, places=3), post(2), post(3), post(4, places=2)]
+    choices = {1: [posts[0]], 2: [posts[1]], 3: [posts[1]], 4: [posts[2], posts[3]]}
+    matches = keyed({(1, 1): 80, (2, 2): 90, (3, 2): 75, (4, 3): 85, (4, 4): 85})
+    got, taken = _slot_in_stage(people, posts, choices, matches, relations(people, posts), 70)
+    assert {n: r.route for n, r in got.items()} == {1: "slot_in", 2: "ring_fence", 3: "ring_fence", 4: "ring_fence"}
+    assert got[1].reasons == "match 80% ≥ 70%, salary 4% lower ≤ 10%, 1 candidates for 3 places"
+    assert got[4].pool == (3, 4)
+    # Post 1: one of three places filled; post 2 contested; posts 3 and 4 wholly contested by the tie.
+    assert taken == {1: 1, 2: 1, 3: 1, 4: 2}
+    assert _open_places(posts, taken) == {1: 2}
+
+
+def test_ring_fence_edges_list_open_posts_best_match_first():
+    people = [person(1), person(2)]
+    got = _ring_fence_edges(people, {1: 1, 2: 1, 3: 2}, keyed({(1, 1): 55, (1, 2): 65, (1, 3): 55, (2, 1): 49}), 50)
+    assert got == {1: [2, 1, 3], 2: []}  # equal matches in post id order; 49% is below the line
+
+
+def test_pools_are_the_connected_groups_of_people_and_posts():
+    people = [person(1), person(2), person(3), person(4), person(5)]
+    # 1 and 3 share nothing directly, but 2 links post 10 to post 11; 4 has no post; 5 is alone on 12.
+    edges = {1: [10], 2: [11, 10], 3: [11], 4: [], 5: [12]}
+    got = [([c.employee_id for c in members], posts) for members, posts in _pools(people, edges)]
+    assert got == [([1, 2, 3], {10, 11}), ([5], {12})]
+
+
+@pytest.mark.parametrize("matches, reasons", [
+    ({}, "no job match recorded against any new post"),
+    ({(1, 1): 40, (1, 2): 45}, "best match 45% < 50% (Post 2)"),
+    ({(1, 1): 60, (1, 2): 60}, "match 60% for Post 1, but its places are taken by people ahead under the policy"),
+])
+def test_at_risk_route_says_how_near_the_best_match_came(matches, reasons):
+    got = _at_risk_route(person(1), [post(1), post(2)], keyed(matches), 50)
+    assert (got.route, got.proposed_post_id) == ("at_risk", None)
+    assert got.reasons == f"{reasons}: at risk of redundancy, redeployment considered first"

@@ -50,7 +50,8 @@ BATCH = textwrap.dedent("""
     from hrtool import create_app
     from hrtool.extensions import db
     from hrtool.models import Letter, LetterTemplateVersion
-    from hrtool.services import letters, unit_of_work
+    from hrtool.services.letters import letters
+    from hrtool.services.platform import unit_of_work
     from hrtool.sqlite import background_writer
     url, name, count, pause, fail = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
     app = create_app({**%(settings)r, "SQLALCHEMY_DATABASE_URI": url})

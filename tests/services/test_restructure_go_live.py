@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from hrtool.errors import DomainError
 from hrtool.extensions import db
-from hrtool.models import Assignment, AuditEvent, Council, Post, Protection, ProtectionMonthRow
+from hrtool.models import Appointment, Assignment, AuditEvent, Council, Post, Protection, ProtectionMonthRow, StructurePost
 from hrtool.models.restructures import Implementation
 from hrtool.services.people import employee_search
 from hrtool.services.people.employees import AssignmentChange, change_assignment
@@ -531,3 +531,41 @@ def test_undo_refused_once_someone_else_is_put_in_a_new_post(senior):
     db.session.flush()
     check = go_live.undo_check(senior, TODAY)
     assert not check.possible and "Deputy Chief Executive - Place has other people's records in it now" in check.reasons
+
+
+# The plan's named steps on their own, on hand-made rows (no database).
+
+def _structure_post(grade="", band_min=None, band_max=None, recruitment="internal"):
+    return StructurePost(id=3, title="Head of Place", grade=grade, band_min=band_min, band_max=band_max,
+                         recruitment=recruitment)
+
+
+SPINE = {20: Decimal(30000), 21: Decimal(31000), 22: Decimal(31000)}
+
+
+@pytest.mark.parametrize("post, salary, got", [
+    (_structure_post(grade="G7"), Decimal(31000), (21, None)),  # two points pay it: the lower
+    (_structure_post(grade="G7"), Decimal(30500), (None, None)),  # off the spine: a problem
+    (_structure_post(grade="G7", band_min=Decimal(30000)), Decimal(30500), (None, Decimal(30500))),  # a local band
+    (_structure_post(band_min=Decimal(30000), band_max=Decimal(32000)), Decimal(31000), (None, Decimal(31000))),
+])
+def test_pay_point_of_a_graded_or_banded_post(post, salary, got):
+    assert go_live._pay_point(salary, post, SPINE) == got
+
+
+def test_new_post_notes_say_why_it_joins_vacant():
+    assert go_live._new_post_notes(_structure_post(recruitment="external"), []) == [
+        "Head of Place: nobody is appointed yet; it joins the establishment vacant, for the joint appointments "
+        "panel (external recruitment)"]
+    appointed = [Appointment(employee_id=4, external_name=""), Appointment(employee_id=None, external_name="J. Bloggs")]
+    assert go_live._new_post_notes(_structure_post(), appointed) == [
+        "J. Bloggs (external) is appointed to Head of Place: the post joins the establishment vacant; start them "
+        "as a new starter in it"]
+    assert go_live._new_post_notes(_structure_post(), appointed[:1]) == []
+
+
+def test_findings_keep_a_problem_and_the_post_that_fixes_it_together():
+    found = go_live._Findings()
+    found.problem("first")
+    found.problem("second", fix_post=3)
+    assert (found.problems, found.fix) == (["first", "second"], [("second", 3)])

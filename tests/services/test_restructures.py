@@ -4,6 +4,7 @@ redundancy by council, and the three CLI commands."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from hrtool.errors import DomainError
 from hrtool.extensions import db
-from hrtool.models import AuditEvent, Protection, RouteDecision
+from hrtool.models import Appointment, AuditEvent, Protection, RouteDecision, StructurePost
 from hrtool.services.restructures import restructures as service
 from hrtool.services.restructures.redundancy import restructure_redundancy
 from hrtool.services.restructures.restructure_costing import costing, costing_json
@@ -208,3 +209,51 @@ def test_cli_structure_costing(app):
 
 def test_costing_json_matches_the_page_figures(senior):
     assert costing_json(costing(senior, TODAY))["after"]["by_council"] == {"CCDC": "620000.00", "SBC": "620000.00"}
+
+
+# record_appointment's checks on their own, on hand-made rows (no database).
+
+@pytest.mark.parametrize("values, got", [
+    ({"employee_id": 5, "external_name": ""}, (5, "")),
+    ({"employee_id": None, "external_name": "  A. Newcomer "}, (None, "A. Newcomer")),
+])
+def test_appointee_is_a_postholder_or_an_outsider(values, got):
+    assert service._appointee(values) == got
+
+
+@pytest.mark.parametrize("values", [{"employee_id": 5, "external_name": "A. Newcomer"}, {"external_name": "   "}])
+def test_appointee_must_be_exactly_one(values):
+    with pytest.raises(DomainError, match="not both") as raised:
+        service._appointee(values)
+    assert raised.value.field == "employee_id"
+
+
+def _new_post(fte="2"):
+    return StructurePost(id=9, title="Head of Place", grade="", band_min=Decimal(80000), band_max=Decimal(90000),
+                         fte=Decimal(fte))
+
+
+def _appointed(post_id, employee_id):
+    return Appointment(proposed_post_id=post_id, employee_id=employee_id, outcome="appointed")
+
+
+@pytest.mark.parametrize("start, salary, earlier, field, message", [
+    (None, Decimal(85000), [], "start_date", "Enter the start date"),
+    (TODAY, Decimal(0), [], "salary", "Enter the full-time annual salary"),
+    (TODAY, Decimal("79999.99"), [], "salary", "outside the post's band (£80,000 to £90,000)"),
+    (TODAY, Decimal("90000.01"), [], "salary", "outside the post's band"),
+    # Two places (FTE 2), both taken.
+    (TODAY, Decimal(85000), [_appointed(9, 1), _appointed(9, 2)], "proposed_post_id", "Head of Place is already filled"),
+    (TODAY, Decimal(85000), [_appointed(4, 7)], "employee_id", "already been appointed"),
+])
+def test_check_appointment_refuses(start, salary, earlier, field, message):
+    with pytest.raises(DomainError, match=re.escape(message)) as raised:
+        service._check_appointment(_new_post(), 7, start, salary, earlier)
+    assert raised.value.field == field
+
+
+def test_check_appointment_allows_the_last_place_at_the_band_edges():
+    # One of two places taken: the unsuccessful outcome and the other post's appointment do not count.
+    earlier = [_appointed(9, 1), Appointment(proposed_post_id=9, employee_id=2, outcome="unsuccessful"), _appointed(4, 3)]
+    for salary in (Decimal(80000), Decimal(90000)):
+        service._check_appointment(_new_post(), 7, TODAY, salary, earlier)

@@ -12,8 +12,9 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 
 from hrtool.extensions import db
-from hrtool.models import AuditEvent, PayAward, Policy, RuleSetting, StatutoryLimit
+from hrtool.models import AuditEvent, Council, PayAward, Policy, RuleSetting, StatutoryLimit
 from hrtool.services.pay import pay_spines
+from hrtool.services.rules import reference_data
 from hrtool.services.rules.reference_data import UPDATE_REASON, update_reference_data
 
 Y2025, Y2026 = date(2025, 4, 1), date(2026, 4, 1)
@@ -154,3 +155,58 @@ def test_nothing_overdue_shows_no_banner(app, auth):
     auth.as_role("hr")
     page = auth.client.get("/hr/").get_data(as_text=True)
     assert page and "Rules overdue for a new value" not in page
+
+
+# The first load's named steps, on hand-made rows (no database).
+
+def _council(id_: int, code: str) -> Council:
+    return Council(id=id_, code=code, name=f"{code} Council", short_name=code, notes="")
+
+
+def test_spine_points_skip_years_a_point_is_not_on():
+    rows = [{"scp": "1", "2023-04-01": "", "2024-04-01": ""},
+            {"scp": "2", "2023-04-01": "22366", "2024-04-01": "23656"},
+            {"scp": "3", "2023-04-01": "", "2024-04-01": "24027"}]
+    got = [(p.pay_year_from, p.scp, p.annual_salary, p.spine) for p in reference_data._spine_points(rows)]
+    assert got == [(date(2023, 4, 1), 2, Decimal("22366"), "NJC"), (date(2024, 4, 1), 2, Decimal("23656"), "NJC"),
+                   (date(2024, 4, 1), 3, Decimal("24027"), "NJC")]
+
+
+def test_phase2_services_propose_a_lead_only_for_those_in_scope_that_name_one():
+    councils = {"SBC": _council(7, "SBC")}
+    row = {"service": "Planning", "head_of_service_area": "Planning", "proposed_lead_authority": "SBC",
+           "lead_source": "framework", "proposed_transfer_date": "2024-04-01", "in_scope": "yes", "note": ""}
+    got = reference_data._phase2_services(
+        [row, {**row, "service": "Parks", "in_scope": "no"}, {**row, "service": "Bins", "proposed_lead_authority": ""}],
+        councils)
+    assert [(s.name, s.in_scope_for_sharing, len(s.leads)) for s in got] == [
+        ("Planning", True, 1), ("Parks", False, 0), ("Bins", True, 0)]
+    lead = got[0].leads[0]
+    assert (lead.lead_council_id, lead.effective_from, lead.status, lead.phase) == (7, date(2024, 4, 1), "proposed", "2024")
+
+
+def test_grade_conventions_one_per_council_with_its_bands_in_order():
+    councils = {"A": _council(1, "A"), "B": _council(2, "B")}
+    row = {"convention": "Local", "je_points_min": "0", "je_points_max": "200", "scp_min": "1", "scp_max": "3"}
+    got = reference_data._grade_conventions([{**row, "council": "A", "grade": "1"}, {**row, "council": "B", "grade": "X"},
+                                             {**row, "council": "A", "grade": "2"}], councils)
+    assert [(c.council_id, [b.grade for b in c.bands]) for c in got] == [(1, ["1", "2"]), (2, ["X"])]
+
+
+def test_new_policies_leave_the_ones_held_alone():
+    councils = {"SBC": _council(7, "SBC")}
+    data = {"councils": {"SBC": {"pay_protection": {"months": 12}, "redundancy": {"weeks_multiplier": Decimal("1.5")}}},
+            "joint": {"assimilation": {"slot_in": 70}, "consultation": {}}}
+    got = reference_data._new_policies(data, councils, {("redundancy", 7), ("consultation", None)})
+    assert [(p.council_id, p.name, p.body) for p in got] == [
+        (7, "SBC pay protection", {"months": 12}), (None, "Joint assimilation", {"slot_in": 70})]
+
+
+def test_new_rule_settings_skip_every_row_of_a_key_held():
+    got = reference_data._new_rule_settings({"full_time_hours", "eli_clear_days"})
+    keys = [s.key for s in got]
+    assert "full_time_hours" not in keys and "eli_clear_days" not in keys
+    assert "on_cost_rate" in keys and "jes_appeal_window_days" in keys
+    # One plain setting fewer (its key held), and neither dated row of the other key.
+    everything = reference_data._new_rule_settings(set())
+    assert len(everything) - len(got) == 1 + 2

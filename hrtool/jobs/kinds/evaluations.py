@@ -1,4 +1,4 @@
-"""Importing job evaluations as a job (issue 18): a file of up to 5,000 evaluations is recorded
+"""Importing job evaluations as a job: a file of up to 5,000 evaluations is recorded
 one by one, each grading its post and moving or protecting its holders (about 35 to 70 ms a row
 measured on 20,000 demo employees), longer than a web request may take. The check stays in the
 request (services/pay/jes/evaluation_io.py); this is the confirmed import, all or nothing."""

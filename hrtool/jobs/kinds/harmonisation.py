@@ -1,4 +1,4 @@
-"""Running a harmonisation model over the workforce, as a job (issue 17): at 100,000 people the
+"""Running a harmonisation model over the workforce, as a job: at 100,000 people the
 run is longer than a web worker may hold a request. The results are saved on the model, and its
 run audited, in the job's one unit of work."""
 from __future__ import annotations

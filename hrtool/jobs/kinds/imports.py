@@ -1,4 +1,4 @@
-"""Importing employees as jobs (issue 17): the check of an uploaded file (a dry run that keeps
+"""Importing employees as jobs: the check of an uploaded file (a dry run that keeps
 nothing) and the import itself (all or nothing). A 100,000-row import took 36-90 s, longer than
 a web worker may hold a request.
 

@@ -1,4 +1,4 @@
-"""Pay and grading work as jobs (issue 17): applying an award to make the next pay year's spine,
+"""Pay and grading work as jobs: applying an award to make the next pay year's spine,
 and correcting a spine value, each with the recalculation of every pay protection schedule it
 reaches; changing a council's grade bands (the posts regraded, their holders protected); and the
 arrears run.

@@ -144,7 +144,7 @@ def confirm_password(user: User, password: str, remote_addr: str = "") -> SignIn
         _record_attempt(user.username, now, False, remote_addr, refused=True)
         return SignInResult(user=None, locked=True, wait_until=until)
     try:
-        ok = _hasher.verify(user.password_hash, password)
+        ok: bool = _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         ok = False
     _record_attempt(user.username, now, ok, remote_addr)
@@ -188,8 +188,8 @@ def _expire_session(session_id: str, now: datetime) -> None:
 
 
 def _if_free(write: Callable[[str, datetime], None], session_id: str, now: datetime) -> None:
-    """A session's own bookkeeping (the last-seen stamp, an expiry) never holds a page up
-    (issue 16): it waits a moment at most for the write lock and, if another user's write holds
+    """A session's own bookkeeping (the last-seen stamp, an expiry) never holds a page up:
+    it waits a moment at most for the write lock and, if another user's write holds
     it, is skipped; the next request writes it."""
     from sqlalchemy.exc import DBAPIError
 

@@ -38,7 +38,7 @@ def common_passwords() -> frozenset[str]:
 
 def fold(text: str) -> str:
     """What the common-password and username checks compare: lower case, with every whitespace
-    character removed (not only at the ends), so "Password 1234" is "password1234" (issue 16)."""
+    character removed (not only at the ends), so "Password 1234" is "password1234"."""
     return "".join(text.split()).lower()
 
 

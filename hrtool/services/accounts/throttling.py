@@ -1,4 +1,4 @@
-"""Sign-in throttling that an attacker cannot turn against the owner (issue 16; OWASP ASVS 4.0.3
+"""Sign-in throttling that an attacker cannot turn against the owner (OWASP ASVS 4.0.3
 2.2.1). It replaces a hard per-account lock that every refused attempt renewed: five requests per
 quarter of an hour, from anywhere, kept anyone's account (the administrator's included) locked.
 
@@ -75,7 +75,8 @@ def delay(failures: int, free: int, first: timedelta, cap: timedelta) -> timedel
     if failures < free:
         return timedelta(0)
     doublings = min(failures - free, 32)  # 2**32 minutes is past any cap; keeps the number small
-    return min(first * (2 ** doublings), cap)
+    factor: int = 2 ** doublings  # never negative here, so an int
+    return min(first * factor, cap)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Managing users (issue 15): an administrator disables and re-enables a login, changes its role,
+"""Managing users: an administrator disables and re-enables a login, changes its role,
 name or the person or union it is linked to, and sets a temporary password (accounts.reset_password).
 
 Rules:
@@ -17,14 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from ...errors import DomainError
 from ...extensions import db
 from ...models import AuditEvent, Employee, Role, TradeUnion, User, UserSession
 from ..platform import audit
 from ..platform.unit_of_work import transaction
-from .accounts import end_sessions
+from .accounts import create_user, end_sessions
 
 # How each audited field of a login is named on its page; ids are kept in the trail but shown
 # as the person's name and number, or the union's name.
@@ -228,3 +229,43 @@ def history(user_id: int) -> list[HistoryRow]:
         rows.append(HistoryRow(at=event.at, actor=event.actor_label, action=_ACTIONS[event.action],
                                changes=changes, reason=event.reason or ""))
     return rows
+
+
+# -- adding a login and the lists the pages show ----------------------------------------------------
+
+def logins() -> Select[User]:
+    """Every login, by role and address, each with its person and union loaded with it (a page
+    of them is one query)."""
+    return (select(User).options(joinedload(User.employee), joinedload(User.union))
+            .order_by(User.role, User.username, User.id))
+
+
+def unions() -> list[TradeUnion]:
+    return list(db.session.scalars(select(TradeUnion).order_by(TradeUnion.name)))
+
+
+def username_taken(username: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.username == username.strip().lower())) is not None
+
+
+def employee_for_new_login(person_number: str) -> int:
+    """The employee a new employee's login is linked to, by person number; refused if there is
+    none or they already have a login."""
+    employee_id = db.session.scalar(select(Employee.id).where(Employee.person_number == person_number.strip()))
+    if employee_id is None:
+        raise DomainError("There is no employee with this person number", field="person_number")
+    if db.session.scalar(select(User.id).where(User.employee_id == employee_id)) is not None:
+        raise DomainError("This employee already has a login", field="person_number")
+    return employee_id
+
+
+@transaction
+def add(username: str, display_name: str, password: str, role: str, *, person_number: str = "",
+        union_id: int | None = None) -> User:
+    """Add a login with a temporary password: an employee's linked to their record (by person
+    number), a union representative's to their union. WeakPassword if the password breaks the rule."""
+    if username_taken(username):
+        raise DomainError("There is already a user with this email address", field="username")
+    employee_id = employee_for_new_login(person_number) if role == Role.EMPLOYEE.value else None
+    return create_user(username.strip().lower(), display_name.strip(), password, role, employee_id=employee_id,
+                       union_id=union_id if role == Role.UNION_REP.value else None, temporary=True)

@@ -1,4 +1,4 @@
-"""Job evaluations for the demo workforce (issue 18): every post with a score is evaluated factor by
+"""Job evaluations for the demo workforce: every post with a score is evaluated factor by
 factor, following its council's illustrative local conventions, and a few posts are evaluated
 under the other council's conventions too, with different results.
 

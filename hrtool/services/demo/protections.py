@@ -1,4 +1,4 @@
-"""Demo pay protections (issue 7): a realistic handful per council, made through the same paths
+"""Demo pay protections: a realistic handful per council, made through the same paths
 HR uses, so their schedules are the real ones:
 
 - re-evaluations: a post with one or two holders re-evaluated into the grade below (the job
@@ -158,6 +158,7 @@ def _load() -> int:
         if row is not None and row[0].effective_from < DEMO_EMPLOYEE_START:
             assignment, post, employment = row
             council = db.session.get(Council, employment.employer_id)
+            assert council is not None, "employer_id is a non-null foreign key"
             made += (_try(Plan("manual", DEMO_EMPLOYEE_START), council, demo_person, assignment, post)
                      or _try(Plan("regrade", DEMO_EMPLOYEE_START), council, demo_person, assignment, post))
     for code, plans in PLANS.items():

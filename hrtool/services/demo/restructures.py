@@ -8,11 +8,12 @@ import csv
 from datetime import date
 from decimal import Decimal
 from importlib import resources
+from typing import cast
 
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Council, Post, Service
+from ...models import Council, Post, Restructure, Service
 from ..restructures.restructures import (
     add_post,
     by_name,
@@ -77,14 +78,27 @@ def load_demo_restructures() -> int:
               "Service become 1 Chief Executive, 2 Deputy Chief Executives and 7 Heads of Service. The papers planned "
               "it for July 2023; in the demo it starts on 1 April 2027.", STARTS_ON)
     reference = _rows("senior_structure_2023.csv")
-    groups = {r["group"]: Decimal(r["total_budget_gbp_000"]) * THOUSAND
-              for r in _rows("senior_structure_costs_2023.csv") if r["structure"] == "proposed"}
+    by_id = {c.id: c for c in councils.values()}
     current_budget = {(r["tier"], code): Decimal(r[f"{code.lower()}_budget_gbp_000"]) * THOUSAND
                       for r in reference if r["structure"] == "current" for code in councils}
-    by_id = {c.id: c for c in councils.values()}
+    _add_current_posts(restructure, senior, by_id, current_budget)
+    made = _add_proposed_posts(restructure, [r for r in reference if r["structure"] == "proposed"])
+    # Every current post has an employer.
+    current = {(p.title, by_id[cast(int, p.employer_id)].code): p.id for p in restructure.posts if p.side == "current"}
+    entries: dict[tuple[int, int], tuple[int | None, str]] = {}
+    for starts, code, new_title, percent, note in MATCHES:
+        cur = next((pid for (title, c), pid in current.items() if c == code and title.startswith(starts)), None)
+        if cur is not None and new_title in made:
+            entries[(cur, made[new_title])] = (percent, note)
+    save_matches(restructure, entries, reason="Job matching by the joint HR team (demo)")
+    run_engine(restructure, STARTS_ON)
+    return 1
 
-    # Current: each council's posts; the business case's budget for a tier shared evenly
-    # between that council's posts in it.
+
+def _add_current_posts(restructure: Restructure, senior: list[Post], by_id: dict[int, Council],
+                       current_budget: dict[tuple[str, str], Decimal]) -> None:
+    """Current: each council's posts; the business case's budget for a tier shared evenly
+    between that council's posts in it. Heads of Service report to their council's chief."""
     chiefs: dict[int, int] = {}
     for post in sorted(senior, key=lambda p: (p.tier != "chief executive", by_id[p.council_id].code, p.post_number)):
         code = by_id[post.council_id].code
@@ -99,8 +113,12 @@ def load_demo_restructures() -> int:
         if post.tier == "chief executive":
             chiefs[post.council_id] = added.id
 
-    # Proposed: from the reference rows; each group's budget shared evenly between its posts.
-    proposed = [r for r in reference if r["structure"] == "proposed"]
+
+def _add_proposed_posts(restructure: Restructure, proposed: list[dict[str, str]]) -> dict[str, int]:
+    """Proposed: from the reference rows; each group's budget shared evenly between its posts.
+    Returns each post's id by title."""
+    groups = {r["group"]: Decimal(r["total_budget_gbp_000"]) * THOUSAND
+              for r in _rows("senior_structure_costs_2023.csv") if r["structure"] == "proposed"}
     made: dict[str, int] = {}
     for row in sorted(proposed, key=lambda r: ["chief executive", "deputy chief executive", "head of service"]
                       .index(r["tier"])):
@@ -109,21 +127,16 @@ def load_demo_restructures() -> int:
             made.get("Chief Executive (Head of Paid Service)") if row["tier"] != "chief executive" else None)
         added = add_post(restructure, {
             "side": "proposed", "title": row["post"], "tier": row["tier"],
-            "band_min": Decimal(row["indicative_band_min_gbp"]) if row["indicative_band_min_gbp"] else None,
-            "band_max": Decimal(row["indicative_band_max_gbp"]) if row["indicative_band_max_gbp"] else None,
+            "band_min": _pounds_or_none(row["indicative_band_min_gbp"]),
+            "band_max": _pounds_or_none(row["indicative_band_max_gbp"]),
             "fte": Decimal(row["fte"]), "functions": row["functions"].replace("; ", "\n"),
             "ccdc_share": Decimal("0.5"), "budget": groups[COST_GROUPS[row["tier"]]] / len(same),
             "reports_to_id": boss,
             # 9.8: Deputy Chief Executive Place is open to internal and external candidates.
             "recruitment": "external" if row["post"].endswith("Place") else "internal"})
         made[row["post"]] = added.id
+    return made
 
-    current = {(p.title, by_id[p.employer_id].code): p.id for p in restructure.posts if p.side == "current"}
-    entries = {}
-    for starts, code, new_title, percent, note in MATCHES:
-        cur = next((pid for (title, c), pid in current.items() if c == code and title.startswith(starts)), None)
-        if cur is not None and new_title in made:
-            entries[(cur, made[new_title])] = (percent, note)
-    save_matches(restructure, entries, reason="Job matching by the joint HR team (demo)")
-    run_engine(restructure, STARTS_ON)
-    return 1
+
+def _pounds_or_none(text: str) -> Decimal | None:
+    return Decimal(text) if text else None

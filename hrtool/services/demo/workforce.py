@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, insert, select, text
 
@@ -147,7 +147,8 @@ class _Generator:
             raise RuntimeError("load the reference data before generating demo data")
         self.bands = {
             code: [GradeBand(b.grade, b.points_min, b.points_max, b.scp_min, b.scp_max)
-                   for b in db.session.scalars(select(GradeConvention).where(GradeConvention.council_id == c.id)).first().bands]
+                   for b in cast(GradeConvention, db.session.scalars(  # the reference data, checked above
+                       select(GradeConvention).where(GradeConvention.council_id == c.id)).first()).bands]
             for code, c in self.councils.items()
         }
         self.services = list(db.session.scalars(select(Service).order_by(Service.id)))
@@ -453,7 +454,7 @@ class _Generator:
     def _write(self) -> dict[str, int]:
         r = self.rows
         # Every post with a score evaluated factor by factor under its council's conventions, a few
-        # under both councils' (issue 18: services/demo/evaluations.py). Before the grades below: a
+        # under both councils' (services/demo/evaluations.py). Before the grades below: a
         # score the scheme cannot make exactly becomes the evaluation's points.
         evaluated = evaluate_posts(r.posts, self.councils, self.bands, self.ids, {s.id: s.name for s in self.services})
         # Each post's dated grades (services/pay/post_grades.py), worked out here by the same pure rule
@@ -557,7 +558,7 @@ def generate(employees: int = 600, seed: int = 1) -> dict[str, int]:
     from .letters import issue_demo_letters
 
     counts["letters"] = issue_demo_letters()  # letters about the transfers above
-    from ..pay.jes.demo_appeals import add_demo_appeals  # issue 18: one appeal under way, one decided with its letter
+    from ..pay.jes.demo_appeals import add_demo_appeals  # one appeal under way, one decided with its letter
 
     counts["appeals"] = add_demo_appeals(date.today())
     counts["deleted_point_moves"] = _move_off_deleted_points()

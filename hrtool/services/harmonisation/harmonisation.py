@@ -9,7 +9,7 @@ employer's* `pay_protection` policy (hrtool.domain.protection), and draws the eq
 awards or increments: the new salary stays at its as-at value, so cash-frozen protection is
 not eroded and runs its full length. Each change is one user action, one unit of work (`@transaction`).
 
-A model may choose a set of local conventions (issue 18: either council's, or a draft merged set).
+A model may choose a set of local conventions (either council's, or a draft merged set).
 Running it then re-evaluates each post's latest grading evaluation (under the post's own council,
 dated on or before the as-at date) under that set before grading: only the factor levels a
 convention decided change (`domain.harmonisation.under_conventions`), the points are worked out

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, Union, cast, get_args, get_origin, get_type_hints
 
 from ...domain.protection import financial_year
 
@@ -118,7 +118,7 @@ class PostRescored:
 
 @dataclass(frozen=True)
 class ConventionsUsed:
-    """The set of local conventions a model re-evaluated posts under, and what it did (issue 18)."""
+    """The set of local conventions a model re-evaluated posts under, and what it did."""
 
     set_id: int
     name: str
@@ -155,7 +155,7 @@ class Results:
     gap_before: Gap
     gap_after: Gap
     affected: list[Affected]
-    # Issue 18: the set of conventions posts were re-evaluated under (None: each post as evaluated).
+    # the set of conventions posts were re-evaluated under (None: each post as evaluated).
     # Results saved before it have no such key and read as None.
     conventions: ConventionsUsed | None = None
 
@@ -202,7 +202,9 @@ def from_json(kind: Any, data: Any) -> Any:
     if origin is dict:
         return {k: from_json(get_args(kind)[1], v) for k, v in data.items()}
     if is_dataclass(kind):  # a field older results lack takes its default (none: TypeError, "run it again")
-        return kind(**{name: from_json(hint, data[name]) for name, hint in _fields_of(kind) if name in data})
+        dataclass_type = cast(type, kind)  # a dataclass, never an instance of one
+        return dataclass_type(**{name: from_json(hint, data[name]) for name, hint in _fields_of(dataclass_type)
+                                 if name in data})
     if kind is Decimal:
         return Decimal(data)
     if kind is datetime:

@@ -38,7 +38,7 @@ class _Cells:
     lines of figures that add up (parts and their total)."""
 
     sizes: dict[Hashable, int] = field(default_factory=dict)
-    lines: list[list[Hashable]] = field(default_factory=list)
+    lines: list[Sequence[Hashable]] = field(default_factory=list)
 
     def counts(self, block: str, label: str, row: Figures | GroupRow) -> None:
         values = (row.up, row.same, row.down, row.people if isinstance(row, Figures) else row.total)

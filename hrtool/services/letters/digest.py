@@ -1,4 +1,4 @@
-"""HR's daily digest by email (issue 17): what needs doing soon, for HR officers who are not
+"""HR's daily digest by email: what needs doing soon, for HR officers who are not
 looking at the dashboard.
 
 One message per HR officer and administrator (an active login with an email address, digest

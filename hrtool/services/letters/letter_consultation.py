@@ -65,7 +65,7 @@ def acknowledge(letter: Letter, user: Any) -> LetterAcknowledgement:
 
 @transaction
 def acknowledge_own(letter: Letter, user: Any) -> LetterAcknowledgement:
-    """An employee acknowledges receipt of a letter addressed to them (issue 15): recorded with
+    """An employee acknowledges receipt of a letter addressed to them: recorded with
     who and when, shown to HR in the register, audited against the person. Only their own
     letters: anyone else's is refused (the view answers 404 before this is reached)."""
     if letter.employee_id is None or getattr(user, "employee_id", None) != letter.employee_id:
@@ -200,15 +200,15 @@ class PanelRow:
     due_on: date | None
     expected: int
     issued: int
-    acknowledged: int | None  # by the union, or (issue 15) by the employee the letter is to
+    acknowledged: int | None  # by the union, or by the employee the letter is to
     scope_kind: str
     scope_id: int
     note: str = ""
     overdue: bool = False
-    # Due by a date derived from one outside its plausible window (issue 13): not overdue for
+    # Due by a date derived from one outside its plausible window: not overdue for
     # ever, but a date to correct.
     needs_correction: bool = False
-    # Issue 17: exactly how many letters a batch would send now (those in the group without one).
+    # exactly how many letters a batch would send now (those in the group without one).
     to_send: int = 0
 
 
@@ -297,10 +297,10 @@ def union_consultations(union_id: int, on: date) -> tuple[list[Transfer], list[R
 def consulted(union_id: int | None) -> tuple[set[int], set[int]]:
     """The transfers and restructures a union has been consulted on: those the register holds a
     letter to the union about (the regulation 13 letter, the s.188 letter, a withdrawal). A union
-    representative sees these and no others (issue 16): a restructure's status says nothing about
+    representative sees these and no others: a restructure's status says nothing about
     whom HR has consulted. One more: a completed transfer of a council that recognised the union
     on the transfer date. The union was an appropriate representative (TUPE reg. 13(3)), the
-    transfer is no longer a plan, and if it was completed with the letters unmet (issue 15) the
+    transfer is no longer a plan, and if it was completed with the letters unmet the
     union is the one that needs to see so."""
     from ...models import UnionRecognition
 
@@ -316,6 +316,21 @@ def consulted(union_id: int | None) -> tuple[set[int], set[int]]:
         or_(UnionRecognition.recognised_to.is_(None), UnionRecognition.recognised_to >= Transfer.transfer_date)))
         .where(Transfer.status == "completed").distinct())
     return ({t for t, _ in rows if t is not None} | set(completed), {r for _, r in rows if r is not None})
+
+
+def union_transfers(union_id: int | None) -> list[Transfer]:
+    """The transfers this union was consulted on, but for cancelled ones, the latest first."""
+    return list(db.session.scalars(select(Transfer).where(Transfer.status != "cancelled",
+                                                          Transfer.id.in_(consulted(union_id)[0]))
+                                   .order_by(Transfer.transfer_date.desc(), Transfer.reference)))
+
+
+def transfer_letters_to_union(transfer: Transfer, union_id: int | None) -> list[Letter]:
+    """The letters to this union about a transfer, as they were issued (none without a union)."""
+    if not union_id:
+        return []
+    return list(db.session.scalars(select(Letter).where(Letter.transfer_id == transfer.id, Letter.union_id == union_id)
+                                   .order_by(Letter.issued_at)))
 
 
 def transfer_for_union(transfer_id: int, union_id: int | None) -> Transfer | None:

@@ -5,7 +5,7 @@ data), so what a letter said can be stored with it and shown again exactly.
 A fact the record does not hold is left out (None), never guessed: the template language then
 reports it as missing and the letter cannot be issued until the record is completed.
 
-Every value is worded as a careful HR officer writes it (issue 15), so a template author gets it
+Every value is worded as a careful HR officer writes it, so a template author gets it
 right by default: counts agree with their nouns ("1 month", "12 employees": the `*_employees`,
 `*.period` fields), money is "£25,992.00" and a difference "a reduction of £1,271.00", dates
 "1 April 2027", a service is named once ("Electoral Services", "the Licensing service":
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -159,7 +159,7 @@ def _policy(kind: str, council_id: int | None, on: date) -> Policy | None:
         .order_by(Policy.effective_from.desc()).limit(1)).first()
 
 
-def _both(*councils: Council) -> list[Council]:
+def _both(*councils: Council | None) -> list[Council]:
     unique = {c.id: c for c in councils if c is not None}
     return sorted(unique.values(), key=lambda c: c.code)
 
@@ -248,7 +248,7 @@ def transfer_union(transfer: Transfer, union: TradeUnion, on: date) -> Filled:
     figures = transfer_figures(transfer.id, min(on, transfer.transfer_date - timedelta(days=1)))
     table = Table(["Grade", "Employees"], [[grade, shown] for grade, shown in figures.rows], numeric=[1])
     councils, note = _transfer_sender(transfer)
-    # A small cohort's size is withheld here too (issue 16): "fewer than 5 employees", never "1 employee".
+    # A small cohort's size is withheld here too: "fewer than 5 employees", never "1 employee".
     flat = {**_transfer(transfer), **_union(union),
             "transfer.agency_workers": _typed(transfer.agency_workers),
             "transfer.affected_count": None if figures.empty else figures.total_words,
@@ -271,7 +271,7 @@ def transfer_union(transfer: Transfer, union: TradeUnion, on: date) -> Filled:
 def _post_title_on(employee_id: int, on: date) -> str | None:
     """The title of the person's post on `on`: the post of `picture_on` (the same query, the same
     row), without the salary, spine and grade a notice of transfer does not show (four queries
-    of five per letter in a batch, issue 17)."""
+    of five per letter in a batch)."""
     return db.session.scalar(as_at(on).with_only_columns(Post.title).where(Employee.id == employee_id).limit(1))
 
 
@@ -295,6 +295,7 @@ def transfer_member(member: TransferMember, on: date) -> Filled:
 def protected_terms(snapshot: ProtectedTerms) -> Filled:
     transfer = snapshot.transfer
     employee = db.session.get(Employee, snapshot.employee_id)
+    assert employee is not None, "employee_id is a non-null foreign key"
     data = snapshot.snapshot
     particulars, package, rights = data.get("particulars", {}), data.get("package", {}), data.get("entitlements", {})
     council = db.session.scalar(select(Council).where(Council.code == data.get("terms_council")))
@@ -349,6 +350,7 @@ def _pay_then(particulars: dict[str, Any]) -> str | None:
 def election(record: Election) -> Filled:
     employee = db.session.get(Employee, record.employee_id)
     employment = db.session.get(Employment, record.employment_id)
+    assert employee and employment, "the election's foreign keys are not null"
     protected = db.session.scalars(select(TermsRecord).where(
         TermsRecord.employment_id == employment.id, TermsRecord.basis == "protected")
         .order_by(TermsRecord.effective_from.desc()).limit(1)).first()
@@ -384,7 +386,7 @@ def _restructure_sources(restructure: Restructure) -> dict[str, Source]:
 def _restructure_councils(restructure: Restructure) -> tuple[list[Council], str]:
     ids = set(db.session.scalars(select(StructurePost.employer_id).where(
         StructurePost.restructure_id == restructure.id, StructurePost.employer_id.is_not(None))))
-    councils = sorted((db.session.get(Council, i) for i in ids), key=lambda c: c.code)
+    councils = sorted((cast(Council, db.session.get(Council, i)) for i in ids), key=lambda c: c.code)  # foreign keys
     return councils, ("Shared structure of both councils" if len(councils) > 1 else "")
 
 
@@ -457,16 +459,18 @@ def restructure_union(restructure: Restructure, union: TradeUnion, on: date) -> 
     for d in decisions:
         if d.route in ("at_risk", "ring_fence"):
             post = posts.get(d.current_post_id)
-            employer = db.session.get(Council, post.employer_id).short_name if post and post.employer_id else ""
+            employer = cast(Council, db.session.get(Council, post.employer_id)).short_name if post and post.employer_id else ""
             key = (post.title if post else "", employer)
             counts[key] = counts.get(key, 0) + 1
-    # Small groups withheld as on every figure a union sees (issue 16; no printed figure is their sum).
+    # Small groups withheld as on every figure a union sees (no printed figure is their sum).
     threshold = disclosure_threshold(on)
     hidden = withheld(counts, [], threshold)
     table = Table(["Post", "Employer", "Postholders affected"],
                   [[t, e, cell(n, (t, e) in hidden, threshold)] for (t, e), n in sorted(counts.items())], numeric=[2])
     first = restructure.effective_date
-    period = int(_policy("collective_consultation", None, on).body["period_days"])
+    consultation = _policy("collective_consultation", None, on)
+    assert consultation is not None, "the reference data holds the collective consultation policy"
+    period = int(consultation.body["period_days"])
     flat = {**_restructure(restructure), **_union(union),
             "redundancy.proposed_count": proposed, "redundancy.employed_count": len(decisions),
             "redundancy.proposed_employees": plural(proposed, "employee"),
@@ -499,12 +503,13 @@ def route_decision(decision: RouteDecision, letter_type: str, on: date) -> Fille
     employee = db.session.get(Employee, decision.employee_id)
     current = db.session.get(StructurePost, decision.current_post_id)
     new = db.session.get(StructurePost, decision.proposed_post_id) if decision.proposed_post_id else None
+    assert restructure and employee and current, "the decision's foreign keys are not null"
     councils, note = _restructure_councils(restructure)
     flat: dict[str, Any] = {**_employee(employee), **_restructure(restructure),
                             "current_post.title": current.title, "current_post.grade": _band(current),
                             "decision.reasons": _typed(decision.reasons),
                             "new_post.title": new.title if new else None, "new_post.grade": _band(new) if new else None}
-    if letter_type == "at_risk":  # issue 14: the service date for redundancy and the notice owed
+    if letter_type == "at_risk":  # the service date for redundancy and the notice owed
         from ..restructures.redundancy import at_risk_letter_fields
 
         flat.update(at_risk_letter_fields(employee, restructure))
@@ -561,6 +566,7 @@ def _change(difference: Decimal) -> str:
 
 def protection(record: Protection) -> Filled:
     employee = db.session.get(Employee, record.employee_id)
+    assert employee is not None, "employee_id is a non-null foreign key"
     months = list(record.months)
     rows = [[f"{m.month:%B %Y}", str(m.phase), money(m.new_salary), money(m.protection), money(m.payment)
              + (" *" if m.projected else "")] for m in months]
@@ -583,7 +589,7 @@ def protection(record: Protection) -> Filled:
                   sources=sources)
 
 
-# -- job evaluation appeals (issue 18) ---------------------------------------------------------
+# -- job evaluation appeals ---------------------------------------------------------
 
 def jes_appeal(appeal: Any) -> Filled:
     """The outcome of a job evaluation appeal, to the employee: the facts are worded by
@@ -591,6 +597,7 @@ def jes_appeal(appeal: Any) -> Filled:
     from ..pay.jes.appeals import outcome_facts
 
     employee = db.session.get(Employee, appeal.employee_id)
+    assert employee is not None, "employee_id is a non-null foreign key"
     flat = {**_employee(employee), **outcome_facts(appeal)}
     flat["appeal.reasons"] = _typed(appeal.outcome_notes)
     held = record_source(f"the appeal of {employee.full_name} against the evaluation of "
@@ -620,7 +627,7 @@ def fill(letter_type: str, source_id: int, union_id: int | None, on: date) -> Fi
         union = db.session.get(TradeUnion, union_id) if union_id else None
         if union is None:
             raise DomainError("Choose the union the letter is to")
-        if kind == T.TRANSFER_WITHDRAWN:  # issue 15 (engineer A): services/tupe/transfer_changes.py
+        if kind == T.TRANSFER_WITHDRAWN:  # services/tupe/transfer_changes.py
             from ..tupe.transfer_changes import withdrawn_union
 
             return withdrawn_union(get(Transfer), union, on)
@@ -635,7 +642,7 @@ def fill(letter_type: str, source_id: int, union_id: int | None, on: date) -> Fi
         return protection(get(Protection))
     if kind == T.PROTECTED_TERMS:
         return protected_terms(get(ProtectedTerms))
-    if kind == T.JES_APPEAL:  # issue 18: services/pay/jes/appeals.py
+    if kind == T.JES_APPEAL:  # services/pay/jes/appeals.py
         from ...models import EvaluationAppeal
 
         return jes_appeal(get(EvaluationAppeal))

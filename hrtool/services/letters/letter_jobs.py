@@ -65,7 +65,7 @@ class Cohort:
     targets: list[Target]
 
 
-# A transfer's batch for only those not yet written to (issue 15): its own scope kind, so the
+# A transfer's batch for only those not yet written to: its own scope kind, so the
 # job, run later, makes the same choice.
 UNWRITTEN = "transfer_unwritten"
 TRANSFER_SCOPES = ("transfer", UNWRITTEN)
@@ -137,7 +137,7 @@ class BatchRefused(DomainError):
 
 
 def check_batch(letter_type: str, scope_kind: str, scope_id: int, on: date) -> None:
-    """Before a batch starts (issue 15): refuse one for a withdrawn transfer, and fill every
+    """Before a batch starts: refuse one for a withdrawn transfer, and fill every
     letter's fields (no PDF) so that a field with no value is reported now, all at once, naming
     the field and whose letters lack it, rather than failing the job at letter 1 of N."""
     from ...letters.template import FIELD, TemplateError, render
@@ -178,7 +178,7 @@ def check_batch(letter_type: str, scope_kind: str, scope_id: int, on: date) -> N
 
 def already_sent(letter_type: str, scope_kind: str, scope_id: int) -> set[tuple[int | None, int | None]]:
     """(source id, union id) of everyone who already has a letter of this type for this transfer
-    or restructure (issue 17: a batch does not send it to them again unless HR re-issues it)."""
+    or restructure (a batch does not send it to them again unless HR re-issues it)."""
     column = Letter.transfer_id if scope_kind in TRANSFER_SCOPES else Letter.restructure_id
     return {(source_id, union_id or None) for source_id, union_id in db.session.execute(
         select(Letter.source_id, Letter.union_id).where(column == scope_id, Letter.letter_type == letter_type))}
@@ -231,7 +231,7 @@ def _stale(job: LetterJob, now: datetime) -> bool:
 @transaction
 def _queue(letter_type: str, scope_kind: str, scope_id: int, on: date, user: Any,
            reissue_reason: str = "") -> LetterJob:
-    check_batch(letter_type, scope_kind, scope_id, on)  # issue 15: withdrawn, or a field with no value
+    check_batch(letter_type, scope_kind, scope_id, on)  # withdrawn, or a field with no value
     group = cohort(letter_type, scope_kind, scope_id, on)
     if not group.targets:
         raise DomainError("Nobody in that group is due this letter", field="letter_type")

@@ -1,4 +1,4 @@
-"""Mail that reaches people who are not looking at hrtool (issue 17).
+"""Mail that reaches people who are not looking at hrtool.
 
 Two kinds of message, each first written to the outbox (models/mail.py) in the transaction of
 the work it is about, then delivered by a worker:
@@ -33,10 +33,10 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from ...extensions import db
 from ...letters import types as T
@@ -316,13 +316,13 @@ def deliver(message_id: int) -> str:
         # Claim it for the time a send can take: one UPDATE, so of two workers only the one that
         # finds it unclaimed (and the attempt count it read) sends it; the other leaves it be.
         now = datetime.now(UTC)
-        claimed = db.session.execute(
+        claimed = cast(CursorResult[Any], db.session.execute(
             update(OutboxMessage).where(
                 OutboxMessage.id == message_id, OutboxMessage.status == "queued",
                 OutboxMessage.attempts == message.attempts,
                 or_(OutboxMessage.sending_until.is_(None), OutboxMessage.sending_until < now))
             .values(attempts=attempt, sending_until=now + lease(smtp))
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False))).rowcount
         if claimed != 1:
             db.session.expire(message)
             return message.status
@@ -334,6 +334,7 @@ def deliver(message_id: int) -> str:
         log.warning("Mail %s not sent (attempt %s): %s", message_id, attempt, reason, exc_info=error)
         with unit_of_work.unit_of_work():
             message = db.session.get(OutboxMessage, message_id)
+            assert message is not None, "this worker claimed it above"
             db.session.refresh(message)
             message.error = (f"Attempt {attempt}: {reason} "
                              + ("Not tried again." if gave_up else "It will be tried again."))
@@ -343,6 +344,7 @@ def deliver(message_id: int) -> str:
         raise (MailGaveUp if gave_up else MailNotSent)(message_id, message.error) from None
     with unit_of_work.unit_of_work():
         message = db.session.get(OutboxMessage, message_id)
+        assert message is not None, "this worker claimed it above"
         db.session.refresh(message)
         message.status, message.sent_at, message.error = "sent", datetime.now(UTC), ""
         message.sending_until = None

@@ -167,7 +167,7 @@ def _plan(council_id: int, effective_from: date, bands: Sequence[GradeBand]) -> 
 
 
 def preview_bands(council_id: int, effective_from: date, bands: Sequence[GradeBand]) -> BandChangePreview:
-    """Check a change of bands and say who it affects, changing nothing (issue 13)."""
+    """Check a change of bands and say who it affects, changing nothing."""
     council, previous = _checked(council_id, effective_from, bands)
     return BandChangePreview(council, effective_from, previous, _plan(council_id, effective_from, bands),
                              tuple(bands))
@@ -176,7 +176,7 @@ def preview_bands(council_id: int, effective_from: date, bands: Sequence[GradeBa
 @transaction
 def change_bands(council_id: int, effective_from: date, name: str, notes: str, bands: Sequence[GradeBand],
                  reason: str, expected: str | None = None) -> BandsChanged:
-    """A new version of the council's bands from `effective_from` (issues 4 and 13). The bands are
+    """A new version of the council's bands from `effective_from`. The bands are
     checked with `band_problems` against the spine of the pay year holding that date; the
     version in force then is closed the day before. Nothing changes before `effective_from`: the
     posts' dated grades follow from the versions (services/pay/post_grades.py), and what follows for

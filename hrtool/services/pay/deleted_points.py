@@ -1,4 +1,4 @@
-"""Pay points deleted by an award (issue 14; the rule is domain/deleted_points.py). `plan` says
+"""Pay points deleted by an award (the rule is domain/deleted_points.py). `plan` says
 who is on a deleted point on or after the date of deletion and which grade bands start on one;
 `move_holders` moves each such record to the lowest point that remains above it from that date
 (or from the record's own start, if later), through regrading.move_holder: a dated assignment

@@ -72,17 +72,13 @@ def preview(council_id: int, run_on: date) -> IncrementPreview:
     rows = db.session.execute(
         as_at(run_on).where(Employment.employer_id == council_id, Assignment.id.is_not(None))
         .order_by(Employee.last_name, Employee.first_name, Employee.id)).all()
-    employment_ids = [row[1].id for row in rows]
-    history: dict[int, list[Assignment]] = {}
-    for start in range(0, len(employment_ids), 1000):
-        chunk = employment_ids[start:start + 1000]
-        for a in db.session.scalars(select(Assignment).where(Assignment.employment_id.in_(chunk))):
-            history.setdefault(a.employment_id, []).append(a)
+    history = _assignment_history([row[1].id for row in rows])
     policies: dict[int, IncrementPolicy] = {}
     bands = {b.grade: b for b in bands_on(council_id, run_on)}
     grades = grades_on({row[3].id for row in rows if row[3] is not None}, run_on)  # each post's grade that day
     codes = dict(db.session.execute(select(Council.id, Council.short_name)).all())
-    moves, stays = [], []
+    moves: list[IncrementLine] = []
+    stays: list[IncrementLine] = []
     for employee, employment, assignment, post, terms in rows:
         terms_council = terms.terms_council_id if terms is not None else council_id
         if terms_council not in policies:
@@ -105,6 +101,16 @@ def preview(council_id: int, run_on: date) -> IncrementPreview:
                                                               IncrementRun.run_on == run_on)) is not None
     date_rule = increment_policy(council_id, run_on).date_rule
     return IncrementPreview(council, run_on, date_rule, moves, stays, applied)
+
+
+def _assignment_history(employment_ids: list[int]) -> dict[int, list[Assignment]]:
+    """Every assignment of these employments, by employment (a query per thousand)."""
+    history: dict[int, list[Assignment]] = {}
+    for start in range(0, len(employment_ids), 1000):
+        chunk = employment_ids[start:start + 1000]
+        for a in db.session.scalars(select(Assignment).where(Assignment.employment_id.in_(chunk))):
+            history.setdefault(a.employment_id, []).append(a)
+    return history
 
 
 @transaction
@@ -140,7 +146,7 @@ def apply(council_id: int, run_on: date) -> IncrementRun:
     db.session.flush()
     audit.record("apply", "increment_run", run.id, after={"council": result.council.code, "run_on": run_on.isoformat(),
                                                            "moved": run.moved, "not_moved": run.not_moved})
-    # A new point must agree with a change of its post's grade dated ahead (issue 13): only the
+    # A new point must agree with a change of its post's grade dated ahead: only the
     # posts with one are looked at, so a run costs the same few queries for everyone else.
     from ...models import PostGrade
     from .regrading import fit_new_record
@@ -153,7 +159,7 @@ def apply(council_id: int, run_on: date) -> IncrementRun:
     for new in created:
         if new.post_id in ahead:
             fit_new_record(new, reason)
-    # Increments erode or end pay protection (issue 7): the new assignments reach the movers'
+    # Increments erode or end pay protection: the new assignments reach the movers'
     # schedules through services/platform/derived.py before the unit of work commits.
     return run
 

@@ -1,4 +1,4 @@
-"""Job evaluations of posts (issue 18: an evaluation is its factor levels).
+"""Job evaluations of posts (an evaluation is its factor levels).
 
 Each evaluation is kept. Its points are the sum of its 13 factor levels' points under the scheme
 version in force on its date (services/pay/jes/scheme.py), never typed; each level may cite the local
@@ -8,7 +8,7 @@ the post's score on a date is that of its latest such evaluation dated on or bef
 grade then what that score earns under the council's bands in force then (services/pay/post_grades.py).
 An evaluation under the other council's conventions is kept for comparison and grades nothing.
 
-Evaluations made before issue 18 hold only a typed total (`scheme_version_id` None): they are kept
+Evaluations made before factor levels were recorded hold only a typed total (`scheme_version_id` None): they are kept
 as they are, shown "total only (factor levels not recorded)", and still grade.
 
 Whenever an evaluation that grades changes (recorded, agreed, withdrawn, re-scored because the
@@ -23,6 +23,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ...domain.grading import DatedGrade
 from ...domain.job_evaluation import LevelOutOfRange, WrongNumberOfLevels, score
 from ...errors import DomainError
 from ...extensions import db
@@ -182,9 +183,9 @@ def _keep_recorded_score(post: Post, evaluated_on: date) -> None:
                                  notes="Score held on the post before evaluations were recorded"))
 
 
-def _regrade(post: Post, before: list, since: date, source_ref: str, why: str, notes: str = "") -> None:
+def _regrade(post: Post, before: list[DatedGrade], since: date, source_ref: str, why: str, notes: str = "") -> None:
     """The post's recorded score from its latest grading evaluation, its grades from `since`, and
-    what follows for its holders (a lower grade protects those whose pay falls: issue 7)."""
+    what follows for its holders (a lower grade protects those whose pay falls)."""
     derived.note("post_grades", "post", post.id, why=f"{why[0].upper()}{why[1:]}: {notes.strip()}".rstrip(": "))
     latest = latest_for(post.id, post.council_id)
     score_now = latest.score if latest is not None else None

@@ -1,5 +1,5 @@
 """The pay award run: arrears owed to everyone on the NJC spine when an award is agreed after it
-took effect (DOMAIN.md 3.2; issue 4). The rule is `domain.arrears.arrears_owed`; this module
+took effect (DOMAIN.md 3.2). The rule is `domain.arrears.arrears_owed`; this module
 finds the people (in one query), prices each stretch of their contracts on the previous and the
 award's pay year spines, totals by employing council, and exports the list."""
 from __future__ import annotations
@@ -125,22 +125,11 @@ def run(award: PayAward, first_paid_on: date | None = None) -> ArrearsRun:
     people: list[PersonArrears] = []
     not_computed: list[NotComputed] = []
     for (employee_id, code), spells in grouped.items():
-        first = spells[0]
-        name = f"{first.first_name} {first.last_name}"
-        missing = sorted({s.scp for s in spells if s.scp not in old or s.scp not in new})
-        if missing:
-            scp = missing[0]
-            where = pay_year_label(old_year if scp not in old else award.pay_year_from)
-            not_computed.append(NotComputed(employee_id, first.person_number, name, code,
-                                            f"SCP {scp} is not on the {where} spine: work these arrears out by hand"))
-            continue
-        arrears = arrears_owed(
-            [PaySpell(max(s.effective_from, s.start_date), _earlier(s.effective_to, s.end_date), s.hours_per_week,
-                      old[s.scp], new[s.scp]) for s in spells],
-            effective_from, first_paid_on, full_time_hours)
-        people.append(PersonArrears(
-            employee_id, first.person_number, name, code, _distinct(s.title for s in spells),
-            _distinct(hours(s.hours_per_week) for s in spells), _distinct(str(s.scp) for s in spells), arrears))
+        found = _person_arrears(award, employee_id, code, spells, (old_year, old, new), first_paid_on, full_time_hours)
+        if isinstance(found, NotComputed):
+            not_computed.append(found)
+        else:
+            people.append(found)
 
     councils = db.session.execute(select(Council.code, Council.name).order_by(Council.code)).all()
     totals = [CouncilTotal(code, name, sum(1 for p in people if p.council == code),
@@ -148,6 +137,29 @@ def run(award: PayAward, first_paid_on: date | None = None) -> ArrearsRun:
               for code, name in councils]
     return ArrearsRun(award, effective_from, first_paid_on, old_year, award.pay_year_from, full_time_hours, people,
                       not_computed, totals, sum((t.total for t in totals), Decimal("0.00")))
+
+
+def _person_arrears(award: PayAward, employee_id: int, code: str, spells: list[Any],
+                    spines: tuple[date, dict[int, Decimal], dict[int, Decimal]], first_paid_on: date,
+                    full_time_hours: Decimal) -> PersonArrears | NotComputed:
+    """One person's arrears with one council, or why they cannot be worked out (a point on only one
+    of the two spines)."""
+    old_year, old, new = spines
+    first = spells[0]
+    name = f"{first.first_name} {first.last_name}"
+    missing = sorted({s.scp for s in spells if s.scp not in old or s.scp not in new})
+    if missing:
+        scp = missing[0]
+        where = pay_year_label(old_year if scp not in old else award.pay_year_from)
+        return NotComputed(employee_id, first.person_number, name, code,
+                           f"SCP {scp} is not on the {where} spine: work these arrears out by hand")
+    arrears = arrears_owed(
+        [PaySpell(max(s.effective_from, s.start_date), _earlier(s.effective_to, s.end_date), s.hours_per_week,
+                  old[s.scp], new[s.scp]) for s in spells],
+        award.pay_year_from, first_paid_on, full_time_hours)
+    return PersonArrears(
+        employee_id, first.person_number, name, code, _distinct(s.title for s in spells),
+        _distinct(hours(s.hours_per_week) for s in spells), _distinct(str(s.scp) for s in spells), arrears)
 
 
 def _earlier(a: date | None, b: date | None) -> date | None:
@@ -184,7 +196,7 @@ def export(result: ArrearsRun, out: BinaryIO, fmt: str) -> int:
     return count
 
 
-# -- the run as a job (issue 17): worked out once by a worker, its figures kept with the job ----
+# -- the run as a job: worked out once by a worker, its figures kept with the job ----
 
 def to_stored(result: ArrearsRun) -> dict[str, Any]:
     """The run's figures as the job keeps them (JSON: money as strings, compact rows), so the

@@ -1,4 +1,4 @@
-"""Pay spines and pay awards (DOMAIN.md 3.2; issue 4): the NJC spine by pay year, awards as
+"""Pay spines and pay awards (DOMAIN.md 3.2): the NJC spine by pay year, awards as
 rules, and applying an award to make the next year's spine. Every value and award created or
 changed is audited with what it was before and after."""
 from __future__ import annotations
@@ -211,7 +211,7 @@ def award_of_year(year: int, spine: str = NJC) -> PayAward:
 
 @transaction
 def apply_award_to_spine(award: PayAward, *, agreed_on: date | None, replace: bool, reason: str) -> AwardApplied:
-    """Make the award's pay year spine from the previous year's (issue 4). Refused if that year
+    """Make the award's pay year spine from the previous year's. Refused if that year
     is already held, unless it was made from this award while it was provisional and `replace`
     is asked for. Giving `agreed_on` records the award as agreed on that date. Every spine value
     created, changed or removed is audited. One unit of work: the pay protection schedules the

@@ -1,4 +1,4 @@
-"""Dated grades of posts (issue 13): the `post_grades` table, kept in step with its sources.
+"""Dated grades of posts: the `post_grades` table, kept in step with its sources.
 
 The rule (domain/grading.py): the grade of a post on a date D is the band, in its council's grade
 boundaries in force on D, that holds its job evaluation score on D. The score on D is that of the
@@ -88,7 +88,7 @@ def post_sources(post_ids: Collection[int] | None = None, council_ids: Collectio
                 select(JobEvaluation.post_id, JobEvaluation.evaluated_on, JobEvaluation.score)
                 .join(Post, Post.id == JobEvaluation.post_id)
                 .where(where, JobEvaluation.council_id == Post.council_id,
-                       JobEvaluation.status.in_(GRADING_STATUSES))  # a draft grades nothing (issue 18)
+                       JobEvaluation.status.in_(GRADING_STATUSES))  # a draft grades nothing
                 .order_by(JobEvaluation.post_id, JobEvaluation.evaluated_on, JobEvaluation.id)):
             steps.setdefault(post_id, []).append(ScoreStep(evaluated_on, score))
         return [PostSources(p.id, p.post_number, p.council_id, p.established_on, p.closed_on, p.je_score,
@@ -177,22 +177,28 @@ def refresh(post_ids: Collection[int] | None = None, why: str = "", *, council_i
             for post_id in changed for r in fresh[post_id]]
     if rows:
         db.session.execute(insert(PostGrade), rows)
-    events = []
+    _audit_grade_changes(changed, held, fresh, why, whys or {})
+    _expire_grades(set(changed) | set(gone))
+    return len(changed) + len(gone)
+
+
+def _audit_grade_changes(changed: list[int], held: dict[int, list[DatedGrade]], fresh: dict[int, list[DatedGrade]],
+                         why: str, whys: dict[int, str]) -> None:
+    """Audit each changed post whose grade on some date changed, batched by reason."""
+    events: list[dict[str, Any]] = []
     for post_id in changed:
         if not held.get(post_id):
             continue  # a new post's first grades: its creation is audited
         before, after = _grade_differences(held[post_id], fresh[post_id])
         if after:
             events.append({"action": "update", "entity_type": "post", "entity_id": post_id, "before": before,
-                           "after": after, "reason": (whys or {}).get(post_id, why)})
+                           "after": after, "reason": whys.get(post_id, why)})
     if events:
         by_reason: dict[str, list[dict[str, Any]]] = {}
         for event in events:
             by_reason.setdefault(event.pop("reason"), []).append(event)
         for reason, batch in by_reason.items():
             audit.record_many(batch, reason=reason)
-    _expire_grades(set(changed) | set(gone))
-    return len(changed) + len(gone)
 
 
 def _expire_grades(post_ids: set[int]) -> None:

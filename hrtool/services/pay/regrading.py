@@ -1,4 +1,4 @@
-"""What follows for the people in a post when its grade changes from a date (issue 13): a change
+"""What follows for the people in a post when its grade changes from a date: a change
 of grade bands (services/pay/conventions.py) or a job re-evaluation (services/pay/job_evaluations.py).
 
 The plan is worked out before anything is written, so HR sees it first (the band change's
@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from ...domain.grading import BandVersion, DatedGrade, GradeBand, fit_scp, grade_changes, grade_in_force
+from ...domain.grading import BandVersion, DatedGrade, GradeBand, GradeChange, fit_scp, grade_changes, grade_in_force
 from ...errors import DomainError
 from ...extensions import db
 from ...models import Assignment, Employee, Employment, Post, Protection, TermsRecord
@@ -174,9 +174,6 @@ def plan(old: dict[int, list[DatedGrade]], new: dict[int, list[DatedGrade]], ver
          since: date) -> RegradePlan:
     """The posts whose grade differs between two sets of timelines on or after `since`, with
     each holder then and what follows for them (module docstring). Reads, never writes."""
-    from ..people.records import spine_on
-    from ..protection.protections import policy_in_force
-
     changes = {post_id: grade_changes(old.get(post_id, []), rows, since) for post_id, rows in new.items()}
     changes = {post_id: found for post_id, found in changes.items() if found}
     if not changes:
@@ -187,10 +184,8 @@ def plan(old: dict[int, list[DatedGrade]], new: dict[int, list[DatedGrade]], ver
             select(Post.id, Post.post_number, Post.title, Post.council_id)).all() if p.id in changes}
     records = _records(changes, since)
     protected = _protected_terms({r.employment_id for rs in records.values() for r in rs})
-    policies: dict[tuple[int, date], Any] = {}
-    spines: dict[date, dict[int, Decimal]] = {}
+    checks = _DownChecks()
     effects: list[PostEffect] = []
-    problems: list[str] = []
     for post_id in sorted(changes, key=lambda i: posts[i].post_number):
         post = posts[post_id]
         simulated: dict[int, int | None] = {}  # employment -> point after an earlier change of this plan
@@ -198,61 +193,88 @@ def plan(old: dict[int, list[DatedGrade]], new: dict[int, list[DatedGrade]], ver
         for index, change in enumerate(post_changes):
             until = post_changes[index + 1].on - timedelta(days=1) if index + 1 < len(post_changes) else None
             band = _band(versions, post.council_id, change.convention_id, change.new)
-            holders: list[HolderEffect] = []
-            for record in records.get(post_id, []):
-                later = record.starts > change.on
-                if not _covers(record.starts, record.ends, change.on) and not (
-                        later and (until is None or record.starts <= until)):
-                    continue
-                starts_on = max(change.on, record.starts)
-                if later:
-                    # A later record: only where the grade at its start still differs (else it was
-                    # made under the new grade already).
-                    was = grade_in_force(old.get(post_id, []), starts_on)
-                    now = grade_in_force(new[post_id], starts_on)
-                    if (was.grade if was else None) == (now.grade if now else None):
-                        continue
-                scp = simulated.get(record.employment_id, record.scp) if not later else record.scp
-                on_protected = any(_covers(s, e, starts_on) for s, e in protected.get(record.employment_id, []))
-                outside = band is not None and scp is not None and not band.scp_min <= scp <= band.scp_max
-                new_scp = None
-                policy = ""
-                if record.local_salary is not None or scp is None:
-                    outcome = LOCAL_PAY
-                elif band is None:
-                    outcome = NO_GRADE
-                elif on_protected:
-                    outcome = PROTECTED_TERMS
-                elif not outside:
-                    outcome = NONE
-                else:
-                    new_scp = fit_scp(scp, band)
-                    outcome = DOWN if new_scp < scp else UP
-                    if outcome == DOWN and not later:
-                        key = (record.employer_id, starts_on)
-                        if key not in policies:
-                            policies[key] = policy_in_force(record.employer_id, starts_on)
-                        found = policies[key]
-                        policy = found.name if found is not None else ""
-                        if found is None:
-                            problems.append(f"{record.name} ({record.person_number}) would move down from "
-                                            f"{starts_on:%-d %B %Y}, but their council has no pay protection policy "
-                                            "in force then")
-                        if starts_on not in spines:
-                            spines[starts_on] = spine_on(starts_on)[1]
-                        missing = [p for p in (scp, new_scp) if p not in spines[starts_on]]
-                        if missing:
-                            problems.append(f"{record.name} ({record.person_number}): SCP {missing[0]} is not on the "
-                                            f"pay spine for {starts_on:%-d %B %Y}, so their protection cannot be "
-                                            "worked out")
-                    if not later:
-                        simulated[record.employment_id] = new_scp
-                holders.append(HolderEffect(record.employee_id, record.employment_id, record.person_number,
-                                            record.name, record.employer_id, starts_on, scp, new_scp, outside,
-                                            outcome, policy, later))
+            holders = [effect for record in records.get(post_id, [])
+                       if (effect := _holder_effect(record, change, until, band, (old.get(post_id, []), new[post_id]),
+                                                    protected, simulated, checks)) is not None]
             effects.append(PostEffect(post_id, post.post_number, post.title, post.council_id, change.on,
                                       change.old, change.new, band, tuple(holders)))
-    return RegradePlan(since, tuple(effects), tuple(dict.fromkeys(problems)))
+    return RegradePlan(since, tuple(effects), tuple(dict.fromkeys(checks.problems)))
+
+
+@dataclass
+class _DownChecks:
+    """What a move down needs (a protection policy, both points on the spine), looked up once per
+    council and date, and the problems found."""
+
+    policies: dict[tuple[int, date], Any] = field(default_factory=dict)
+    spines: dict[date, dict[int, Decimal]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def policy_name(self, record: _Record, starts_on: date, scp: int, new_scp: int) -> str:
+        """The protection policy's name ("" if none is in force, a problem)."""
+        from ..people.records import spine_on
+        from ..protection.protections import policy_in_force
+
+        key = (record.employer_id, starts_on)
+        if key not in self.policies:
+            self.policies[key] = policy_in_force(record.employer_id, starts_on)
+        found = self.policies[key]
+        if found is None:
+            self.problems.append(f"{record.name} ({record.person_number}) would move down from "
+                                 f"{starts_on:%-d %B %Y}, but their council has no pay protection policy in force then")
+        if starts_on not in self.spines:
+            self.spines[starts_on] = spine_on(starts_on)[1]
+        missing = [p for p in (scp, new_scp) if p not in self.spines[starts_on]]
+        if missing:
+            self.problems.append(f"{record.name} ({record.person_number}): SCP {missing[0]} is not on the "
+                                 f"pay spine for {starts_on:%-d %B %Y}, so their protection cannot be worked out")
+        return found.name if found is not None else ""
+
+
+def _holder_effect(record: _Record, change: GradeChange, until: date | None, band: GradeBand | None,
+                   timelines: tuple[list[DatedGrade], list[DatedGrade]],
+                   protected: dict[int, list[tuple[date, date | None]]], simulated: dict[int, int | None],
+                   checks: _DownChecks) -> HolderEffect | None:
+    """What a grade change means for one record of the post: one in force on the change's date, or
+    a later one (up to the next change) made while the grade still differed. None for the others.
+    `simulated` carries each person's point after this plan's earlier changes of the post."""
+    later = record.starts > change.on
+    if not _covers(record.starts, record.ends, change.on) and not (later and (until is None or record.starts <= until)):
+        return None
+    starts_on = max(change.on, record.starts)
+    if later:
+        # A later record: only where the grade at its start still differs (else it was made under
+        # the new grade already).
+        was, now = (grade_in_force(rows, starts_on) for rows in timelines)
+        if (was.grade if was else None) == (now.grade if now else None):
+            return None
+    scp = simulated.get(record.employment_id, record.scp) if not later else record.scp
+    on_protected = any(_covers(s, e, starts_on) for s, e in protected.get(record.employment_id, []))
+    outside = band is not None and scp is not None and not band.scp_min <= scp <= band.scp_max
+    outcome, new_scp = _outcome(record, scp, band, on_protected, outside)
+    policy = ""
+    if outcome == DOWN and not later:
+        assert scp is not None and new_scp is not None
+        policy = checks.policy_name(record, starts_on, scp, new_scp)
+    if outcome in (DOWN, UP) and not later:
+        simulated[record.employment_id] = new_scp
+    return HolderEffect(record.employee_id, record.employment_id, record.person_number, record.name,
+                        record.employer_id, starts_on, scp, new_scp, outside, outcome, policy, later)
+
+
+def _outcome(record: _Record, scp: int | None, band: GradeBand | None, on_protected: bool,
+             outside: bool) -> tuple[str, int | None]:
+    """The outcome for a record on `scp`, and the point it moves to (for DOWN and UP)."""
+    if record.local_salary is not None or scp is None:
+        return LOCAL_PAY, None
+    if band is None:
+        return NO_GRADE, None
+    if on_protected:
+        return PROTECTED_TERMS, None
+    if not outside:
+        return NONE, None
+    new_scp = fit_scp(scp, band)
+    return (DOWN if new_scp < scp else UP), new_scp
 
 
 def apply(regrade: RegradePlan, *, source: str, source_ref: str, reason: str) -> list[Protection]:
@@ -376,8 +398,6 @@ def _fit(assignment: Assignment, since: date, why: str, *, refuse: bool, protect
     At `since` a point outside the grade is refused (`refuse`) or moved to the nearest end of the
     range, with pay protection when it moves down and `protect`; then later grade changes within
     the record are fitted by `plan`. Returns the record in force from `since` and any protections."""
-    from ..people.records import spine_on
-    from ..protection.protections import create_protection
     from .post_grades import band_versions, held_timelines
 
     if assignment.scp is None or assignment.local_salary is not None:
@@ -395,23 +415,41 @@ def _fit(assignment: Assignment, since: date, why: str, *, refuse: bool, protect
         if refuse:
             raise DomainError(f"SCP {assignment.scp} is outside grade {band.grade} of this post (SCP {band.scp_min} "
                               f"to {band.scp_max}) on {since:%-d %B %Y}: choose a point in the grade", field="scp")
-        old_scp, new_scp = assignment.scp, fit_scp(assignment.scp, band)
-        employment = assignment.employment
-        hours, post_id = assignment.hours_per_week, assignment.post_id
-        assignment = move_holder(assignment.employment_id, post_id, since, new_scp, why)
-        if new_scp < old_scp and protect:
-            _, spine = spine_on(since)
-            if old_scp not in spine or new_scp not in spine:
-                raise DomainError(f"SCP {old_scp} or {new_scp} is not on the pay spine for {since:%-d %B %Y}, so "
-                                  "the pay protection cannot be worked out")
-            created.append(create_protection(
-                employee_id=employment.employee_id, start_date=since, source="harmonisation",
-                source_ref=(source_ref or why)[:200], reason=why, old_salary=spine[old_scp],
-                new_salary=spine[new_scp], hours_per_week=hours, old_post_id=post_id, new_post_id=post_id,
-                old_grade=band.grade if start is None else start.grade or "", new_grade=band.grade, new_scp=new_scp,
-                old_scp=old_scp, council_id=employment.employer_id))
+        assignment, created = _fit_into_band(assignment, band, start, since, why, protect=protect,
+                                             source_ref=source_ref)
     if start is None:
         return assignment, created
+    return assignment, created + _fit_later_changes(assignment, start, rows, versions, since, why)
+
+
+def _fit_into_band(assignment: Assignment, band: GradeBand, start: DatedGrade | None, since: date, why: str, *,
+                   protect: bool, source_ref: str) -> tuple[Assignment, list[Protection]]:
+    """Move the record to the nearest end of the band from `since`, protected if it moves down and `protect`."""
+    from ..people.records import spine_on
+    from ..protection.protections import create_protection
+
+    assert assignment.scp is not None
+    old_scp, new_scp = assignment.scp, fit_scp(assignment.scp, band)
+    employment = assignment.employment
+    hours, post_id = assignment.hours_per_week, assignment.post_id
+    assignment = move_holder(assignment.employment_id, post_id, since, new_scp, why)
+    if not (new_scp < old_scp and protect):
+        return assignment, []
+    _, spine = spine_on(since)
+    if old_scp not in spine or new_scp not in spine:
+        raise DomainError(f"SCP {old_scp} or {new_scp} is not on the pay spine for {since:%-d %B %Y}, so "
+                          "the pay protection cannot be worked out")
+    return assignment, [create_protection(
+        employee_id=employment.employee_id, start_date=since, source="harmonisation",
+        source_ref=(source_ref or why)[:200], reason=why, old_salary=spine[old_scp],
+        new_salary=spine[new_scp], hours_per_week=hours, old_post_id=post_id, new_post_id=post_id,
+        old_grade=band.grade if start is None else start.grade or "", new_grade=band.grade, new_scp=new_scp,
+        old_scp=old_scp, council_id=employment.employer_id)]
+
+
+def _fit_later_changes(assignment: Assignment, start: DatedGrade, rows: list[DatedGrade],
+                       versions: dict[int, list[BandVersion]], since: date, why: str) -> list[Protection]:
+    """Apply the post's grade changes after `since` to this record alone."""
     # The record as if the post kept its grade on `since`, against its real grades.
     steady = {assignment.post_id: [DatedGrade(since, None, start.je_score, start.grade, start.convention_id)]}
     found = plan(steady, {assignment.post_id: rows}, versions, since)
@@ -422,6 +460,6 @@ def _fit(assignment: Assignment, since: date, why: str, *, refuse: bool, protect
             effects.append(PostEffect(effect.post_id, effect.post_number, effect.title, effect.council_id, effect.on,
                                       effect.old_grade, effect.new_grade, effect.new_band, mine))
     if not effects:
-        return assignment, created
-    return assignment, created + apply(RegradePlan(found.since, tuple(effects), found.problems), source="regrade",
-                                       source_ref=why[:200], reason=why)
+        return []
+    return apply(RegradePlan(found.since, tuple(effects), found.problems), source="regrade",
+                 source_ref=why[:200], reason=why)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, BinaryIO
 
 from sqlalchemy import or_, select
 
@@ -15,6 +16,9 @@ from ...extensions import db
 from ...models import Council, Post, Service
 from ..people.posts import bands_on
 from ..people.records import spine_on
+from ..platform import audit
+from ..platform.tabular import write_table
+from ..platform.unit_of_work import transaction
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ def compare_posts(on: date, pairs: tuple[str, str] = ("SBC", "CCDC")) -> Iterato
                or_(Post.closed_on.is_(None), Post.closed_on >= on))
         .order_by(Service.name, Post.title, Post.post_number)).yield_per(2000)
     for pid, number, title, council_id, service, fte, score in rows:
+        assert score is not None, "only posts with a score are selected"
         ranges = {code: grade_range(score, b, spine) for code, b in bands.items()}
         high, low = ranges.get(pairs[0]), ranges.get(pairs[1])
         difference = (high.salary_max - low.salary_max
@@ -90,11 +95,36 @@ def totals(comparisons: list[PostComparison], key: str) -> dict[str, Totals]:
         grouped.setdefault(getattr(c, key), []).append(c)
     result = {}
     for name, items in sorted(grouped.items()):
-        diffs = [c for c in items if c.difference is not None]
+        diffs = [(c.difference, c.fte) for c in items if c.difference is not None]
         result[name] = Totals(
             posts=len(items), fte=sum((c.fte for c in items), Decimal(0)),
-            fte_weighted_difference=sum((c.difference * c.fte for c in diffs), Decimal(0)).quantize(Decimal("0.01")),
-            sbc_higher=sum(1 for c in diffs if c.difference > 0),
-            ccdc_higher=sum(1 for c in diffs if c.difference < 0),
-            same=sum(1 for c in diffs if c.difference == 0))
+            fte_weighted_difference=sum((d * f for d, f in diffs), Decimal(0)).quantize(Decimal("0.01")),
+            sbc_higher=sum(1 for d, _ in diffs if d > 0),
+            ccdc_higher=sum(1 for d, _ in diffs if d < 0),
+            same=sum(1 for d, _ in diffs if d == 0))
     return result
+
+
+EXPORT_COLUMNS = [("post_number", "text"), ("title", "text"), ("council", "text"), ("service", "text"),
+                  ("fte", "number"), ("je_score", "number"),
+                  ("ccdc_grade", "text"), ("ccdc_salary_min", "money"), ("ccdc_salary_max", "money"),
+                  ("sbc_grade", "text"), ("sbc_salary_min", "money"), ("sbc_salary_max", "money"),
+                  ("difference_top_of_grade_sbc_minus_ccdc", "money")]
+
+
+def _export_lines(on: date) -> Iterator[list[Any]]:
+    for c in compare_posts(on):
+        cc, sb = c.ranges.get("CCDC"), c.ranges.get("SBC")
+        yield [c.post_number, c.title, c.council, c.service, c.fte, c.score,
+               cc.grade if cc else "above the top grade", cc.salary_min if cc else None, cc.salary_max if cc else None,
+               sb.grade if sb else "above the top grade", sb.salary_min if sb else None, sb.salary_max if sb else None,
+               c.difference]
+
+
+@transaction
+def export_comparison(out: BinaryIO, fmt: str, on: date) -> int:
+    """Every post's comparison on `on` written to `out` as a table (CSV, XLSX, ODS), audited as an
+    export; one unit of work. Returns the number of rows."""
+    count = write_table(out, fmt, EXPORT_COLUMNS, _export_lines(on))
+    audit.record("export", "grading_comparison", after={"format": fmt, "count": count})
+    return count

@@ -1,5 +1,5 @@
 """Employees in and out as spreadsheets: import from a payroll export, and export in the same
-columns so that an export re-imports as a no-op (issue 3; the columns are in README.md,
+columns so that an export re-imports as a no-op (the columns are in README.md,
 "Importing and exporting employees").
 
 An import is all or nothing, and streams so that 100,000 rows fit in modest memory:
@@ -23,7 +23,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from flask import has_request_context, request
 from sqlalchemy import Select, func, or_, select
 
 from ...domain.grading import BandVersion, DatedGrade
@@ -240,10 +239,10 @@ def _existing(numbers: list[str], today: date) -> dict[str, _Held]:
     employment_ids = [e for _, e in people if e is not None]
     employments = {e.id: e for e in db.session.scalars(
         select(Employment).where(Employment.id.in_(employment_ids)))} if employment_ids else {}
-    latest = dict(db.session.execute(select(Employment.id, _latest_assignment())
+    latest: dict[int | None, int | None] = dict(db.session.execute(select(Employment.id, _latest_assignment())
                                      .where(Employment.id.in_(employment_ids))).all()) if employment_ids else {}
     assignment_ids = [a for a in latest.values() if a is not None]
-    assignments = {a.id: (a, number) for a, number in db.session.execute(
+    assignments: dict[int | None, tuple[Assignment | None, str | None]] = {a.id: (a, number) for a, number in db.session.execute(
         select(Assignment, Post.post_number).outerjoin(Post, Post.id == Assignment.post_id)
         .where(Assignment.id.in_(assignment_ids)))} if assignment_ids else {}
     found = {}
@@ -302,24 +301,8 @@ def _assignment_problem(latest: Assignment, employment: Employment, starts: date
 def _plan_row(row: Row, held: _Held | None, refs: References, state: _FileState,
               today: date) -> tuple[_Plan | None, list[RowError]]:
     """What the row does to the records, or why it cannot."""
-    errors: list[RowError] = []
     if held is not None:
-        employment = held.employment
-        if employment is None:
-            return None, [RowError(row.line, "person_number", (
-                f"{row.person_number} has no employment on record: record one on the employee page"))]
-        if employment.end_date is not None and employment.end_date < today:
-            return None, [RowError(row.line, "person_number", (
-                f"{row.person_number} left {refs.council_codes[employment.employer_id]} on "
-                f"{employment.end_date:%d/%m/%Y}; re-employment is recorded on the employee page, not by an import"))]
-        if employment.employer_id != row.employer_id:
-            errors.append(RowError(row.line, "employer", (
-                f"employer differs from the current employer ({refs.council_codes[employment.employer_id]}); "
-                "transfers are recorded through a TUPE transfer, not an import")))
-        if employment.start_date != row.start_date:
-            errors.append(RowError(row.line, "start_date", (
-                f"{row.start_date:%d/%m/%Y} differs from the start of the current employment "
-                f"({employment.start_date:%d/%m/%Y}); correct it on the employee page")))
+        errors = _employment_errors(row, held, refs, today)
         if errors:
             return None, errors
     post, old_title, errors = _post_plan(row, refs, state)
@@ -330,32 +313,63 @@ def _plan_row(row: Row, held: _Held | None, refs: References, state: _FileState,
         plan = _Plan(row, None, "create", [], True, post, old_title)
         assignment_from = row.start_date
     else:
-        assert held.employment is not None
-        employee, latest = held.employee, held.assignment
-        details = [f for f in DETAILS + list(row.contact) if getattr(employee, f) != row.value(f)]
-        repairs = []
-        if "phone" in details and employee.phone and lost_zeros(row.value("phone"), employee.phone):
-            # 01785000000 opened as a number is 1785000000: the same phone, not a change.
-            details.remove("phone")
-            repairs.append(f"line {row.line}: phone {employee.phone} read as {row.value('phone')} by a "
-                           "spreadsheet: kept as held")
-        post_id = known.id if known is not None else None
-        new_assignment = latest is None or (
-            (latest.post_id, latest.hours_per_week, latest.scp, latest.local_salary)
-            != (post_id, row.hours_per_week, row.scp, row.local_salary))
+        found = _update_plan(row, held, known, post, old_title)
+        if isinstance(found, RowError):
+            return None, [found]
+        plan = found
         assignment_from = row.effective_on
-        if new_assignment and latest is not None:
-            problem = _assignment_problem(latest, held.employment, row.effective_on)
-            if problem:
-                return None, [RowError(row.line, "effective_date", problem)]
-        elif new_assignment and row.effective_on < held.employment.start_date:
-            return None, [RowError(row.line, "effective_date", "is before the start of the employment")]
-        action = "update" if details or new_assignment else "unchanged"
-        plan = _Plan(row, held, action, details, new_assignment, post, old_title, repairs)
     if plan.new_assignment and known is not None and known.closed_on is not None and known.closed_on < assignment_from:
         return None, [RowError(row.line, "post_number", (
             f"post {row.post_number} closed on {known.closed_on:%d/%m/%Y}, before {assignment_from:%d/%m/%Y}"))]
     return plan, []
+
+
+def _update_plan(row: Row, held: _Held, known: PostRef | None, post: str, old_title: str) -> _Plan | RowError:
+    """What the row changes for a person held: their details, and a new assignment from the
+    effective date when post, hours or pay differ (which must be a date one can start from)."""
+    assert held.employment is not None
+    employee, latest = held.employee, held.assignment
+    details = [f for f in DETAILS + list(row.contact) if getattr(employee, f) != row.value(f)]
+    repairs = []
+    if "phone" in details and employee.phone and lost_zeros(row.value("phone"), employee.phone):
+        # 01785000000 opened as a number is 1785000000: the same phone, not a change.
+        details.remove("phone")
+        repairs.append(f"line {row.line}: phone {employee.phone} read as {row.value('phone')} by a "
+                       "spreadsheet: kept as held")
+    post_id = known.id if known is not None else None
+    new_assignment = latest is None or (
+        (latest.post_id, latest.hours_per_week, latest.scp, latest.local_salary)
+        != (post_id, row.hours_per_week, row.scp, row.local_salary))
+    if new_assignment and latest is not None:
+        problem = _assignment_problem(latest, held.employment, row.effective_on)
+        if problem:
+            return RowError(row.line, "effective_date", problem)
+    elif new_assignment and row.effective_on < held.employment.start_date:
+        return RowError(row.line, "effective_date", "is before the start of the employment")
+    action = "update" if details or new_assignment else "unchanged"
+    return _Plan(row, held, action, details, new_assignment, post, old_title, repairs)
+
+
+def _employment_errors(row: Row, held: _Held, refs: References, today: date) -> list[RowError]:
+    """A person held must have a current employment, with the row's employer and start date."""
+    employment = held.employment
+    if employment is None:
+        return [RowError(row.line, "person_number", (
+            f"{row.person_number} has no employment on record: record one on the employee page"))]
+    if employment.end_date is not None and employment.end_date < today:
+        return [RowError(row.line, "person_number", (
+            f"{row.person_number} left {refs.council_codes[employment.employer_id]} on "
+            f"{employment.end_date:%d/%m/%Y}; re-employment is recorded on the employee page, not by an import"))]
+    errors: list[RowError] = []
+    if employment.employer_id != row.employer_id:
+        errors.append(RowError(row.line, "employer", (
+            f"employer differs from the current employer ({refs.council_codes[employment.employer_id]}); "
+            "transfers are recorded through a TUPE transfer, not an import")))
+    if employment.start_date != row.start_date:
+        errors.append(RowError(row.line, "start_date", (
+            f"{row.start_date:%d/%m/%Y} differs from the start of the current employment "
+            f"({employment.start_date:%d/%m/%Y}); correct it on the employee page")))
+    return errors
 
 
 def _describe(plan: _Plan, refs: References) -> PersonChange | None:
@@ -598,7 +612,7 @@ def _pass(path: Path, report: ImportReport, refs: References, today: date, how: 
         report.format, report.header_line = table.format, table.header_line
         present = frozenset(table.headers)
         for chunk in _chunks(table.rows, CHUNK):
-            rows: list[Row] = []
+            rows = []  # list[Row], as in the branch above
             for line, cells in chunk:
                 report.rows += 1
                 if not _restore_zeros(line, cells, refs, report):
@@ -713,11 +727,11 @@ def import_employees(path: Path, *, file_name: str | None = None, effective_on: 
     file_name = file_name or path.name
     effective_on = effective_on or today
     report = ImportReport(file_name, effective_on, dry_run)
-    if found := date_windows.problem("change_effective_from", effective_on, today=today):  # issue 13
+    if found := date_windows.problem("change_effective_from", effective_on, today=today):
         report.add_error(RowError(None, "effective_date", found))
         return report
     if not dry_run:
-        # One import at a time (issue 10): a second one while this transaction is open is
+        # One import at a time: a second one while this transaction is open is
         # refused at once, as a problem with nothing imported; previews (dry runs) never wait.
         try:
             locks.hold("employee_import", IMPORT_BUSY)
@@ -773,7 +787,7 @@ def apply_import(path: Path, *, file_name: str | None = None, effective_on: date
 
 # -- export ------------------------------------------------------------------------------------
 
-def _export_rows(person_ids: Select[Any] | None, on: date) -> Select[Any]:
+def _export_rows(person_ids: Select[Any] | None, on: date) -> Select[*tuple[Any, ...]]:
     """Everyone employed on `on`, with their employment's latest assignment: the values the
     import compares with, so an export re-imports unchanged."""
     query = (
@@ -805,19 +819,20 @@ def _export_values(rows: Iterable[Any], on: date) -> Iterator[list[Any]]:
 
 
 @transaction
-def export_employees(out: BinaryIO, fmt: str, person_ids: Select[Any] | None = None, on: date | None = None) -> int:
+def export_employees(out: BinaryIO, fmt: str, person_ids: Select[Any] | None = None, on: date | None = None,
+                     filters: dict[str, Any] | None = None) -> int:
     """Write current employees (employed on `on`, default today) with their current assignment
     to `out` as CSV or XLSX, in the import's columns, streaming in batches; `person_ids` (a
-    select of Employee.id) narrows who. Writes an `export` audit event; one unit of work.
-    Returns the number of rows."""
+    select of Employee.id) narrows who, and `filters` (the list page's search) says how, for
+    the audit trail. Writes an `export` audit event; one unit of work. Returns the number of rows."""
     if fmt not in tabular.FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     on = on or date.today()
     result = db.session.execute(_export_rows(person_ids, on).execution_options(yield_per=1000))
     columns = [(name, KINDS.get(name, "text")) for name in COLUMNS]
     count = tabular.write_table(out, fmt, columns, _export_values(result, on))
-    # The list page's filters are the request's query string: kept so the trail says who was exported.
-    filters = dict(request.args) if has_request_context() and person_ids is not None else {}
+    # The list page's filters are kept so the trail says who was exported.
+    filters = filters if filters is not None and person_ids is not None else {}
     audit.record("export", "employee_export", after={"count": count, "format": fmt, "filters": filters,
                                                      "on": on.isoformat()})
     return count

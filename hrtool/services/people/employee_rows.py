@@ -7,12 +7,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
 from ...domain.date_windows import LABELS, Bounds, DateWindow, bounds, date_problem
+from ...domain.money import NotAnAmount, parse_amount
 from ...domain.redundancy import redundancy_service_date_problem
 from ...extensions import db
 from ...models import Council, Employee, PaySpinePoint, Post, Service
@@ -29,14 +30,14 @@ KINDS = {"date_of_birth": "date", "continuous_service_date": "date", "start_date
          "hours_per_week": "number", "scp": "number", "local_salary": "money", "redundancy_service_date": "date"}
 CONTACT = ["email", "phone", "address", "postcode"]
 # Optional details a file may leave out: a missing column leaves them alone; a blank cell in a
-# column the file has clears them. The service date for redundancy (issue 14) is blank for none.
+# column the file has clears them. The service date for redundancy is blank for none.
 KEPT_IF_ABSENT = CONTACT + ["redundancy_service_date"]
 DETAILS = ["first_name", "last_name", "date_of_birth", "sex", "continuous_service_date"]
 # Column sizes in the database: longer values are row errors here, never a failed INSERT.
 MAX_LENGTH = {"person_number": 20, "first_name": 100, "last_name": 100, "post_number": 30, "post_title": 200,
               "email": 200, "phone": 40, "postcode": 10, "address": 1000}
 MAX_HOURS = Decimal(48)  # the Working Time Regulations' weekly limit, as the assignments table enforces
-# Each date column's plausible window (issue 13; services/rules/date_windows.py): the kind of date it is.
+# Each date column's plausible window (services/rules/date_windows.py): the kind of date it is.
 DATE_WINDOWS = {"date_of_birth": "date_of_birth", "continuous_service_date": "continuous_service_date",
                 "start_date": "employment_start", "effective_date": "change_effective_from"}
 
@@ -125,9 +126,6 @@ def _date(value: Cell) -> date | None:
     return found
 
 
-NUMBER = re.compile(r"\d+(\.\d+)?")
-
-
 def _decimal(value: Cell, example: str) -> Decimal | None:
     """A number without float rounding: spreadsheet numbers go through their text. Infinity and
     numbers of more than 12 digits before the point are refused here (no column takes them, and
@@ -142,12 +140,10 @@ def _decimal(value: Cell, example: str) -> Decimal | None:
     text = text_value(value)
     if not text:
         return None
-    plain = text.replace("£", "").replace(",", "").replace(" ", "")
-    if not NUMBER.fullmatch(plain):
-        raise ValueError(f"{text!r} is not a number like {example}")
     try:
-        number = Decimal(plain)
-    except InvalidOperation:
+        # Spaces may separate thousands: some spreadsheets write "1 234.50".
+        number = parse_amount(text, spaces=True)
+    except NotAnAmount:
         raise ValueError(f"{text!r} is not a number like {example}") from None
     if number.adjusted() >= 12:
         raise ValueError(f"{text!r} is not a number like {example}")
@@ -256,7 +252,8 @@ class References:
     def load(cls) -> References:
         councils = dict(db.session.execute(select(Council.code, Council.id)).all())
         service_rows = db.session.execute(select(Service.id, Service.name)).all()
-        posts = {number: PostRef(*rest) for number, *rest in db.session.execute(
+        posts = {number: PostRef(pid, council_id, service_id, title, closed_on)
+                 for number, pid, council_id, service_id, title, closed_on in db.session.execute(
             select(Post.post_number, Post.id, Post.council_id, Post.service_id, Post.title, Post.closed_on))}
         today = date.today()
         return cls(councils=councils, council_codes={i: c for c, i in councils.items()},
@@ -312,71 +309,106 @@ def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: 
     data, and the rules between columns: born in the past, at least 16 on the start date,
     continuous service from no later than the start, an SCP on the spine unless paid a local
     salary)."""
-    errors: list[RowError] = []
+    read = _RowCells(line, cells, refs)
+    values = read.values(present, effective_default)
+    errors = read.errors
+    errors += _window_problems(line, cells, values, refs, today)
+    errors += _date_order_problems(line, values, today)
+    errors += _redundancy_date_problems(line, values, refs, today)
+    errors += _pay_problems(line, values, refs, errors)
+    if errors:
+        return None, errors
+    return Row(line=line, **values), []
 
-    def cell(column: str, convert: Callable[[Cell], Any], required: bool = True) -> Any:
+
+class _RowCells:
+    """One row's cells read into typed values, each problem noted in `errors` against its column."""
+
+    def __init__(self, line: int, cells: dict[str, Cell], refs: References):
+        self.line, self.cells, self.refs = line, cells, refs
+        self.errors: list[RowError] = []
+
+    def values(self, present: frozenset[str], effective_default: date) -> dict[str, Any]:
+        """The Row's fields, but for the line (None where a cell has a problem)."""
+        cell, text = self.cell, self.text
+        return {
+            "person_number": text("person_number"), "first_name": text("first_name"),
+            "last_name": text("last_name"), "date_of_birth": cell("date_of_birth", _date),
+            "sex": cell("sex", _sex), "employer_id": cell("employer", self.council),
+            "service_id": cell("service", self.service),
+            "post_number": text("post_number"), "post_title": text("post_title"),
+            "hours_per_week": cell("hours_per_week", _hours), "scp": cell("scp", _integer, required=False),
+            "local_salary": cell("local_salary", _money, required=False),
+            "continuous_service_date": cell("continuous_service_date", _date), "start_date": cell("start_date", _date),
+            "effective_on": cell("effective_date", _date, required=False) or effective_default,
+            "contact": {**{c: text(c, required=False) or "" for c in CONTACT if c in present},
+                        **({"redundancy_service_date": cell("redundancy_service_date", _date, required=False)}
+                           if "redundancy_service_date" in present else {})},
+        }
+
+    def _problem(self, column: str, message: str, two_digit_year: bool = False) -> None:
+        self.errors.append(RowError(self.line, column, message, two_digit_year=two_digit_year))
+
+    def cell(self, column: str, convert: Callable[[Cell], Any], required: bool = True) -> Any:
         try:
-            value = convert(cells.get(column))
+            value = convert(self.cells.get(column))
         except TwoDigitYear as error:
-            errors.append(RowError(line, column, str(error), two_digit_year=True))
+            self._problem(column, str(error), two_digit_year=True)
             return None
         except ValueError as error:
-            errors.append(RowError(line, column, str(error)))
+            self._problem(column, str(error))
             return None
         if required and value in (None, ""):
-            errors.append(RowError(line, column, "is blank, but it is required"))
+            self._problem(column, "is blank, but it is required")
             return None
         if isinstance(value, str) and len(value) > MAX_LENGTH.get(column, 10_000):
-            errors.append(RowError(line, column, f"is longer than {MAX_LENGTH[column]} characters"))
+            self._problem(column, f"is longer than {MAX_LENGTH[column]} characters")
             return None
         return value
 
-    get = cells.get
-
-    def text(column: str, required: bool = True) -> Any:
+    def text(self, column: str, required: bool = True) -> Any:
         """cell(column, text_value, required), without its checks that cannot apply to text."""
-        value = text_value(get(column))
+        value = text_value(self.cells.get(column))
         if not value:
             if required:
-                errors.append(RowError(line, column, "is blank, but it is required"))
+                self._problem(column, "is blank, but it is required")
                 return None
             return value
         if len(value) > MAX_LENGTH.get(column, 10_000):
-            errors.append(RowError(line, column, f"is longer than {MAX_LENGTH[column]} characters"))
+            self._problem(column, f"is longer than {MAX_LENGTH[column]} characters")
             return None
         return value
 
-    def council(value: Cell) -> int | str:
+    def council(self, value: Cell) -> int | str:
         code = text_value(value).upper()
-        if code and code not in refs.councils:
-            raise ValueError(f"must be a council code ({' or '.join(sorted(refs.councils))}), not {text_value(value)!r}")
-        return refs.councils.get(code, "")
+        councils = self.refs.councils
+        if code and code not in councils:
+            raise ValueError(f"must be a council code ({' or '.join(sorted(councils))}), not {text_value(value)!r}")
+        return councils.get(code, "")
 
-    def service(value: Cell) -> int | str:
+    def service(self, value: Cell) -> int | str:
         name = text_value(value)
-        if name and _plain_name(name) not in refs.services:
+        if name and _plain_name(name) not in self.refs.services:
             raise ValueError(f"{name!r} is not a service in hrtool: use a name from the reference data")
-        return refs.services.get(_plain_name(name), "")
+        return self.refs.services.get(_plain_name(name), "")
 
-    values = {
-        "person_number": text("person_number"), "first_name": text("first_name"),
-        "last_name": text("last_name"), "date_of_birth": cell("date_of_birth", _date),
-        "sex": cell("sex", _sex), "employer_id": cell("employer", council), "service_id": cell("service", service),
-        "post_number": text("post_number"), "post_title": text("post_title"),
-        "hours_per_week": cell("hours_per_week", _hours), "scp": cell("scp", _integer, required=False),
-        "local_salary": cell("local_salary", _money, required=False),
-        "continuous_service_date": cell("continuous_service_date", _date), "start_date": cell("start_date", _date),
-        "effective_on": cell("effective_date", _date, required=False) or effective_default,
-        "contact": {**{c: text(c, required=False) or "" for c in CONTACT if c in present},
-                    **({"redundancy_service_date": cell("redundancy_service_date", _date, required=False)}
-                       if "redundancy_service_date" in present else {})},
-    }
-    for column, kind in DATE_WINDOWS.items():  # each date within its plausible window
+
+def _window_problems(line: int, cells: dict[str, Cell], values: dict[str, Any], refs: References,
+                     today: date) -> list[RowError]:
+    """Each date within its plausible window."""
+    errors = []
+    for column, kind in DATE_WINDOWS.items():
         held = cells.get(column) and values["effective_on" if column == "effective_date" else column]
         if isinstance(held, date) and column in refs.windows and not refs.in_window(column, held, today):
             found = date_problem(LABELS[kind], held, refs.windows[column], today)
             if found:
                 errors.append(RowError(line, column, f"{held:%d/%m/%Y} is not plausible: {found[0].lower()}{found[1:]}"))
+    return errors
+
+
+def _date_order_problems(line: int, values: dict[str, Any], today: date) -> list[RowError]:
+    """Born in the past, at least 16 on the start date, continuous service from no later than the start."""
+    errors = []
     born, start, service_from = values["date_of_birth"], values["start_date"], values["continuous_service_date"]
     if born and born >= today:
         errors.append(RowError(line, "date_of_birth", f"{born:%d/%m/%Y} is not in the past"))
@@ -385,19 +417,28 @@ def parse_row(line: int, cells: dict[str, Cell], present: frozenset[str], refs: 
     if start and service_from and service_from > start:
         errors.append(RowError(line, "continuous_service_date",
                                f"{service_from:%d/%m/%Y} is after the start_date {start:%d/%m/%Y}"))
+    return errors
+
+
+def _redundancy_date_problems(line: int, values: dict[str, Any], refs: References, today: date) -> list[RowError]:
+    """Earlier local-government service, for redundancy pay."""
     redundancy_from = values["contact"].get("redundancy_service_date")
-    if isinstance(redundancy_from, date):  # issue 14: earlier local-government service, for redundancy pay
-        window = refs.windows.get("continuous_service_date")
-        found = ((date_problem("The service date for redundancy", redundancy_from, window, today) if window else None)
-                 or redundancy_service_date_problem(redundancy_from, service_from, born))
-        if found:
-            errors.append(RowError(line, "redundancy_service_date", f"{redundancy_from:%d/%m/%Y}: {found}"))
-    if values["local_salary"] is None and not any(e.column in ("scp", "local_salary") for e in errors):
-        if values["scp"] is None:
-            errors.append(RowError(line, "scp", "is blank: give a spinal column point, or a local_salary for a "
-                                                "chief officer off the pay spine"))
-        elif values["scp"] not in refs.scps:
-            errors.append(RowError(line, "scp", f"{values['scp']} is not a point on the pay spine"))
-    if errors:
-        return None, errors
-    return Row(line=line, **values), []
+    if not isinstance(redundancy_from, date):
+        return []
+    window = refs.windows.get("continuous_service_date")
+    found = ((date_problem("The service date for redundancy", redundancy_from, window, today) if window else None)
+             or redundancy_service_date_problem(redundancy_from, values["continuous_service_date"],
+                                                values["date_of_birth"]))
+    return [RowError(line, "redundancy_service_date", f"{redundancy_from:%d/%m/%Y}: {found}")] if found else []
+
+
+def _pay_problems(line: int, values: dict[str, Any], refs: References, errors: list[RowError]) -> list[RowError]:
+    """An SCP on the spine unless paid a local salary (said only when neither column has a problem already)."""
+    if values["local_salary"] is not None or any(e.column in ("scp", "local_salary") for e in errors):
+        return []
+    if values["scp"] is None:
+        return [RowError(line, "scp", "is blank: give a spinal column point, or a local_salary for a "
+                                      "chief officer off the pay spine")]
+    if values["scp"] not in refs.scps:
+        return [RowError(line, "scp", f"{values['scp']} is not a point on the pay spine")]
+    return []

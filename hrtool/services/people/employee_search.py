@@ -221,7 +221,7 @@ def _narrowed(query: Select[Any], filters: EmployeeFilters, on: date) -> Select[
     return query
 
 
-def _joined(query: Select[Any], on: date, status: str, found: Any = None) -> Select[Any]:
+def _joined(query: Select[*tuple[Any, ...]], on: date, status: str, found: Any = None) -> Select[*tuple[Any, ...]]:
     """`query` over the employment of interest, and the assignment and terms in force on the day
     it is seen; from the people of `found` (a subquery of `keys`) when given."""
     seen_on = _seen_on(on, status)
@@ -257,7 +257,7 @@ def rows(ids: list[int], filters: EmployeeFilters, on: date) -> list[Any]:
     return [found[i] for i in ids if i in found]
 
 
-def search(filters: EmployeeFilters, on: date) -> Select[Any]:
+def search(filters: EmployeeFilters, on: date) -> Select[*tuple[Any, ...]]:
     """Rows of (Employee, Employment, Assignment, Post, Service, Council, TermsRecord) matching the
     filters, sorted (the people of `keys`, each row whole). For people still employed, the
     assignment and terms in force on `on`; for leavers, those in force on their last day. The

@@ -18,7 +18,9 @@ from ...extensions import db
 from ...models import Assignment, Employee, Employment, Post, TermsRecord
 from ..platform import audit
 from ..platform.unit_of_work import transaction
+from ..protection.protections import end_for_leaver
 from ..rules import date_windows
+from .records import current_assignment as current_assignment  # its home is records; kept here for callers
 
 DETAIL_FIELDS = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "address", "postcode",
                  "continuous_service_date", "redundancy_service_date", "trade_union_id"]
@@ -42,7 +44,7 @@ def update_details(employee_id: int, seen_version: int, values: dict[str, Any], 
         raise DomainError("That employee no longer exists")
     if employee.version != seen_version:
         raise StaleRecord(_stale_message(employee_id, since_version=seen_version))
-    if values.get("redundancy_service_date") is not None:  # issue 14: earlier local-government service
+    if values.get("redundancy_service_date") is not None:  # earlier local-government service
         from ..restructures.redundancy import service_date_problem
 
         found = service_date_problem(values["redundancy_service_date"],
@@ -140,7 +142,7 @@ def change_assignment(assignment_id: int, change: AssignmentChange) -> Assignmen
     audit.record("create", "assignment", new.id, after=assignment_summary(new), reason=change.reason,
                  employee_id=employee_id)
     # The new record agrees with its post's grade on every date it covers, dated changes of grade
-    # ahead included (issue 13). Pay protection follows the person's hours and pay (issue 7): the
+    # ahead included. Pay protection follows the person's hours and pay: the
     # new assignment reaches every schedule of theirs through services/platform/derived.py.
     from ..pay.regrading import fit_new_record
 
@@ -176,6 +178,7 @@ def record_leaver(employment_id: int, end_date: date, reason: str) -> Employment
             raise DomainError("A change is recorded after the leaving date; correct that first", field="end_date")
     employment.end_date = end_date
     employment.end_reason = reason.strip()
+    record: Any  # an Assignment or a TermsRecord: the checker sees only their common base
     for model in (Assignment, TermsRecord):
         for record in db.session.scalars(select(model).where(model.employment_id == employment.id,
                                                              model.effective_to.is_(None))):
@@ -183,20 +186,9 @@ def record_leaver(employment_id: int, end_date: date, reason: str) -> Employment
     audit.record("update", "employment", employment.id, before={"end_date": None},
                  after={"end_date": end_date.isoformat(), "end_reason": employment.end_reason}, reason=reason,
                  employee_id=employment.employee_id)
-    # Leaving ends pay protection (issue 7).
-    from ..protection.protections import end_for_leaver
-
+    # Leaving ends pay protection.
     end_for_leaver(employment.employee_id, end_date, f"Left: {reason.strip()}")
     return employment
-
-
-def current_assignment(employee_id: int, on: date) -> Assignment | None:
-    """The assignment in force on a date for a person (the latest-starting if several)."""
-    return db.session.scalars(
-        select(Assignment).join(Employment).where(
-            Employment.employee_id == employee_id, Assignment.effective_from <= on,
-            (Assignment.effective_to.is_(None)) | (Assignment.effective_to >= on))
-        .order_by(Assignment.effective_from.desc()).limit(1)).first()
 
 
 def latest_assignment(employee_id: int) -> Assignment | None:

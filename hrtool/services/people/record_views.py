@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, request
-from flask_login import current_user
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError
 
@@ -30,7 +28,7 @@ from ...models import (
     RouteDecision,
     TransferMember,
 )
-from ..platform import unit_of_work
+from ..platform import audit, unit_of_work
 from ..platform.unit_of_work import transaction
 
 # URL arguments naming a record that belongs to one person: the model whose employee_id says who.
@@ -38,9 +36,9 @@ from ..platform.unit_of_work import transaction
 SUBJECT_ARGS: dict[str, Any] = {
     "member_id": TransferMember, "letter_id": Letter, "protection_id": Protection,
     "case_id": EmployeeCase, "election_id": Election, "decision_id": RouteDecision,
-    "appeal_id": EvaluationAppeal,  # one employee's job evaluation appeal (issue 18)
+    "appeal_id": EvaluationAppeal,  # one employee's job evaluation appeal
 }
-# Pages about a person that are not a look at their record. None since issue 16: the subject
+# Pages about a person that are not a look at their record. None now: the subject
 # access page and the who-viewed page name the person and show what is held about them, so they
 # are looks at the record too (the export itself is also an audited `export` event).
 NOT_LOGGED: set[str] = set()
@@ -63,37 +61,17 @@ def page_name(endpoint: str) -> str:
     return PAGE_NAMES.get(endpoint, endpoint)
 
 
-def _viewer() -> tuple[int | None, str, int | None]:
-    return current_user.id, current_user.display_name, current_user.employee_id
-
-
-def subject_of_request() -> int | None:
-    """The person the current page is about, from its URL arguments; None for any other page."""
-    args = request.view_args or {}
-    if isinstance(args.get("employee_id"), int):
-        return args["employee_id"]
+def subject_of(view_args: dict[str, Any]) -> int | None:
+    """The person a page is about, from its URL arguments; None for any other page. (The web
+    layer logs the view after the request: hrtool/web/request_hooks.py.)"""
+    employee_id = view_args.get("employee_id")
+    if isinstance(employee_id, int):
+        return employee_id
     for name, model in SUBJECT_ARGS.items():
-        if isinstance(args.get(name), int):
-            return db.session.scalar(select(model.employee_id).where(model.id == args[name]))
+        if isinstance(view_args.get(name), int):
+            found: int | None = db.session.scalar(select(model.employee_id).where(model.id == view_args[name]))
+            return found
     return None
-
-
-def log_view(response: Response) -> Response:
-    """after_request: log a successful GET of a page about a person by someone else. Runs after
-    the view's units of work have committed. While the database is busy with a long write the view
-    is handed to the job queue (`record_many`); if it can be neither written nor queued the error
-    propagates (a 503 "busy, try again"), so no record is shown without its view accounted for."""
-    if (request.method != "GET" or response.status_code != 200 or request.endpoint in NOT_LOGGED
-            or not request.endpoint or not current_user or not current_user.is_authenticated):
-        return response
-    subject = subject_of_request()
-    if subject is None:
-        return response
-    viewer_id, label, own_employee_id = _viewer()
-    if own_employee_id == subject:
-        return response  # people looking at their own record are not watched
-    record_many([subject], request.endpoint, request.path, actor=(viewer_id, label))
-    return response
 
 
 def record_many(employee_ids: list[int], page: str, path: str,
@@ -107,7 +85,7 @@ def record_many(employee_ids: list[int], page: str, path: str,
     there is nothing else to keep."""
     if not employee_ids:
         return
-    viewer_id, label = actor or _viewer()[:2]
+    viewer_id, label = actor or audit._actor()
     at = datetime.now(UTC)
     if unit_of_work.in_transaction():
         _insert_views(employee_ids, viewer_id, label, page, path, at)

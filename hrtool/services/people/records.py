@@ -23,7 +23,7 @@ def employed_on(on: date) -> Any:
     return and_(Employment.start_date <= on, or_(Employment.end_date.is_(None), Employment.end_date >= on))
 
 
-def as_at(on: date) -> Select[Any]:
+def as_at(on: date) -> Select[*tuple[Any, ...]]:
     """One query for what was true on a date: each person's employment, assignment (post, hours,
     SCP) and terms record in force that day. A person with two posts gives two rows."""
     return (
@@ -55,7 +55,7 @@ class Picture:
 def rule_value(key: str, on: date) -> str:
     """The setting's value in force on `on`. A day before its first value (records reach back
     before the reference data's illustrative start) takes that first value: the best known, and
-    never an error page (issue 13)."""
+    never an error page."""
     value = db.session.scalar(
         select(RuleSetting.value).where(RuleSetting.key == key, RuleSetting.effective_from <= on)
         .order_by(RuleSetting.effective_from.desc()).limit(1))
@@ -142,3 +142,12 @@ def timeline(employee_id: int) -> list[TimelineEntry]:
                                          f"{basis}: {t.terms_council.short_name} terms{source}", t.reason,
                                          users.get(t.recorded_by_id, "") if t.recorded_by_id else "system"))
     return sorted(entries, key=lambda e: (e.on, e.kind), reverse=True)
+
+
+def current_assignment(employee_id: int, on: date) -> Assignment | None:
+    """The assignment in force on a date for a person (the latest-starting if several)."""
+    return db.session.scalars(
+        select(Assignment).join(Employment).where(
+            Employment.employee_id == employee_id, Assignment.effective_from <= on,
+            (Assignment.effective_to.is_(None)) | (Assignment.effective_to >= on))
+        .order_by(Assignment.effective_from.desc()).limit(1)).first()

@@ -1,4 +1,4 @@
-"""A person's pay by pay year, for HR and for the person (issue 15; the rule is
+"""A person's pay by pay year, for HR and for the person (the rule is
 domain/salary_history.py). Reads only.
 
 Each assignment is cut where the pay spine changes (each pay year held) and where the full-time
@@ -71,17 +71,23 @@ def pay_history(employee_id: int, today: date) -> PayHistory:
                     spine_for(start).get(a.scp) if a.scp is not None else None)
                 spans.append(PaySpan(start, end, employer, post, a.hours_per_week, full_time_hours(start), annual,
                                      pay, a.reason if index == 0 else ""))
-    protections = db.session.scalars(select(Protection).where(Protection.employee_id == employee_id)).all()
+    months = _protection_paid(employee_id, events)
+    found = pay_years(spans, months, events, today)
+    first = years[0] if years else None
+    shown = [y for y in found if first is not None and y.starts >= first]
+    provisional = set(db.session.scalars(select(PayAward.pay_year_from).where(PayAward.status == "provisional")))
+    return PayHistory(shown, first, len(shown) < len(found), provisional)
+
+
+def _protection_paid(employee_id: int, events: list[PayEvent]) -> dict[date, Decimal]:
+    """The protection paid for each month (all the person's protections summed); adds when each
+    protection began and ended to `events`."""
     months: dict[date, Decimal] = {}
-    for record in protections:
+    for record in db.session.scalars(select(Protection).where(Protection.employee_id == employee_id)).all():
         events.append(PayEvent(record.start_date, f"Pay protection began: the old full-time salary of "
                                                   f"£{record.old_salary:,.2f} is protected"))
         if record.ends_on is not None:
             events.append(PayEvent(record.ends_on, "Pay protection ended"))
         for row in db.session.scalars(select(ProtectionMonthRow).where(ProtectionMonthRow.protection_id == record.id)):
             months[row.month] = months.get(row.month, Decimal(0)) + row.payment
-    found = pay_years(spans, months, events, today)
-    first = years[0] if years else None
-    shown = [y for y in found if first is not None and y.starts >= first]
-    provisional = set(db.session.scalars(select(PayAward.pay_year_from).where(PayAward.status == "provisional")))
-    return PayHistory(shown, first, len(shown) < len(found), provisional)
+    return months

@@ -1,14 +1,12 @@
 """Writing the audit trail. Every change to personal data goes through `record`."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
-
-from flask_login import current_user
 
 from ...extensions import db
 from ...models import AuditEvent
@@ -36,7 +34,7 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-# Who a job's worker acts for (issue 17): the person who started the job, not "system".
+# Who a job's worker acts for: the person who started the job, not "system".
 _acting: ContextVar[tuple[int | None, str] | None] = ContextVar("hrtool_audit_acting_for", default=None)
 
 
@@ -50,16 +48,26 @@ def acting_for(actor: tuple[int | None, str]) -> Iterator[None]:
         _acting.reset(token)
 
 
+def _nobody_signed_in() -> tuple[int | None, str] | None:
+    return None
+
+
+# Who is signed in, as the web layer finds them (services do not read requests): set once at app
+# creation (`set_signed_in_user`); None when nobody is (a command, a job, a test without a request).
+_signed_in: Callable[[], tuple[int | None, str] | None] = _nobody_signed_in
+
+
+def set_signed_in_user(find: Callable[[], tuple[int | None, str] | None]) -> None:
+    """Say how to find the signed-in user (id, display name) that audit events name as the actor."""
+    global _signed_in
+    _signed_in = find
+
+
 def _actor() -> tuple[int | None, str]:
     acting = _acting.get()
     if acting is not None:
         return acting
-    try:
-        if current_user and current_user.is_authenticated:
-            return current_user.id, current_user.display_name
-    except RuntimeError:  # outside a request (CLI, tests)
-        pass
-    return None, "system"
+    return _signed_in() or (None, "system")
 
 
 def record(action: str, entity_type: str, entity_id: Any = "", *, before: dict[str, Any] | None = None,

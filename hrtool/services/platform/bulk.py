@@ -14,7 +14,7 @@ Both go through `execute_many`: the INSERT is compiled once and each value is co
 column type's own bind processor (dates as SQLite holds them, JSON serialised, money as the
 dialect takes it), then the rows go to the driver's executemany in one call. That is what
 SQLAlchemy's executemany does, without building and checking a parameter dict per row, which
-was a third of an import's time (issue 17): the rows are the same, byte for byte.
+was a third of an import's time: the rows are the same, byte for byte.
 """
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def execute_many(model_or_table: Any, rows: Sequence[dict[str, Any]]) -> None:
 def _copy(connection: Any, table: Table, order: list[str], params: list[tuple[Any, ...]]) -> None:
     """PostgreSQL: the rows through COPY on the transaction's own connection. executemany sends
     a statement per row; COPY streams them, checked by the same constraints and triggers (a
-    100,000-row import spent 45 s in executemany, issue 17)."""
+    100,000-row import spent 45 s in executemany)."""
     quote = connection.dialect.identifier_preparer
     columns = ", ".join(quote.quote(table.columns[name].name) for name in order)
     statement = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN"

@@ -38,7 +38,7 @@ def protection_schedules(on: date) -> Iterator[Drift | int]:
     holds now (0 if the month is no longer in the schedule), because a month already paid changes
     only through an adjustment."""
     from ...domain.pay import to_pennies
-    from ..protection.protections import compute, end_reason, month_projected
+    from ..protection.protections import compute, end_reason
 
     for record in db.session.scalars(select(Protection).order_by(Protection.id)).all():
         ref = f"protection {record.id}"
@@ -54,32 +54,44 @@ def protection_schedules(on: date) -> Iterator[Drift | int]:
             if getattr(record, name) != fresh_value:
                 yield Drift("protection_schedule", ref, name, text(getattr(record, name)), text(fresh_value))
         held = {row.month: row for row in record.months}
-        fresh = {m.month: m for m in months}
-        for month in sorted(set(held) | set(fresh)):
-            h, f = held.get(month), fresh.get(month)
-            where = f"{ref} {month:%Y-%m}"
-            if h is None or f is None:
-                yield Drift("protection_schedule", where, "month",
-                            "held" if h else "missing", "due" if f else "not due")
-                continue
-            for name in ("new_salary", "protection", "payment", "phase"):
-                if getattr(h, name) != getattr(f, name):
-                    yield Drift("protection_schedule", where, name, text(getattr(h, name)), text(getattr(f, name)))
-            if h.projected != month_projected(month, inputs):
-                yield Drift("protection_schedule", where, "projected", text(h.projected),
-                            text(month_projected(month, inputs)))
-        latest = {}
-        for adjustment in sorted(record.adjustments, key=lambda a: a.id):
-            where = f"{ref} {adjustment.month:%Y-%m}"
-            if adjustment.difference != adjustment.due - adjustment.paid:
-                yield Drift("protection_adjustment", where, "difference", text(adjustment.difference),
-                            text(adjustment.due - adjustment.paid))
-            latest[adjustment.month] = adjustment
-        for month, adjustment in sorted(latest.items()):
-            now = held[month].payment if month in held else Decimal("0.00")
-            if adjustment.due != now:
-                yield Drift("protection_adjustment", f"{ref} {month:%Y-%m}", "due", text(adjustment.due), text(now))
+        yield from _month_drifts(ref, held, {m.month: m for m in months}, inputs)
+        yield from _adjustment_drifts(ref, record, held)
         yield 1
+
+
+def _month_drifts(ref: str, held: dict[date, Any], fresh: dict[date, Any], inputs: Any) -> Iterator[Drift]:
+    """Each stored month of a protection against the fresh schedule's."""
+    from ..protection.protections import month_projected
+
+    for month in sorted(set(held) | set(fresh)):
+        h, f = held.get(month), fresh.get(month)
+        where = f"{ref} {month:%Y-%m}"
+        if h is None or f is None:
+            yield Drift("protection_schedule", where, "month",
+                        "held" if h else "missing", "due" if f else "not due")
+            continue
+        for name in ("new_salary", "protection", "payment", "phase"):
+            if getattr(h, name) != getattr(f, name):
+                yield Drift("protection_schedule", where, name, text(getattr(h, name)), text(getattr(f, name)))
+        if h.projected != month_projected(month, inputs):
+            yield Drift("protection_schedule", where, "projected", text(h.projected),
+                        text(month_projected(month, inputs)))
+
+
+def _adjustment_drifts(ref: str, record: Protection, held: dict[date, Any]) -> Iterator[Drift]:
+    """A protection's adjustments: each difference is due minus paid, and each adjusted month's
+    latest due is what the month holds now."""
+    latest = {}
+    for adjustment in sorted(record.adjustments, key=lambda a: a.id):
+        where = f"{ref} {adjustment.month:%Y-%m}"
+        if adjustment.difference != adjustment.due - adjustment.paid:
+            yield Drift("protection_adjustment", where, "difference", text(adjustment.difference),
+                        text(adjustment.due - adjustment.paid))
+        latest[adjustment.month] = adjustment
+    for month, adjustment in sorted(latest.items()):
+        now = held[month].payment if month in held else Decimal("0.00")
+        if adjustment.due != now:
+            yield Drift("protection_adjustment", f"{ref} {month:%Y-%m}", "due", text(adjustment.due), text(now))
 
 
 def letter_hashes(on: date) -> Iterator[Drift | int]:
@@ -124,13 +136,13 @@ def post_grades(on: date) -> Iterator[Drift | int]:
                 if (h.grade if h else None) != (f.grade if f else None) or (h is None) != (f is None):
                     yield Drift("post_grades", ref, f"grade from {day.isoformat()}",
                                 text(h.grade) if h else "no row", text(f.grade) if f else "no row")
-                elif h != f and (h.effective_from == day or f.effective_from == day):
+                elif h is not None and f is not None and h != f and (h.effective_from == day or f.effective_from == day):
                     yield Drift("post_grades", ref, f"row from {day.isoformat()}", _grade_row(h), _grade_row(f))
         yield 1
 
 
 def evaluation_points(on: date) -> Iterator[Drift | int]:
-    """Every job evaluation with factor levels (issue 18): its scheme version is the one in force
+    """Every job evaluation with factor levels: its scheme version is the one in force
     on its date, each factor's points and its total are that version's, and each post's recorded
     score is its latest grading evaluation's under its own council's conventions."""
     from sqlalchemy.orm import selectinload
@@ -210,6 +222,7 @@ def person_grades(on: date) -> Iterator[Drift | int]:
         .where(in_force(Assignment), Assignment.scp.is_not(None), Assignment.local_salary.is_(None), ~protected)
         .order_by(Employee.person_number))
     for number, post_number, scp, grade, scp_min, scp_max in rows:
+        assert scp is not None, "only assignments with an SCP are selected"
         if not scp_min <= scp <= scp_max:
             yield Drift("person_grades", f"person {number}", f"SCP in the grade of post {post_number}",
                         f"SCP {scp}", f"{grade}: SCP {scp_min} to {scp_max}")

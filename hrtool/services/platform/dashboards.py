@@ -148,7 +148,7 @@ def transfer_figures(transfer_id: int, on: date) -> TransferFigures:
 @dataclass(frozen=True)
 class TransferSteps:
     """The HR dashboard's transfer steps not done: overdue ones, and those of transfers dated
-    outside the plausible window (issue 13), set apart as needing a correction rather than
+    outside the plausible window, set apart as needing a correction rather than
     counted overdue for ever."""
 
     overdue: list[tuple[ChecklistItem, Transfer]]

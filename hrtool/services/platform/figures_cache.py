@@ -7,7 +7,7 @@ the same transaction as any change to the tables the figures read (SOURCES: empl
 assignments, terms records, posts, services, councils, rule settings): an ORM change, an ORM or
 Core UPDATE or DELETE through the session, or a bulk insert (services/platform/bulk.py). So a change of
 post or hours makes a new stamp and the next view recomputes, while a change of someone's phone
-number or an audit event does not (issue 17: keyed by the newest audit event, the dashboard's
+number or an audit event does not (keyed by the newest audit event, the dashboard's
 100,000-person headcount ran again on nearly every request while HR officers saved). The stamp is
 four primary-key lookups, whatever the workforce size. A cached figure must read only SOURCES (add
 a table there when a new figure reads one). As a backstop for changes made outside the app,
@@ -28,7 +28,7 @@ from ...models import Assignment, Employment, FiguresGeneration, TermsRecord
 
 T = TypeVar("T")
 _lock = threading.Lock()
-_store: dict[Hashable, tuple[float, Any, Callable[[], Any]]] = {}
+_store: dict[tuple[str, Hashable, Hashable], tuple[float, Any, Callable[[], Any]]] = {}  # (database, key, data stamp)
 _MAX_ENTRIES = 256
 
 

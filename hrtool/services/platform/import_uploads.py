@@ -3,7 +3,7 @@
 An upload is saved under instance/imports/ with a random token for its name (never the name the
 browser sent, which is only shown to people), beside a small JSON note of who uploaded it, when
 and for which effective date. Only the person who uploaded a file can confirm it. The preview and
-the import run as jobs (issue 17): a worker reads the file from here, so workers share the
+the import run as jobs: a worker reads the file from here, so workers share the
 instance folder with the web processes (the same machine, or a shared volume). Files hold
 personal data, so they are removed once imported and swept away after a day if never confirmed.
 """
@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flask import current_app
 
@@ -62,8 +62,8 @@ def store(stream: BinaryIO, file_name: str, effective_on: date | None, user_id: 
     with path.open("wb") as out:
         while chunk := stream.read(1024 * 1024):
             out.write(chunk)
-    note = {"file_name": Path(file_name).name[:200], "path": path.name, "user_id": user_id,
-            "effective_on": effective_on.isoformat() if effective_on else None}
+    note: dict[str, Any] = {"file_name": Path(file_name).name[:200], "path": path.name, "user_id": user_id,
+                            "effective_on": effective_on.isoformat() if effective_on else None}
     (folder / f"{token}.json").write_text(json.dumps(note))
     return Upload(token, path, note["file_name"], effective_on, user_id)
 

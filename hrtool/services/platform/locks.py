@@ -36,6 +36,7 @@ def hold(name: str, message: str) -> None:
         return
     if connection.dialect.name == "sqlite":
         raw = connection.connection.driver_connection
+        assert raw is not None, "a checked-out connection has its driver connection"
         waited = raw.execute("PRAGMA busy_timeout").fetchone()[0]
         raw.execute("PRAGMA busy_timeout=0")
         try:

@@ -167,42 +167,59 @@ def rows(source: Any, limits: Limits, info: SheetInfo) -> Iterator[tuple[int, tu
             in_cell -= 1
         if in_cell:
             continue  # part of a cell: read when the cell ends
-        if in_table and tag in CELLS and parent is not None and parent.tag == f"{TABLE}table-row":
-            across = _count(node, "number-columns-repeated")
-            value = cell_value(node)
-            if tag == f"{TABLE}table-cell":
-                wide, tall = _count(node, "number-columns-spanned"), _count(node, "number-rows-spanned")
-                if (wide > 1 or tall > 1) and len(info.merged) < 10_000:
-                    info.merged.append(f"{column_letter(position + 1)}{number + 1}:"
-                                       f"{column_letter(position + wide)}{number + tall}")
-            if value is not None and value != "":
-                if position + across > limits.max_columns:
-                    raise _too_many_columns(number + 1, limits, column_letter(min(position + across, 16_384)))
-                values.extend([None] * (position - len(values)))
-                values.extend([value] * across)
-            position += across  # empty cells, however many, move the position only
-        elif in_table and tag == f"{TABLE}table-column":
-            repeat = _count(node, "number-columns-repeated")
-            if node.get(f"{TABLE}visibility") in HIDDEN:
-                # A hidden repeat may run to the sheet's edge: only the columns a row may use matter.
-                info.hidden.update(range(column + 1, min(column + repeat, limits.max_columns) + 1))
-            column += repeat
-        elif in_table and tag == f"{TABLE}table-row":
+        if not in_table:
+            pass
+        elif tag in CELLS:
+            if parent is not None and parent.tag == f"{TABLE}table-row":
+                position = _read_cell(node, values, position, number, limits, info)
+        elif tag == f"{TABLE}table-column":
+            column = _declare_columns(node, column, limits, info)
+        elif tag == f"{TABLE}table-row":
             repeat = _count(node, "number-rows-repeated")
             if values:
-                row = tuple(values)
-                for _ in range(repeat):
-                    number += 1
-                    if number > limits.max_rows + 1:
-                        raise _too_many_rows(limits)
-                    yield number, row
-            else:
-                number += repeat
-        elif in_table and tag == f"{TABLE}table":
+                yield from _repeated_row(tuple(values), number, repeat, limits)
+            number += repeat
+        elif tag == f"{TABLE}table":
             return
         node.clear()
         if parent is not None:
             parent.remove(node)
+
+
+def _read_cell(node: Any, values: list[Any], position: int, number: int, limits: Limits, info: SheetInfo) -> int:
+    """Add a cell (repeated across as it says) to the row's `values`, noting a merged range; returns
+    the position of the next cell."""
+    across = _count(node, "number-columns-repeated")
+    value = cell_value(node)
+    if node.tag == f"{TABLE}table-cell":
+        wide, tall = _count(node, "number-columns-spanned"), _count(node, "number-rows-spanned")
+        if (wide > 1 or tall > 1) and len(info.merged) < 10_000:
+            info.merged.append(f"{column_letter(position + 1)}{number + 1}:"
+                               f"{column_letter(position + wide)}{number + tall}")
+    if value is not None and value != "":
+        if position + across > limits.max_columns:
+            raise _too_many_columns(number + 1, limits, column_letter(min(position + across, 16_384)))
+        values.extend([None] * (position - len(values)))
+        values.extend([value] * across)
+    return position + across  # empty cells, however many, move the position only
+
+
+def _declare_columns(node: Any, column: int, limits: Limits, info: SheetInfo) -> int:
+    """Note the hidden ones of the columns a column element declares; returns the columns declared so far."""
+    repeat = _count(node, "number-columns-repeated")
+    if node.get(f"{TABLE}visibility") in HIDDEN:
+        # A hidden repeat may run to the sheet's edge: only the columns a row may use matter.
+        info.hidden.update(range(column + 1, min(column + repeat, limits.max_columns) + 1))
+    return column + repeat
+
+
+def _repeated_row(row: tuple[Any, ...], number: int, repeat: int, limits: Limits) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """A row repeated `repeat` times after row `number`, refused once past the row limit."""
+    for _ in range(repeat):
+        number += 1
+        if number > limits.max_rows + 1:
+            raise _too_many_rows(limits)
+        yield number, row
 
 
 def open_rows(path: Path, limits: Limits, info: SheetInfo) -> tuple[Any, Iterator[tuple[int, tuple[Any, ...]]]]:

@@ -8,7 +8,7 @@ injection") on the way out and restored on the way in, so a round trip is exact;
 write text as string cells, which a spreadsheet never runs, so they need no guard (the reader
 still restores one, from files written by earlier versions).
 
-Uploads are checked before they are parsed (issue 16): an XLSX is a zip archive whose parts
+Uploads are checked before they are parsed: an XLSX is a zip archive whose parts
 can unpack to hundreds of times their size (a "decompression bomb"), so each part's unpacked
 size and compression ratio are checked from the archive's directory before openpyxl opens it
 (Python's zipfile never unpacks more than a part's declared size, so the directory cannot lie
@@ -21,14 +21,16 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, TypedDict, cast
 
+from ...domain.money import NotAnAmount, parse_amount
 from ...errors import DomainError
 
 FORMATS = ("csv", "xlsx", "ods")
@@ -287,11 +289,20 @@ def _number(value: Cell) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(str(value)) if value == value and abs(value) != float("inf") else None
     if isinstance(value, str):
-        plain = value.strip().replace("£", "").replace(",", "")
-        digits = plain.replace(".", "", 1)
-        if digits and len(digits) < 20 and digits.isascii() and digits.isdigit():
-            return Decimal(plain)
+        try:
+            number = parse_amount(value)
+        except NotAnAmount:
+            return None
+        return number if sum(c.isdigit() for c in value) < 20 else None
     return None
+
+
+class _Layout(TypedDict):
+    """How open_table's caller describes a table: _table's keyword arguments."""
+
+    required: tuple[str, ...]
+    identifier: str | None
+    summed: tuple[str, ...]
 
 
 class _Shape:
@@ -570,7 +581,7 @@ def open_table(path: Path, name: str | None = None, limits: Limits | None = None
     `summed` columns above, is a totals row, skipped and noted."""
     limits = limits or Limits.from_config()
     fmt = detect_format(path, name)
-    shape = {"required": tuple(required), "identifier": identifier, "summed": tuple(summed)}
+    shape: _Layout = {"required": tuple(required), "identifier": identifier, "summed": tuple(summed)}
     if fmt == "csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
             records: Iterator[tuple[int, Any]] = _csv_rows(handle, limits)
@@ -600,7 +611,7 @@ def _csv_value(kind: str, value: Any) -> str:
     if value is None:
         return ""
     if kind == "date":
-        return value.isoformat()
+        return cast(date, value).isoformat()
     if kind == "number":
         text = f"{Decimal(value):f}"
         return text.rstrip("0").rstrip(".") if "." in text else text
@@ -642,7 +653,6 @@ def _write_csv(out: BinaryIO, columns: list[tuple[str, str]], rows: Iterable[lis
 
 def _write_xlsx(out: BinaryIO, columns: list[tuple[str, str]], rows: Iterable[list[Any]], title: str) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
@@ -652,41 +662,72 @@ def _write_xlsx(out: BinaryIO, columns: list[tuple[str, str]], rows: Iterable[li
     sheet.append([name for name, _ in columns])
     # One styled cell per text column, refilled for each row (a write-only sheet writes a row
     # as it is appended): a new cell object for every text value would double the export's time.
-    texts: dict[int, Any] = {}
-    for index, (_, kind) in enumerate(columns):
-        if kind == "text":
-            texts[index] = WriteOnlyCell(sheet)
-            texts[index].number_format = "@"
-
-    def text(index: int, value: Any) -> Any:
-        styled = texts[index]
-        # Set as a string: openpyxl would make text starting "=" a formula, and "#N/A" an error.
-        styled._value = styled.check_string(str(value))
-        styled.data_type = "s"
-        return styled
-
-    def cell(index: int, kind: str, value: Any) -> Any:
-        if value is None:
-            return None
-        if kind == "text":
-            return text(index, value)
-        if kind == "date":
-            styled = WriteOnlyCell(sheet, value=value)
-            styled.number_format = "yyyy-mm-dd"
-            return styled
-        if kind == "money":
-            styled = WriteOnlyCell(sheet, value=Decimal(value))
-            styled.number_format = "0.00"
-            return styled
-        number = Decimal(value).normalize()
-        return int(number) if number == number.to_integral_value() else number
-
+    texts = [_refilled_text(sheet) if kind == "text" else partial(text_cell, sheet) for _, kind in columns]
     count = 0
     for row in rows:
-        sheet.append([cell(i, kind, v) for i, ((_, kind), v) in enumerate(zip(columns, row))])
+        sheet.append([xlsx_cell(sheet, kind, v, text) for (_, kind), v, text in zip(columns, row, texts)])
         count += 1
     workbook.save(out)
     return count
+
+
+def _refilled_text(sheet: Any) -> Callable[[str], Any]:
+    """A text column's cell-maker for `xlsx_cell`: the one cell, refilled with each value."""
+    styled = text_cell(sheet, "")
+    return lambda text: _set_text(styled, text)
+
+
+def text_cell(sheet: Any, text: str) -> Any:
+    """A write-only string cell with the text number format ("@")."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = "@"
+    return _set_text(cell, text)
+
+
+def _set_text(cell: Any, text: str) -> Any:
+    """`cell` holding `text` as a string: openpyxl would make text starting "=" a formula, and
+    "#N/A" an error."""
+    cell._value = cell.check_string(text)
+    cell.data_type = "s"
+    return cell
+
+
+def _kind_of(kind: str, value: Any) -> str:
+    """A column's kind for one value: `any` (a sheet of items and values) is decided by the
+    value's type; every other kind is the column's."""
+    if kind != "any":
+        return kind
+    return ("date" if isinstance(value, date) else
+            "number" if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else "text")
+
+
+def _plain_number(value: Any) -> int | Decimal:
+    """A number without trailing zeros after the point; a whole one as an int."""
+    figure = Decimal(value).normalize()
+    return int(figure) if figure == figure.to_integral_value() else figure
+
+
+MONEY_FORMAT = "0.00"  # exports: figures as the import reads them back, with no separators
+
+
+def xlsx_cell(sheet: Any, kind: str, value: Any, text: Callable[[str], Any], money_format: str = MONEY_FORMAT) -> Any:
+    """One value of a row of a write-only XLSX sheet, by its column's kind: None is an empty
+    cell; text (and long text) the string cell `text` makes; dates shown yyyy-mm-dd; money a
+    Decimal shown with `money_format`; numbers as `_plain_number`."""
+    if value is None:
+        return None
+    kind = _kind_of(kind, value)
+    if kind in ("text", "long"):
+        return text(str(value))
+    if kind in ("date", "money"):
+        from openpyxl.cell import WriteOnlyCell
+
+        styled = WriteOnlyCell(sheet, value=value if kind == "date" else Decimal(value))
+        styled.number_format = "yyyy-mm-dd" if kind == "date" else money_format
+        return styled
+    return _plain_number(value)
 
 
 # Characters XML 1.0 cannot hold at all (an ODS is XML): dropped, as no name or address needs them.
@@ -704,16 +745,13 @@ def _write_ods(out: BinaryIO, columns: list[tuple[str, str]], rows: Iterable[lis
 def _ods_cell(kind: str, value: Any) -> Any:
     if value is None:
         return None
-    if kind == "any":  # decided by the value's type (a sheet of items and values)
-        kind = ("date" if isinstance(value, date) else
-                "number" if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else "text")
+    kind = _kind_of(kind, value)
     if kind == "date":
         return value
     if kind == "money":
         return _Money(value)
     if kind == "number":
-        figure = Decimal(value).normalize()
-        return int(figure) if figure == figure.to_integral_value() else figure
+        return _plain_number(value)
     return NOT_XML.sub("", str(value))
 
 

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
-from flask import has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -134,15 +133,29 @@ def discard() -> None:
     db.session.rollback()
 
 
+def _no_request() -> bool:
+    return False
+
+
+# Whether a request is being served, as the web layer tells (services do not read requests):
+# set by `install_guard`; until then nothing counts as a request, so nothing is refused.
+_serving_request: Callable[[], bool] = _no_request
+
+
 def _guard(session: Session) -> None:
-    if has_request_context() and _depth.get() == 0 and not session.info.get("allow_bare_commit"):
+    if _serving_request() and _depth.get() == 0 and not session.info.get("allow_bare_commit"):
         raise CommitOutsideUnitOfWork(
             "A commit while serving a request must come from a @transaction service function "
             "(hrtool/services/platform/unit_of_work.py), never from a view")
 
 
-def install_guard() -> None:
-    """Refuse commits during a request that do not come from a unit of work (idempotent)."""
+def install_guard(serving_request: Callable[[], bool] | None = None) -> None:
+    """Refuse commits during a request that do not come from a unit of work (idempotent).
+    `serving_request` says whether a request is being served (the web layer passes Flask's
+    `has_request_context`)."""
+    global _serving_request
+    if serving_request is not None:
+        _serving_request = serving_request
     if not event.contains(Session, "before_commit", _guard):
         event.listen(Session, "before_commit", _guard)
 

@@ -1,4 +1,4 @@
-"""What HR needs to know about pay protection at any moment (issue 7): who is protected, by
+"""What HR needs to know about pay protection at any moment: who is protected, by
 council and service; what ends in the next 30, 60 and 90 days; the cost by council and financial
 year (April to March) from the stored schedules, actual and projected; expiry warnings given
 once per ending (`hrtool protection check`); and the exports."""
@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from ...domain.protection import financial_year
 from ...errors import DomainError
@@ -62,7 +62,7 @@ class Row:
         return self.ends_on - timedelta(days=1) if self.ends_on else None
 
 
-def _service_name() -> Any:
+def _service_name() -> ColumnElement[str]:
     """The protected post's service: the new post's."""
     return func.coalesce(Service.name, NO_SERVICE)
 
@@ -207,7 +207,7 @@ class Warning:
 
 def ending_in_notice_window(on: date) -> list[tuple[Row, int]]:
     """Protections running on `on` that end within their council's notice window, each with the
-    window in days: what `check` warns about, and what HR's daily digest lists (issue 17)."""
+    window in days: what `check` warns about, and what HR's daily digest lists."""
     windows = {c: warning_days(c, on) for c in db.session.scalars(select(Council.id))}
     return [(row, windows[row.council_id]) for row in _rows(active_on(on), Protection.ends_on.is_not(None))
             if row.ends_on is not None and row.ends_on <= on + timedelta(days=windows[row.council_id])]

@@ -1,4 +1,4 @@
-"""One computation per pay protection statement (issue 13).
+"""One computation per pay protection statement.
 
 A protection's plain-words text, its month-by-month table, HR's page, the employee's own view,
 the PDF statement and `hrtool report protections` all read ONE `Statement`, built once from what
@@ -281,12 +281,6 @@ def statement(record: Protection) -> Statement:
     months = [StatementMonth(r.month, r.phase, r.new_salary, r.protection, r.total, r.payment, r.projected,
                              r.month in adjusted) for r in record.months]
     spans = adjustment_spans([(a.month, a.difference, a.recorded_on, a.why) for a in record.adjustments])
-    why = PLAIN_SOURCES[record.source]
-    reason = record.reason.strip().rstrip(".")
-    if why:
-        because = f"because of {why}" + (f" ({reason})" if reason else "")
-    else:
-        because = f"(the reason recorded: {reason})" if reason else ""
     length = _length(*length_of(record.start_date, ends_on)) if ends_on else "not known yet"
     early = ""
     if record.ended_early_on is not None:
@@ -307,7 +301,16 @@ def statement(record: Protection) -> Statement:
         adjustment_rows=[{"month": f"{a.month:%Y-%m}", "paid": f"{a.paid:.2f}", "due": f"{a.due:.2f}",
                            "difference": f"{a.difference:.2f}", "recorded_on": a.recorded_on.isoformat(),
                            "why": a.why} for a in record.adjustments])
-    return replace(st, words=_words(st, rules, because))
+    return replace(st, words=_words(st, rules, _because(record)))
+
+
+def _because(record: Protection) -> str:
+    """Why the pay is protected, in words for the statement: the source, and the reason recorded."""
+    why = PLAIN_SOURCES[record.source]
+    reason = record.reason.strip().rstrip(".")
+    if why:
+        return f"because of {why}" + (f" ({reason})" if reason else "")
+    return f"(the reason recorded: {reason})" if reason else ""
 
 
 @transaction

@@ -1,4 +1,4 @@
-"""Pay protection records (issues 7 and 13; DOMAIN.md 3.5): creating them, computing and storing
+"""Pay protection records (DOMAIN.md 3.5): creating them, computing and storing
 each schedule month by month, recomputing it whenever something it follows changes, recording an
 adjustment when a month already paid changes, and ending protection early.
 
@@ -23,13 +23,14 @@ end_protection_early, save_policy_version) commit once.
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import SessionTransaction
 
 from ...domain.dates import pay_year_start
 from ...domain.grading import GradeBand
@@ -66,7 +67,7 @@ from ...models import (
     ProtectionMonthRow,
 )
 from ...models.protection import PROTECTION_SOURCES
-from ..people.records import rule_value
+from ..people.records import current_assignment, rule_value
 from ..platform import audit, derived
 from ..platform.unit_of_work import transaction
 from ..rules import date_windows
@@ -202,7 +203,7 @@ class _Spine:
         if year not in self.years:
             held = db.session.scalar(select(func.max(PaySpinePoint.pay_year_from)).where(
                 PaySpinePoint.spine == NJC, PaySpinePoint.pay_year_from <= year))
-            rows = db.session.execute(select(PaySpinePoint.scp, PaySpinePoint.annual_salary).where(
+            rows: Iterable[Any] = db.session.execute(select(PaySpinePoint.scp, PaySpinePoint.annual_salary).where(
                 PaySpinePoint.spine == NJC, PaySpinePoint.pay_year_from == held)) if held else []
             self.years[year] = {s: v for s, v in rows}
         return self.years[year].get(scp)
@@ -260,7 +261,7 @@ def _assignment_pay(assignment: Assignment, on: date, spine: _Spine) -> Decimal 
 
 
 def schedule_inputs(record: Protection, policy: Policy | None = None) -> Inputs:
-    """What the schedule follows, read from the database as it is now (DOMAIN.md 3.5; issue 13):
+    """What the schedule follows, read from the database as it is now (DOMAIN.md 3.5):
 
     - the old full-time salary on the start date: the old SCP's salary in the spine of the pay
       year holding the start date (the latest year held if that one is not held yet), so a pay
@@ -353,7 +354,7 @@ _NEW_KEY = "hrtool_protections_stored_new"
 def _mark_new(record: Protection) -> None:
     session = db.session()
     transaction = session.get_transaction()
-    entry = session.info.get(_NEW_KEY)
+    entry: tuple[SessionTransaction | None, set[int]] | None = session.info.get(_NEW_KEY)
     if entry is None or entry[0] is not transaction:
         entry = (transaction, set())
         session.info[_NEW_KEY] = entry
@@ -453,7 +454,7 @@ def create_protection(*, employee_id: int, start_date: date, source: str, source
     the start date apply; the schedule is computed and stored. Audited. One unit of work (joins
     the caller's: a restructure appointment, a re-grading).
 
-    Spine points (issue 13): a point given must be the salary given on the start date. Without
+    Spine points: a point given must be the salary given on the start date. Without
     one, the old point is read from the person's record (their point the day before, if its
     salary is the old salary); the new point is that of the assignment the schedule follows on
     the start date, whose pay must then be the new salary given (the schedule follows the record,
@@ -502,20 +503,7 @@ def create_protection(*, employee_id: int, start_date: date, source: str, source
         new_grade=new_grade[:40], old_salary=old_salary, new_salary=new_salary, old_scp=old_scp,
         hours_per_week=hours_per_week, created_by_id=audit._actor()[0], end_reason="", ended_early_kind="")
     followed = _in_force(_assignments(record, _employments(record)), start_date)
-    if followed is not None:
-        pay = _assignment_pay(followed, start_date, spine)
-        point = f" (SCP {followed.scp})" if followed.local_salary is None and followed.scp is not None else ""
-        if pay is not None and pay != new_salary:
-            raise DomainError(f"{employee.full_name}'s record shows {_pounds(pay)} a year full-time{point} from "
-                              f"{start_date:%d/%m/%Y}: the schedule follows the record, so enter that as the new "
-                              "salary, or correct the record first", field="new_salary")
-        if new_scp is not None and followed.local_salary is None and new_scp != followed.scp:
-            raise DomainError(f"{employee.full_name}'s record shows SCP {followed.scp} from {start_date:%d/%m/%Y}",
-                              field="new_scp")
-        new_scp = followed.scp if followed.local_salary is None else None
-    elif new_scp is not None:
-        _spine_point(new_scp, new_salary, start_date, spine, "new_scp", "new")
-    record.new_scp = new_scp
+    record.new_scp = _new_scp(employee, followed, start_date, new_salary, new_scp, spine)
     db.session.add(record)
     end, months, inputs = compute(record, policy)
     _store(record, end, months, inputs)
@@ -526,14 +514,32 @@ def create_protection(*, employee_id: int, start_date: date, source: str, source
     return record
 
 
+def _new_scp(employee: Employee, followed: Assignment | None, start_date: date, new_salary: Decimal,
+             new_scp: int | None, spine: _Spine) -> int | None:
+    """The new point: that of the record the schedule follows on the start date (whose pay must be
+    the new salary given), else the point given, which must be the new salary on the spine."""
+    if followed is None:
+        if new_scp is not None:
+            _spine_point(new_scp, new_salary, start_date, spine, "new_scp", "new")
+        return new_scp
+    pay = _assignment_pay(followed, start_date, spine)
+    point = f" (SCP {followed.scp})" if followed.local_salary is None and followed.scp is not None else ""
+    if pay is not None and pay != new_salary:
+        raise DomainError(f"{employee.full_name}'s record shows {_pounds(pay)} a year full-time{point} from "
+                          f"{start_date:%d/%m/%Y}: the schedule follows the record, so enter that as the new "
+                          "salary, or correct the record first", field="new_salary")
+    if new_scp is not None and followed.local_salary is None and new_scp != followed.scp:
+        raise DomainError(f"{employee.full_name}'s record shows SCP {followed.scp} from {start_date:%d/%m/%Y}",
+                          field="new_scp")
+    return followed.scp if followed.local_salary is None else None
+
+
 @transaction
 def record_by_hand(*, person_number: str, start_date: date, source: str, reason: str, old_salary: Decimal,
                    new_salary: Decimal, hours_per_week: Decimal, new_scp: int | None = None,
                    old_scp: int | None = None) -> Protection:
     """HR records a protection by hand (the "Record a protection" page): the person's posts and
     grades before and after are read from their record on the day before and the start date."""
-    from ..people.employees import current_assignment
-
     employee = db.session.scalar(select(Employee).where(Employee.person_number == person_number.strip()))
     if employee is None:
         raise DomainError("No employee has that person number", field="person_number")
@@ -638,22 +644,7 @@ def recompute_scopes(items: list[tuple[tuple[Any, ...], str]]) -> int:
     every protection, when the full-time week changes. Returns how many schedules changed."""
     # One recompute per protection, audited with the first why that reaches it, the broadest
     # first: a pay award or rule, then the person's record, then the protection's own change.
-    own: dict[int, str] = {}
-    employments: dict[int, str] = {}
-    employees: dict[int, str] = {}
-    since: dict[date, str] = {}
-    for scope, why in items:
-        kind = scope[0]
-        if kind == "protection" and scope[1] is not None:
-            own.setdefault(scope[1], why)
-        elif kind == "employment" and scope[1] is not None:
-            employments.setdefault(scope[1], why)
-        elif kind == "employee" and scope[1] is not None:
-            employees.setdefault(scope[1], why)
-        elif kind == "since":
-            since.setdefault(scope[1], why)
-        elif kind == "rule" and scope[1] == "full_time_hours":
-            since.setdefault(date.min, why or "The full-time week changed")
+    own, employments, employees, since = _scopes_by_kind(items)
     whys: dict[int, str] = {}
     for day, why in sorted(since.items()):
         for record_id in db.session.scalars(select(Protection.id).where(not_ended_by(day))).all():
@@ -676,6 +667,29 @@ def recompute_scopes(items: list[tuple[tuple[Any, ...], str]]) -> int:
         if record is not None:
             changed += recompute(record, why)
     return changed
+
+
+def _scopes_by_kind(items: list[tuple[tuple[Any, ...], str]]) -> tuple[dict[int, str], dict[int, str],
+                                                                      dict[int, str], dict[date, str]]:
+    """The scopes' ids (or dates) by kind, each with the first why that names it: protections,
+    employments, employees, and the dates from which every protection is reached."""
+    own: dict[int, str] = {}
+    employments: dict[int, str] = {}
+    employees: dict[int, str] = {}
+    since: dict[date, str] = {}
+    for scope, why in items:
+        kind = scope[0]
+        if kind == "protection" and scope[1] is not None:
+            own.setdefault(scope[1], why)
+        elif kind == "employment" and scope[1] is not None:
+            employments.setdefault(scope[1], why)
+        elif kind == "employee" and scope[1] is not None:
+            employees.setdefault(scope[1], why)
+        elif kind == "since":
+            since.setdefault(scope[1], why)
+        elif kind == "rule" and scope[1] == "full_time_hours":
+            since.setdefault(date.min, why or "The full-time week changed")
+    return own, employments, employees, since
 
 
 def early_kinds(record: Protection) -> list[str]:
@@ -808,7 +822,7 @@ def calculate(council_code: str, old_scp: int, new_scp: int, start: date, hours:
 
 
 # -- in plain words (the employee's view and statement) ------------------------------------------
-# One computation per statement (issue 13): the text, the month-by-month table, the employee's own
+# One computation per statement: the text, the month-by-month table, the employee's own
 # view and the PDF all come from one `Statement` (services/protection/protection_statements.py).
 
 def _pounds(amount: Decimal) -> str:

@@ -42,9 +42,9 @@ from ...domain.redundancy import (
 from ...domain.tupe import NoticeBand
 from ...errors import DomainError
 from ...extensions import db
-from ...models import Council, Employee, Restructure, StatutoryLimit
+from ...models import Council, Employee, Restructure, RouteDecision, StatutoryLimit
 from ..rules import date_windows
-from .restructures import decisions, holders, places, policy, posts
+from .restructures import Holder, decisions, holders, places, policy, posts
 
 CAP_NAME = "statutory_redundancy_week_pay_cap"
 # Dates a calculation takes: the range the forms and imports accept (a date in year 1 or 9999 is a
@@ -84,7 +84,7 @@ def service_date_problem(value: date | None, continuous_from: date | None, born:
                          window: DateWindow | None = None, today: date | None = None) -> str | None:
     """What is wrong with a person's service date for redundancy (form, import, service), in
     words; None if nothing or no date. It is held to the continuous service date's plausible
-    window (issue 13; `window` as already loaded, else read for `today`), on or before the
+    window (`window` as already loaded, else read for `today`), on or before the
     continuous service date, and not before the person's 16th birthday."""
     if value is None:
         return None
@@ -356,18 +356,8 @@ def restructure_redundancy(restructure: Restructure, today: date) -> RedundancyR
         h = held.get(d.employee_id)
         if h is None or d.route != "at_risk" or h.employer is None:
             continue
-        week = weekly_pay(h.salary) if h.salary is not None else Decimal(0)
-        calc, problem = None, ""
-        try:
-            calc = calculate(h.employer.code, h.employee.date_of_birth, h.employee.continuous_service_date, leaving, week,
-                             redundancy_service_from=h.employee.redundancy_service_date,
-                             contractual=person_notice(h.employee.id, leaving))
-        except DomainError as error:
-            problem = error.message
-        strain = bool(calc and pension_strain_flag(calc.statutory.age,
-                                                   complete_years(h.employee.continuous_service_date, leaving)))
-        people.append(PersonCost(h.employee, h.employer, h.post.title, d.route, h.full_time_salary, week, calc,
-                                 strain, problem))
+        people.append(_person_cost(d, h, leaving))
+        calc = people[-1].calc
         t = totals.setdefault(h.employer.code, {"count": Decimal(0), "statutory": Decimal(0), "council": Decimal(0)})
         t["count"] += 1
         if calc:
@@ -376,14 +366,33 @@ def restructure_redundancy(restructure: Restructure, today: date) -> RedundancyR
     # Collective consultation counts each employer's proposed dismissals (at risk, and the
     # people beyond the places of each ring-fenced pool).
     size = {p.id: places(p) for p in posts(restructure, "proposed")}
-    proposed: dict[str, int] = {}
-    for code in sorted({h.employer.code for h in held.values() if h.employer}):
-        mine = [RouteValue(d.employee_id, d.current_post_id, d.route, d.reasons, d.proposed_post_id,
-                           tuple(d.pool or ())) for d in found
-                if d.employee_id in held and held[d.employee_id].employer and held[d.employee_id].employer.code == code]
-        proposed[code] = proposed_dismissals(mine, size)
+    proposed = {code: proposed_dismissals(_routes_of_council(found, held, code), size)
+                for code in sorted({h.employer.code for h in held.values() if h.employer})}
     bands, period = consultation_bands(leaving)
     duties = {code: collective_consultation(n, bands, leaving) if bands else None for code, n in proposed.items()}
     warnings = list(dict.fromkeys(w for p in people if p.calc for w in p.calc.warnings))
     return RedundancyReport(leaving, people, totals, proposed, duties, period,
                             min((b.from_dismissals for b in bands), default=None), warnings)
+
+
+def _person_cost(d: RouteDecision, h: Holder, leaving: date) -> PersonCost:
+    """What dismissing one person at risk would cost, or why it cannot be worked out."""
+    assert h.employer is not None
+    week = weekly_pay(h.salary) if h.salary is not None else Decimal(0)
+    calc, problem = None, ""
+    try:
+        calc = calculate(h.employer.code, h.employee.date_of_birth, h.employee.continuous_service_date, leaving, week,
+                         redundancy_service_from=h.employee.redundancy_service_date,
+                         contractual=person_notice(h.employee.id, leaving))
+    except DomainError as error:
+        problem = error.message
+    strain = bool(calc and pension_strain_flag(calc.statutory.age,
+                                               complete_years(h.employee.continuous_service_date, leaving)))
+    return PersonCost(h.employee, h.employer, h.post.title, d.route, h.full_time_salary, week, calc, strain, problem)
+
+
+def _routes_of_council(found: list[RouteDecision], held: dict[int, Holder], code: str) -> list[RouteValue]:
+    """The routes of the people one council employs."""
+    return [RouteValue(d.employee_id, d.current_post_id, d.route, d.reasons, d.proposed_post_id,
+                       tuple(d.pool or ())) for d in found
+            if d.employee_id in held and (employer := held[d.employee_id].employer) and employer.code == code]

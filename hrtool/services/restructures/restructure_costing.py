@@ -102,7 +102,7 @@ def structure_cost(restructure: Restructure, side: str, today: date) -> Structur
     salaries: dict[int, list[Decimal]] = {}
     if side == "current":
         people = holders(restructure, today)
-    else:  # once implemented, the new posts as now held (issue 15); before, nobody holds them
+    else:  # once implemented, the new posts as now held; before, nobody holds them
         from .restructure_go_live import new_holders
 
         people = new_holders(restructure)

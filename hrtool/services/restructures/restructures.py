@@ -66,6 +66,12 @@ def by_name(name: str) -> Restructure | None:
     return db.session.scalar(select(Restructure).where(Restructure.name == name))
 
 
+def newest_first() -> list[Restructure]:
+    """Every restructure, the latest created first."""
+    return list(db.session.scalars(select(Restructure).order_by(Restructure.created_at.desc(),
+                                                                Restructure.id.desc())))
+
+
 def as_at(restructure: Restructure, today: date) -> date:
     """Whose posts and pay the restructure looks at: the day before it takes effect, or today."""
     return restructure.effective_date - timedelta(days=1) if restructure.effective_date else today
@@ -88,7 +94,7 @@ def band_words(post: StructurePost) -> str:
 
 def refuse_if_implemented(restructure: Restructure) -> None:
     """Once implemented, the structures are the establishment's history: changing them would make
-    the restructure disagree with the posts and records it made (issue 15). Undo it first (before
+    the restructure disagree with the posts and records it made. Undo it first (before
     its date), or change the establishment itself."""
     if restructure.status == "implemented":
         raise DomainError(f"{restructure.name} is implemented, so its structures, routes and appointments can no "
@@ -120,6 +126,7 @@ RECRUITMENT = ("internal", "external")
 PENNY, FOUR_PLACES = Decimal("0.01"), Decimal("0.0001")
 
 
+# radon: one independent check per field of the post form, in the form's order
 def _post_columns(restructure: Restructure, values: dict[str, Any],
                   post: StructurePost | None = None) -> dict[str, Any]:
     """Check what HR entered for a new post (post None) or a change to one, and return the
@@ -345,12 +352,12 @@ def chart(restructure: Restructure, side: str, today: date) -> list[Node]:
     if side == "current":
         for holder in holders(restructure, today):
             nodes[holder.post.id].holders.append(holder)
-    else:  # once implemented, who holds each new post from the effective date (issue 15)
+    else:  # once implemented, who holds each new post from the effective date
         from .restructure_go_live import new_holders
 
         for holder in new_holders(restructure):
             nodes[holder.post.id].holders.append(holder)
-    roots = []
+    roots: list[Node] = []
     for node in nodes.values():
         boss = nodes.get(node.post.reports_to_id) if node.post.reports_to_id else None
         (boss.children if boss else roots).append(node)
@@ -557,63 +564,99 @@ def appointments(restructure: Restructure) -> list[Appointment]:
                                    .order_by(Appointment.proposed_post_id, Appointment.id)))
 
 
+def other_appointees(made: list[Appointment], holders: list[Holder]) -> dict[int, str]:
+    """The people appointed who hold none of the current posts, as "name (person number)" by id."""
+    others = {a.employee_id for a in made if a.employee_id} - {h.employee.id for h in holders}
+    if not others:
+        return {}
+    return {e.id: f"{e.full_name} ({e.person_number})"
+            for e in db.session.scalars(select(Employee).where(Employee.id.in_(others)))}
+
+
 @transaction
 def record_appointment(restructure: Restructure, values: dict[str, Any], today: date) -> Appointment:
     """Record a selection outcome or an appointment to a new post. Someone appointed on a lower
     full-time salary than theirs now gets a pay protection record from the start date."""
     refuse_if_implemented(restructure)
     date_windows.check("appointment_start", values.get("start_date"), field="start_date", today=today)
-    post = db.session.get(StructurePost, values.get("proposed_post_id"))
-    if post is None or post.restructure_id != restructure.id or post.side != "proposed":
-        raise DomainError("Choose a post in the proposed structure", field="proposed_post_id")
+    post = _proposed_post(restructure, values.get("proposed_post_id"))
     outcome = values.get("outcome") or "appointed"
     if outcome not in ("appointed", "unsuccessful"):
         raise DomainError("Choose the outcome", field="outcome")
-    employee_id = values.get("employee_id") or None
-    external = (values.get("external_name") or "").strip()
-    if bool(employee_id) == bool(external):
-        raise DomainError("Choose a current postholder, or give an external appointee's name (not both)",
-                          field="employee_id")
+    employee_id, external = _appointee(values)
     people = {h.employee.id: h for h in holders(restructure, today)}
     if employee_id and employee_id not in people:
         raise DomainError("That person does not hold a post in the current structure", field="employee_id")
     if external and outcome != "appointed":
         raise DomainError("Only appointments are recorded for external candidates", field="outcome")
+    start: date | None
+    salary: Decimal | None
     start, salary = values.get("start_date"), values.get("salary")
-    earlier = appointments(restructure)
     if outcome == "appointed":
-        if start is None:
-            raise DomainError("Enter the start date", field="start_date")
-        if salary is None or salary <= 0:
-            raise DomainError("Enter the full-time annual salary", field="salary")
-        if (post.band_min is not None and salary < post.band_min) or (post.band_max is not None and salary > post.band_max):
-            raise DomainError(f"The salary is outside the post's band ({band_words(post)})", field="salary")
-        filled = sum(1 for a in earlier if a.proposed_post_id == post.id and a.outcome == "appointed")
-        if filled >= places(post):
-            raise DomainError(f"{post.title} is already filled", field="proposed_post_id")
-        if employee_id and any(a.employee_id == employee_id and a.outcome == "appointed" for a in earlier):
-            raise DomainError("This person has already been appointed to a post in this restructure",
-                              field="employee_id")
+        _check_appointment(post, employee_id, start, salary, appointments(restructure))
     record = Appointment(restructure_id=restructure.id, proposed_post_id=post.id, employee_id=employee_id,
                          external_name=external, outcome=outcome, start_date=start if outcome == "appointed" else None,
                          salary=salary if outcome == "appointed" else None, note=(values.get("note") or "").strip())
     db.session.add(record)
     db.session.flush()
     holder = people.get(employee_id) if employee_id else None
-    if outcome == "appointed" and holder and holder.full_time_salary and salary < holder.full_time_salary:
-        from ..protection.protections import create_protection
-
-        protection = create_protection(
-            employee_id=holder.employee.id, start_date=start, source="restructure", source_ref=restructure.name,
-            reason=f"Appointed to {post.title} in {restructure.name} on a lower salary",
-            old_salary=holder.full_time_salary, new_salary=salary, hours_per_week=holder.hours or Decimal(37),
-            old_post_id=holder.post.post_id, old_grade=holder.post.grade or band_words(holder.post),
-            new_grade=band_words(post),
-            council_id=post.employer_id or (holder.employer.id if holder.employer else None))
-        record.protection_id = protection.id
+    # Appointed: _check_appointment made sure of the start date and salary (the checker cannot see it).
+    if outcome == "appointed" and start and salary and holder and holder.full_time_salary \
+            and salary < holder.full_time_salary:
+        record.protection_id = _protect_lower_salary(restructure, post, holder, start, salary)
     audit.record("create", "appointment", record.id, employee_id=employee_id,
                  after=plain({"restructure": restructure.name, "post": post.title, "outcome": outcome,
                               "external_name": external, "start_date": record.start_date, "salary": record.salary,
                               "protection_id": record.protection_id}))
     db.session.flush()
     return record
+
+
+def _proposed_post(restructure: Restructure, post_id: int | None) -> StructurePost:
+    post = db.session.get(StructurePost, post_id)
+    if post is None or post.restructure_id != restructure.id or post.side != "proposed":
+        raise DomainError("Choose a post in the proposed structure", field="proposed_post_id")
+    return post
+
+
+def _appointee(values: dict[str, Any]) -> tuple[int | None, str]:
+    """The current postholder's employee id or the external appointee's name: exactly one."""
+    employee_id = values.get("employee_id") or None
+    external = (values.get("external_name") or "").strip()
+    if bool(employee_id) == bool(external):
+        raise DomainError("Choose a current postholder, or give an external appointee's name (not both)",
+                          field="employee_id")
+    return employee_id, external
+
+
+def _check_appointment(post: StructurePost, employee_id: int | None, start: date | None, salary: Decimal | None,
+                       earlier: list[Appointment]) -> None:
+    """An appointment needs a start date and a salary within the post's band, a place left in the
+    post, and a person not already appointed in this restructure."""
+    if start is None:
+        raise DomainError("Enter the start date", field="start_date")
+    if salary is None or salary <= 0:
+        raise DomainError("Enter the full-time annual salary", field="salary")
+    if (post.band_min is not None and salary < post.band_min) or (post.band_max is not None and salary > post.band_max):
+        raise DomainError(f"The salary is outside the post's band ({band_words(post)})", field="salary")
+    filled = sum(1 for a in earlier if a.proposed_post_id == post.id and a.outcome == "appointed")
+    if filled >= places(post):
+        raise DomainError(f"{post.title} is already filled", field="proposed_post_id")
+    if employee_id and any(a.employee_id == employee_id and a.outcome == "appointed" for a in earlier):
+        raise DomainError("This person has already been appointed to a post in this restructure",
+                          field="employee_id")
+
+
+def _protect_lower_salary(restructure: Restructure, post: StructurePost, holder: Holder, start: date,
+                          salary: Decimal) -> int:
+    """Pay protection for a postholder appointed on a lower full-time salary than theirs now: its id."""
+    from ..protection.protections import create_protection
+
+    assert holder.full_time_salary is not None, "called only for a holder paid more than the new salary"
+    return create_protection(
+        employee_id=holder.employee.id, start_date=start, source="restructure", source_ref=restructure.name,
+        reason=f"Appointed to {post.title} in {restructure.name} on a lower salary",
+        old_salary=holder.full_time_salary, new_salary=salary, hours_per_week=holder.hours or Decimal(37),
+        old_post_id=holder.post.post_id, old_grade=holder.post.grade or band_words(holder.post),
+        new_grade=band_words(post),
+        council_id=post.employer_id or (holder.employer.id if holder.employer else None)).id

@@ -1,4 +1,4 @@
-"""England and Wales bank holidays, for the working day to plan a due date by (issue 14).
+"""England and Wales bank holidays, for the working day to plan a due date by.
 
 From the maintained `holidays` package (PyPI), subdivision England (`holidays.UK(subdiv="ENG")`;
 Wales has the same bank holidays), not a hand-kept list: it carries the substitute days (Boxing
@@ -21,7 +21,7 @@ SUBDIVISION = "ENG"
 def _year(year: int) -> frozenset[date]:
     if not 1 <= year <= 9999:
         return frozenset()
-    return frozenset(holidays.UK(subdiv=SUBDIVISION, years=year))
+    return frozenset(holidays.country_holidays("UK", subdiv=SUBDIVISION, years=year))
 
 
 def around(day: date) -> frozenset[date]:

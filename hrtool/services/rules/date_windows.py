@@ -1,4 +1,4 @@
-"""Dates within sense (issue 13): the plausible window of each kind of date, read from the rule
+"""Dates within sense: the plausible window of each kind of date, read from the rule
 settings in force on the day (domain/date_windows.py says what a window is; the defaults are
 hrtool/reference_data/date_windows.csv; an administrator changes them on the rules pages).
 

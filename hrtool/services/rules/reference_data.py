@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -56,7 +56,7 @@ RULE_SETTINGS = [
     ("leaver_retention_years", "6",
      ("Years after a leaver's last employment ends before their record is due for deletion (IRMS Retention "
       "Guidelines for Local Authorities: personnel files, termination + 6 years; Limitation Act 1980).")),
-    # issue 14: rules that know they are due (domain/rule_status.py, hrtool rules status)
+    # rules that know they are due (domain/rule_status.py, hrtool rules status)
     ("pay_award_overdue_days", "334",
      ("Days after 1 April that the pay award for the pay year begun may stay provisional (or unrecorded) before "
       "hrtool rules status calls it overdue. NJC awards are often agreed months late (2024/25 on 22 October "
@@ -66,7 +66,7 @@ RULE_SETTINGS = [
       "status calls it overdue (the Increase of Limits Order is made before 6 April each year).")),
     ("policy_review_overdue_days", "0",
      "Days after a policy's review date (review_on in its body) before hrtool rules status calls it overdue."),
-    # issue 18: job evaluation appeals (services/pay/jes/appeals.py)
+    # job evaluation appeals (services/pay/jes/appeals.py)
     ("jes_appeal_window_days", "91",
      ("Days an employee has to appeal their post's job evaluation: from the evaluation date, or from the day they "
       "took up the post after it (when they were told). 91 days is three months; illustrative.")),
@@ -87,7 +87,7 @@ DATED_RULE_SETTINGS = [
 
 
 def date_window_settings() -> list[tuple[str, str, str]]:
-    """The plausible window of each kind of date people enter (issue 13; domain/date_windows.py):
+    """The plausible window of each kind of date people enter (domain/date_windows.py):
     (key, value, description) rows from date_windows.csv."""
     return [(r["key"], r["value"], r["description"]) for r in _rows("date_windows.csv")]
 
@@ -118,85 +118,131 @@ def load_reference_data() -> dict[str, int]:
 
     councils = {c.code: c for c in db.session.scalars(select(Council))}
     if not councils:
-        for row in _rows("councils.csv"):
-            councils[row["code"]] = Council(code=row["code"], name=row["name"], short_name=row["short_name"],
-                                            notes=row["notes"])
+        councils = _councils(_rows("councils.csv"))
         add("councils", list(councils.values()))
-        db.session.flush()
+        db.session.flush()  # the tables below refer to the councils' ids
 
-    if db.session.scalar(select(Service.id).limit(1)) is None:
-        services: list[Service] = []
-        for row in _rows("shared_services.csv"):
-            service = Service(name=row["service"], kind=row["kind"], in_scope_for_sharing=True, notes=row["note"])
-            service.leads.append(ServiceLead(
-                lead_council_id=councils[row["lead_authority"]].id,
-                effective_from=date.fromisoformat(row["shared_from"]), status="agreed",
-                phase=row["phase"], source=row["note"]))
-            services.append(service)
-        for row in _rows("phase2_services_illustrative.csv"):
-            in_scope = row["in_scope"] == "yes"
-            service = Service(name=row["service"], area=row["head_of_service_area"], in_scope_for_sharing=in_scope,
-                              notes=row["note"])
-            if in_scope and row["proposed_lead_authority"]:
-                service.leads.append(ServiceLead(
-                    lead_council_id=councils[row["proposed_lead_authority"]].id,
-                    effective_from=date.fromisoformat(row["proposed_transfer_date"]), status="proposed",
-                    phase="2024", source=row["lead_source"]))
-            services.append(service)
-        services.append(Service(name=SENIOR_SERVICE, area="Senior leadership", in_scope_for_sharing=True,
-                                notes="Chief Executives and Heads of Service; replaced by the shared senior structure"))
-        add("services", services)
-
-    if db.session.scalar(select(TradeUnion.id).limit(1)) is None:
-        unions = [TradeUnion(code=code, name=name) for code, name in UNIONS]
-        for union in unions:
-            for council in councils.values():
-                union.recognitions.append(UnionRecognition(council_id=council.id, recognised_from=ILLUSTRATIVE_FROM))
-        add("trade_unions", unions)
-
-    if db.session.scalar(select(PaySpinePoint.id).limit(1)) is None:
-        points = []
-        for row in _rows("njc_pay_spine.csv"):
-            for year, salary in row.items():
-                if year != "scp" and salary:
-                    points.append(PaySpinePoint(spine="NJC", pay_year_from=date.fromisoformat(year),
-                                                scp=int(row["scp"]), annual_salary=Decimal(salary)))
-        add("pay_spine_points", points)
-
-    if db.session.scalar(select(PayAward.id).limit(1)) is None:
-        add("pay_awards", [
-            PayAward(spine="NJC", pay_year_from=date.fromisoformat(r["pay_year_from"]), scp_from=int(r["scp_from"]),
-                     scp_to=int(r["scp_to"]), kind=r["kind"], amount=Decimal(r["amount"]),
-                     deleted_scps=r["deleted_scps"], status=r["status"], note=r["note"],
-                     agreed_on=date.fromisoformat(r["agreed_on"]) if r.get("agreed_on") else None)
-            for r in _rows("njc_pay_awards.csv")
-        ])
-
-    if db.session.scalar(select(GradeConvention.id).limit(1)) is None:
-        conventions: dict[str, GradeConvention] = {}
-        for r in _rows("grade_conventions_illustrative.csv"):
-            convention = conventions.get(r["council"])
-            if convention is None:
-                convention = conventions[r["council"]] = GradeConvention(
-                    council_id=councils[r["council"]].id, name=r["convention"], effective_from=ILLUSTRATIVE_FROM,
-                    notes="Illustrative grade boundaries; replace with the council's own.")
-            convention.bands.append(GradeBand(grade=r["grade"], points_min=int(r["je_points_min"]),
-                                              points_max=int(r["je_points_max"]), scp_min=int(r["scp_min"]),
-                                              scp_max=int(r["scp_max"])))
-        add("grade_conventions", list(conventions.values()))
-
-    if db.session.scalar(select(StatutoryLimit.id).limit(1)) is None:
-        add("statutory_limits", [
-            StatutoryLimit(name=r["limit"], effective_from=date.fromisoformat(r["effective_from"]),
-                           value=Decimal(r["value_gbp"]), source=r["source"])
-            for r in _rows("statutory_limits.csv")
-        ])
+    # These tables load whole, and only into an empty table (in this order: each build can see
+    # what the ones before it added).
+    whole_tables: list[tuple[str, Any, Callable[[], list[Any]]]] = [
+        ("services", Service, lambda: _shared_services(_rows("shared_services.csv"), councils)
+         + _phase2_services(_rows("phase2_services_illustrative.csv"), councils) + [_senior_service()]),
+        ("trade_unions", TradeUnion, lambda: _trade_unions(list(councils.values()))),
+        ("pay_spine_points", PaySpinePoint, lambda: _spine_points(_rows("njc_pay_spine.csv"))),
+        ("pay_awards", PayAward, lambda: [_pay_award(r) for r in _rows("njc_pay_awards.csv")]),
+        ("grade_conventions", GradeConvention,
+         lambda: _grade_conventions(_rows("grade_conventions_illustrative.csv"), councils)),
+        ("statutory_limits", StatutoryLimit, lambda: [_statutory_limit(r) for r in _rows("statutory_limits.csv")]),
+    ]
+    for table, model, build in whole_tables:
+        if db.session.scalar(select(model.id).limit(1)) is None:
+            add(table, build())
 
     # Policies and rule settings load one by one, so a policy kind added in a later release
     # reaches existing databases without touching the ones an admin has edited.
     text = resources.files("hrtool").joinpath("reference_data", "policies_illustrative.toml").read_text("utf-8")
     data = tomllib.loads(text, parse_float=Decimal)
-    have = {(p.kind, p.council_id) for p in db.session.scalars(select(Policy))}
+    policies = _new_policies(data, councils, {(p.kind, p.council_id) for p in db.session.scalars(select(Policy))})
+    if policies:
+        add("policies", policies)
+    packages = _new_terms_packages(data, councils, set(db.session.scalars(select(TermsPackage.council_id))))
+    if packages:
+        add("terms_packages", packages)
+    settings = _new_rule_settings(set(db.session.scalars(select(RuleSetting.key))))
+    if settings:
+        add("rule_settings", settings)
+    db.session.flush()
+    for table, n in _load_letters_and_jes().items():
+        added[table] = added.get(table, 0) + n
+    return added
+
+
+def _councils(rows: Iterable[dict[str, str]]) -> dict[str, Council]:
+    return {r["code"]: Council(code=r["code"], name=r["name"], short_name=r["short_name"], notes=r["notes"])
+            for r in rows}
+
+
+def _shared_services(rows: Iterable[dict[str, str]], councils: Mapping[str, Council]) -> list[Service]:
+    """The services already shared, each with its agreed lead council from the date it was shared."""
+    services = []
+    for row in rows:
+        service = Service(name=row["service"], kind=row["kind"], in_scope_for_sharing=True, notes=row["note"])
+        service.leads.append(ServiceLead(
+            lead_council_id=councils[row["lead_authority"]].id,
+            effective_from=date.fromisoformat(row["shared_from"]), status="agreed",
+            phase=row["phase"], source=row["note"]))
+        services.append(service)
+    return services
+
+
+def _phase2_services(rows: Iterable[dict[str, str]], councils: Mapping[str, Council]) -> list[Service]:
+    """The services proposed for sharing in phase 2: a proposed lead for those in scope that name one."""
+    services = []
+    for row in rows:
+        in_scope = row["in_scope"] == "yes"
+        service = Service(name=row["service"], area=row["head_of_service_area"], in_scope_for_sharing=in_scope,
+                          notes=row["note"])
+        if in_scope and row["proposed_lead_authority"]:
+            service.leads.append(ServiceLead(
+                lead_council_id=councils[row["proposed_lead_authority"]].id,
+                effective_from=date.fromisoformat(row["proposed_transfer_date"]), status="proposed",
+                phase="2024", source=row["lead_source"]))
+        services.append(service)
+    return services
+
+
+def _senior_service() -> Service:
+    return Service(name=SENIOR_SERVICE, area="Senior leadership", in_scope_for_sharing=True,
+                   notes="Chief Executives and Heads of Service; replaced by the shared senior structure")
+
+
+def _trade_unions(councils: list[Council]) -> list[TradeUnion]:
+    """Each union, recognised by every council."""
+    unions = [TradeUnion(code=code, name=name) for code, name in UNIONS]
+    for union in unions:
+        for council in councils:
+            union.recognitions.append(UnionRecognition(council_id=council.id, recognised_from=ILLUSTRATIVE_FROM))
+    return unions
+
+
+def _spine_points(rows: Iterable[dict[str, str]]) -> list[PaySpinePoint]:
+    """One point per spine column (a pay year) and row (an SCP); an empty cell is a point not on
+    that year's spine."""
+    return [PaySpinePoint(spine="NJC", pay_year_from=date.fromisoformat(year), scp=int(row["scp"]),
+                          annual_salary=Decimal(salary))
+            for row in rows for year, salary in row.items() if year != "scp" and salary]
+
+
+def _pay_award(r: dict[str, str]) -> PayAward:
+    return PayAward(spine="NJC", pay_year_from=date.fromisoformat(r["pay_year_from"]), scp_from=int(r["scp_from"]),
+                    scp_to=int(r["scp_to"]), kind=r["kind"], amount=Decimal(r["amount"]),
+                    deleted_scps=r["deleted_scps"], status=r["status"], note=r["note"],
+                    agreed_on=date.fromisoformat(r["agreed_on"]) if r.get("agreed_on") else None)
+
+
+def _grade_conventions(rows: Iterable[dict[str, str]], councils: Mapping[str, Council]) -> list[GradeConvention]:
+    """One convention per council, holding its rows' bands in file order."""
+    conventions: dict[str, GradeConvention] = {}
+    for r in rows:
+        convention = conventions.get(r["council"])
+        if convention is None:
+            convention = conventions[r["council"]] = GradeConvention(
+                council_id=councils[r["council"]].id, name=r["convention"], effective_from=ILLUSTRATIVE_FROM,
+                notes="Illustrative grade boundaries; replace with the council's own.")
+        convention.bands.append(GradeBand(grade=r["grade"], points_min=int(r["je_points_min"]),
+                                          points_max=int(r["je_points_max"]), scp_min=int(r["scp_min"]),
+                                          scp_max=int(r["scp_max"])))
+    return list(conventions.values())
+
+
+def _statutory_limit(r: dict[str, str]) -> StatutoryLimit:
+    return StatutoryLimit(name=r["limit"], effective_from=date.fromisoformat(r["effective_from"]),
+                          value=Decimal(r["value_gbp"]), source=r["source"])
+
+
+def _new_policies(data: dict[str, Any], councils: Mapping[str, Council],
+                  have: set[tuple[str, int | None]]) -> list[Policy]:
+    """The policies file's councils' and joint policies whose (kind, council id) is not in `have`."""
     policies = []
     for code, kinds in data["councils"].items():
         for kind, body in kinds.items():
@@ -209,10 +255,11 @@ def load_reference_data() -> dict[str, int]:
             policies.append(Policy(council_id=None, kind=kind, name=f"Joint {kind.replace('_', ' ')}",
                                    effective_from=ILLUSTRATIVE_FROM, body=_plain(body),
                                    source="policies_illustrative.toml"))
-    if policies:
-        add("policies", policies)
+    return policies
 
-    packaged = set(db.session.scalars(select(TermsPackage.council_id)))
+
+def _new_terms_packages(data: dict[str, Any], councils: Mapping[str, Council], packaged: set[int]) -> list[TermsPackage]:
+    """A terms package for each council whose policies give its terms and that has none yet."""
     packages = []
     for code, kinds in data["councils"].items():
         terms = kinds.get("terms")
@@ -224,23 +271,26 @@ def load_reference_data() -> dict[str, int]:
                 standby=_plain(terms["standby"]), overtime=terms["overtime"],
                 additional_hours=terms["additional_hours"], car_allowance=terms["car_allowance"], clauses=[],
                 source="policies_illustrative.toml"))
-    if packages:
-        add("terms_packages", packages)
+    return packages
 
-    keys = set(db.session.scalars(select(RuleSetting.key)))
+
+def _new_rule_settings(keys: set[str]) -> list[RuleSetting]:
+    """The shipped rule settings whose key is not in `keys` (a dated key's every row is left alone
+    once any row of it is there)."""
     settings = [RuleSetting(key=k, value=v, effective_from=ILLUSTRATIVE_FROM, description=d)
                 for k, v, d in RULE_SETTINGS + date_window_settings() if k not in keys]
     settings += [RuleSetting(key=k, value=v, effective_from=on, description=d)
                  for k, on, v, d in DATED_RULE_SETTINGS if k not in keys]
-    if settings:
-        add("rule_settings", settings)
-    db.session.flush()
-    from ..letters.letters import load_letter_templates  # letter templates and their thresholds (issue 8)
+    return settings
 
-    for table, n in load_letter_templates().items():
-        added[table] = added.get(table, 0) + n
-    from ..pay.jes import local_conventions, scheme  # the NJC JES factor plan and local conventions (issue 18)
 
+def _load_letters_and_jes() -> dict[str, int]:
+    """The letter templates and their thresholds, the NJC JES factor plan and the local
+    conventions: rows added per table."""
+    from ..letters.letters import load_letter_templates
+    from ..pay.jes import local_conventions, scheme
+
+    added = dict(load_letter_templates())
     if scheme.load_reference() is not None:
         added["jes_scheme_versions"] = 1
     conventions_added = local_conventions.load_reference()
@@ -249,7 +299,7 @@ def load_reference_data() -> dict[str, int]:
     return added
 
 
-# --- hrtool load-reference --update (issue 14): the yearly round -------------------------------
+# --- hrtool load-reference --update: the yearly round -------------------------------
 
 UPDATE_REASON = "Reference data update (hrtool load-reference --update)"
 
@@ -375,7 +425,7 @@ def update_reference_data() -> UpdateReport:
     _update_awards(report)
     db.session.flush()
     report.spine_years = make_spine_years()
-    from ..letters.letters import update_letter_templates  # issue 15: shipped letter wording, where still as shipped
+    from ..letters.letters import update_letter_templates  # shipped letter wording, where still as shipped
 
     updated, differs = update_letter_templates(UPDATE_REASON)
     report.updated += updated

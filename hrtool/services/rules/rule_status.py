@@ -1,4 +1,4 @@
-"""Which dated rules are current, due or overdue on a day (issue 14; the rule is
+"""Which dated rules are current, due or overdue on a day (the rule is
 domain/rule_status.py): each statutory limit (next value each 6 April), the NJC pay award (each
 1 April; a provisional award leaves its year due) and every policy in force with a review date
 (`review_on` in its body, YYYY-MM-DD). The tolerance after each expected date is a rule setting."""

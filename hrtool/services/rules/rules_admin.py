@@ -60,7 +60,7 @@ PACKAGE_COLUMNS: dict[tuple[str, ...], list[tuple[str, Kind]]] = {
     ("notice",): [("grades", "text"), ("months", "integer")],
     ("clauses",): [("title", "text"), ("text", "text")],
 }
-PACKAGE_MIN_ROWS = {("annual_leave",): 1, ("notice",): 1, ("clauses",): 0}
+PACKAGE_MIN_ROWS: dict[tuple[str, ...], int] = {("annual_leave",): 1, ("notice",): 1, ("clauses",): 0}
 
 
 class ChangeRefused(DomainError):
@@ -83,7 +83,7 @@ def _common_checks(effective_from: date | None, latest_from: date | None, what: 
         except ValueProblem as problem:
             problems["effective_from"] = problem.message
         if window and "effective_from" not in problems and (found := date_windows.problem(window, effective_from)):
-            problems["effective_from"] = found  # within its plausible window (issue 13)
+            problems["effective_from"] = found  # within its plausible window
     if not (reason or "").strip():
         problems["reason"] = "Enter the reason for the change"
     return problems
@@ -252,6 +252,7 @@ def add_policy_version(kind: str, council_id: int | None, effective_from: date |
     council = db.session.get(Council, council_id) if council_id is not None else None
     before = audit.snapshot(latest)
     latest.effective_to = closed_on(latest.effective_to, effective_from)
+    assert latest.effective_to is not None, "closed_on always gives a day"
     policy = Policy(council_id=council_id, kind=kind, effective_from=effective_from, body=body,
                     name=f"{council.code if council else 'Joint'} {kind.replace('_', ' ')} from {effective_from:%d/%m/%Y}",
                     source=(source or "").strip() or reason.strip())
@@ -300,6 +301,7 @@ def add_package_version(council_id: int, effective_from: date | None, name: str,
     assert effective_from is not None
     before = audit.snapshot(latest)
     latest.effective_to = closed_on(latest.effective_to, effective_from)
+    assert latest.effective_to is not None, "closed_on always gives a day"
     package = TermsPackage(council_id=council_id, name=name, effective_from=effective_from,
                            source=(source or "").strip() or reason.strip(), **body)
     db.session.add(package)

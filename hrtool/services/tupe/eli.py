@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -304,7 +304,7 @@ def _cases_last_changed(employee_ids: list[int]) -> dict[int, date]:
                 select(AuditEvent.employee_id, func.max(AuditEvent.at))
                 .where(AuditEvent.entity_type == "employee_case", AuditEvent.employee_id.in_(chunk))
                 .group_by(AuditEvent.employee_id)):
-            latest[employee_id] = at.date()
+            latest[cast(int, employee_id)] = at.date()  # one of `chunk`
     return latest
 
 

@@ -59,6 +59,7 @@ def comparison(employee_id: int, on: date) -> tuple[Protected, list[TermComparis
     if protected is None:
         return None
     picture = picture_on(employee_id, on)
+    assert picture is not None, "a person with protected terms is on record"
     years = complete_years(picture.employee.continuous_service_date, on)
     old = protected.snapshot.snapshot
     old_body = old["package"]
@@ -68,8 +69,8 @@ def comparison(employee_id: int, on: date) -> tuple[Protected, list[TermComparis
     _, ranges = compare_score(score, on) if score is not None else (None, {})
     old_code = old["terms_council"]
     lead_code = protected.employment.employer.code
-    old_grade = ranges.get(old_code).grade if ranges.get(old_code) else old["particulars"].get("grade")
-    lead_grade = ranges.get(lead_code).grade if ranges.get(lead_code) else None
+    old_grade = old_range.grade if (old_range := ranges.get(old_code)) else old["particulars"].get("grade")
+    lead_grade = lead_range.grade if (lead_range := ranges.get(lead_code)) else None
     mine = entitlements(old_body, years, old_grade)
     theirs = entitlements(lead_body, years, lead_grade)
     rows = [

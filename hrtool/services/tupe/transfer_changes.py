@@ -1,4 +1,4 @@
-"""A transfer through its whole life (issue 15): edited while it is planned, withdrawn with a
+"""A transfer through its whole life: edited while it is planned, withdrawn with a
 reason, its cohort worked on in bulk, and the fields it must hold worked out from the letters
 it will need.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,6 +42,9 @@ from ..platform import audit
 from ..platform.unit_of_work import transaction
 from ..rules import date_windows
 from .transfers import propose_cohort, steps_for
+
+if TYPE_CHECKING:
+    from ..letters.letter_fields import Filled
 
 EDITABLE = ["service_id", "transferor_id", "transferee_id", "transfer_date", "legal_basis", "reasons",
             "implications", "transferor_measures", "transferor_measures_none", "transferee_measures",
@@ -308,7 +311,7 @@ def affected_letters(transfer: Transfer, today: date) -> list[AffectedLetter]:
 WITHDRAWN_LETTER = "transfer_withdrawn"
 
 
-def withdrawn_union(transfer: Transfer, union: TradeUnion, on: date) -> Any:
+def withdrawn_union(transfer: Transfer, union: TradeUnion, on: date) -> Filled:
     """The fields of the letter telling a union a transfer is withdrawn: the transfer's own
     (letter_fields.transfer_union) and when and why it was withdrawn."""
     from ...formatting import sentence, uk_date

@@ -1,4 +1,4 @@
-"""The completion guard (issue 15): load what a transfer's legal steps depend on and ask the
+"""The completion guard: load what a transfer's legal steps depend on and ask the
 domain rule (domain/transfer_guard.py) which were met. The dry run shows it; completing with
 any step unmet needs a reason, and the unmet steps and the reason are kept on the transfer."""
 from __future__ import annotations
@@ -30,7 +30,7 @@ def facts_for(transfer: Transfer, today: date) -> GuardFacts:
     """Everything the guard reads, from the records: a handful of queries for the whole cohort."""
     written = set(db.session.scalars(select(Letter.source_id).where(
         Letter.transfer_id == transfer.id, Letter.letter_type == NOTICE)))
-    first_letter: dict[int, date] = {}
+    first_letter: dict[int | None, date] = {}  # by union (a Regulation 13 letter is always to one)
     for union_id, issued_at in db.session.execute(select(Letter.union_id, Letter.issued_at).where(
             Letter.transfer_id == transfer.id, Letter.letter_type == REG13)):
         first_letter[union_id] = min(first_letter.get(union_id, issued_at.date()), issued_at.date())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -214,7 +214,7 @@ def mark_step(item: ChecklistItem, done_on: date | None, note: str) -> None:
 @transaction
 def correct_transfer_date(transfer: Transfer, transfer_date: date | None, reason: str, today: date) -> Transfer:
     """Correct a planned transfer's date (one entered wrongly, or held from before dates had a
-    plausible window, issue 13). The checklist's due dates follow the new date, from the lead
+    plausible window). The checklist's due dates follow the new date, from the lead
     times in force today; steps already done keep the dates they were done. Audited with why."""
     date_windows.check("transfer_date", transfer_date, today=today)
     if transfer.status != "planned":
@@ -238,7 +238,7 @@ def correct_transfer_date(transfer: Transfer, transfer_date: date | None, reason
 
 def date_warning(transfer: Transfer, today: date | None = None, action: str = "correct it") -> str | None:
     """A warning for the pages showing a transfer whose date is outside the plausible window
-    (held from before dates had one, issue 13): shown, never an error page."""
+    (held from before dates had one): shown, never an error page."""
     return date_windows.held_warning("transfer_date", transfer.transfer_date, "This transfer's date", today=today,
                                      action=action)
 
@@ -290,6 +290,7 @@ def snapshot_for(employee_id: int, on: date) -> tuple[int, int | None, dict[str,
     picture = picture_on(employee_id, on)
     if picture is None or picture.employment is None or picture.assignment is None:
         raise DomainError("This person has no employment and post on the day before the transfer")
+    assert picture.post is not None, "an assignment always has its post"
     terms = picture.terms
     terms_council_id = terms.terms_council_id if terms else picture.employment.employer_id
     earlier = db.session.get(ProtectedTerms, terms.protected_terms_id) if terms and terms.protected_terms_id else None
@@ -308,7 +309,7 @@ def snapshot_for(employee_id: int, on: date) -> tuple[int, int | None, dict[str,
         "complete_years_of_service": years,
         "employment_start_date": picture.employment.start_date.isoformat(),
     }
-    snapshot = {"terms_council": db.session.get(Council, terms_council_id).code, "package": body,
+    snapshot = {"terms_council": cast(Council, db.session.get(Council, terms_council_id)).code, "package": body,
                 "particulars": particulars, "entitlements": entitlements(body, years, grade),
                 "carried_from_transfer": earlier.transfer.reference if earlier else None}
     return terms_council_id, (package.id if package else None), snapshot
@@ -346,46 +347,49 @@ def plan_completion(transfer: Transfer, today: date) -> CompletionPlan:
     if today < transfer.transfer_date:
         problems.append(f"A transfer can only be completed on or after its date ({transfer.transfer_date:%d/%m/%Y}).")
     if transfer.status == "planned" and (warning := date_warning(transfer, today)):
-        problems.append(warning)  # never complete a transfer on a date outside sense (issue 13)
+        problems.append(warning)  # never complete a transfer on a date outside sense
     if transfer.legal_basis == "s113":
         problems.append("A placement under s.113 does not change the employer: there is nothing to complete.")
     if any(m.status == "proposed" for m in transfer.members):
         problems.append("Confirm the cohort first: some people are still only proposed.")
     day_before = transfer.transfer_date - timedelta(days=1)
-    plans = []
-    for member in transfer.members:
-        if member.status not in ("confirmed", "objected"):
-            continue
-        employee = member.employee
-        plan = MemberPlan(member.id, employee.id, employee.full_name, employee.person_number,
-                          "transfers" if member.status == "confirmed" else "employment ends (objected)")
-        picture = picture_on(employee.id, day_before)
-        if picture is None or picture.employment is None or picture.employment.id != member.employment_id \
-                or picture.assignment is None:
-            plan.problem = "not employed in the cohort's employment on the day before the transfer"
-        elif picture.employment.end_date is not None and picture.employment.end_date < transfer.transfer_date:
-            plan.problem = f"employment already ends on {picture.employment.end_date:%d/%m/%Y}"
-        else:
-            later = db.session.scalar(select(Assignment.id).where(
-                Assignment.employment_id == member.employment_id, Assignment.effective_from >= transfer.transfer_date))
-            if later is not None:
-                plan.problem = "has a change recorded on or after the transfer date; correct it first"
-        if not plan.problem:
-            plan.changes.append(f"{transfer.transferor.short_name} employment ends {day_before:%d/%m/%Y}")
-            if member.status == "confirmed":
-                plan.changes += [
-                    f"new {transfer.transferee.short_name} employment from {transfer.transfer_date:%d/%m/%Y} "
-                    f"({'TUPE' if transfer.legal_basis == 'tupe' else 'TUPE-equivalent (COSOP)'})",
-                    f"continuous service date stays {employee.continuous_service_date:%d/%m/%Y}",
-                    f"{picture.post.title}: same hours ({picture.assignment.hours_per_week}) and pay "
-                    f"(SCP {picture.assignment.scp})" if picture.assignment.scp is not None
-                    else f"{picture.post.title}: same hours and local salary",
-                    "terms held on " + f"{day_before:%d/%m/%Y} become protected terms",
-                ]
-            else:
-                plan.changes.append("does not transfer; not a dismissal (TUPE reg. 4(8))")
-        plans.append(plan)
+    plans = [_member_plan(transfer, member, day_before) for member in transfer.members
+             if member.status in ("confirmed", "objected")]
     return CompletionPlan(transfer, plans, problems)
+
+
+def _member_plan(transfer: Transfer, member: TransferMember, day_before: date) -> MemberPlan:
+    """What completion would change for one confirmed or objecting member, or why it cannot."""
+    employee = member.employee
+    plan = MemberPlan(member.id, employee.id, employee.full_name, employee.person_number,
+                      "transfers" if member.status == "confirmed" else "employment ends (objected)")
+    picture = picture_on(employee.id, day_before)
+    if picture is None or picture.employment is None or picture.employment.id != member.employment_id \
+            or picture.assignment is None:
+        plan.problem = "not employed in the cohort's employment on the day before the transfer"
+    elif picture.employment.end_date is not None and picture.employment.end_date < transfer.transfer_date:
+        plan.problem = f"employment already ends on {picture.employment.end_date:%d/%m/%Y}"
+    else:
+        later = db.session.scalar(select(Assignment.id).where(
+            Assignment.employment_id == member.employment_id, Assignment.effective_from >= transfer.transfer_date))
+        if later is not None:
+            plan.problem = "has a change recorded on or after the transfer date; correct it first"
+    if not plan.problem:
+        plan.changes.append(f"{transfer.transferor.short_name} employment ends {day_before:%d/%m/%Y}")
+        if member.status == "confirmed":
+            assert picture and picture.post and picture.assignment, "no problem: a picture with a post, checked above"
+            plan.changes += [
+                f"new {transfer.transferee.short_name} employment from {transfer.transfer_date:%d/%m/%Y} "
+                f"({'TUPE' if transfer.legal_basis == 'tupe' else 'TUPE-equivalent (COSOP)'})",
+                f"continuous service date stays {employee.continuous_service_date:%d/%m/%Y}",
+                f"{picture.post.title}: same hours ({picture.assignment.hours_per_week}) and pay "
+                f"(SCP {picture.assignment.scp})" if picture.assignment.scp is not None
+                else f"{picture.post.title}: same hours and local salary",
+                "terms held on " + f"{day_before:%d/%m/%Y} become protected terms",
+            ]
+        else:
+            plan.changes.append("does not transfer; not a dismissal (TUPE reg. 4(8))")
+    return plan
 
 
 @transaction
@@ -393,7 +397,7 @@ def complete(transfer: Transfer, today: date, reason: str = "") -> CompletionPla
     """Complete the transfer as the dry run showed. Everything or nothing: any problem raises
     before a row is written, and any failure part-way rolls back the whole unit of work.
 
-    The completion guard (services/tupe/transfer_steps.py, issue 15): if any legal step was not met
+    The completion guard (services/tupe/transfer_steps.py): if any legal step was not met
     (employee liability information in time, the regulation 13 information and consultation,
     measures, objections, letters), completing needs `reason`; the unmet steps, as they stood,
     and the reason are kept on the transfer and in the audit trail."""
@@ -413,40 +417,7 @@ def complete(transfer: Transfer, today: date, reason: str = "") -> CompletionPla
     actor_id, _ = audit._actor()
     posts: dict[int, Post] = {}
     for member in [m for m in transfer.members if m.status in ("confirmed", "objected")]:
-        old_terms_council, package_id, snapshot = snapshot_for(member.employee_id, day_before)
-        _end_employment(member.employment, day_before,
-                        "transferred to the lead authority" if member.status == "confirmed"
-                        else "objected to transfer (TUPE reg. 4(7)); not a dismissal")
-        if member.status == "objected":
-            continue
-        current = db.session.scalars(select(Assignment).where(Assignment.employment_id == member.employment_id)
-                                     .order_by(Assignment.effective_from.desc()).limit(1)).one()
-        new_post = posts.get(current.post_id) or _transferee_post(current.post, transfer)
-        posts[current.post_id] = new_post
-        employment = Employment(employee_id=member.employee_id, employer_id=transfer.transferee_id,
-                                start_date=transfer.transfer_date, began_by=transfer.legal_basis,
-                                transfer_id=transfer.id)
-        db.session.add(employment)
-        db.session.flush()
-        db.session.add(Assignment(employment_id=employment.id, post_id=new_post.id,
-                                  hours_per_week=current.hours_per_week, scp=current.scp,
-                                  local_salary=current.local_salary, effective_from=transfer.transfer_date,
-                                  reason=f"transferred on the same terms ({transfer.reference})",
-                                  recorded_by_id=actor_id))
-        protected = ProtectedTerms(transfer_id=transfer.id, employee_id=member.employee_id,
-                                   terms_council_id=old_terms_council, terms_package_id=package_id,
-                                   taken_on=day_before, snapshot=snapshot)
-        db.session.add(protected)
-        db.session.flush()
-        db.session.add(TermsRecord(employment_id=employment.id, basis="protected", terms_council_id=old_terms_council,
-                                   transfer_id=transfer.id, protected_terms_id=protected.id,
-                                   effective_from=transfer.transfer_date,
-                                   reason=f"terms protected on transfer {transfer.reference}", recorded_by_id=actor_id))
-        member.status, member.new_employment_id = "transferred", employment.id
-        audit.record("transfer", "employee", member.employee_id, employee_id=member.employee_id,
-                     reason=f"Transfer {transfer.reference}",
-                     after={"employer": transfer.transferee.code, "from": transfer.transfer_date.isoformat(),
-                            "post": new_post.post_number, "protected_terms_id": protected.id})
+        _complete_member(transfer, member, day_before, actor_id, posts)
     transfer.status = "completed"
     transfer.completed_at = datetime.now(UTC)
     transfer.completed_by_id = actor_id
@@ -465,8 +436,49 @@ def complete(transfer: Transfer, today: date, reason: str = "") -> CompletionPla
     return plan
 
 
+def _complete_member(transfer: Transfer, member: TransferMember, day_before: date, actor_id: int | None,
+                     posts: dict[int, Post]) -> None:
+    """End the member's old employment; for one who transfers, start the new employment in the
+    transferee's post (one per old post, kept in `posts`) on the same terms, now protected."""
+    old_terms_council, package_id, snapshot = snapshot_for(member.employee_id, day_before)
+    _end_employment(member.employment, day_before,
+                    "transferred to the lead authority" if member.status == "confirmed"
+                    else "objected to transfer (TUPE reg. 4(7)); not a dismissal")
+    if member.status == "objected":
+        return
+    current = db.session.scalars(select(Assignment).where(Assignment.employment_id == member.employment_id)
+                                 .order_by(Assignment.effective_from.desc()).limit(1)).one()
+    new_post = posts.get(current.post_id) or _transferee_post(current.post, transfer)
+    posts[current.post_id] = new_post
+    employment = Employment(employee_id=member.employee_id, employer_id=transfer.transferee_id,
+                            start_date=transfer.transfer_date, began_by=transfer.legal_basis,
+                            transfer_id=transfer.id)
+    db.session.add(employment)
+    db.session.flush()
+    db.session.add(Assignment(employment_id=employment.id, post_id=new_post.id,
+                              hours_per_week=current.hours_per_week, scp=current.scp,
+                              local_salary=current.local_salary, effective_from=transfer.transfer_date,
+                              reason=f"transferred on the same terms ({transfer.reference})",
+                              recorded_by_id=actor_id))
+    protected = ProtectedTerms(transfer_id=transfer.id, employee_id=member.employee_id,
+                               terms_council_id=old_terms_council, terms_package_id=package_id,
+                               taken_on=day_before, snapshot=snapshot)
+    db.session.add(protected)
+    db.session.flush()
+    db.session.add(TermsRecord(employment_id=employment.id, basis="protected", terms_council_id=old_terms_council,
+                               transfer_id=transfer.id, protected_terms_id=protected.id,
+                               effective_from=transfer.transfer_date,
+                               reason=f"terms protected on transfer {transfer.reference}", recorded_by_id=actor_id))
+    member.status, member.new_employment_id = "transferred", employment.id
+    audit.record("transfer", "employee", member.employee_id, employee_id=member.employee_id,
+                 reason=f"Transfer {transfer.reference}",
+                 after={"employer": transfer.transferee.code, "from": transfer.transfer_date.isoformat(),
+                        "post": new_post.post_number, "protected_terms_id": protected.id})
+
+
 def _end_employment(employment: Employment, last_day: date, reason: str) -> None:
     employment.end_date, employment.end_reason = last_day, reason
+    record: Any  # an Assignment or a TermsRecord: the checker sees only their common base
     for model in (Assignment, TermsRecord):
         for record in db.session.scalars(select(model).where(model.employment_id == employment.id,
                                                              (model.effective_to.is_(None)) | (model.effective_to > last_day))):

@@ -25,7 +25,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class NoticesForm(FlaskForm):
-    """Your email notices (issue 17): each on or off. Only those your role gets are shown."""
+    """Your email notices: each on or off. Only those your role gets are shown."""
 
     letters = BooleanField("Email me when a letter is waiting for me (or my union) in hrtool",
                            widget=GovCheckboxInput())

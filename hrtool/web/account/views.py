@@ -42,7 +42,7 @@ def password() -> Any:
                            temporary=current_user.must_change_password)
 
 
-# The notices each role gets (issue 17): letters reach employees and union representatives; the
+# The notices each role gets: letters reach employees and union representatives; the
 # digest reaches HR officers and administrators.
 LETTER_ROLES = ("employee", "union_rep")
 DIGEST_ROLES = ("hr", "admin")

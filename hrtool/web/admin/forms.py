@@ -21,7 +21,9 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, Email, InputRequired, Length, ValidationError
 
+from ...errors import DomainError
 from ...models import Role
+from ...services.accounts import user_admin
 from ...services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 _NEW_PASSWORD = [InputRequired("Enter a password"),
@@ -59,6 +61,18 @@ def _reason(message: str) -> TextAreaField:
 class NewUserForm(_UserDetails):
     password = PasswordField("Temporary password", widget=GovPasswordInput(), validators=_NEW_PASSWORD)
     submit = SubmitField("Add user", widget=GovSubmitInput())
+
+    def validate_username(self, field: StringField) -> None:
+        if user_admin.username_taken(field.data or ""):
+            raise ValidationError("There is already a user with this email address")
+
+    def validate_person_number(self, field: StringField) -> None:
+        super().validate_person_number(field)
+        if self.role.data == Role.EMPLOYEE.value:
+            try:
+                user_admin.employee_for_new_login(field.data or "")
+            except DomainError as problem:
+                raise ValidationError(problem.message) from None
 
 
 class ResetPasswordForm(FlaskForm):

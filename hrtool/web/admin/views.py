@@ -6,27 +6,16 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ...errors import DomainError
 from ...extensions import db
-from ...models import (
-    Employee,
-    GradeConvention,
-    PaySpinePoint,
-    Policy,
-    Role,
-    Service,
-    StatutoryLimit,
-    TradeUnion,
-    User,
-)
+from ...models import User
 from ...permissions import requires
 from ...services.accounts import accounts, throttling, user_admin
 from ...services.accounts.passwords import MIN_LENGTH, WeakPassword
 from ...services.pay import deleted_points
 from ...services.rules import rule_status
+from ...services.rules.reference_lists import reference_lists
 from ..auth.reauth import recent_password_required
 from ..paging import paginate
 from .forms import (
@@ -44,9 +33,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/users")
 @requires("admin.manage")
 def users() -> Any:
-    # One page of accounts (every employee may have one), each with its person and union in the same query.
-    page = paginate(select(User).options(joinedload(User.employee), joinedload(User.union))
-                    .order_by(User.role, User.username, User.id), "admin.users", capped=False)
+    page = paginate(user_admin.logins(), "admin.users", capped=False)
     return render_template("admin/users.html", users=page.items, page=page)
 
 
@@ -59,30 +46,15 @@ def new_user() -> Any:
     form = NewUserForm()
     form.union_id.choices = _union_choices()
     if form.validate_on_submit():
-        username = form.username.data.strip().lower()
-        role = Role(form.role.data)
-        employee_id = union_id = None
-        if db.session.scalar(select(User.id).where(User.username == username)) is not None:
-            form.username.errors = ["There is already a user with this email address"]
-        if role is Role.EMPLOYEE:
-            employee_id = db.session.scalar(select(Employee.id).where(
-                Employee.person_number == (form.person_number.data or "").strip()))
-            if employee_id is None:
-                form.person_number.errors = ["There is no employee with this person number"]
-            elif db.session.scalar(select(User.id).where(User.employee_id == employee_id)) is not None:
-                form.person_number.errors = ["This employee already has a login"]
-        if role is Role.UNION_REP:
-            union_id = form.union_id.data
-        if not form.errors:
-            try:
-                user = accounts.create_user(username, form.display_name.data.strip(), form.password.data, role.value,
-                                            employee_id=employee_id, union_id=union_id, temporary=True)
-            except WeakPassword as weak:
-                form.password.errors = [weak.message]
-            else:
-                flash(f"{user.display_name} can now sign in as {user.username}. Give them the temporary password "
-                      "in person or by phone: they must choose their own when they first sign in.", "success")
-                return redirect(url_for("admin.users"))
+        try:
+            user = user_admin.add(form.username.data, form.display_name.data, form.password.data, form.role.data,
+                                  person_number=form.person_number.data or "", union_id=form.union_id.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            flash(f"{user.display_name} can now sign in as {user.username}. Give them the temporary password "
+                  "in person or by phone: they must choose their own when they first sign in.", "success")
+            return redirect(url_for("admin.users"))
     return render_template("admin/users_new.html", form=form, min_length=MIN_LENGTH)
 
 
@@ -108,8 +80,7 @@ def reset_password(user_id: int) -> Any:
 
 
 def _union_choices() -> list[tuple[int, str]]:
-    return [(0, "Not a union representative")] + [
-        (u.id, u.name) for u in db.session.scalars(select(TradeUnion).order_by(TradeUnion.name))]
+    return [(0, "Not a union representative")] + [(u.id, u.name) for u in user_admin.unions()]
 
 
 def _show_error(form: Any, error: DomainError) -> None:
@@ -199,7 +170,7 @@ def enable_user(user_id: int) -> Any:
 @bp.get("/sign-in-throttles")
 @requires("admin.manage")
 def throttles() -> Any:
-    """Sign-in throttles reached now (issue 16): accounts and addresses that must wait, or whose
+    """Sign-in throttles reached now: accounts and addresses that must wait, or whose
     next failure will, with the failures counted and a way to clear each."""
     now = datetime.now(UTC)
     return render_template("admin/throttles.html", throttles=throttling.current(now), now=now,
@@ -233,18 +204,10 @@ def clear_throttle() -> Any:
 @bp.get("/reference")
 @requires("reference.view")
 def reference() -> Any:
-    spine = db.session.scalars(select(PaySpinePoint).order_by(PaySpinePoint.scp, PaySpinePoint.pay_year_from)).all()
-    years = sorted({p.pay_year_from for p in spine})
-    table: dict[int, dict[Any, Any]] = {}
-    for point in spine:
-        table.setdefault(point.scp, {})[point.pay_year_from] = point.annual_salary
+    lists = reference_lists()
     return render_template(
-        "admin/reference.html",
-        services=db.session.scalars(select(Service).order_by(Service.name)).all(),
-        conventions=db.session.scalars(select(GradeConvention).order_by(GradeConvention.council_id)).all(),
-        spine_years=years, spine=table,
-        limits=db.session.scalars(select(StatutoryLimit).order_by(StatutoryLimit.name, StatutoryLimit.effective_from)).all(),
-        policies=db.session.scalars(select(Policy).order_by(Policy.kind, Policy.council_id)).all(),
-        rules=rule_status.rules_status(date.today()),  # issue 14: rules that know they are due
-        deletions=deleted_points.outstanding(),  # issue 14: pay points deleted, bands to realign
+        "admin/reference.html", services=lists.services, conventions=lists.conventions,
+        spine_years=lists.spine_years, spine=lists.spine, limits=lists.limits, policies=lists.policies,
+        rules=rule_status.rules_status(date.today()),  # rules that know they are due
+        deletions=deleted_points.outstanding(),  # pay points deleted, bands to realign
     )

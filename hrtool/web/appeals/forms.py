@@ -35,7 +35,7 @@ def grounds(form: MultiDict[str, str]) -> tuple[list[Ground], dict[str, str]]:
     problems: dict[str, str] = {}
     for raw in form.getlist("factor"):
         factor = _int(raw)
-        if factor not in FACTORS:
+        if factor is None or factor not in FACTORS:
             problems["grounds"] = "Choose factors from the list."
             continue
         sought_text = form.get(f"sought_{factor}", "").strip()

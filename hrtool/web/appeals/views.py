@@ -1,4 +1,4 @@
-"""Job evaluation appeals (issue 18): an employee's own, and HR's record of the panel's outcome.
+"""Job evaluation appeals: an employee's own, and HR's record of the panel's outcome.
 
 The employee's pages show only their own post's evaluation and their own appeals: another
 person's appeal, or an evaluation that is not their post's, is a 404 (never confirmed to exist).

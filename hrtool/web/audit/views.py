@@ -16,12 +16,9 @@ from ..paging import paginate
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
-@bp.get("/")
-@requires("audit.view")
-def log() -> Any:
-    args = {k: request.args.get(k, "").strip()[:100] for k in ("employee", "who", "entity", "action", "from", "to")}
+def _filtered(args: dict[str, str], errors: dict[str, str]) -> Any:
+    """The events the filters given select; a date that cannot be read goes in `errors` instead."""
     query = select(AuditEvent)
-    errors = {}
     if args["employee"]:
         person = db.session.scalar(select(Employee.id).where(Employee.person_number == args["employee"].upper()))
         query = query.where(AuditEvent.employee_id == (person if person is not None else -1))
@@ -40,6 +37,15 @@ def log() -> Any:
                 query = query.where(AuditEvent.at >= datetime.combine(day, time.min, UTC))
             else:
                 query = query.where(AuditEvent.at < datetime.combine(day + timedelta(days=1), time.min, UTC))
+    return query
+
+
+@bp.get("/")
+@requires("audit.view")
+def log() -> Any:
+    args: dict[str, Any] = {k: request.args.get(k, "").strip()[:100] for k in ("employee", "who", "entity", "action", "from", "to")}
+    errors: dict[str, str] = {}
+    query = _filtered(args, errors)
     entities = [e for e, in db.session.execute(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type))]
     actions = [a for a, in db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action))]
     page = paginate(query.order_by(AuditEvent.id.desc()), "audit.log", **args)

@@ -5,7 +5,7 @@ given within the last REAUTH_MINUTES.
 The moment is kept in Flask's signed session cookie, which is cleared on sign-in and sign-out,
 so it can be neither forged nor carried into another session.
 
-Keeping the work (issue 15). A GET of a guarded page goes to the confirm page and comes back to
+Keeping the work. A GET of a guarded page goes to the confirm page and comes back to
 the same page, before anything is typed. A POST that arrives without a recent confirmation is
 NOT redirected (a redirect cannot carry a form, and would land on a POST-only address): the
 password prompt is shown at the same URL, carrying what was submitted as hidden inputs (never a
@@ -97,7 +97,7 @@ def _carried() -> tuple[list[tuple[str, str]], list[str]]:
 
 def _own_page(address: str | None) -> str | None:
     """The page the form was on (its full address on this host), only if it is one of ours: the
-    one redirect-target check, `security.safe_referrer` (issue 16)."""
+    one redirect-target check, `security.safe_referrer`."""
     path = safe_referrer(address)
     return request.host_url.rstrip("/") + path if path else None
 

@@ -75,7 +75,7 @@ def confirm_password() -> Any:
 
 def _gettable(path: str | None) -> str | None:
     """`path` if a GET of it is answered by one of our pages: never send anyone back to a
-    form-submission-only address, which would be a 404 (issue 15)."""
+    form-submission-only address, which would be a 404."""
     if not path:
         return None
     adapter = current_app.url_map.bind("localhost")

@@ -17,6 +17,7 @@ from ...services.people import cases, record_views
 from ...services.platform.tabular import MEDIA_TYPES
 from ...services.tupe import eli, transfers
 from ..auth.reauth import recent_password_required
+from ..fields import required_date
 from ..paging import paginate_list
 from .forms import CasesCheckedForm
 
@@ -42,7 +43,7 @@ def pack(transfer_id: int) -> Any:
 
 @bp.get("/pack.xlsx")
 @requires("transfers.view")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def export_xlsx(transfer_id: int) -> Any:
     content, name, _ = eli.export_xlsx(db.get_or_404(Transfer, transfer_id), date.today())
     return _download(content, MEDIA_TYPES["xlsx"], name)
@@ -50,7 +51,7 @@ def export_xlsx(transfer_id: int) -> Any:
 
 @bp.get("/pack.ods")
 @requires("transfers.view")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def export_ods(transfer_id: int) -> Any:
     content, name, _ = eli.export_xlsx(db.get_or_404(Transfer, transfer_id), date.today(), "ods")
     return _download(content, MEDIA_TYPES["ods"], name)
@@ -58,7 +59,7 @@ def export_ods(transfer_id: int) -> Any:
 
 @bp.get("/pack.zip")
 @requires("transfers.view")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def export_zip(transfer_id: int) -> Any:
     content, name, _ = eli.export_zip(db.get_or_404(Transfer, transfer_id), date.today())
     return _download(content, "application/zip", name)
@@ -85,7 +86,7 @@ def cases_checked(transfer_id: int, member_id: int) -> Any:
         form.checked_on.data = member.eli_cases_checked_on or date.today()
     if form.validate_on_submit():
         try:
-            cases.mark_cases_checked(member, form.checked_on.data, date.today())
+            cases.mark_cases_checked(member, required_date(form.checked_on), date.today())
         except DomainError as error:
             (form.checked_on.errors.append(error.message) if error.field == "checked_on"
              else form.form_errors.append(error.message))

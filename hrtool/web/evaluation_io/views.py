@@ -1,4 +1,4 @@
-"""Job evaluations in and out (issue 18): import from CSV/XLSX, all or nothing; export in the
+"""Job evaluations in and out: import from CSV/XLSX, all or nothing; export in the
 same columns; a blank template. A file holds at most 5,000 evaluations: the check runs in the
 request (a few seconds), the import itself as a job (hrtool/jobs/kinds/evaluations.py)."""
 from __future__ import annotations
@@ -18,7 +18,8 @@ from ...jobs.kinds import evaluations as evaluation_jobs
 from ...models import Council, Post
 from ...permissions import requires
 from ...services.pay.jes import evaluation_io
-from ...services.platform import audit, import_uploads
+from ...services.people.councils import council_with_code
+from ...services.platform import import_uploads
 from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
 from .forms import ConfirmForm, UploadForm
@@ -94,7 +95,7 @@ def export(fmt: str) -> Any:
     if fmt not in MEDIA_TYPES:
         abort(404)
     code = request.args.get("council", "").strip().upper()
-    council = db.session.scalar(select(Council).where(Council.code == code)) if code else None
+    council = council_with_code(code) if code else None
     if code and council is None:
         abort(404)
     post_id = request.args.get("post", "").strip()
@@ -102,10 +103,7 @@ def export(fmt: str) -> Any:
     if post_id and post is None:
         abort(404)
     buffer = io.BytesIO()
-    rows = evaluation_io.export_evaluations(buffer, fmt, council_id=council.id if council else None,
-                                            post_id=post.id if post else None)
-    audit.record_export("job_evaluation", {"format": fmt, "rows": rows, "council": code or None,
-                                           "post": post.post_number if post else None})
+    evaluation_io.export_audited(buffer, fmt, council=council, post=post)
     buffer.seek(0)
     scope = f"-{code.lower()}" if council else f"-{post.post_number}" if post else ""
     return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,

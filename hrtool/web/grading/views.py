@@ -14,7 +14,8 @@ from ...models import Council, Post
 from ...permissions import has, requires
 from ...services.pay import conventions, increments, job_evaluations, post_grades, side_by_side
 from ...services.pay.jes import forms_data, scheme
-from ...services.platform.tabular import MEDIA_TYPES, write_table
+from ...services.platform.tabular import MEDIA_TYPES
+from ..fields import required_date
 from ..paging import filters_from_query, paginate_list
 from .forms import (
     ApplyRunForm,
@@ -58,25 +59,8 @@ def compare() -> Any:
 def compare_export(fmt: str) -> Any:
     if fmt not in MEDIA_TYPES:
         abort(404)
-    columns = [("post_number", "text"), ("title", "text"), ("council", "text"), ("service", "text"),
-               ("fte", "number"), ("je_score", "number"),
-               ("ccdc_grade", "text"), ("ccdc_salary_min", "money"), ("ccdc_salary_max", "money"),
-               ("sbc_grade", "text"), ("sbc_salary_min", "money"), ("sbc_salary_max", "money"),
-               ("difference_top_of_grade_sbc_minus_ccdc", "money")]
-
-    def lines() -> Any:
-        for c in side_by_side.compare_posts(date.today()):
-            cc, sb = c.ranges.get("CCDC"), c.ranges.get("SBC")
-            yield [c.post_number, c.title, c.council, c.service, c.fte, c.score,
-                   cc.grade if cc else "above the top grade", cc.salary_min if cc else None, cc.salary_max if cc else None,
-                   sb.grade if sb else "above the top grade", sb.salary_min if sb else None, sb.salary_max if sb else None,
-                   c.difference]
-
     buffer = io.BytesIO()
-    count = write_table(buffer, fmt, columns, lines())
-    from ...services.platform import audit
-
-    audit.record_export("grading_comparison", {"format": fmt, "count": count})
+    side_by_side.export_comparison(buffer, fmt, date.today())
     buffer.seek(0)
     return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"same-job-different-pay-{date.today():%Y-%m-%d}.{fmt}")
@@ -126,7 +110,7 @@ def evaluations(post_id: int) -> Any:
     if form.validate_on_submit():
         try:
             made = job_evaluations.record_evaluation(
-                post_id, council.id, form.evaluated_on.data, chosen(form), panel=panel(form),
+                post_id, council.id, required_date(form.evaluated_on), chosen(form), panel=panel(form),
                 job_description=form.job_description.data or "", notes=form.notes.data or "",
                 status="agreed" if form.record_agreed.data else "draft", today=date.today())
         except DomainError as error:
@@ -136,7 +120,7 @@ def evaluations(post_id: int) -> Any:
                   "success")
             return redirect(url_for("grading.evaluation", evaluation_id=made.id))
     today = date.today()
-    grade = post_grades.status(post_id, today)  # the same words as the post page (issue 13)
+    grade = post_grades.status(post_id, today)  # the same words as the post page
     year, ranges = side_by_side.compare_score(grade.je_score, today) if grade.je_score is not None else (None, {})
     versions = {c.id: c.name for c in conventions.history(post.council_id)}
     return _form_page("grading/evaluations.html", form, prepared, 400 if request.method == "POST" else 200,
@@ -182,7 +166,7 @@ def edit_evaluation(evaluation_id: int) -> Any:
         try:
             job_evaluations.update_draft(evaluation_id, chosen(form), panel=panel(form),
                                          job_description=form.job_description.data or "", notes=form.notes.data or "",
-                                         evaluated_on=form.evaluated_on.data, today=date.today(),
+                                         evaluated_on=required_date(form.evaluated_on), today=date.today(),
                                          seen_version=form.version.data)
         except DomainError as error:
             show_error(form, error)
@@ -229,10 +213,10 @@ def increment_run() -> Any:
     result = None
     if request.args and form.validate():
         try:
-            result = increments.preview(int(form.council.data), form.run_on.data)
+            result = increments.preview(int(form.council.data), required_date(form.run_on))
         except (DomainError, ValueError) as error:
             form.form_errors.append(getattr(error, "message", "Choose an employer"))
-    apply_form = ApplyRunForm(council=form.council.data, run_on=form.run_on.data.isoformat()) if result else None
+    apply_form = ApplyRunForm(council=form.council.data, run_on=required_date(form.run_on).isoformat()) if result else None
     # One page of each list: a council's whole workforce is never one page.
     pages = {name: paginate_list(getattr(result, name), "grading.increment_run", arg=f"{name}_page",
                                  **filters_from_query()) for name in ("moves", "stays")} if result else {}

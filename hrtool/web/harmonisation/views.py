@@ -32,6 +32,7 @@ from ...services.harmonisation import harmonisation_union as union
 from ...services.harmonisation.harmonisation_results import Results
 from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
+from ..fields import required_date
 from ..paging import Page, paginate_list
 from .forms import BLANK_ROWS, CompareForm, DeleteForm, ModelForm, NewModelForm
 
@@ -75,7 +76,7 @@ def create() -> Any:
     if form.validate_on_submit():
         try:
             record = harmonisation.create_model(form.name.data.strip(), (form.description.data or "").strip(),
-                                                form.as_of.data, form.start.data, form.convention_set())
+                                                required_date(form.as_of), form.start.data, form.convention_set())
         except DomainError as error:
             _show_error(form, error)
             return render_template("harmonisation/new.html", form=form), 400
@@ -113,7 +114,7 @@ def edit(model_id: int) -> Any:
     if form.validate_on_submit():
         try:
             harmonisation.update_model(record, int(form.version.data or 0), form.name.data.strip(),
-                                       (form.description.data or "").strip(), form.as_of.data, form.grade_bands(),
+                                       (form.description.data or "").strip(), required_date(form.as_of), form.grade_bands(),
                                        convention_set_id=form.convention_set())
         except DomainError as error:
             _show_error(form, error)
@@ -128,7 +129,7 @@ def edit(model_id: int) -> Any:
 @bp.post("/<int:model_id>/run")
 @requires("harmonisation.model")
 def run(model_id: int) -> Any:
-    """Running a model is a job (issue 17: minutes at 100,000 people): its page shows progress,
+    """Running a model is a job (minutes at 100,000 people): its page shows progress,
     then links to the model's results."""
     record = db.get_or_404(HarmonisationModel, model_id)
     try:
@@ -161,7 +162,7 @@ def _page(rows: list[Any], endpoint: str, **params: Any) -> Page:
 
 @bp.get("/<int:model_id>/people.<fmt>")
 @requires("harmonisation.model")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def export(model_id: int, fmt: str) -> Any:
     if fmt not in MEDIA_TYPES:
         abort(404)

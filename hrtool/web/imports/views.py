@@ -42,7 +42,7 @@ def _upload_page(form: UploadForm, status: int = 200) -> Any:
 @bp.route("/", methods=["GET", "POST"])
 @requires("employees.edit")
 def upload() -> Any:
-    """The upload is stored, and checked by a job (issue 17: a 100,000-row file took longer than
+    """The upload is stored, and checked by a job (a 100,000-row file took longer than
     a request may): its page shows progress, then what would change, or every problem."""
     form = UploadForm()
     if not form.validate_on_submit():

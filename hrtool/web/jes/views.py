@@ -1,4 +1,4 @@
-"""Job evaluation scheme and local conventions pages (issue 18).
+"""Job evaluation scheme and local conventions pages.
 
 Everyone with `jes.view` (HR, administrators, union reps: the scheme and the conventions are joint
 agreements) reads the factor plan by version and every set of conventions with its history. An
@@ -17,7 +17,7 @@ from ...extensions import db
 from ...models import Convention, SchemeFactor, SchemeLevel, Situation
 from ...permissions import requires
 from ...services.pay.jes import forms_data, local_conventions, scheme
-from ..fields import id_from_query
+from ..fields import id_from_query, required_date
 from .forms import (
     ChooseForm,
     ConventionForm,
@@ -100,16 +100,17 @@ def edit_factor(factor_id: int) -> Any:
 @requires("jes.scheme")
 def new_version() -> Any:
     """A new version from a date: the plan in force then, with the points changed here."""
-    latest = (scheme.versions() or [None])[-1]
+    latest = next(reversed(scheme.versions()), None)
     if latest is None:
         abort(404)
     form = new_version_form(latest.factors)
     if form.validate_on_submit():
-        base = scheme.version_on(form.effective_from.data) or latest
+        effective_from = required_date(form.effective_from)
+        base = scheme.version_on(effective_from) or latest
         changed = changed_points(form, base.factors)
-        affected = scheme.evaluations_from(form.effective_from.data)
+        affected = scheme.evaluations_from(effective_from)
         try:
-            made = scheme.add_version(form.effective_from.data, form.name.data or "", changed, form.reason.data)
+            made = scheme.add_version(effective_from, form.name.data or "", changed, form.reason.data)
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -190,7 +191,7 @@ def withdraw_convention(convention_id: int) -> Any:
         form.withdrawn_on.data = date.today()
     if form.validate_on_submit():
         try:
-            local_conventions.withdraw(convention_id, form.withdrawn_on.data, form.reason.data)
+            local_conventions.withdraw(convention_id, required_date(form.withdrawn_on), form.reason.data)
         except DomainError as error:
             _show_error(form, error)
         else:

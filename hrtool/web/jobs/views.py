@@ -1,4 +1,4 @@
-"""Job pages (issue 17): every piece of long work, its progress, who started it, when, and its
+"""Job pages: every piece of long work, its progress, who started it, when, and its
 outcome; a failed job can be tried again. HR and administrators see every job; a backup's page
 only administrators."""
 from __future__ import annotations

@@ -46,7 +46,7 @@ class IssueForm(FlaskForm):
 class BatchForm(FlaskForm):
     letter_type = SelectField("Letter type", widget=GovSelect(), choices=[],
                               validators=[InputRequired("Choose the letter type")])
-    # Issue 17: people who already have this letter for the transfer or restructure are skipped
+    # people who already have this letter for the transfer or restructure are skipped
     # unless HR re-issues it to them, saying why (kept in the audit trail).
     reissue = BooleanField("Re-issue: send it again to people who already have this letter",
                            widget=GovCheckboxInput())

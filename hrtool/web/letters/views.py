@@ -169,7 +169,7 @@ def issue() -> Any:
 def _batch(scope_kind: str, scope: Any, label: str) -> Any:
     form = BatchForm()
     form.letter_type.choices = [(t.key, t.name) for t in T.LETTER_TYPES.values() if t.cohort == scope_kind]
-    missing = None  # issue 15: the fields a refused batch lacks (letter_jobs.check_batch)
+    missing = None  # the fields a refused batch lacks (letter_jobs.check_batch)
     if request.method == "GET" and request.args.get("letter_type") in dict(form.letter_type.choices):
         form.letter_type.data = request.args["letter_type"]  # "start again" from a failed job's page
     if form.validate_on_submit() and form.reissue.data and not (form.reason.data or "").strip():
@@ -185,7 +185,7 @@ def _batch(scope_kind: str, scope: Any, label: str) -> Any:
             return redirect(url_for("letters.job", job_id=job.id))
     panel = (consultation.transfer_panel(scope, date.today()) if scope_kind == "transfer"
              else consultation.restructure_panel(scope, date.today()))
-    plans = []  # issue 17: per letter type, exactly whom a batch would write to and whom it skips
+    plans = []  # per letter type, exactly whom a batch would write to and whom it skips
     for key, _ in form.letter_type.choices:
         try:
             found = letter_jobs.plan(key, scope_kind, scope.id, date.today())
@@ -214,11 +214,11 @@ def batch_restructure(restructure_id: int) -> Any:
 
 
 def _batch_fields(scope_kind: str, scope: Any, label: str) -> Any:
-    """Before a batch is issued (issue 15): each field's value for a sample recipient and where
+    """Before a batch is issued: each field's value for a sample recipient and where
     it came from, with missing values flagged. Reads only."""
     choices = [t for t in T.LETTER_TYPES.values() if t.cohort == scope_kind]
     letter_type = request.args.get("letter_type", "")
-    kind = T.LETTER_TYPES.get(letter_type) if letter_type in {t.key for t in choices} else choices[0]
+    kind = T.LETTER_TYPES[letter_type] if letter_type in {t.key for t in choices} else choices[0]
     preview = error = None
     try:
         preview = letters.field_preview(kind.key, scope_kind, scope.id, date.today(), current_user,
@@ -271,7 +271,7 @@ def job_status(job_id: int) -> Any:
 
 @bp.get("/batches/<int:batch_id>/zip")
 @requires("letters.view")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def batch_zip(batch_id: int) -> Any:
     from flask import Response
 
@@ -343,7 +343,7 @@ def _preview(kind: T.LetterType, form: TemplateForm) -> tuple[Any, list[str] | N
         return None, [str(p) for p in error.problems]
     except DomainError as error:
         return None, [error.message]
-    if filled.employee_id is not None:  # filled from one person's record: a view of it (issue 16)
+    if filled.employee_id is not None:  # filled from one person's record: a view of it
         from ...services.people import record_views
 
         record_views.record_many([filled.employee_id], request.endpoint or "", request.path)
@@ -357,7 +357,7 @@ def preview_pdf(template_id: int) -> Any:
     record = db.get_or_404(LetterTemplate, template_id)
     source = request.args.get("source", "")
     if source.strip() and not _source_ids_valid(source):
-        abort(404)  # issue 16: a record id that cannot be one, as for a bad id in the path
+        abort(404)  # a record id that cannot be one, as for a bad id in the path
     try:
         target = letters.Target.parse(record.key, source)
         prepared = letters.prepare(target, letters.latest(record), date.today(), "PREVIEW-NOT-ISSUED",
@@ -418,7 +418,7 @@ def my_letter_pdf(letter_id: int) -> Any:
 @my_bp.post("/<int:letter_id>/acknowledge")
 @requires("me.letters")
 def my_letter_acknowledge(letter_id: int) -> Any:
-    """The employee acknowledges receipt of their own letter (issue 15); HR sees it in the register."""
+    """The employee acknowledges receipt of their own letter; HR sees it in the register."""
     record = _mine(letter_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -1,4 +1,4 @@
-"""The outbox (issue 17): every message hrtool has sent or would send, for administrators.
+"""The outbox: every message hrtool has sent or would send, for administrators.
 Without a mail server configured this is where mail is read; with one, it shows what was sent
 and what failed, in plain words, with a way to send a message again."""
 from __future__ import annotations

@@ -33,7 +33,7 @@ def healthz() -> Any:
 
 @bp.get("/readyz")
 def readyz() -> Any:
-    """Readiness (issue 17): 200 when the database answers a query within a couple of seconds,
+    """Readiness: 200 when the database answers a query within a couple of seconds,
     else 503 with Retry-After, so a load balancer stops sending requests here. Public; says
     nothing but the state."""
     from sqlalchemy.exc import DBAPIError

@@ -1,4 +1,4 @@
-"""Where the councils part (issue 18): one post under both councils' conventions, and the report
+"""Where the councils part: one post under both councils' conventions, and the report
 across every post evaluated under both."""
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from ...services.platform import unit_of_work
 from ...services.platform.tabular import MEDIA_TYPES
 from ...services.rules import date_windows
 from ..auth.reauth import recent_password_required
-from ..fields import id_from_query
+from ..fields import id_from_query, required_date
 from ..paging import paginate_list
 from .forms import (
     BAND_COLUMNS,
@@ -78,7 +78,7 @@ def edit_point(point_id: int) -> Any:
     point = db.get_or_404(PaySpinePoint, point_id)
     form = SpinePointForm(obj=point if request.method == "GET" else None)
     if form.validate_on_submit():
-        # A job (issue 17): the protection schedules the value reaches are recalculated with it.
+        # A job: the protection schedules the value reaches are recalculated with it.
         label = pay_spines.pay_year_label(point.pay_year_from)
         try:
             job = records.submit("pay_spine_correction", {"point_id": point_id, "annual_salary": str(form.annual_salary.data),
@@ -133,7 +133,7 @@ def edit_award(award_id: int) -> Any:
 @requires("pay.manage")
 def apply_award(award_id: int) -> Any:
     """Step one shows what the new spine would be; confirming (step two) starts a job that makes
-    it and recalculates the protection schedules it reaches (issue 17: too long for a request at
+    it and recalculates the protection schedules it reaches (too long for a request at
     100,000 people). The job's own checks are tried first, keeping nothing, so a refusal is
     shown on this form with what was typed."""
     award = db.get_or_404(PayAward, award_id)
@@ -189,7 +189,7 @@ def _first_paid_on(award: PayAward, form: ArrearsForm) -> date:
 @bp.route("/awards/<int:award_id>/arrears", methods=["GET", "POST"])
 @requires("pay.view")
 def arrears(award_id: int) -> Any:
-    """The pay award run (issue 17: a job). Asking for it (POST) starts a job that works out
+    """The pay award run (a job). Asking for it (POST) starts a job that works out
     everyone's arrears once and keeps the figures; the page (GET) shows the latest run kept for
     the chosen first pay date: a summary and one page of people, the downloads holding everyone."""
     award = db.get_or_404(PayAward, award_id)
@@ -229,7 +229,7 @@ def arrears(award_id: int) -> Any:
     result = pay_award_run.from_stored(award, kept, people=False)  # the summary; then one page of people
     form.first_paid_on.data = result.first_paid_on
     paid = result.first_paid_on
-    filters = {"award_id": award_id, "first_paid_on": [paid.day, paid.month, paid.year], "run": run.id}
+    filters: dict[str, Any] = {"award_id": award_id, "first_paid_on": [paid.day, paid.month, paid.year], "run": run.id}
     people = paginate_list(kept["people"], "pay.arrears", **filters)
     people = replace(people, items=[pay_award_run.stored_person(row) for row in people.items])
     missing = paginate_list(kept["not_computed"], "pay.arrears", arg="missing_page", **filters)
@@ -241,7 +241,7 @@ def arrears(award_id: int) -> Any:
 
 @bp.get("/awards/<int:award_id>/arrears.<fmt>")
 @requires("pay.view")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def arrears_export(award_id: int, fmt: str) -> Any:
     """The whole of a kept run as CSV or XLSX: the figures the page shows, audited as an export."""
     if fmt not in MEDIA_TYPES:
@@ -295,9 +295,9 @@ def change_bands(council_id: int) -> Any:
         checkable = valid or (not form.form_errors and all(not f.errors for f in form if f.name != "reason"))
         bands = [GradeBand(*row.values()) for row in form.filled_rows()] if checkable else []
         if valid and form.confirming:
-            # Saving is a job (issue 17): regrading a council's posts and protecting those moving
+            # Saving is a job: regrading a council's posts and protecting those moving
             # down is long at 100,000 people. The job makes exactly the plan checked (its fingerprint).
-            when = form.effective_from.data
+            when = required_date(form.effective_from)
             try:
                 job = records.submit(
                     "grade_bands_change",
@@ -314,7 +314,7 @@ def change_bands(council_id: int) -> Any:
         form.fingerprint.data = ""
         if checkable:  # the check, and after a refused confirmation what the change would do now
             try:
-                preview = conventions.preview_bands(council_id, form.effective_from.data, bands)
+                preview = conventions.preview_bands(council_id, required_date(form.effective_from), bands)
                 form.fingerprint.data = preview.fingerprint
             except DomainError as error:
                 if not form.form_errors and all(not f.errors for f in form):

@@ -23,7 +23,7 @@ bp = Blueprint("posts", __name__, url_prefix="/posts")
 @bp.get("/", endpoint="posts")
 @requires("employees.view_all")
 def list_posts() -> Any:
-    args = {k: request.args.get(k, "").strip()[:100] for k in ("q", "council", "service", "vacant", "closed")}
+    args: dict[str, Any] = {k: request.args.get(k, "").strip()[:100] for k in ("q", "council", "service", "vacant", "closed")}
     service_id = id_from_query("service")
     query = posts.search(args["q"], args["council"], service_id, args["vacant"] == "1", args["closed"] == "1")
     page = paginate(query, "posts.posts", rows=True, **args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
@@ -16,10 +16,11 @@ from ...permissions import require_employee_visible, requires
 from ...services.people import record_views, retention, subject_access
 from ..auth.reauth import recent_password_required
 from ..paging import paginate_list
+from ..request_hooks import log_view
 from .forms import EraseForm, SubjectAccessForm
 
 bp = Blueprint("privacy", __name__)
-bp.after_app_request(record_views.log_view)
+bp.after_app_request(log_view)
 
 
 def _zip(content: bytes, name: str) -> Any:
@@ -57,7 +58,7 @@ def subject_access_export(employee_id: int) -> Any:
     if form.validate_on_submit():
         exported = subject_access.export(employee_id, datetime.now(UTC), reason=form.reason.data.strip(),
                                          by_hr=True)
-        return _zip(*exported)
+        return _zip(*cast("tuple[bytes, str]", exported))  # None only for no such person, found above
     return render_template("privacy/subject_access.html", employee=employee, form=form), 400 if form.errors else 200
 
 

@@ -15,6 +15,7 @@ from ...security import safe_referrer
 from ...services.platform.tabular import MEDIA_TYPES
 from ...services.tupe import protected_terms
 from ..auth.reauth import recent_password_required, recent_password_required_to_submit
+from ..fields import required_date
 from ..paging import paginate
 from .forms import CountersignForm, ElectionForm
 
@@ -38,7 +39,7 @@ def register() -> Any:
 
 @bp.get("/register.<fmt>")
 @requires("protected.register")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def export(fmt: str) -> Any:
     if fmt not in MEDIA_TYPES:
         abort(404)
@@ -67,7 +68,7 @@ def _side_by_side(employee_id: int, here: str, on_behalf: bool) -> Any:
                                   .order_by(Election.id.desc())).first()
     if form.validate_on_submit():
         try:
-            protected_terms.record_election(employee_id, form.effective_from.data, form.understood.data, today)
+            protected_terms.record_election(employee_id, required_date(form.effective_from), form.understood.data, today)
         except DomainError as error:
             target = getattr(form, error.field, None) if error.field else None
             (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))

@@ -1,1 +1,1 @@
-"""Pay protection pages (issue 7)."""
+"""Pay protection pages."""

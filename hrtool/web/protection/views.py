@@ -1,4 +1,4 @@
-"""Pay protection pages (issue 7): HR's dashboard, each protection and its schedule, recording one
+"""Pay protection pages: HR's dashboard, each protection and its schedule, recording one
 by hand, ending one early, the calculator, the councils' policies; and "My pay protection"."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -33,6 +33,7 @@ from ...services.protection import protection_dashboard as dashboard
 from ...services.protection import protection_statements, protections
 from ...services.rules.rules_admin import review_problem
 from ..auth.reauth import recent_password_required
+from ..fields import required_date
 from ..paging import paginate_list
 from .forms import CalculatorForm, EndEarlyForm, PolicyForm, ProtectionForm
 
@@ -77,7 +78,7 @@ def dashboard_page() -> Any:
 
 @bp.get("/export/protections.<fmt>")
 @requires("protection.view")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def export_protections(fmt: str) -> Any:
     return _export(fmt, "protections", dashboard.PROTECTION_COLUMNS, dashboard.protection_lines())
 
@@ -123,7 +124,7 @@ def statement(protection_id: int) -> Any:
 
 def _statement(employee_id: int) -> Any:
     pdf = protection_statements.statement_pdf(employee_id, date.today())
-    employee = db.session.get(Employee, employee_id)
+    employee = cast(Employee, db.session.get(Employee, employee_id))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="pay-protection-{employee.person_number}.pdf"'})
 
@@ -136,7 +137,7 @@ def end_early(protection_id: int) -> Any:
     form.kind.choices = [(k, KIND_LABELS.get(k, k)) for k in protections.early_kinds(record)]
     if form.validate_on_submit():
         try:
-            record = protections.end_protection_early(record.id, form.kind.data, form.first_day_without.data,
+            record = protections.end_protection_early(record.id, form.kind.data, required_date(form.first_day_without),
                                                       form.reason.data)
         except DomainError as error:
             record = _record(protection_id)
@@ -159,13 +160,13 @@ def create() -> Any:
     if form.validate_on_submit():
         try:
             record = protections.record_by_hand(
-                person_number=form.person_number.data, start_date=form.start_date.data, source=form.source.data,
+                person_number=form.person_number.data, start_date=required_date(form.start_date), source=form.source.data,
                 reason=form.reason.data, old_salary=form.old_salary.data, new_salary=form.new_salary.data,
                 hours_per_week=form.hours_per_week.data, new_scp=form.new_scp.data)
         except DomainError as error:
             _show_error(form, error)
         else:
-            flash(f"Pay protection recorded for {db.session.get(Employee, record.employee_id).full_name}.", "success")
+            flash(f"Pay protection recorded for {cast(Employee, db.session.get(Employee, record.employee_id)).full_name}.", "success")
             return redirect(url_for("protection.protection", protection_id=record.id))
     status = 400 if request.method == "POST" else 200
     return render_template("protection/new.html", form=form), status
@@ -180,7 +181,7 @@ def calculator() -> Any:
     asked = bool(request.args)
     if asked and form.validate():
         try:
-            result = protections.calculate(form.council.data, form.old_scp.data, form.new_scp.data, form.start.data,
+            result = protections.calculate(form.council.data, form.old_scp.data, form.new_scp.data, required_date(form.start),
                                            form.hours.data)
         except DomainError as error:
             _show_error(form, error)
@@ -246,7 +247,7 @@ def new_policy(council_id: int) -> Any:
                     "expiry_warning_days": str(form.expiry_warning_days.data)}
             if form.review_on.data is not None:  # read by hrtool rules status
                 body[REVIEW_ON] = form.review_on.data.isoformat()
-            protections.save_policy_version(council_id, form.effective_from.data, body, form.reason.data)
+            protections.save_policy_version(council_id, required_date(form.effective_from), body, form.reason.data)
         except DomainError as error:
             _show_error(form, error)
         else:

@@ -1,8 +1,10 @@
-"""Forms for restructures: the restructure and its posts, overrides, appointments and the two
-calculators. The match grid is a plain form of number boxes (one per cell), read in the view."""
+"""Forms for restructures: the restructure and its posts, the job match grid, overrides,
+appointments and the two calculators."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -29,6 +31,8 @@ from wtforms.validators import (
 )
 
 from ...domain.assimilation import ROUTE_LABELS
+from ...domain.money import NotAnAmount, parse_amount
+from ...models import StructurePost
 from ..fields import GovDateField, PlausibleDate
 
 
@@ -36,11 +40,13 @@ class MoneyField(DecimalField):
     """Pounds, with a plain-English error (and £ signs and commas allowed)."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist:
-            valuelist = [valuelist[0].replace(",", "").replace("£", "").strip()]
+        if not valuelist:
+            return
         try:
-            super().process_formdata(valuelist)
-        except ValueError:
+            # Signed, so a negative amount is refused by the range, in its words.
+            self.data = parse_amount(valuelist[0], signed=True)
+        except NotAnAmount:
+            self.data = None  # type: ignore[assignment]  # as DecimalField does, not the object's value
             raise ValueError(f"{self.label.text} must be an amount in pounds, like 950.00") from None
 
 
@@ -99,6 +105,50 @@ class RemovePostForm(FlaskForm):
     submit = SubmitField("Remove post", widget=GovSubmitInput())
 
 
+class MatchGridForm(FlaskForm):
+    """The job match grid: for each current post against each new post, a percentage box
+    (`m_<current id>_<new id>`) and a note box (`n_...`). The cells depend on the restructure's
+    posts, so they are read from the form data rather than declared as fields. A valid grid
+    gives `entries`: (current id, new id) -> (percentage, or None to clear the cell; note)."""
+
+    def __init__(self, current: Sequence[StructurePost], proposed: Sequence[StructurePost], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.current, self.proposed = current, proposed
+        self.entries: dict[tuple[int, int], tuple[int | None, str]] = {}
+        self.cell_errors: list[tuple[str, str]] = []  # (box name, message)
+
+    def process(self, formdata: Any = None, obj: Any = None, data: Any = None, extra_filters: Any = None,
+                **kwargs: Any) -> None:
+        formdata = self.meta.wrap_formdata(self, formdata)
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        # What was typed, kept to show the grid again as sent.
+        self.values = {k: v.strip() for k, v in (formdata or {}).items() if k.startswith(("m_", "n_"))}
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):  # the CSRF token
+            return False
+        names = {p.id: p.title for p in [*self.current, *self.proposed]}
+        for cur in (p.id for p in self.current):
+            for new in (p.id for p in self.proposed):
+                box = f"m_{cur}_{new}"
+                if box not in self.values:
+                    continue  # not on the form that was sent: leave it as it is
+                raw, note = self.values[box], self.values.get(f"n_{cur}_{new}", "")
+                pair = f"{names[cur]} against {names[new]}"
+                if not raw:
+                    if note:
+                        self.cell_errors.append((box, f"{pair}: enter the match percentage for the note, "
+                                                      "or clear the note"))
+                    self.entries[(cur, new)] = (None, "")
+                elif not raw.isdigit() or int(raw) > 100:
+                    self.cell_errors.append((box, f"{pair}: enter a whole percentage from 0 to 100"))
+                elif len(note) > 1000:
+                    self.cell_errors.append((box, f"{pair}: the note is too long"))
+                else:
+                    self.entries[(cur, new)] = (int(raw), note)
+        return not self.cell_errors
+
+
 class OverrideForm(FlaskForm):
     route = RadioField("Route", widget=GovRadioInput(), choices=list(ROUTE_LABELS.items()),
                        validators=[InputRequired("Choose the route")])
@@ -134,7 +184,7 @@ class RedundancyCalcForm(FlaskForm):
     leaving = GovDateField("Leaving (relevant) date", validators=[InputRequired("Enter the leaving date")])
     weekly_pay = MoneyField("Actual weekly pay (£)", widget=GovTextInput(), places=2, validators=[
         InputRequired("Enter the weekly pay, like 950.00"), NumberRange(**MONEY)])
-    # Issue 14: the earlier service date for redundancy, notice and pay in lieu, the grade's notice.
+    # the earlier service date for redundancy, notice and pay in lieu, the grade's notice.
     redundancy_service_from = GovDateField("Service date for redundancy (optional)", validators=[Optional()])
     notice_given = GovDateField("Date notice was given (optional)", validators=[Optional()])
     pilon = SelectField("Was notice paid in lieu?", widget=GovSelect(), default="no",
@@ -176,7 +226,7 @@ class ApportionForm(FlaskForm):
 
 
 class ImplementForm(FlaskForm):
-    """Implementing a restructure on its date (issue 15): the decision it follows, and, where
+    """Implementing a restructure on its date: the decision it follows, and, where
     current postholders have no appointment, HR's reason for going ahead without them."""
 
     reason = TextAreaField("Reason for implementing", widget=GovTextArea(),

@@ -5,27 +5,30 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from ...domain.apportionment import CONVENTIONS, ApportionmentError, reduce_part
 from ...domain.assimilation import ROUTE_LABELS
 from ...errors import DomainError
 from ...extensions import db
-from ...models import Council, Employee, Restructure, RouteDecision, StructurePost
-from ...permissions import requires
+from ...models import Employee, Restructure, RouteDecision, StructurePost
+from ...permissions import has, requires
+from ...services.people.councils import councils
 from ...services.restructures import restructure_go_live
 from ...services.restructures import restructures as service
 from ...services.restructures.redundancy import calculate, restructure_redundancy
 from ...services.restructures.restructure_costing import SPLIT_RULES, costing
-from ..fields import id_from_query
+from ..fields import id_from_query, required_date
+from . import go_live  # noqa: F401  (implementing a restructure: its routes join this blueprint)
+from .blueprint import bp, field_error, page, restructure_or_404
 from .forms import (
     AppointmentForm,
     ApportionForm,
+    MatchGridForm,
     OverrideForm,
     PostForm,
     RedundancyCalcForm,
@@ -35,35 +38,15 @@ from .forms import (
 
 T = TypeVar("T")
 
-bp = Blueprint("restructures", __name__, url_prefix="/restructures")
-
 
 class ConfirmForm(FlaskForm):
     """CSRF only, for buttons that post."""
 
 
-def _restructure(restructure_id: int) -> Restructure:
-    return db.get_or_404(Restructure, restructure_id)
-
-
-def _field_error(form: FlaskForm, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def _page(template: str, restructure: Restructure, tab: str, status: int = 200, **context: Any) -> Any:
-    return render_template(f"restructures/{template}", restructure=restructure, tab=tab,
-                           route_labels=ROUTE_LABELS, **context), status
-
-
 @bp.get("/")
 @requires("restructures.view")
 def restructures_list() -> Any:
-    rows = db.session.scalars(select(Restructure).order_by(Restructure.created_at.desc(), Restructure.id.desc())).all()
-    return render_template("restructures/list.html", restructures=rows)
+    return render_template("restructures/list.html", restructures=service.newest_first())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -74,7 +57,7 @@ def create() -> Any:
         try:
             record = service.create_restructure(form.name.data, form.description.data or "", form.effective_date.data)
         except DomainError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(f"{record.name} created. Add the posts of both structures next.", "success")
             return redirect(url_for("restructures.overview", restructure_id=record.id))
@@ -84,12 +67,12 @@ def create() -> Any:
 @bp.get("/<int:restructure_id>")
 @requires("restructures.view")
 def overview(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     today = date.today()
     found = service.decisions(record)
     counts = {route: sum(1 for d in found if d.route == route) for route in ROUTE_LABELS}
     implementation = restructure_go_live.standing(record)
-    return _page("overview.html", record, "overview", costing=costing(record, today), counts=counts,
+    return page("overview.html", record, "overview", costing=costing(record, today), counts=counts,
                  decided=len(found), holders=len(service.holders(record, today)),
                  vacancies=service.vacancies(record), implementation=implementation,
                  changes=restructure_go_live.changes(implementation) if implementation else {})
@@ -98,9 +81,9 @@ def overview(restructure_id: int) -> Any:
 @bp.get("/<int:restructure_id>/charts")
 @requires("restructures.view")
 def charts(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     today = date.today()
-    return _page("charts.html", record, "charts", current=service.chart(record, "current", today),
+    return page("charts.html", record, "charts", current=service.chart(record, "current", today),
                  proposed=service.chart(record, "proposed", today), band_words=service.band_words,
                  as_at=service.as_at(record, today), established=restructure_go_live.established_posts(record))
 
@@ -113,8 +96,7 @@ REMOVE_PREFIX = "remove"
 def _post_form_choices(form: PostForm, record: Restructure, post: StructurePost | None = None) -> None:
     form.reports_to_id.choices = [(0, "Nobody (top of the structure)")] + [
         (p.id, f"{p.title} ({p.side})") for p in record.posts if post is None or p.id != post.id]
-    form.employer_id.choices = [(0, "Not decided")] + [
-        (c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
+    form.employer_id.choices = [(0, "Not decided")] + [(c.id, c.name) for c in councils()]
 
 
 def _post_values(form: PostForm) -> dict[str, Any]:
@@ -136,7 +118,7 @@ def _structure_post(record: Restructure, post_id: int) -> StructurePost:
 @bp.route("/<int:restructure_id>/posts/new", methods=["GET", "POST"])
 @requires("restructures.manage")
 def add_post(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     form = PostForm()
     _post_form_choices(form, record)
     if request.method == "GET" and request.args.get("side") in service.SIDES:
@@ -145,22 +127,22 @@ def add_post(restructure_id: int) -> Any:
         try:
             post = service.add_post(record, _post_values(form))
         except DomainError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(f"{post.title} added to the {post.side} structure.", "success")
             return redirect(url_for("restructures.charts", restructure_id=record.id))
-    return _page("post_new.html", record, "charts", 400 if form.errors else 200, form=form)
+    return page("post_new.html", record, "charts", 400 if form.errors else 200, form=form)
 
 
 def _edit_page(record: Restructure, post: StructurePost, form: PostForm, remove_form: RemovePostForm) -> Any:
     status = 400 if form.errors or remove_form.errors else 200
-    return _page("post_edit.html", record, "charts", status, form=form, remove_form=remove_form, post=post)
+    return page("post_edit.html", record, "charts", status, form=form, remove_form=remove_form, post=post)
 
 
 @bp.route("/<int:restructure_id>/posts/<int:post_id>/edit", methods=["GET", "POST"])
 @requires("restructures.manage")
 def edit_post(restructure_id: int, post_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     post = _structure_post(record, post_id)
     form = PostForm(data=service.values_of(post) if request.method == "GET" else None)
     _post_form_choices(form, record, post)
@@ -168,7 +150,7 @@ def edit_post(restructure_id: int, post_id: int) -> Any:
         try:
             service.update_post(post, _post_values(form))
         except DomainError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(f"Changes to {post.title} saved.", "success")
             return redirect(url_for("restructures.charts", restructure_id=record.id))
@@ -178,7 +160,7 @@ def edit_post(restructure_id: int, post_id: int) -> Any:
 @bp.post("/<int:restructure_id>/posts/<int:post_id>/remove")
 @requires("restructures.manage")
 def remove_post(restructure_id: int, post_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     post = _structure_post(record, post_id)
     remove_form = RemovePostForm(prefix=REMOVE_PREFIX)
     if remove_form.validate_on_submit():
@@ -186,7 +168,7 @@ def remove_post(restructure_id: int, post_id: int) -> Any:
         try:
             service.remove_post(post, remove_form.reason.data)
         except DomainError as error:
-            _field_error(remove_form, error)
+            field_error(remove_form, error)
         else:
             flash(f"{title} removed from the {side} structure.", "success")
             return redirect(url_for("restructures.charts", restructure_id=record.id))
@@ -205,7 +187,7 @@ def _grid(record: Restructure, values: dict[str, str] | None = None, errors: lis
         for (cur, new), m in held.items():
             values[f"m_{cur}_{new}"] = str(m.match_percent)
             values[f"n_{cur}_{new}"] = m.note
-    return _page("matches.html", record, "matches", status, form=ConfirmForm(), values=values,
+    return page("matches.html", record, "matches", status, form=ConfirmForm(), values=values,
                  errors=errors or [], error_fields={f for f, _ in errors or []},
                  current=service.posts(record, "current"), proposed=service.posts(record, "proposed"))
 
@@ -213,42 +195,22 @@ def _grid(record: Restructure, values: dict[str, str] | None = None, errors: lis
 @bp.get("/<int:restructure_id>/matches")
 @requires("restructures.view")
 def matches(restructure_id: int) -> Any:
-    return _grid(_restructure(restructure_id))
+    return _grid(restructure_or_404(restructure_id))
 
 
 @bp.post("/<int:restructure_id>/matches")
 @requires("restructures.manage")
 def save_matches(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    values = {k: v.strip() for k, v in request.form.items() if k.startswith(("m_", "n_"))}
-    names = {p.id: p.title for p in record.posts}
-    entries: dict[tuple[int, int], tuple[int | None, str]] = {}
-    errors = []
-    for cur in (p.id for p in service.posts(record, "current")):
-        for new in (p.id for p in service.posts(record, "proposed")):
-            if f"m_{cur}_{new}" not in values:
-                continue  # not on the form that was sent: leave it as it is
-            raw, note = values[f"m_{cur}_{new}"], values.get(f"n_{cur}_{new}", "")
-            if not raw:
-                if note:
-                    errors.append((f"m_{cur}_{new}", (f"{names[cur]} against {names[new]}: enter the match "
-                                                      "percentage for the note, or clear the note")))
-                entries[(cur, new)] = (None, "")
-            elif not raw.isdigit() or int(raw) > 100:
-                errors.append((f"m_{cur}_{new}", (f"{names[cur]} against {names[new]}: enter a whole percentage "
-                                                  "from 0 to 100")))
-            elif len(note) > 1000:
-                errors.append((f"m_{cur}_{new}", f"{names[cur]} against {names[new]}: the note is too long"))
-            else:
-                entries[(cur, new)] = (int(raw), note)
-    if errors:
-        return _grid(record, values, errors, 400)
+    record = restructure_or_404(restructure_id)
+    form = MatchGridForm(service.posts(record, "current"), service.posts(record, "proposed"))
+    if not form.validate_on_submit():
+        if not form.cell_errors:
+            abort(400)  # the CSRF token was refused
+        return _grid(record, form.values, form.cell_errors, 400)
     try:
-        changed = service.save_matches(record, entries)
+        changed = service.save_matches(record, form.entries)
     except DomainError as error:
-        return _grid(record, values, [("", error.message)], 400)
+        return _grid(record, form.values, [("", error.message)], 400)
     flash(f"Job matches saved ({changed} changed). Run the policy to see each person's route.", "success")
     return redirect(url_for("restructures.matches", restructure_id=record.id))
 
@@ -258,7 +220,7 @@ def save_matches(restructure_id: int) -> Any:
 @bp.get("/<int:restructure_id>/routes")
 @requires("restructures.view")
 def routes(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     today = date.today()
     people = {h.employee.id: h for h in service.holders(record, today)}
     found = service.decisions(record)
@@ -266,7 +228,7 @@ def routes(restructure_id: int) -> Any:
         rules = service.assimilation_policy(record.effective_date or today)
     except DomainError:
         rules = None
-    return _page("routes.html", record, "routes", decisions=found, people=people,
+    return page("routes.html", record, "routes", decisions=found, people=people,
                  posts={p.id: p for p in record.posts}, rules=rules, form=ConfirmForm(),
                  vacancies=service.vacancies(record), missing=[h for i, h in people.items()
                                                                 if i not in {d.employee_id for d in found}])
@@ -275,7 +237,7 @@ def routes(restructure_id: int) -> Any:
 @bp.post("/<int:restructure_id>/engine")
 @requires("restructures.manage")
 def run_engine(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -295,7 +257,7 @@ def _decision(record: Restructure, decision_id: int) -> RouteDecision:
 @bp.route("/<int:restructure_id>/routes/<int:decision_id>/override", methods=["GET", "POST"])
 @requires("restructures.manage")
 def override(restructure_id: int, decision_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     decision = _decision(record, decision_id)
     form = OverrideForm()
     form.proposed_post_id.choices = [(0, "None (at risk)")] + [
@@ -308,11 +270,11 @@ def override(restructure_id: int, decision_id: int) -> Any:
             service.override(decision, form.route.data, form.proposed_post_id.data or None, form.reason.data,
                              current_user.id)
         except DomainError as error:
-            _field_error(form, error)
+            field_error(form, error)
         else:
-            flash(f"Route for {db.session.get(Employee, decision.employee_id).full_name} set by HR.", "success")
+            flash(f"Route for {cast(Employee, db.session.get(Employee, decision.employee_id)).full_name} set by HR.", "success")
             return redirect(url_for("restructures.routes", restructure_id=record.id))
-    return _page("override.html", record, "routes", 400 if form.errors else 200, form=form, decision=decision,
+    return page("override.html", record, "routes", 400 if form.errors else 200, form=form, decision=decision,
                  employee=db.session.get(Employee, decision.employee_id),
                  current_post=db.session.get(StructurePost, decision.current_post_id))
 
@@ -322,7 +284,7 @@ def override(restructure_id: int, decision_id: int) -> Any:
 @bp.route("/<int:restructure_id>/appointments", methods=["GET", "POST"])
 @requires("restructures.view")
 def appointments(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     today = date.today()
     people = service.holders(record, today)
     form = AppointmentForm()
@@ -333,8 +295,6 @@ def appointments(restructure_id: int) -> Any:
         form.proposed_post_id.data = id_from_query("post")
         form.start_date.data = record.effective_date
     if request.method == "POST":
-        from ...permissions import has
-
         if not has("restructures.manage"):
             abort(403)
         if form.validate_on_submit():
@@ -343,18 +303,16 @@ def appointments(restructure_id: int) -> Any:
             try:
                 made = service.record_appointment(record, values, today)
             except DomainError as error:
-                _field_error(form, error)
+                field_error(form, error)
             else:
                 protected = " A pay protection record was created." if made.protection_id else ""
                 flash(f"{'Appointment' if made.outcome == 'appointed' else 'Selection outcome'} recorded.{protected}",
                       "success")
                 return redirect(url_for("restructures.appointments", restructure_id=record.id))
-    made = service.appointments(record)
-    others = {a.employee_id for a in made if a.employee_id} - {h.employee.id for h in people}
-    names = {e.id: f"{e.full_name} ({e.person_number})" for e in db.session.scalars(
-        select(Employee).where(Employee.id.in_(others)))} if others else {}
-    return _page("appointments.html", record, "appointments", 400 if form.errors else 200, form=form,
-                 appointments=made, vacancies=service.vacancies(record), names=names,
+    all_made = service.appointments(record)
+    names = service.other_appointees(all_made, people)
+    return page("appointments.html", record, "appointments", 400 if form.errors else 200, form=form,
+                 appointments=all_made, vacancies=service.vacancies(record), names=names,
                  implemented=restructure_go_live.standing(record) is not None,
                  posts={p.id: p for p in record.posts}, people={h.employee.id: h for h in people},
                  band_words=service.band_words)
@@ -365,7 +323,7 @@ def appointments(restructure_id: int) -> Any:
 @bp.get("/<int:restructure_id>/costing")
 @requires("restructures.view")
 def costing_page(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
+    record = restructure_or_404(restructure_id)
     split = request.args.get("split", "shares")
     if split not in SPLIT_RULES:
         split = "shares"
@@ -374,7 +332,7 @@ def costing_page(restructure_id: int) -> Any:
     except ApportionmentError as error:  # an equal share of the saving more than a council's cost
         flash(f"{error} The cost is shown split by each post's share.", "error")
         split, result = "shares", costing(record, date.today(), "shares")
-    return _page("costing.html", record, "costing", costing=result, split=split, split_rules=SPLIT_RULES,
+    return page("costing.html", record, "costing", costing=result, split=split, split_rules=SPLIT_RULES,
                  implemented=restructure_go_live.standing(record) is not None,
                  as_at=service.as_at(record, date.today()))
 
@@ -382,8 +340,8 @@ def costing_page(restructure_id: int) -> Any:
 @bp.get("/<int:restructure_id>/redundancy")
 @requires("restructures.view")
 def redundancy_page(restructure_id: int) -> Any:
-    record = _restructure(restructure_id)
-    return _page("redundancy.html", record, "redundancy", report=restructure_redundancy(record, date.today()))
+    record = restructure_or_404(restructure_id)
+    return page("redundancy.html", record, "redundancy", report=restructure_redundancy(record, date.today()))
 
 
 # -- calculators ---------------------------------------------------------------------------------
@@ -392,12 +350,13 @@ def redundancy_page(restructure_id: int) -> Any:
 @requires("restructures.view")
 def redundancy_calculator() -> Any:
     form = RedundancyCalcForm(request.args)
-    form.council.choices = [(c.code, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
+    form.council.choices = [(c.code, c.name) for c in councils()]
     result = None
     submitted = "weekly_pay" in request.args
     if submitted and form.validate():
         try:
-            result = calculate(form.council.data, form.dob.data, form.service_from.data, form.leaving.data,
+            result = calculate(form.council.data, required_date(form.dob), required_date(form.service_from),
+                               required_date(form.leaving),
                                form.weekly_pay.data, redundancy_service_from=form.redundancy_service_from.data,
                                notice_given_on=form.notice_given.data, pilon=form.pilon.data == "yes",
                                grade=form.grade.data)
@@ -421,9 +380,7 @@ def apportion_calculator() -> Any:
                 later = reduce_part(result, form.reduce_council.data, form.reduce_by.data)
         except ApportionmentError as error:
             form.form_errors.append(str(error))
-    names = {c.code: c.short_name for c in db.session.scalars(select(Council))}
+    names = {c.code: c.short_name for c in councils()}
     return render_template("restructures/calc_apportion.html", form=form, result=result, later=later,
                            names=names, zero=Decimal(0)), (400 if form.errors else 200)
 
-
-from . import go_live  # noqa: E402,F401  (implementing a restructure: its routes join this blueprint)

@@ -78,7 +78,7 @@ def _shown(items: Sequence[Item]) -> dict[str, list[Any]]:
     return {"values": values, "tables": tables}
 
 
-def _starting(values: dict[str, str]) -> dict[str, str] | None:
+def _starting(values: dict[str, Any]) -> dict[str, Any] | None:
     """What a form starts from on GET; a POST shows only what was sent."""
     return values if request.method == "GET" else None
 

@@ -50,7 +50,7 @@ class DetailsForm(FlaskForm):
     continuous_service_date = GovDateField("Continuous service date",
                                            validators=[InputRequired("Enter the continuous service date"),
                                                        PlausibleDate("continuous_service_date")])
-    # Issue 14: for redundancy pay only, earlier continuous local-government service counts.
+    # for redundancy pay only, earlier continuous local-government service counts.
     redundancy_service_date = GovDateField("Service date for redundancy (optional)", validators=[Optional()])
     email = StringField("Email", widget=GovTextInput(),
                         validators=[Optional(), Email("Enter an email address like name@example.org"), Length(max=200)])

@@ -17,7 +17,7 @@ from ...services.people.record_views import viewers_of  # pages about a person a
 from ...services.people.records import picture_on, timeline
 from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
-from ..fields import id_from_query
+from ..fields import id_from_query, required_date
 from ..paging import paginate_keys
 from .forms import AssignmentChangeForm, DetailsForm, FilterForm, LeaverForm
 
@@ -47,7 +47,7 @@ def _filters() -> tuple[FilterForm, employee_search.EmployeeFilters]:
 def employees_list() -> Any:
     form, filters = _filters()
     # The page's people are chosen first (ids in order, over the name index when sorted by
-    # name), then only those rows are joined whole: flat at 100,000 people (issue 17).
+    # name), then only those rows are joined whole: flat at 100,000 people.
     today = date.today()
     page = paginate_keys(lambda rows: employee_search.keys(filters, today, rows),
                          lambda ids: employee_search.rows(ids, filters, today), "staff.employees",
@@ -58,7 +58,7 @@ def employees_list() -> Any:
 
 @bp.get("/export.<fmt>")
 @requires("employees.view_all")
-@recent_password_required  # a bulk export of personal data (issue 16)
+@recent_password_required  # a bulk export of personal data
 def export(fmt: str) -> Any:
     if fmt not in MEDIA_TYPES:
         abort(404)
@@ -66,7 +66,8 @@ def export(fmt: str) -> Any:
 
     _, filters = _filters()
     buffer = io.BytesIO()
-    export_employees(buffer, fmt, employee_search.person_ids(filters, date.today()), date.today())
+    export_employees(buffer, fmt, employee_search.person_ids(filters, date.today()), date.today(),
+                     filters=dict(request.args))
     buffer.seek(0)
     return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
                      download_name=f"employees-{date.today():%Y-%m-%d}.{fmt}")
@@ -131,7 +132,7 @@ def _suggested_date(text: str) -> date | None:
 
 
 # A drop-down of every open post holds at most this many; an employer with more (50,000 posts at
-# 100,000 people: megabytes of page) gets a short list found by post number or title (issue 17).
+# 100,000 people: megabytes of page) gets a short list found by post number or title.
 POST_CHOICES = 1000
 FOUND_POSTS = 50
 
@@ -195,7 +196,8 @@ def change_assignment(employee_id: int) -> Any:
             form.based_on.data = str(current.id)
             return render_template("staff/change_assignment.html", form=form, employee=employee, current=current,
                                    finder=finder), 409
-        change = employees.AssignmentChange(form.effective_from.data, form.post_id.data, form.hours_per_week.data,
+        effective_from = required_date(form.effective_from)
+        change = employees.AssignmentChange(effective_from, form.post_id.data, form.hours_per_week.data,
                                             form.scp.data, form.local_salary.data, form.reason.data)
         try:
             employees.change_assignment(current.id, change)
@@ -204,7 +206,7 @@ def change_assignment(employee_id: int) -> Any:
             (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
             return render_template("staff/change_assignment.html", form=form, employee=employee, current=current,
                                    finder=finder), 400
-        flash(f"Change saved from {form.effective_from.data.day} {form.effective_from.data:%B %Y}.", "success")
+        flash(f"Change saved from {effective_from.day} {effective_from:%B %Y}.", "success")
         return redirect(url_for("staff.employee", employee_id=employee_id))
     return render_template("staff/change_assignment.html", form=form, employee=employee, current=current, finder=finder)
 
@@ -220,7 +222,7 @@ def record_leaver(employee_id: int) -> Any:
         return redirect(url_for("staff.employee", employee_id=employee_id))
     if form.validate_on_submit():
         try:
-            employees.record_leaver(current.employment_id, form.end_date.data, form.reason.data)
+            employees.record_leaver(current.employment_id, required_date(form.end_date), form.reason.data)
         except DomainError as error:
             (form.end_date.errors.append(error.message) if error.field == "end_date"
              else form.form_errors.append(error.message))

@@ -17,6 +17,7 @@ from ...services.letters import letter_jobs
 from ...services.rules import bank_holidays
 from ...services.tupe import transfer_changes, transfer_steps, transfers
 from ..auth.reauth import recent_password_required
+from ..fields import required_date
 from ..paging import Page, paginate, paginate_list
 from .forms import (
     AddMemberForm,
@@ -34,7 +35,7 @@ from .forms import (
 )
 
 bp = Blueprint("transfers", __name__, url_prefix="/transfers")
-# Templates: the words where a due date falls on a weekend or bank holiday (issue 14), else None.
+# Templates: the words where a due date falls on a weekend or bank holiday, else None.
 bp.add_app_template_global(bank_holidays.note_for, "plan_note")
 
 
@@ -135,7 +136,7 @@ def create() -> Any:
 @bp.route("/<int:transfer_id>/edit", methods=["GET", "POST"])
 @requires("transfers.manage")
 def edit(transfer_id: int) -> Any:
-    """Change any of a planned transfer's facts, with a reason (issue 15)."""
+    """Change any of a planned transfer's facts, with a reason."""
     record = _transfer(transfer_id)
     if record.status != "planned":
         flash(f"This transfer is {record.status}: it can no longer be changed.")
@@ -298,7 +299,7 @@ def objection(transfer_id: int, member_id: int) -> Any:
     form = ObjectionForm()
     if form.validate_on_submit():
         try:
-            transfers.record_objection(member, form.objected_on.data, form.note.data or "")
+            transfers.record_objection(member, required_date(form.objected_on), form.note.data or "")
         except DomainError as error:
             (form.objected_on.errors.append(error.message) if error.field == "objected_on"
              else form.form_errors.append(error.message))
@@ -335,7 +336,7 @@ def step(transfer_id: int, item_id: int) -> Any:
 @bp.route("/<int:transfer_id>/date", methods=["GET", "POST"])
 @requires("transfers.manage")
 def correct_date(transfer_id: int) -> Any:
-    """Correct a planned transfer's date (issue 13: one held outside the plausible window)."""
+    """Correct a planned transfer's date (one held outside the plausible window)."""
     record = _transfer(transfer_id)
     form = TransferDateForm()
     if form.validate_on_submit():
@@ -391,7 +392,7 @@ def complete(transfer_id: int) -> Any:
     return _completion_page(record, form), 400
 
 
-# -- bulk actions on the cohort (issue 15) ------------------------------------------------------
+# -- bulk actions on the cohort ------------------------------------------------------
 
 @bp.route("/<int:transfer_id>/eli-checked", methods=["GET", "POST"])
 @requires("transfers.manage")

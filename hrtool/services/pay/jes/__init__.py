@@ -1,3 +1,3 @@
-"""Job evaluation under the NJC scheme (issue 18), by subject: the factor plan by dated version
+"""Job evaluation under the NJC scheme, by subject: the factor plan by dated version
 (`scheme`), local conventions and convention sets (`local_conventions`); evaluations themselves
 stay in services/pay/job_evaluations.py, which grades posts from them."""

@@ -1,4 +1,4 @@
-"""Job evaluation appeals (issue 18): an employee appeals their post's evaluation on named
+"""Job evaluation appeals: an employee appeals their post's evaluation on named
 factors; an appeal panel (management and union side) confirms it or makes a new dated one.
 
 The rules (DOMAIN.md 3.2; NJC JES appeals as the councils run them):
@@ -344,6 +344,7 @@ def _panel_words(panel: Sequence[job_evaluations.Member]) -> str:
                      for m in panel)
 
 
+# radon: one independent check per field of the decision form, every problem reported at once
 def _check_decision(appeal: EvaluationAppeal, outcome: str, levels: Mapping[int, int], rows: dict[int, FactorRow],
                     decided_on: date, effective_from: date, panel: Sequence[job_evaluations.Member], notes: str,
                     today: date) -> dict[str, str]:
@@ -534,6 +535,7 @@ def outcome_facts(appeal: EvaluationAppeal) -> dict[str, Any]:
     new = appeal.new_evaluation
     post = db.session.get(Post, old.post_id)
     on = appeal.effective_from or appeal.decided_on
+    assert on is not None, "a decided appeal has its decision date"
     old_levels = {f.factor_number: f for f in old.factors}
     new_levels: dict[int, EvaluationFactor] = {f.factor_number: f for f in new.factors} if new else old_levels
     names = {r.number: r.name for r in factor_rows(old)}

@@ -1,4 +1,4 @@
-"""Where the councils part (issue 18): the same post under each council's local conventions.
+"""Where the councils part: the same post under each council's local conventions.
 
 Both councils use the NJC Job Evaluation Scheme, but each has its own local conventions (NJC
 Technical Note 1: agreed readings of which level applies in a recurring situation), so one job
@@ -101,7 +101,7 @@ class FactorRow:
 
     @property
     def differs(self) -> bool:
-        levels = [c.level for c in self.cells.values()]
+        levels = [c.level for c in self.cells.values() if c is not None]
         return None not in self.cells.values() and len(set(levels)) > 1
 
     @property
@@ -223,46 +223,58 @@ def for_post(post_id: int, on: date) -> PostView:
     cells = {c.code: _cells(evaluations[c.code]) for c in sides}
     points: dict[str, int | None] = {c.code: e.score if e else None for c, e in zip(sides, evaluations.values(),
                                                                                     strict=True)}
-    projected_from, note = None, ""
-    missing = [c for c in sides if evaluations[c.code] is None]
-    present = [c for c in sides if evaluations[c.code] is not None]
-    if len(missing) == 1:
-        source = evaluations[present[0].code]
-        assert source is not None
-        if source.total_only:
-            note = (f"Only {present[0].name}'s conventions have been applied, and that evaluation holds only a total "
-                    "(factor levels not recorded): nothing can be projected factor by factor.")
-        else:
-            points[missing[0].code], cells[missing[0].code] = _projection(source, missing[0])
-            projected_from = present[0].code
-            if not any(cell.cited for cell in cells[present[0].code].values()):
-                note = (f"No level of the evaluation under {present[0].name}'s conventions cites a convention, so "
-                        f"{missing[0].name}'s conventions would change nothing: the projection repeats its levels.")
-    elif not present:
-        note = "The post has not been evaluated under either council's conventions."
-    elif any(e is not None and e.total_only for e in evaluations.values()):
-        note = "An evaluation that holds only a total (factor levels not recorded) cannot be compared factor by factor."
+    projected, projected_from, note = _project_missing(sides, evaluations, cells, points)
     year = None
     grades: dict[str, dict[str, GradeRange | None]] = {}
     for c in sides:
         total = points[c.code]
         if total is not None:
             year, grades[c.code] = compare_score(total, on)
-    rows: list[FactorRow] = []
-    if all(cells[c.code] for c in sides):
-        names = _factor_names(on)
-        texts = {cell.cited.situation_id: cell.cited.situation for by in cells.values() for cell in by.values()
-                 if cell.cited}
-        readings = _current_readings(texts, sides)
-        for number in range(1, 14):
-            row_cells = {c.code: cells[c.code].get(number) for c in sides}
-            row = FactorRow(number, names.get(number, f"Factor {number}"), row_cells)
-            if row.differs:
-                row = FactorRow(number, row.name, row_cells, _reasons(row_cells, sides, readings, texts))
-            rows.append(row)
-    projected = missing[0].code if projected_from else None
+    rows = _factor_rows(sides, cells, on) if all(cells[c.code] for c in sides) else []
     return PostView(post, on, year, [Side(c, evaluations[c.code], points[c.code], c.code == projected,
                                           grades.get(c.code, {})) for c in sides], rows, projected_from, note)
+
+
+def _project_missing(sides: Sequence[CouncilRef], evaluations: dict[str, JobEvaluation | None],
+                     cells: dict[str, dict[int, Cell]], points: dict[str, int | None]) -> tuple[str | None, str | None, str]:
+    """Where one council's evaluation is missing, project it from the other's levels (filling in
+    `cells` and `points`). Returns the council projected and the one it is projected from (or
+    None, None), and a note on what could not be compared."""
+    missing = [c for c in sides if evaluations[c.code] is None]
+    present = [c for c in sides if evaluations[c.code] is not None]
+    if len(missing) == 1:
+        source = evaluations[present[0].code]
+        assert source is not None
+        if source.total_only:
+            return None, None, (f"Only {present[0].name}'s conventions have been applied, and that evaluation holds only "
+                          "a total (factor levels not recorded): nothing can be projected factor by factor.")
+        points[missing[0].code], cells[missing[0].code] = _projection(source, missing[0])
+        if not any(cell.cited for cell in cells[present[0].code].values()):
+            return missing[0].code, present[0].code, (f"No level of the evaluation under {present[0].name}'s conventions cites a "
+                                     f"convention, so {missing[0].name}'s conventions would change nothing: the "
+                                     "projection repeats its levels.")
+        return missing[0].code, present[0].code, ""
+    if not present:
+        return None, None, "The post has not been evaluated under either council's conventions."
+    if any(e is not None and e.total_only for e in evaluations.values()):
+        return None, None, "An evaluation that holds only a total (factor levels not recorded) cannot be compared factor by factor."
+    return None, None, ""
+
+
+def _factor_rows(sides: Sequence[CouncilRef], cells: dict[str, dict[int, Cell]], on: date) -> list[FactorRow]:
+    """The 13 factors side by side, with the reasons where the levels differ."""
+    names = _factor_names(on)
+    texts = {cell.cited.situation_id: cell.cited.situation for by in cells.values() for cell in by.values()
+             if cell.cited}
+    readings = _current_readings(texts, sides)
+    rows: list[FactorRow] = []
+    for number in range(1, 14):
+        row_cells = {c.code: cells[c.code].get(number) for c in sides}
+        row = FactorRow(number, names.get(number, f"Factor {number}"), row_cells)
+        if row.differs:
+            row = FactorRow(number, row.name, row_cells, _reasons(row_cells, sides, readings, texts))
+        rows.append(row)
+    return rows
 
 
 # -- the report across posts ----------------------------------------------------------------------
@@ -372,15 +384,7 @@ def report(on: date) -> Report:
     if len(sides) < 2:
         raise DomainError("Two councils are needed to compare their conventions")
     both = _both_evaluated(sides)
-    eval_ids = [e for by in both.values() for e, _ in by.values()]
-    factors: dict[int, dict[int, tuple[int, int, int | None]]] = defaultdict(dict)
-    for chunk in _chunks(eval_ids):
-        for evaluation_id, number, level, points, situation_id in db.session.execute(
-                select(EvaluationFactor.evaluation_id, EvaluationFactor.factor_number, EvaluationFactor.level,
-                       EvaluationFactor.points, Convention.situation_id)
-                .outerjoin(Convention, Convention.id == EvaluationFactor.convention_id)
-                .where(EvaluationFactor.evaluation_id.in_(chunk))):
-            factors[evaluation_id][number] = (level, points, situation_id)
+    factors = _factor_levels([e for by in both.values() for e, _ in by.values()])
     posts = {}
     for chunk in _chunks(sorted(both)):
         posts.update({row.id: row for row in db.session.execute(
@@ -391,12 +395,7 @@ def report(on: date) -> Report:
     lines = []
     for post_id, by in both.items():
         (id_a, points_a), (id_b, points_b) = by[sides[0].code], by[sides[1].code]
-        gaps = []
-        for number in sorted(set(factors[id_a]) & set(factors[id_b])):
-            (level_a, pts_a, sit_a), (level_b, pts_b, sit_b) = factors[id_a][number], factors[id_b][number]
-            if level_a != level_b:
-                gaps.append(FactorGap(number, names.get(number, f"Factor {number}"), (level_a, level_b), pts_b - pts_a,
-                                      tuple(sorted({s for s in (sit_a, sit_b) if s is not None}))))
+        gaps = _factor_gaps(factors[id_a], factors[id_b], names)
         post = posts[post_id]
         own = bands.get(post.council_id, [])
         lines.append(PostLine(post_id, post.post_number, post.title, post.code, (points_a, points_b),
@@ -412,6 +411,31 @@ def report(on: date) -> Report:
                   _effects(lines, lambda g: g.situations,
                            lambda g: " / ".join(texts.get(s, "") for s in g.situations) or NO_CONVENTION, readings),
                   [SituationUse(p, cited.get(p.situation.id, 0)) for p in partings if p.differs])
+
+
+def _factor_levels(eval_ids: list[int]) -> dict[int, dict[int, tuple[int, int, int | None]]]:
+    """Each evaluation's factors: number -> (level, points, the situation its convention is for)."""
+    factors: dict[int, dict[int, tuple[int, int, int | None]]] = defaultdict(dict)
+    for chunk in _chunks(eval_ids):
+        for evaluation_id, number, level, points, situation_id in db.session.execute(
+                select(EvaluationFactor.evaluation_id, EvaluationFactor.factor_number, EvaluationFactor.level,
+                       EvaluationFactor.points, Convention.situation_id)
+                .outerjoin(Convention, Convention.id == EvaluationFactor.convention_id)
+                .where(EvaluationFactor.evaluation_id.in_(chunk))):
+            factors[evaluation_id][number] = (level, points, situation_id)
+    return factors
+
+
+def _factor_gaps(a: dict[int, tuple[int, int, int | None]], b: dict[int, tuple[int, int, int | None]],
+                 names: dict[int, str]) -> list[FactorGap]:
+    """The factors both evaluations hold at different levels."""
+    gaps = []
+    for number in sorted(set(a) & set(b)):
+        (level_a, pts_a, sit_a), (level_b, pts_b, sit_b) = a[number], b[number]
+        if level_a != level_b:
+            gaps.append(FactorGap(number, names.get(number, f"Factor {number}"), (level_a, level_b), pts_b - pts_a,
+                                  tuple(sorted({s for s in (sit_a, sit_b) if s is not None}))))
+    return gaps
 
 
 def _effects(lines: Sequence[PostLine], key: Any, label: Any, readings: dict[int, str] | None = None) -> list[Effect]:

@@ -1,4 +1,4 @@
-"""Demo job evaluation appeals (issue 18): one under way and one decided (upheld, with its letter),
+"""Demo job evaluation appeals: one under way and one decided (upheld, with its letter),
 for people who hold a post evaluated factor by factor. Run after the demo evaluations exist;
 does nothing if any appeal is held (idempotent). Fictional people and words."""
 from __future__ import annotations

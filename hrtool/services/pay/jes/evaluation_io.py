@@ -1,4 +1,4 @@
-"""Job evaluations in and out as spreadsheets (issue 18): import a council's existing evaluations
+"""Job evaluations in and out as spreadsheets: import a council's existing evaluations
 made with other tools from CSV or XLSX, all or nothing; export them in the same columns, so an
 export imports into another database as it stands.
 
@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -154,7 +154,8 @@ class _Reference:
                 select(Convention).join(ConventionSet).options(selectinload(Convention.situation))
                 .where(ConventionSet.council_id.is_not(None))
                 .order_by(Convention.superseded_on.is_not(None), Convention.id.desc())):
-            conventions.setdefault(convention.convention_set.council_id, []).append(convention)
+            # Only sets with a council are selected.
+            conventions.setdefault(cast(int, convention.convention_set.council_id), []).append(convention)
         held = {(p, c, d) for p, c, d in db.session.execute(
             select(JobEvaluation.post_id, JobEvaluation.council_id, JobEvaluation.evaluated_on)
             .where(JobEvaluation.status != "withdrawn"))}
@@ -257,12 +258,45 @@ def _row(ref: _Reference, line: int, cells: dict[str, Cell], seen: dict[tuple[in
          errors: list[RowError]) -> EvaluationRow | None:
     before = len(errors)
     post = _post(ref, cells.get("post_number"), errors, line)
+    council = _row_council(ref, cells, line, errors)
+    evaluated_on = _row_evaluated_on(ref, cells, post, line, errors)
+    status = text_value(cells.get("status")).lower() or "agreed"
+    if status not in STATUSES:
+        errors.append(RowError(line, "status", f"{status!r} cannot be imported: give agreed or draft (an appeal is "
+                                               "lodged and decided in hrtool itself)"))
+    panel = _row_panel(cells, status, line, errors)
+    levels = _row_levels(cells, line, errors)
+    found = ref.plan_on(evaluated_on) if evaluated_on is not None else None
+    if evaluated_on is not None and found is None and not any(e.line == line and e.column == "evaluated_on"
+                                                               for e in errors[before:]):
+        errors.append(RowError(line, "evaluated_on", f"no version of the job evaluation scheme is held for "
+                                                     f"{evaluated_on:%d/%m/%Y}"))
+    points = _row_points(cells, levels, found[1] if found is not None else None, line, errors)
+    choices = _row_choices(ref, cells, levels, council, line, errors)
+    if post is not None and council is not None and evaluated_on is not None:
+        _check_not_evaluated_already(ref, post, council, evaluated_on, seen, line, errors)
+    if len(errors) > before or post is None or council is None or evaluated_on is None:
+        return None
+    number, (post_id, post_council, _) = post
+    return EvaluationRow(line, post_id, number, council.id, council.code, council.id == post_council, evaluated_on,
+                         status, panel, text_value(cells.get("job_description")), text_value(cells.get("notes")),
+                         choices, points, read_as=read_as("post_number", number, text_value(cells.get("post_number")))
+                         if number != text_value(cells.get("post_number")) else "")
+
+
+def _row_council(ref: _Reference, cells: dict[str, Cell], line: int, errors: list[RowError]) -> Council | None:
     code = text_value(cells.get("council")).upper()
     council = ref.councils.get(code)
     if council is None:
         errors.append(RowError(line, "council", f"{code!r} is not a council: give "
                                                 + " or ".join(sorted(ref.councils)) if code else
                                                 "no council given: whose conventions the panel applied"))
+    return council
+
+
+def _row_evaluated_on(ref: _Reference, cells: dict[str, Cell], post: tuple[str, tuple[int, int, date]] | None,
+                      line: int, errors: list[RowError]) -> date | None:
+    """The evaluation's date: given, plausible, not in the future, not before the post existed."""
     try:
         evaluated_on = read_date(cells.get("evaluated_on"))
         if evaluated_on is None:
@@ -279,10 +313,11 @@ def _row(ref: _Reference, line: int, cells: dict[str, Cell], seen: dict[tuple[in
         elif post is not None and evaluated_on < post[1][2]:
             errors.append(RowError(line, "evaluated_on", f"post {post[0]} was established on "
                                                          f"{post[1][2]:%d/%m/%Y}, after this date"))
-    status = text_value(cells.get("status")).lower() or "agreed"
-    if status not in STATUSES:
-        errors.append(RowError(line, "status", f"{status!r} cannot be imported: give agreed or draft (an appeal is "
-                                               "lodged and decided in hrtool itself)"))
+    return evaluated_on
+
+
+def _row_panel(cells: dict[str, Cell], status: str, line: int, errors: list[RowError]) -> list[Member]:
+    """The panel's members; an agreed evaluation needs both sides of a joint panel."""
     panel = _members(text_value(cells.get("panel_management")), "management") + _members(
         text_value(cells.get("panel_union")), "union")
     if status == "agreed":
@@ -292,6 +327,11 @@ def _row(ref: _Reference, line: int, cells: dict[str, Cell], seen: dict[tuple[in
         if not any(m.side == "union" for m in panel):
             errors.append(RowError(line, "panel_union", "an agreed evaluation is made by a joint panel: name at "
                                                         "least one member from the union side"))
+    return panel
+
+
+def _row_levels(cells: dict[str, Cell], line: int, errors: list[RowError]) -> list[int | None]:
+    """The 13 factor levels as given (None where blank; 0 where unreadable, with an error)."""
     levels: list[int | None] = []
     for column in LEVEL_COLUMNS:
         try:
@@ -299,33 +339,38 @@ def _row(ref: _Reference, line: int, cells: dict[str, Cell], seen: dict[tuple[in
         except ValueError as error:
             errors.append(RowError(line, column, str(error)))
             levels.append(0)
-    found = ref.plan_on(evaluated_on) if evaluated_on is not None else None
-    if evaluated_on is not None and found is None and not any(e.line == line and e.column == "evaluated_on"
-                                                               for e in errors[before:]):
-        errors.append(RowError(line, "evaluated_on", f"no version of the job evaluation scheme is held for "
-                                                     f"{evaluated_on:%d/%m/%Y}"))
-    choices: list[Choice] = []
-    points = 0
+    return levels
+
+
+def _row_points(cells: dict[str, Cell], levels: list[int | None], plan: Plan | None, line: int,
+                errors: list[RowError]) -> int:
+    """The points the factor levels score under the scheme in force (0 until every level is sound)."""
     if all(level is None for level in levels):
         given = text_value(cells.get("points"))
         errors.append(RowError(line, "f1", "no factor levels given" + (f" (only a total of {given} points)" if given
                                                                         else "") +
                                ": an evaluation is its 13 factor levels, and its points are worked out from them, "
                                "so an evaluation that holds only a total cannot be imported"))
-    elif found is not None:
-        _, plan = found
-        sound = True
-        for number, level in enumerate(levels, start=1):
-            factor = plan.factor(number)
-            column = f"f{number}"
-            sound = sound and bool(level) and level in factor.points
-            if level is None:
-                errors.append(RowError(line, column, f"no level given for factor {number}, {factor.name} "
-                                                     f"(levels {factor.bottom} to {factor.top})"))
-            elif level and level not in factor.points:
-                errors.append(RowError(line, column, str(LevelOutOfRange(factor, level))))
-        if sound:
-            points = score([int(level or 0) for level in levels], plan).points
+        return 0
+    if plan is None:
+        return 0
+    sound = True
+    for number, level in enumerate(levels, start=1):
+        factor = plan.factor(number)
+        column = f"f{number}"
+        sound = sound and bool(level) and level in factor.points
+        if level is None:
+            errors.append(RowError(line, column, f"no level given for factor {number}, {factor.name} "
+                                                 f"(levels {factor.bottom} to {factor.top})"))
+        elif level and level not in factor.points:
+            errors.append(RowError(line, column, str(LevelOutOfRange(factor, level))))
+    return score([int(level or 0) for level in levels], plan).points if sound else 0
+
+
+def _row_choices(ref: _Reference, cells: dict[str, Cell], levels: list[int | None], council: Council | None,
+                 line: int, errors: list[RowError]) -> list[Choice]:
+    """Each factor's level and the local convention cited for it, if any."""
+    choices: list[Choice] = []
     for number, column in enumerate(CONVENTION_COLUMNS, start=1):
         text = text_value(cells.get(column))
         convention_id = None
@@ -337,22 +382,21 @@ def _row(ref: _Reference, line: int, cells: dict[str, Cell], seen: dict[tuple[in
             else:
                 convention_id = cited.id
         choices.append(Choice(level or 0, convention_id))
-    if post is not None and council is not None and evaluated_on is not None:
-        key = (post[1][0], council.id, evaluated_on)
-        if key in seen:
-            errors.append(RowError(line, "post_number", f"line {seen[key]} already evaluates post {post[0]} under "
-                                                        f"{council.code}'s conventions on {evaluated_on:%d/%m/%Y}"))
-        elif key in ref.held:
-            errors.append(RowError(line, "post_number", f"post {post[0]} already has an evaluation under "
-                                                        f"{council.code}'s conventions dated {evaluated_on:%d/%m/%Y}"))
-        seen.setdefault(key, line)
-    if len(errors) > before or post is None or council is None or evaluated_on is None:
-        return None
-    number, (post_id, post_council, _) = post
-    return EvaluationRow(line, post_id, number, council.id, council.code, council.id == post_council, evaluated_on,
-                         status, panel, text_value(cells.get("job_description")), text_value(cells.get("notes")),
-                         choices, points, read_as=read_as("post_number", number, text_value(cells.get("post_number")))
-                         if number != text_value(cells.get("post_number")) else "")
+    return choices
+
+
+def _check_not_evaluated_already(ref: _Reference, post: tuple[str, tuple[int, int, date]], council: Council,
+                                 evaluated_on: date, seen: dict[tuple[int, int, date], int], line: int,
+                                 errors: list[RowError]) -> None:
+    """One evaluation per post, council and date: in the file and in the database."""
+    key = (post[1][0], council.id, evaluated_on)
+    if key in seen:
+        errors.append(RowError(line, "post_number", f"line {seen[key]} already evaluates post {post[0]} under "
+                                                    f"{council.code}'s conventions on {evaluated_on:%d/%m/%Y}"))
+    elif key in ref.held:
+        errors.append(RowError(line, "post_number", f"post {post[0]} already has an evaluation under "
+                                                    f"{council.code}'s conventions dated {evaluated_on:%d/%m/%Y}"))
+    seen.setdefault(key, line)
 
 
 # -- a whole file -----------------------------------------------------------------------------------
@@ -538,6 +582,17 @@ def export_evaluations(out: BinaryIO, fmt: str, *, council_id: int | None = None
     columns = [(c, KINDS.get(c, "text")) for c in EXPORT_COLUMNS]
     rows = sorted(_export_rows(council_id, post_id), key=lambda r: (r[0], r[2]))
     return tabular.write_table(out, fmt, columns, rows, sheet="Job evaluations")
+
+
+@transaction
+def export_audited(out: BinaryIO, fmt: str, *, council: Council | None = None, post: Post | None = None) -> int:
+    """`export_evaluations` as a download (every evaluation, one council's or one post's), with
+    its audited `export` event naming the scope; one unit of work. Returns the number of rows."""
+    rows = export_evaluations(out, fmt, council_id=council.id if council else None, post_id=post.id if post else None)
+    audit.record("export", "job_evaluation", after={"format": fmt, "rows": rows,
+                                                    "council": council.code if council else None,
+                                                    "post": post.post_number if post else None})
+    return rows
 
 
 def write_template(out: BinaryIO, fmt: str) -> int:

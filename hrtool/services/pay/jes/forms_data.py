@@ -1,4 +1,4 @@
-"""What the job evaluation pages show (issue 18), read in one place so the views stay thin: the
+"""What the job evaluation pages show, read in one place so the views stay thin: the
 factor plan in force on a date as form options, a council's current conventions by factor, each
 council's bands for the running total, an evaluation's factor table, and the levels of a post's
 latest evaluation to start a re-evaluation from. Reads only."""

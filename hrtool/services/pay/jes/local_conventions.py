@@ -1,4 +1,4 @@
-"""Local conventions (NJC Technical Note 1, issue 18): each council's agreed readings of how the
+"""Local conventions (NJC Technical Note 1): each council's agreed readings of how the
 factor levels apply to situations that recur in its jobs, and draft merged sets for a single
 structure.
 
@@ -25,7 +25,7 @@ from ...platform import audit
 from ...platform.unit_of_work import transaction
 from . import scheme
 
-REFERENCE = Path(__file__).resolve().parents[2] / "reference_data" / "jes_local_conventions_illustrative.csv"
+REFERENCE = Path(__file__).resolve().parents[3] / "reference_data" / "jes_local_conventions_illustrative.csv"
 ILLUSTRATIVE = "Illustrative convention shipped with hrtool: not agreed by the councils' joint panels"
 
 

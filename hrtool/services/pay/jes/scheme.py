@@ -1,4 +1,4 @@
-"""The NJC Job Evaluation Scheme's factor plan as dated data (issue 18).
+"""The NJC Job Evaluation Scheme's factor plan as dated data.
 
 Each version holds the 13 factors, their levels, short level definitions and weighted points,
 in force from a date until the next version starts. An evaluation's points come from the
@@ -25,7 +25,7 @@ from ....models import JobEvaluation, SchemeFactor, SchemeLevel, SchemeVersion
 from ...platform import audit
 from ...platform.unit_of_work import transaction
 
-REFERENCE = Path(__file__).resolve().parents[2] / "reference_data" / "njc_jes_factors.csv"
+REFERENCE = Path(__file__).resolve().parents[3] / "reference_data" / "njc_jes_factors.csv"
 FIRST_VERSION_FROM = date(1997, 4, 1)  # the NJC's single status agreement brought the scheme in
 SOURCE_CAVEAT = ("NJC Job Evaluation Scheme factor plan (13 factors; weighted points per level; 1,000 at most). "
                  "Recalled from the scheme's published weighting: confirm against the councils' copy of the NJC "
