@@ -27,6 +27,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Council
 from .groups import group
+from .options import parse_day
 
 COLUMNS = ("grade", "je_points_min", "je_points_max", "scp_min", "scp_max")
 
@@ -63,13 +64,6 @@ def read_bands(path: Path, council_code: str) -> list[GradeBand]:
     return bands
 
 
-def _day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint=option) from None
-
-
 def register_grading_commands(app: Flask) -> None:
     @app.cli.group("grading")
     def grading() -> None:
@@ -86,7 +80,7 @@ def register_grading_commands(app: Flask) -> None:
         """A new version of a council's grade bands from a date, from a CSV file."""
         from ..services.pay import conventions, regrading
 
-        effective_from = _day(starts, "--from")
+        effective_from = parse_day(starts, "--from")
         council = db.session.scalar(select(Council).where(Council.code == code.strip().upper()))
         if council is None:
             codes = ", ".join(db.session.scalars(select(Council.code).order_by(Council.code)))
@@ -124,5 +118,5 @@ def register_grading_commands(app: Flask) -> None:
         """Every post open on the date: its score, grade and the people holding it then."""
         from ..services.pay.post_grades import report as build
 
-        day = _day(on, "--on") if on else date.today()
+        day = parse_day(on, "--on") if on else date.today()
         click.echo(json.dumps(build(day), indent=2))

@@ -25,13 +25,7 @@ from flask.cli import with_appcontext
 
 from ..errors import DomainError
 from .groups import group
-
-
-def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint=option) from None
+from .options import parse_day
 
 
 def register_protection_commands(app: Flask) -> None:
@@ -45,7 +39,7 @@ def register_protection_commands(app: Flask) -> None:
         """Warn about protections ending within the notice window; each warning is given once."""
         from ..services.protection.protection_dashboard import check as run_check
 
-        day = _date(on, "--on") if on else date.today()
+        day = parse_day(on, "--on") if on else date.today()
         try:
             warnings = run_check(day)
         except DomainError as error:
@@ -65,7 +59,7 @@ def register_protection_commands(app: Flask) -> None:
         """A pay protection schedule month by month under the council's policy, as JSON."""
         from ..services.protection.protections import calculate
 
-        when = _date(start, "--start")
+        when = parse_day(start, "--start")
         try:
             week = Decimal(hours) if hours is not None else None
         except InvalidOperation:
@@ -90,7 +84,7 @@ def register_protection_commands(app: Flask) -> None:
         adjustments for months already paid. Money as strings with two decimals."""
         from ..services.protection.protection_statements import report
 
-        day = _date(on, "--on") if on else None
+        day = parse_day(on, "--on") if on else None
         click.echo(json.dumps(report(day), indent=2))
 
     group(app, "report").add_command(report_protections)
@@ -109,7 +103,7 @@ def register_protection_commands(app: Flask) -> None:
         when refused."""
         from ..services.pay.pay_spines import apply_award_to_spine, award_of_year, pay_year_label
 
-        agreed = _date(agreed_on, "--agreed-on") if agreed_on else None
+        agreed = parse_day(agreed_on, "--agreed-on") if agreed_on else None
         label = f"{pay_year}/{(pay_year + 1) % 100:02d}"
         try:
             award = award_of_year(pay_year)

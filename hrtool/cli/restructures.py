@@ -15,14 +15,7 @@ from ..domain.money import NotAnAmount, parse_amount
 from ..errors import DomainError
 from ..models import Restructure
 from .groups import group
-
-
-def _day(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint=option) from None
-
+from .options import parse_day
 
 MAX_AMOUNT = Decimal(10_000_000)  # the calculator pages' limit too (web/restructures/forms.MONEY)
 PENNY = Decimal("0.01")
@@ -73,10 +66,10 @@ def calc_redundancy(council: str, dob: str, service_from: str, redundancy_servic
     which service date and relevant date were used and why, and lists any warnings."""
     from ..services.restructures.redundancy import calculate, calculation_json
 
-    values = (_day(dob, "--dob"), _day(service_from, "--service-from"), _day(leaving, "--leaving"),
+    values = (parse_day(dob, "--dob"), parse_day(service_from, "--service-from"), parse_day(leaving, "--leaving"),
               _amount(weekly_pay, "--weekly-pay"))
-    earlier = _day(redundancy_service_from, "--redundancy-service-from") if redundancy_service_from else None
-    given = _day(notice_given, "--notice-given") if notice_given else None
+    earlier = parse_day(redundancy_service_from, "--redundancy-service-from") if redundancy_service_from else None
+    given = parse_day(notice_given, "--notice-given") if notice_given else None
     try:
         result = calculate(council, *values, redundancy_service_from=earlier, notice_given_on=given, pilon=pilon,
                            grade=grade)

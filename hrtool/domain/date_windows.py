@@ -136,6 +136,15 @@ def _years(n: int) -> str:
     return "1 year" if n == 1 else f"{n} years"
 
 
+def _years_edge(today: date, n: int, on_today: str, otherwise: str, *, ahead: bool = False,
+                leap_day_to_march: bool = False) -> Edge:
+    """The day `n` whole years ahead of or ago from `today`, worded `on_today` when n is 0 and
+    else by `otherwise` (its {years} and {day} filled in)."""
+    day = years_from(today, n if ahead else -n, leap_day_to_march=leap_day_to_march)
+    return Edge(day, f"{on_today} ({long_date(day)})" if n == 0 else
+                otherwise.format(years=_years(n), day=long_date(day)))
+
+
 def award_agreed_anchor(pay_year_starts: date, years_before: int) -> Anchor:
     """The earliest an award for the pay year starting `pay_year_starts` can sensibly have been
     agreed: that day (0), or up to `years_before` years earlier (a two-year agreement, like the
@@ -155,22 +164,16 @@ def bounds(window: DateWindow, today: date, not_before: Sequence[Anchor] = (),
     if window.earliest is not None:
         lower.append(Edge(window.earliest, f"on or after {long_date(window.earliest)}"))
     if window.earliest_years_ago is not None:
-        n = window.earliest_years_ago
-        first = years_from(today, -n, leap_day_to_march=True)
-        lower.append(Edge(first, f"no earlier than today ({long_date(first)})" if n == 0 else
-                          f"no more than {_years(n)} ago (on or after {long_date(first)})"))
+        lower.append(_years_edge(today, window.earliest_years_ago, "no earlier than today",
+                                 "no more than {years} ago (on or after {day})", leap_day_to_march=True))
     for anchor in not_before:
         lower.append(Edge(anchor.on, f"on or after {anchor.name} ({long_date(anchor.on)})"))
     if window.latest_years_ahead is not None:
-        n = window.latest_years_ahead
-        last = years_from(today, n, leap_day_to_march=False)
-        upper.append(Edge(last, f"no later than today ({long_date(last)})" if n == 0 else
-                          f"no more than {_years(n)} ahead (by {long_date(last)})"))
+        upper.append(_years_edge(today, window.latest_years_ahead, "no later than today",
+                                 "no more than {years} ahead (by {day})", ahead=True))
     if window.latest_years_ago is not None:
-        n = window.latest_years_ago
-        last = years_from(today, -n, leap_day_to_march=False)
-        upper.append(Edge(last, f"no later than today ({long_date(last)})" if n == 0 else
-                          f"at least {_years(n)} ago (on or before {long_date(last)})"))
+        upper.append(_years_edge(today, window.latest_years_ago, "no later than today",
+                                 "at least {years} ago (on or before {day})"))
     for anchor in not_after:
         upper.append(Edge(anchor.on, f"no later than {anchor.name} ({long_date(anchor.on)})"))
     # The tightest edge of each side; on a tie the first named (a held bound before an anchor):

@@ -60,6 +60,7 @@ from ...models import (
 from ...models.transfers import LEGAL_BASES
 from ..people.records import as_at
 from ..platform.dashboards import disclosure_threshold, transfer_figures
+from ..restructures.restructures import band_words
 from ..tupe.transfers import package_on
 
 Source = str | Callable[[], str]  # a record's description, or how to work it out when asked
@@ -120,13 +121,7 @@ def _typed(text: str | None) -> str | None:
 
 
 def _band(post: StructurePost) -> str | None:
-    if post.grade:
-        return post.grade
-    if post.band_min is not None and post.band_max is not None:
-        if post.band_min == post.band_max:
-            return f"{money(post.band_min)} a year"
-        return f"{money(post.band_min)} to {money(post.band_max)} a year"
-    return None
+    return band_words(post, money, " a year") or None
 
 
 def _set(values: dict[str, Any], path: str, value: Any) -> None:

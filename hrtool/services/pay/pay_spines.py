@@ -122,11 +122,7 @@ def save_award(award: PayAward | None, values: dict[str, Any], reason: str) -> P
     date_windows.check_award(values.get("pay_year_from"), values.get("agreed_on"))
     values = _check_award(award, dict(values, spine=values.get("spine", NJC)))
     if award is None:
-        award = PayAward(**values)
-        db.session.add(award)
-        db.session.flush()
-        audit.record("create", "pay_award", award.id, after=audit.snapshot(award, AWARD_FIELDS), reason=reason)
-        return award
+        return audit.added(PayAward(**values), "pay_award", AWARD_FIELDS, reason)
     before = audit.snapshot(award, AWARD_FIELDS)
     for key, value in values.items():
         setattr(award, key, value)

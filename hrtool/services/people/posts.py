@@ -120,11 +120,7 @@ def save_post(post: Post | None, values: dict[str, Any], reason: str, seen_versi
             raise DomainError("This post's score comes from its job evaluations: record a new evaluation on its "
                               "job evaluations page instead", field="je_score")
     if post is None:
-        post = Post(**values)
-        db.session.add(post)
-        db.session.flush()
-        audit.record("create", "post", post.id, after=audit.snapshot(post, POST_FIELDS), reason=reason)
-        return post
+        return audit.added(Post(**values), "post", POST_FIELDS, reason)
     if seen_version is not None and post.version != seen_version:
         raise StaleRecord("Someone else changed this post while you were editing it. "
                           "The saved version is shown: check it and make your change again.")

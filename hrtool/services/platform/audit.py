@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from ...extensions import db
 from ...models import AuditEvent
@@ -81,6 +81,22 @@ def record(action: str, entity_type: str, entity_id: Any = "", *, before: dict[s
     )
     db.session.add(event)
     return event
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Identified)
+
+
+def added(obj: R, entity_type: str, fields: list[str], reason: str) -> R:
+    """Add a new record, flushed for its id, and audit its creation with the fields named."""
+    db.session.add(obj)
+    db.session.flush()
+    record("create", entity_type, obj.id, after=snapshot(obj, fields), reason=reason)
+    return obj
 
 
 def record_many(events: list[dict[str, Any]], *, reason: str = "", actor: tuple[int | None, str] | None = None) -> None:

@@ -114,13 +114,7 @@ def backup(path: Path) -> dict[str, Any]:
     partial.touch(mode=0o600)
     try:
         if db.engine.dialect.name == "sqlite":
-            source = sqlite3.connect(_sqlite_file())
-            target = sqlite3.connect(partial)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            _sqlite_copy(sqlite3.connect(_sqlite_file()), sqlite3.connect(partial))
         else:
             args, env = _pg_args()
             _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
@@ -131,6 +125,14 @@ def backup(path: Path) -> dict[str, Any]:
         partial.unlink(missing_ok=True)
     return {"path": str(path), "dialect": db.engine.dialect.name, "bytes": path.stat().st_size,
             "sha256": sha256(path), "rows": counts}
+
+
+def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def _check_sqlite_backup(path: Path) -> None:
@@ -159,13 +161,7 @@ def restore(path: Path, *, force: bool = False) -> dict[str, Any]:
     if db.engine.dialect.name == "sqlite":
         _check_sqlite_backup(path)
         db.engine.dispose()
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        target = sqlite3.connect(_sqlite_file())
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(sqlite3.connect(f"file:{path}?mode=ro", uri=True), sqlite3.connect(_sqlite_file()))
     else:
         args, env = _pg_args()
         db.engine.dispose()

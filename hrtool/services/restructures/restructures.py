@@ -4,6 +4,7 @@ appointments panel, and appointments (with pay protection where pay falls). Each
 user action, one unit of work (`@transaction`): it commits once, or rolls back whole."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -82,13 +83,18 @@ def places(post: StructurePost) -> int:
     return max(1, int(post.fte))
 
 
-def band_words(post: StructurePost) -> str:
+def _whole_pounds(amount: Decimal) -> str:
+    return f"£{amount:,.0f}"
+
+
+def band_words(post: StructurePost, amount: Callable[[Decimal], str] = _whole_pounds, after: str = "") -> str:
+    """The post's grade, else its salary band (each end worded by `amount`, then `after`), else ""."""
     if post.grade:
         return post.grade
     if post.band_min is not None and post.band_max is not None:
         if post.band_min == post.band_max:
-            return f"£{post.band_max:,.0f}"
-        return f"£{post.band_min:,.0f} to £{post.band_max:,.0f}"
+            return f"{amount(post.band_max)}{after}"
+        return f"{amount(post.band_min)} to {amount(post.band_max)}{after}"
     return ""
 
 

@@ -11,9 +11,9 @@ records.rule_value, increments.increment_policy ...) take the latest value or ve
 on or before the date, so they pick the right one without change."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from sqlalchemy import select
 
@@ -89,6 +89,23 @@ def _common_checks(effective_from: date | None, latest_from: date | None, what: 
     return problems
 
 
+class _Versioned(Protocol):
+    @property
+    def effective_from(self) -> date: ...
+
+
+V = TypeVar("V", bound=_Versioned)
+
+
+def _latest_checked(held: Sequence[V], missing: str, effective_from: date | None, what: str, reason: str,
+                    window: str | None = None) -> tuple[V, dict[str, str]]:
+    """The latest of `held` (newest first) and the problems with a new value after it."""
+    if not held:
+        raise DomainError(missing)
+    latest = held[0]
+    return latest, _common_checks(effective_from, latest.effective_from, what, reason, window)
+
+
 def reasons(entity_type: str, ids: list[int]) -> dict[int, AuditEvent]:
     """The audit event that made each version (versions loaded from the reference files have none)."""
     events = db.session.scalars(select(AuditEvent).where(
@@ -113,11 +130,8 @@ def limit_values(name: str) -> list[StatutoryLimit]:
 def add_limit_value(name: str, effective_from: date | None, value: str, source: str, reason: str) -> StatutoryLimit:
     """A named statutory limit's new value from a date (the redundancy week's-pay cap rises each
     6 April by order). The earlier values stay as they are."""
-    held = limit_values(name)
-    if not held:
-        raise DomainError("No statutory limit has that name")
-    latest = held[0]
-    problems = _common_checks(effective_from, latest.effective_from, "value", reason)
+    latest, problems = _latest_checked(limit_values(name), "No statutory limit has that name",
+                                       effective_from, "value", reason)
     try:
         amount = positive_amount(value, "The value")
     except ValueProblem as problem:
@@ -154,11 +168,8 @@ def setting_kind(setting: RuleSetting) -> Kind:
 @transaction
 def add_setting_value(key: str, effective_from: date | None, value: str, description: str, reason: str) -> RuleSetting:
     """A rule setting's new value from a date, of the same type as the value held."""
-    held = setting_values(key)
-    if not held:
-        raise DomainError("No rule setting has that name")
-    latest = held[0]
-    problems = _common_checks(effective_from, latest.effective_from, "value", reason)
+    latest, problems = _latest_checked(setting_values(key), "No rule setting has that name",
+                                       effective_from, "value", reason)
     try:
         typed = parse_value(value, setting_kind(latest), "The value")
     except ValueProblem as problem:
@@ -230,11 +241,8 @@ def add_policy_version(kind: str, council_id: int | None, effective_from: date |
     the latest version's), which `hrtool rules status` reads; not before the version starts."""
     if kind in OWN_PAGE_KINDS:
         raise DomainError("Pay protection policies are changed on the pay protection policies page")
-    held = policy_versions(kind, council_id)
-    if not held:
-        raise DomainError("No policy of that kind is held")
-    latest = held[0]
-    problems = _common_checks(effective_from, latest.effective_from, "version", reason, window="policy_from")
+    latest, problems = _latest_checked(policy_versions(kind, council_id), "No policy of that kind is held",
+                                       effective_from, "version", reason, window="policy_from")
     body, value_problems = read_body(latest.body, policy_items(latest), answers)
     problems.update(value_problems)
     if kind == "tupe_checklist" and not any(n.startswith("t") for n in problems):
@@ -284,11 +292,9 @@ def add_package_version(council_id: int, effective_from: date | None, name: str,
                         source: str, reason: str) -> TermsPackage:
     """A new version of a council's terms and conditions from a date. The latest version ends the
     day before; protected terms already taken keep their own copy of the package they were on."""
-    held = package_versions(council_id)
-    if not held:
-        raise DomainError("This council has no terms and conditions package")
-    latest = held[0]
-    problems = _common_checks(effective_from, latest.effective_from, "version", reason, window="policy_from")
+    latest, problems = _latest_checked(package_versions(council_id),
+                                       "This council has no terms and conditions package",
+                                       effective_from, "version", reason, window="policy_from")
     name = (name or "").strip()
     if not name:
         problems["name"] = "Enter a name for this version"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 
 from ...domain.dates import complete_years
 from ...domain.tupe import TermComparison, compare_number, compare_text
@@ -210,6 +210,13 @@ def export_register(out: BinaryIO, fmt: str, on: date) -> int:
     return count
 
 
+def _still_protected(on: date) -> ColumnElement[bool]:
+    """A protected terms record in force on `on`, of an employment not ended by then."""
+    return and_(TermsRecord.basis == "protected", TermsRecord.effective_from <= on,
+                (TermsRecord.effective_to.is_(None)) | (TermsRecord.effective_to >= on),
+                (Employment.end_date.is_(None)) | (Employment.end_date >= on))
+
+
 def report(on: date) -> dict[str, Any]:
     """The protected-terms report: totals by council, and per transfer the people transferred,
     still protected, elected and objected (the papers: 97 in the 2011 tranche, 13 still protected)."""
@@ -220,9 +227,7 @@ def report(on: date) -> dict[str, Any]:
         select(Transfer.id, func.count(func.distinct(Employment.employee_id)))
         .join(TermsRecord, TermsRecord.transfer_id == Transfer.id)
         .join(Employment, Employment.id == TermsRecord.employment_id)
-        .where(TermsRecord.basis == "protected", TermsRecord.effective_from <= on,
-               (TermsRecord.effective_to.is_(None)) | (TermsRecord.effective_to >= on),
-               (Employment.end_date.is_(None)) | (Employment.end_date >= on))
+        .where(_still_protected(on))
         .group_by(Transfer.id)).all()
     still_by = dict(still)
     transferred = dict(db.session.execute(
@@ -241,9 +246,7 @@ def report(on: date) -> dict[str, Any]:
         select(Council.code, func.count(func.distinct(Employment.employee_id)))
         .join(Employment, Employment.employer_id == Council.id)
         .join(TermsRecord, TermsRecord.employment_id == Employment.id)
-        .where(TermsRecord.basis == "protected", TermsRecord.effective_from <= on,
-               (TermsRecord.effective_to.is_(None)) | (TermsRecord.effective_to >= on),
-               (Employment.end_date.is_(None)) | (Employment.end_date >= on))
+        .where(_still_protected(on))
         .group_by(Council.code)).all())
     transfers = db.session.execute(select(Transfer, Service.name).join(Service)
                                    .order_by(Transfer.transfer_date, Transfer.reference)).all()

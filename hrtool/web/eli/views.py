@@ -3,11 +3,10 @@ each person's completeness, the XLSX, a PDF per person, a ZIP of the PDFs, and r
 person's disciplinary, grievance and claims records were checked. HR only."""
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from ...errors import DomainError
 from ...extensions import db
@@ -17,15 +16,12 @@ from ...services.people import cases, record_views
 from ...services.platform.tabular import MEDIA_TYPES
 from ...services.tupe import eli, transfers
 from ..auth.reauth import recent_password_required
+from ..downloads import send_bytes
 from ..fields import required_date
 from ..paging import paginate_list
 from .forms import CasesCheckedForm
 
 bp = Blueprint("eli", __name__, url_prefix="/transfers/<int:transfer_id>/eli")
-
-
-def _download(content: bytes, mimetype: str, name: str) -> Any:
-    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @bp.get("/")
@@ -46,7 +42,7 @@ def pack(transfer_id: int) -> Any:
 @recent_password_required  # a bulk export of personal data
 def export_xlsx(transfer_id: int) -> Any:
     content, name, _ = eli.export_xlsx(db.get_or_404(Transfer, transfer_id), date.today())
-    return _download(content, MEDIA_TYPES["xlsx"], name)
+    return send_bytes(content, MEDIA_TYPES["xlsx"], name)
 
 
 @bp.get("/pack.ods")
@@ -54,7 +50,7 @@ def export_xlsx(transfer_id: int) -> Any:
 @recent_password_required  # a bulk export of personal data
 def export_ods(transfer_id: int) -> Any:
     content, name, _ = eli.export_xlsx(db.get_or_404(Transfer, transfer_id), date.today(), "ods")
-    return _download(content, MEDIA_TYPES["ods"], name)
+    return send_bytes(content, MEDIA_TYPES["ods"], name)
 
 
 @bp.get("/pack.zip")
@@ -62,7 +58,7 @@ def export_ods(transfer_id: int) -> Any:
 @recent_password_required  # a bulk export of personal data
 def export_zip(transfer_id: int) -> Any:
     content, name, _ = eli.export_zip(db.get_or_404(Transfer, transfer_id), date.today())
-    return _download(content, "application/zip", name)
+    return send_bytes(content, "application/zip", name)
 
 
 @bp.get("/members/<int:member_id>.pdf")
@@ -71,7 +67,7 @@ def member_pdf(transfer_id: int, member_id: int) -> Any:
     exported = eli.export_pdf(db.get_or_404(Transfer, transfer_id), member_id, date.today())
     if exported is None:
         abort(404)
-    return _download(exported[0], "application/pdf", exported[1])
+    return send_bytes(exported[0], "application/pdf", exported[1])
 
 
 @bp.route("/members/<int:member_id>/cases-checked", methods=["GET", "POST"])

@@ -3,11 +3,10 @@ same columns; a blank template. A file holds at most 5,000 evaluations: the chec
 request (a few seconds), the import itself as a job (hrtool/jobs/kinds/evaluations.py)."""
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -20,8 +19,8 @@ from ...permissions import requires
 from ...services.pay.jes import evaluation_io
 from ...services.people.councils import council_with_code
 from ...services.platform import import_uploads
-from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
+from ..downloads import require_spreadsheet_format, send_spreadsheet
 from .forms import ConfirmForm, UploadForm
 
 bp = Blueprint("evaluation_io", __name__, url_prefix="/grading/evaluations")
@@ -78,12 +77,7 @@ def confirm() -> Any:
 @bp.get("/template.<fmt>")
 @requires("grading.edit")
 def template(fmt: str) -> Any:
-    if fmt not in MEDIA_TYPES:
-        abort(404)
-    buffer = io.BytesIO()
-    evaluation_io.write_template(buffer, fmt)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True, download_name=f"job-evaluations-template.{fmt}")
+    return send_spreadsheet(lambda out: evaluation_io.write_template(out, fmt), fmt, f"job-evaluations-template.{fmt}")
 
 
 @bp.get("/export.<fmt>")
@@ -92,8 +86,7 @@ def template(fmt: str) -> Any:
 def export(fmt: str) -> Any:
     """Every evaluation, or one council's (?council=CCDC), or one post's (?post=ID), in the
     import's columns plus points. Audited."""
-    if fmt not in MEDIA_TYPES:
-        abort(404)
+    require_spreadsheet_format(fmt)
     code = request.args.get("council", "").strip().upper()
     council = council_with_code(code) if code else None
     if code and council is None:
@@ -102,9 +95,6 @@ def export(fmt: str) -> Any:
     post = db.session.get(Post, int(post_id)) if post_id.isdigit() else None
     if post_id and post is None:
         abort(404)
-    buffer = io.BytesIO()
-    evaluation_io.export_audited(buffer, fmt, council=council, post=post)
-    buffer.seek(0)
     scope = f"-{code.lower()}" if council else f"-{post.post_number}" if post else ""
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=f"job-evaluations{scope}-{date.today():%Y-%m-%d}.{fmt}")
+    return send_spreadsheet(lambda out: evaluation_io.export_audited(out, fmt, council=council, post=post), fmt,
+                            f"job-evaluations{scope}-{date.today():%Y-%m-%d}.{fmt}")

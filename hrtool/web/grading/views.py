@@ -1,11 +1,10 @@
 """Grading: the same job under both councils' bands, job evaluations, and increment runs."""
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ...errors import DomainError
@@ -14,7 +13,7 @@ from ...models import Council, Post
 from ...permissions import has, requires
 from ...services.pay import conventions, increments, job_evaluations, post_grades, side_by_side
 from ...services.pay.jes import forms_data, scheme
-from ...services.platform.tabular import MEDIA_TYPES
+from ..downloads import send_spreadsheet
 from ..fields import required_date
 from ..paging import filters_from_query, paginate_list
 from .forms import (
@@ -57,13 +56,8 @@ def compare() -> Any:
 @bp.get("/compare.<fmt>")
 @requires("grading.view")
 def compare_export(fmt: str) -> Any:
-    if fmt not in MEDIA_TYPES:
-        abort(404)
-    buffer = io.BytesIO()
-    side_by_side.export_comparison(buffer, fmt, date.today())
-    buffer.seek(0)
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=f"same-job-different-pay-{date.today():%Y-%m-%d}.{fmt}")
+    return send_spreadsheet(lambda out: side_by_side.export_comparison(out, fmt, date.today()), fmt,
+                            f"same-job-different-pay-{date.today():%Y-%m-%d}.{fmt}")
 
 
 def _council(value: Any, default: Council) -> Council:

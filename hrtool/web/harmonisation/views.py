@@ -2,7 +2,6 @@
 results and the equality picture, compare models, and export a summary for the unions."""
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -30,8 +28,8 @@ from ...services.harmonisation import harmonisation
 from ...services.harmonisation import harmonisation_reports as reports
 from ...services.harmonisation import harmonisation_union as union
 from ...services.harmonisation.harmonisation_results import Results
-from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
+from ..downloads import require_spreadsheet_format, send_bytes, send_spreadsheet
 from ..fields import required_date
 from ..paging import Page, paginate_list
 from .forms import BLANK_ROWS, CompareForm, DeleteForm, ModelForm, NewModelForm
@@ -164,16 +162,12 @@ def _page(rows: list[Any], endpoint: str, **params: Any) -> Page:
 @requires("harmonisation.model")
 @recent_password_required  # a bulk export of personal data
 def export(model_id: int, fmt: str) -> Any:
-    if fmt not in MEDIA_TYPES:
-        abort(404)
+    require_spreadsheet_format(fmt)
     record, results = _model_with_results(model_id)
     if results is None:
         return _not_run(record)
-    buffer = io.BytesIO()
-    reports.export_affected(record, results, buffer, fmt)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=f"harmonisation-{record.id}-people-affected.{fmt}")
+    return send_spreadsheet(lambda out: reports.export_affected(record, results, out, fmt), fmt,
+                            f"harmonisation-{record.id}-people-affected.{fmt}")
 
 
 @bp.get("/<int:model_id>/summary.pdf")
@@ -184,8 +178,7 @@ def summary_pdf(model_id: int) -> Any:
         return _not_run(record)
     pdf = union.summary_pdf(record, results, date.today())
     name = secure_filename(record.name.lower()) or str(record.id)
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"harmonisation-{name}-union-summary.pdf")
+    return send_bytes(pdf, "application/pdf", f"harmonisation-{name}-union-summary.pdf")
 
 
 @bp.get("/compare")

@@ -2,18 +2,17 @@
 across every post evaluated under both."""
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from ...errors import DomainError
 from ...extensions import db
 from ...models import Post
 from ...permissions import requires
 from ...services.pay.jes import compare
-from ...services.platform.tabular import MEDIA_TYPES
+from ..downloads import require_spreadsheet_format, send_spreadsheet
 
 bp = Blueprint("parting", __name__, url_prefix="/grading/councils")
 
@@ -44,18 +43,14 @@ def report() -> Any:
 @bp.get("/report.<fmt>")
 @requires("grading.view")
 def export(fmt: str) -> Any:
-    if fmt not in MEDIA_TYPES:
-        abort(404)
+    require_spreadsheet_format(fmt)
     on, _ = _on()
     try:
         found = compare.report(on)
     except DomainError:
         return redirect(url_for("parting.report"))  # the report page says why
-    buffer = io.BytesIO()
-    compare.export(found, buffer, fmt)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=f"where-the-councils-part-{on:%Y-%m-%d}.{fmt}")
+    return send_spreadsheet(lambda out: compare.export(found, out, fmt), fmt,
+                            f"where-the-councils-part-{on:%Y-%m-%d}.{fmt}")
 
 
 @bp.get("/posts/<int:post_id>")

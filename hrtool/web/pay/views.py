@@ -2,13 +2,12 @@
 council's grade bands with their history, the pay award (arrears) run and the grade lookup."""
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -23,9 +22,9 @@ from ...models import Council, GradeConvention, Job, PayAward, PaySpinePoint
 from ...permissions import requires
 from ...services.pay import conventions, pay_award_run, pay_spines
 from ...services.platform import unit_of_work
-from ...services.platform.tabular import MEDIA_TYPES
 from ...services.rules import date_windows
 from ..auth.reauth import recent_password_required
+from ..downloads import require_spreadsheet_format, send_spreadsheet
 from ..fields import id_from_query, required_date
 from ..paging import paginate_list
 from .forms import (
@@ -244,8 +243,7 @@ def arrears(award_id: int) -> Any:
 @recent_password_required  # a bulk export of personal data
 def arrears_export(award_id: int, fmt: str) -> Any:
     """The whole of a kept run as CSV or XLSX: the figures the page shows, audited as an export."""
-    if fmt not in MEDIA_TYPES:
-        abort(404)
+    require_spreadsheet_format(fmt)
     award = db.get_or_404(PayAward, award_id)
     form = ArrearsForm(request.args)
     if not form.validate():
@@ -255,11 +253,8 @@ def arrears_export(award_id: int, fmt: str) -> Any:
         flash("Work out the arrears for that first pay date first: the download holds a run's figures.")
         return redirect(url_for("pay.arrears", award_id=award_id))
     result = pay_award_run.from_stored(award, run.result["run"])
-    buffer = io.BytesIO()
-    pay_award_run.export_stored(result, buffer, fmt)
-    buffer.seek(0)
     name = f"pay-award-arrears-{award.pay_year_from:%Y}-paid-{result.first_paid_on:%Y-%m-%d}.{fmt}"
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True, download_name=name)
+    return send_spreadsheet(lambda out: pay_award_run.export_stored(result, out, fmt), fmt, name)
 
 
 @bp.get("/conventions")

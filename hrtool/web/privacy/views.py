@@ -2,11 +2,10 @@
 a subject access request), who viewed a record, and leavers' records due for deletion."""
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...errors import DomainError
@@ -15,6 +14,7 @@ from ...models import Employee
 from ...permissions import require_employee_visible, requires
 from ...services.people import record_views, retention, subject_access
 from ..auth.reauth import recent_password_required
+from ..downloads import send_bytes
 from ..paging import paginate_list
 from ..request_hooks import log_view
 from .forms import EraseForm, SubjectAccessForm
@@ -24,7 +24,7 @@ bp.after_app_request(log_view)
 
 
 def _zip(content: bytes, name: str) -> Any:
-    return send_file(io.BytesIO(content), mimetype="application/zip", as_attachment=True, download_name=name)
+    return send_bytes(content, "application/zip", name)
 
 
 @bp.get("/me/data")

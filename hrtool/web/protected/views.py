@@ -1,20 +1,19 @@
 """Protected terms: the register, the side-by-side comparison, elections and countersigning."""
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from ...errors import DomainError
 from ...extensions import db
 from ...models import Election, Employee
 from ...permissions import require_employee_visible, requires
 from ...security import safe_referrer
-from ...services.platform.tabular import MEDIA_TYPES
 from ...services.tupe import protected_terms
 from ..auth.reauth import recent_password_required, recent_password_required_to_submit
+from ..downloads import send_spreadsheet
 from ..fields import required_date
 from ..paging import paginate
 from .forms import CountersignForm, ElectionForm
@@ -41,13 +40,8 @@ def register() -> Any:
 @requires("protected.register")
 @recent_password_required  # a bulk export of personal data
 def export(fmt: str) -> Any:
-    if fmt not in MEDIA_TYPES:
-        abort(404)
-    buffer = io.BytesIO()
-    protected_terms.export_register(buffer, fmt, date.today())
-    buffer.seek(0)
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=f"protected-terms-{date.today():%Y-%m-%d}.{fmt}")
+    return send_spreadsheet(lambda out: protected_terms.export_register(out, fmt, date.today()), fmt,
+                            f"protected-terms-{date.today():%Y-%m-%d}.{fmt}")
 
 
 @bp.route("/employees/<int:employee_id>", methods=["GET", "POST"])

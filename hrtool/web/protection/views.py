@@ -2,7 +2,6 @@
 by hand, ending one early, the calculator, the councils' policies; and "My pay protection"."""
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user
@@ -28,11 +26,11 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import AuditEvent, Council, Employee, Post, Protection
 from ...permissions import has, requires
-from ...services.platform.tabular import MEDIA_TYPES
 from ...services.protection import protection_dashboard as dashboard
 from ...services.protection import protection_statements, protections
 from ...services.rules.rules_admin import review_problem
 from ..auth.reauth import recent_password_required
+from ..downloads import send_spreadsheet
 from ..fields import required_date
 from ..paging import paginate_list
 from .forms import CalculatorForm, EndEarlyForm, PolicyForm, ProtectionForm
@@ -90,13 +88,8 @@ def export_costs(fmt: str) -> Any:
 
 
 def _export(fmt: str, what: str, columns: list[tuple[str, str]], lines: Any) -> Any:
-    if fmt not in MEDIA_TYPES:
-        abort(404)
-    buffer = io.BytesIO()
-    dashboard.export_table(buffer, fmt, what, columns, lines)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=f"pay-protection-{what}-{date.today():%Y-%m-%d}.{fmt}")
+    return send_spreadsheet(lambda out: dashboard.export_table(out, fmt, what, columns, lines), fmt,
+                            f"pay-protection-{what}-{date.today():%Y-%m-%d}.{fmt}")
 
 
 @bp.get("/<int:protection_id>")

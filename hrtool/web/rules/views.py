@@ -87,15 +87,31 @@ def _status() -> int:
     return 400 if request.method == "POST" else 200
 
 
+def _history(template: str, table: str, versions: Sequence[Any], /, **shown: Any) -> str:
+    """A dated history page: the version in force, why each was made, and whether this user may add one."""
+    return render_template(template, in_force=_in_force(versions), reasons=rules_admin.reasons(table, [v.id for v in versions]),
+                           can_edit=has("reference.edit"), **shown)
+
+
+def _new_value(form: FlaskForm, change: Callable[[], Any], said: Callable[[Any], str], back: str) -> Any | None:
+    """A posted new value of a limit or setting: saved, said and back to its history; None shows the form again."""
+    if request.method != "POST":
+        return None
+    added = _save(form, change)
+    if added is None:
+        return None
+    flash(f"New value {said(added.value)} saved from {added.effective_from:%d/%m/%Y}; "
+          "the earlier values are kept as history.", "success")
+    return redirect(back)
+
+
 # -- statutory limits ---------------------------------------------------------------------------
 
 @bp.get("/limits/<limit_name>")
 @requires("reference.view")
 def limit_history(limit_name: str) -> Any:
     values = rules_admin.limit_values(limit_name) or abort(404)
-    return render_template("rules/limit_history.html", name=limit_name, values=values, in_force=_in_force(values),
-                           reasons=rules_admin.reasons("statutory_limit", [v.id for v in values]),
-                           can_edit=has("reference.edit"))
+    return _history("rules/limit_history.html", "statutory_limit", values, name=limit_name, values=values)
 
 
 @bp.route("/limits/<limit_name>/new", methods=["GET", "POST"])
@@ -104,13 +120,11 @@ def limit_history(limit_name: str) -> Any:
 def new_limit(limit_name: str) -> Any:
     values = rules_admin.limit_values(limit_name) or abort(404)
     form = LimitForm()
-    if request.method == "POST":
-        added = _save(form, lambda: rules_admin.add_limit_value(limit_name, form.effective_from.data, form.value.data,
-                                                                form.source.data, form.reason.data))
-        if added is not None:
-            flash(f"New value £{added.value:,.2f} saved from {added.effective_from:%d/%m/%Y}; "
-                  "the earlier values are kept as history.", "success")
-            return redirect(url_for("rules.limit_history", limit_name=limit_name))
+    done = _new_value(form, lambda: rules_admin.add_limit_value(limit_name, form.effective_from.data, form.value.data,
+                                                                form.source.data, form.reason.data),
+                      lambda value: f"£{value:,.2f}", url_for("rules.limit_history", limit_name=limit_name))
+    if done is not None:
+        return done
     return render_template("rules/limit_new.html", form=form, name=limit_name, latest=values[0]), _status()
 
 
@@ -120,9 +134,7 @@ def new_limit(limit_name: str) -> Any:
 @requires("reference.view")
 def setting_history(setting_key: str) -> Any:
     values = rules_admin.setting_values(setting_key) or abort(404)
-    return render_template("rules/setting_history.html", key=setting_key, values=values, in_force=_in_force(values),
-                           reasons=rules_admin.reasons("rule_setting", [v.id for v in values]),
-                           can_edit=has("reference.edit"))
+    return _history("rules/setting_history.html", "rule_setting", values, key=setting_key, values=values)
 
 
 @bp.route("/settings/<setting_key>/new", methods=["GET", "POST"])
@@ -132,13 +144,11 @@ def new_setting(setting_key: str) -> Any:
     values = rules_admin.setting_values(setting_key) or abort(404)
     latest = values[0]
     form = SettingForm(data=_starting({"description": latest.description}))
-    if request.method == "POST":
-        added = _save(form, lambda: rules_admin.add_setting_value(setting_key, form.effective_from.data, form.value.data,
-                                                                  form.description.data, form.reason.data))
-        if added is not None:
-            flash(f"New value {added.value} saved from {added.effective_from:%d/%m/%Y}; "
-                  "the earlier values are kept as history.", "success")
-            return redirect(url_for("rules.setting_history", setting_key=setting_key))
+    done = _new_value(form, lambda: rules_admin.add_setting_value(setting_key, form.effective_from.data, form.value.data,
+                                                                  form.description.data, form.reason.data),
+                      str, url_for("rules.setting_history", setting_key=setting_key))
+    if done is not None:
+        return done
     return render_template("rules/setting_new.html", form=form, key=setting_key, latest=latest,
                            hint=KIND_HINTS[rules_admin.setting_kind(latest)]), _status()
 
@@ -150,11 +160,10 @@ def new_setting(setting_key: str) -> Any:
 def policy_history(policy_id: int) -> Any:
     chosen = db.get_or_404(Policy, policy_id)
     versions = rules_admin.policy_versions(chosen.kind, chosen.council_id)
-    return render_template("rules/policy_history.html", chosen=chosen, versions=versions, in_force=_in_force(versions),
-                           shown={v.id: _shown(rules_admin.policy_items(v)) for v in versions},
-                           review={v.id: review_date(v.body) for v in versions},
-                           reasons=rules_admin.reasons("policy", [v.id for v in versions]),
-                           own_page=chosen.kind in rules_admin.OWN_PAGE_KINDS, can_edit=has("reference.edit"))
+    return _history("rules/policy_history.html", "policy", versions, chosen=chosen, versions=versions,
+                    shown={v.id: _shown(rules_admin.policy_items(v)) for v in versions},
+                    review={v.id: review_date(v.body) for v in versions},
+                    own_page=chosen.kind in rules_admin.OWN_PAGE_KINDS)
 
 
 @bp.route("/policies/<int:policy_id>/new", methods=["GET", "POST"])
@@ -187,11 +196,8 @@ def new_policy(policy_id: int) -> Any:
 def terms_history(council_id: int) -> Any:
     council = db.get_or_404(Council, council_id)
     versions = rules_admin.package_versions(council_id) or abort(404)
-    return render_template("rules/terms_history.html", council=council, versions=versions,
-                           in_force=_in_force(versions),
-                           shown={v.id: _shown(rules_admin.package_items(v)) for v in versions},
-                           reasons=rules_admin.reasons("terms_package", [v.id for v in versions]),
-                           can_edit=has("reference.edit"))
+    return _history("rules/terms_history.html", "terms_package", versions, council=council, versions=versions,
+                    shown={v.id: _shown(rules_admin.package_items(v)) for v in versions})
 
 
 @bp.route("/terms/<int:council_id>/new", methods=["GET", "POST"])

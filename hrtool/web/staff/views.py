@@ -1,11 +1,10 @@
 """HR officers' employee records: find, read, change."""
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import and_, func, or_, select
 
 from ...errors import DomainError, StaleRecord
@@ -15,8 +14,8 @@ from ...permissions import require_employee_visible, requires
 from ...services.people import employee_search, employees, salary_history
 from ...services.people.record_views import viewers_of  # pages about a person are logged there too
 from ...services.people.records import picture_on, timeline
-from ...services.platform.tabular import MEDIA_TYPES
 from ..auth.reauth import recent_password_required
+from ..downloads import require_spreadsheet_format, send_spreadsheet
 from ..fields import id_from_query, required_date
 from ..paging import paginate_keys
 from .forms import AssignmentChangeForm, DetailsForm, FilterForm, LeaverForm
@@ -60,17 +59,14 @@ def employees_list() -> Any:
 @requires("employees.view_all")
 @recent_password_required  # a bulk export of personal data
 def export(fmt: str) -> Any:
-    if fmt not in MEDIA_TYPES:
-        abort(404)
+    require_spreadsheet_format(fmt)
     from ...services.people.employee_io import export_employees
 
     _, filters = _filters()
-    buffer = io.BytesIO()
-    export_employees(buffer, fmt, employee_search.person_ids(filters, date.today()), date.today(),
-                     filters=dict(request.args))
-    buffer.seek(0)
-    return send_file(buffer, mimetype=MEDIA_TYPES[fmt], as_attachment=True,
-                     download_name=f"employees-{date.today():%Y-%m-%d}.{fmt}")
+    return send_spreadsheet(
+        lambda out: export_employees(out, fmt, employee_search.person_ids(filters, date.today()), date.today(),
+                                     filters=dict(request.args)),
+        fmt, f"employees-{date.today():%Y-%m-%d}.{fmt}")
 
 
 @bp.get("/<int:employee_id>")
