@@ -33,6 +33,16 @@ HIDDEN = ("collapse", "filter")
 MAX_TEXT = 32_767  # characters in a cell, as Excel allows: `text:s text:c="1000000000"` asks for a gigabyte
 
 
+# What zipfile raises for a file that is not a zip we can read: KeyError for a missing member,
+# RuntimeError for an encrypted one, NotImplementedError for a compression method it lacks.
+UNREADABLE_ZIP = (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError)
+
+
+def _unreadable(error: BaseException) -> FileProblem:
+    return FileProblem("The file is not a readable ODS spreadsheet: save it again from your spreadsheet "
+                       f"as .ods ({type(error).__name__})")
+
+
 def is_ods(path: Path) -> bool:
     """True for a zip whose `mimetype` member names an OpenDocument spreadsheet (XLSX has none)."""
     try:
@@ -41,7 +51,7 @@ def is_ods(path: Path) -> bool:
             if member.file_size > 200:
                 return False
             return archive.read(member).strip() == MIMETYPE.encode()
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+    except UNREADABLE_ZIP:
         return False
 
 
@@ -228,15 +238,13 @@ def open_rows(path: Path, limits: Limits, info: SheetInfo) -> tuple[Any, Iterato
     check_archive(path, limits, "ODS")
     try:
         archive = zipfile.ZipFile(path)
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as error:
-        raise FileProblem("The file is not a readable ODS spreadsheet: save it again from your spreadsheet "
-                          f"as .ods ({type(error).__name__})") from None
+    except UNREADABLE_ZIP as error:
+        raise _unreadable(error) from None
     try:
         source = archive.open("content.xml")
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as error:
+    except UNREADABLE_ZIP as error:
         archive.close()
-        raise FileProblem("The file is not a readable ODS spreadsheet: save it again from your spreadsheet "
-                          f"as .ods ({type(error).__name__})") from None
+        raise _unreadable(error) from None
 
     def guarded() -> Iterator[tuple[int, tuple[Any, ...]]]:
         number = 0

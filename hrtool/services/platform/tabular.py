@@ -19,6 +19,7 @@ defusedxml (installed beside it), so entity expansion and external entities are 
 from __future__ import annotations
 
 import csv
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -287,7 +288,7 @@ def _number(value: Cell) -> Decimal | None:
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(str(value)) if value == value and abs(value) != float("inf") else None
+        return Decimal(str(value)) if math.isfinite(value) else None  # a sheet's NaN or infinity is no total
     if isinstance(value, str):
         try:
             number = parse_amount(value)
