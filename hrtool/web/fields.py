@@ -1,4 +1,5 @@
-"""Form fields shared by the areas: GOV.UK date inputs with plain-English errors."""
+"""Form fields shared by the areas: GOV.UK date inputs and amounts in pounds, with plain-English
+errors."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,7 +7,9 @@ from typing import Any, cast
 
 from flask import abort, request
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, ValidationError
+from wtforms import DateField, DecimalField, ValidationError
+
+from ..domain.money import NotAnAmount, parse_amount
 
 
 class GovDateField(DateField):
@@ -42,6 +45,20 @@ class GovDateField(DateField):
         if not date(1900, 1, 1) <= self.data <= date(2100, 12, 31):
             self.data = None
             raise ValueError(f"{self.label.text} must be between 1900 and 2100")
+
+
+class MoneyField(DecimalField):
+    """Pounds, with a plain-English error (and £ signs and commas allowed)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        try:
+            # Signed, so a negative amount is refused by the range, in its words.
+            self.data = parse_amount(valuelist[0], signed=True)
+        except NotAnAmount:
+            self.data = None  # type: ignore[assignment]  # as DecimalField does, not the object's value
+            raise ValueError(f"{self.label.text} must be an amount in pounds, like 950.00") from None
 
 
 def required_date(field: GovDateField) -> date:

@@ -17,6 +17,7 @@ from ...services.pay import deleted_points
 from ...services.rules import rule_status
 from ...services.rules.reference_lists import reference_lists
 from ..auth.reauth import recent_password_required
+from ..form_errors import show_domain_error
 from ..paging import paginate
 from .forms import (
     ClearThrottleForm,
@@ -50,7 +51,7 @@ def new_user() -> Any:
             user = user_admin.add(form.username.data, form.display_name.data, form.password.data, form.role.data,
                                   person_number=form.person_number.data or "", union_id=form.union_id.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"{user.display_name} can now sign in as {user.username}. Give them the temporary password "
                   "in person or by phone: they must choose their own when they first sign in.", "success")
@@ -83,15 +84,6 @@ def _union_choices() -> list[tuple[int, str]]:
     return [(0, "Not a union representative")] + [(u.id, u.name) for u in user_admin.unions()]
 
 
-def _show_error(form: Any, error: DomainError) -> None:
-    """A refused change as an error on its field, or at the top of the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @bp.get("/users/<int:user_id>")
 @requires("admin.manage")
 def user(user_id: int) -> Any:
@@ -119,7 +111,7 @@ def edit_user(user_id: int) -> Any:
         try:
             changed, ended = user_admin.change(user_id, wanted, form.reason.data, current_user.id)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             signed_out = f" They were signed out of {ended} session{'s' if ended != 1 else ''}." if ended else ""
             flash(f"The login of {changed.display_name} has been changed.{signed_out}", "success")
@@ -138,7 +130,7 @@ def disable_user(user_id: int) -> Any:
         try:
             ended = user_admin.disable(user_id, form.reason.data, current_user.id)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             signed_out = f" and signed out of {ended} session{'s' if ended != 1 else ''}" if ended else ""
             flash(f"The login of {record.display_name} has been disabled{signed_out}.", "success")
@@ -158,7 +150,7 @@ def enable_user(user_id: int) -> Any:
         try:
             user_admin.enable(user_id, form.reason.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"The login of {record.display_name} has been enabled. They sign in with the password they had.",
                   "success")

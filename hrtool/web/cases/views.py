@@ -12,6 +12,7 @@ from ...extensions import db
 from ...models import Employee
 from ...permissions import require_employee_visible, requires
 from ...services.people import cases
+from ..form_errors import show_domain_error
 from .forms import CaseChangeForm, CaseForm
 
 bp = Blueprint("cases", __name__, url_prefix="/employees/<int:employee_id>/cases")
@@ -24,11 +25,6 @@ def _employee(employee_id: int) -> Employee:
 
 def _values(form: CaseForm) -> dict[str, Any]:
     return {name: getattr(form, name).data for name in cases.FIELDS}
-
-
-def _field_error(form: CaseForm, error: DomainError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))
 
 
 @bp.get("/")
@@ -48,7 +44,7 @@ def create(employee_id: int) -> Any:
         try:
             cases.create_case(employee_id, _values(form), date.today())
         except DomainError as error:
-            _field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Case recorded.", "success")
             return redirect(url_for("cases.cases_list", employee_id=employee_id))
@@ -67,7 +63,7 @@ def edit(employee_id: int, case_id: int) -> Any:
         try:
             changed = cases.update_case(case, _values(form), form.reason.data, date.today())
         except DomainError as error:
-            _field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Case updated." if changed else "Nothing was changed.", "success")
             return redirect(url_for("cases.cases_list", employee_id=employee_id))

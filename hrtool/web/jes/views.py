@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 
 from ...errors import DomainError
 from ...extensions import db
@@ -18,6 +17,7 @@ from ...models import Convention, SchemeFactor, SchemeLevel, Situation
 from ...permissions import requires
 from ...services.pay.jes import forms_data, local_conventions, scheme
 from ..fields import id_from_query, required_date
+from ..form_errors import show_domain_error
 from .forms import (
     ChooseForm,
     ConventionForm,
@@ -30,14 +30,6 @@ from .forms import (
 )
 
 bp = Blueprint("jes", __name__, url_prefix="/job-evaluation")
-
-
-def _show_error(form: FlaskForm, error: DomainError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None and isinstance(getattr(target, "errors", None), list):
-        target.errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)
 
 
 # The scheme ----------------------------------------------------------------------------------
@@ -71,7 +63,7 @@ def edit_level(level_id: int) -> Any:
         try:
             scheme.edit_level(level_id, form.points.data, form.definition.data or "", form.reason.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"Level saved. {affected} evaluation{'s' if affected != 1 else ''} re-scored." if points_change
                   else "Level saved.", "success")
@@ -89,7 +81,7 @@ def edit_factor(factor_id: int) -> Any:
         try:
             scheme.edit_factor(factor_id, form.definition.data or "", form.reason.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Factor saved.", "success")
             return redirect(url_for("jes.version", version_id=factor.version_id))
@@ -112,7 +104,7 @@ def new_version() -> Any:
         try:
             made = scheme.add_version(effective_from, form.name.data or "", changed, form.reason.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"Version added from {made.effective_from:%d/%m/%Y} with {len(changed)} changed points: "
                   f"{affected} evaluation{'s' if affected != 1 else ''} re-scored.", "success")
@@ -175,7 +167,7 @@ def record_convention(set_id: int) -> Any:
             local_conventions.record(set_id, factor, text, form.level.data, form.rationale.data or "",
                                      form.agreed_on.data, form.agreed_by.data or "", form.reason.data or "")
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Convention recorded." if the_set.council_id else "Reading recorded in the draft set.", "success")
             return redirect(url_for("jes.convention_set", set_id=set_id))
@@ -193,7 +185,7 @@ def withdraw_convention(convention_id: int) -> Any:
         try:
             local_conventions.withdraw(convention_id, required_date(form.withdrawn_on), form.reason.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Convention withdrawn: it is kept in the set's history.", "success")
             return redirect(url_for("jes.convention_set", set_id=convention.set_id))
@@ -228,7 +220,7 @@ def new_draft() -> Any:
             made = local_conventions.create_draft_set(form.name.data, form.description.data or "",
                                                       int(form.copy_from.data) if form.copy_from.data else None)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Draft set created: choose each situation's level in it.", "success")
             return redirect(url_for("jes.convention_set", set_id=made.id))
@@ -244,7 +236,7 @@ def choose_level(set_id: int) -> Any:
         try:
             local_conventions.choose(set_id, form.situation_id.data, form.level.data, form.rationale.data or "")
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Level chosen.", "success")
             return redirect(url_for("jes.convention_set", set_id=set_id) + f"#situation-{form.situation_id.data}")

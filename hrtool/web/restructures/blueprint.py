@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template
-from flask_wtf import FlaskForm
 
 from ...domain.assimilation import ROUTE_LABELS
-from ...errors import DomainError
 from ...extensions import db
 from ...models import Restructure
 
@@ -18,14 +16,6 @@ bp = Blueprint("restructures", __name__, url_prefix="/restructures")
 
 def restructure_or_404(restructure_id: int) -> Restructure:
     return db.get_or_404(Restructure, restructure_id)
-
-
-def field_error(form: FlaskForm, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def page(template: str, restructure: Restructure, tab: str, status: int = 200, **context: Any) -> Any:

@@ -31,24 +31,8 @@ from wtforms.validators import (
 )
 
 from ...domain.assimilation import ROUTE_LABELS
-from ...domain.money import NotAnAmount, parse_amount
 from ...models import StructurePost
-from ..fields import GovDateField, PlausibleDate
-
-
-class MoneyField(DecimalField):
-    """Pounds, with a plain-English error (and £ signs and commas allowed)."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist:
-            return
-        try:
-            # Signed, so a negative amount is refused by the range, in its words.
-            self.data = parse_amount(valuelist[0], signed=True)
-        except NotAnAmount:
-            self.data = None  # type: ignore[assignment]  # as DecimalField does, not the object's value
-            raise ValueError(f"{self.label.text} must be an amount in pounds, like 950.00") from None
-
+from ..fields import GovDateField, MoneyField, PlausibleDate
 
 MONEY = {"min": Decimal(0), "max": Decimal(10000000), "message": "Enter an amount between £0 and £10,000,000"}
 

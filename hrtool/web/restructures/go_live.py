@@ -12,7 +12,8 @@ from ...errors import DomainError
 from ...permissions import requires
 from ...services.restructures import restructure_go_live as go_live
 from ..auth.reauth import recent_password_required
-from .blueprint import bp, field_error, page, restructure_or_404
+from ..form_errors import show_domain_error
+from .blueprint import bp, page, restructure_or_404
 from .forms import ImplementForm, UndoImplementationForm
 
 
@@ -46,7 +47,7 @@ def implement(restructure_id: int) -> Any:
         try:
             done = go_live.implement(record, form.reason.data, form.gaps_reason.data or "")
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"{record.name} is implemented from {done.effective_date:%-d %B %Y}: "
                   f"{sum(1 for c in done.changes if c.kind == 'moved')} people moved into their new posts.",
@@ -65,7 +66,7 @@ def undo_implementation(restructure_id: int) -> Any:
         try:
             go_live.undo(record, undo_form.undo_reason.data)
         except DomainError as error:
-            field_error(undo_form, error)
+            show_domain_error(undo_form, error)
         else:
             flash(f"The implementation of {record.name} is undone: the establishment is as it was.", "success")
             return redirect(url_for("restructures.implement_preview", restructure_id=record.id))

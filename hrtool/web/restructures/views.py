@@ -23,8 +23,9 @@ from ...services.restructures import restructures as service
 from ...services.restructures.redundancy import calculate, restructure_redundancy
 from ...services.restructures.restructure_costing import SPLIT_RULES, costing
 from ..fields import id_from_query, required_date
+from ..form_errors import show_domain_error
 from . import go_live  # noqa: F401  (implementing a restructure: its routes join this blueprint)
-from .blueprint import bp, field_error, page, restructure_or_404
+from .blueprint import bp, page, restructure_or_404
 from .forms import (
     AppointmentForm,
     ApportionForm,
@@ -57,7 +58,7 @@ def create() -> Any:
         try:
             record = service.create_restructure(form.name.data, form.description.data or "", form.effective_date.data)
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"{record.name} created. Add the posts of both structures next.", "success")
             return redirect(url_for("restructures.overview", restructure_id=record.id))
@@ -127,7 +128,7 @@ def add_post(restructure_id: int) -> Any:
         try:
             post = service.add_post(record, _post_values(form))
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"{post.title} added to the {post.side} structure.", "success")
             return redirect(url_for("restructures.charts", restructure_id=record.id))
@@ -150,7 +151,7 @@ def edit_post(restructure_id: int, post_id: int) -> Any:
         try:
             service.update_post(post, _post_values(form))
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"Changes to {post.title} saved.", "success")
             return redirect(url_for("restructures.charts", restructure_id=record.id))
@@ -168,7 +169,7 @@ def remove_post(restructure_id: int, post_id: int) -> Any:
         try:
             service.remove_post(post, remove_form.reason.data)
         except DomainError as error:
-            field_error(remove_form, error)
+            show_domain_error(remove_form, error)
         else:
             flash(f"{title} removed from the {side} structure.", "success")
             return redirect(url_for("restructures.charts", restructure_id=record.id))
@@ -270,7 +271,7 @@ def override(restructure_id: int, decision_id: int) -> Any:
             service.override(decision, form.route.data, form.proposed_post_id.data or None, form.reason.data,
                              current_user.id)
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"Route for {cast(Employee, db.session.get(Employee, decision.employee_id)).full_name} set by HR.", "success")
             return redirect(url_for("restructures.routes", restructure_id=record.id))
@@ -303,7 +304,7 @@ def appointments(restructure_id: int) -> Any:
             try:
                 made = service.record_appointment(record, values, today)
             except DomainError as error:
-                field_error(form, error)
+                show_domain_error(form, error)
             else:
                 protected = " A pay protection record was created." if made.protection_id else ""
                 flash(f"{'Appointment' if made.outcome == 'appointed' else 'Selection outcome'} recorded.{protected}",
