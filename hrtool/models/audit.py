@@ -40,4 +40,4 @@ class FiguresGeneration(Model):
 
     __tablename__ = "figures_generations"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    generation: Mapped[int] = mapped_column(default=0)
+    generation: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -27,7 +27,7 @@ class SchemeVersion(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     effective_from: Mapped[date]
     name: Mapped[str] = mapped_column(String(200))
-    source: Mapped[str] = mapped_column(Text, default="")  # where the weights come from, and their caveat
+    source: Mapped[str] = mapped_column(Text, default="", server_default="")  # where the weights come from, and their caveat
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -44,7 +44,7 @@ class SchemeFactor(Model):
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
     group: Mapped[str] = mapped_column("factor_group", String(100))  # knowledge and skills, effort, ...
-    definition: Mapped[str] = mapped_column(Text, default="")
+    definition: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     version: Mapped[SchemeVersion] = relationship(back_populates="factors")
     levels: Mapped[list[SchemeLevel]] = relationship(back_populates="factor", order_by="SchemeLevel.level",
@@ -59,7 +59,7 @@ class SchemeLevel(Model):
     factor_id: Mapped[int] = mapped_column(ForeignKey("jes_factors.id"))
     level: Mapped[int]
     points: Mapped[int]
-    definition: Mapped[str] = mapped_column(Text, default="")  # short text an administrator edits
+    definition: Mapped[str] = mapped_column(Text, default="", server_default="")  # short text an administrator edits
 
     factor: Mapped[SchemeFactor] = relationship(back_populates="levels")
 
@@ -74,7 +74,7 @@ class ConventionSet(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"))  # None: a draft set
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -109,9 +109,9 @@ class Convention(Model):
     set_id: Mapped[int] = mapped_column(ForeignKey("jes_convention_sets.id"))
     situation_id: Mapped[int] = mapped_column(ForeignKey("jes_situations.id"))
     level: Mapped[int]
-    rationale: Mapped[str] = mapped_column(Text, default="")
+    rationale: Mapped[str] = mapped_column(Text, default="", server_default="")
     agreed_on: Mapped[date | None]
-    agreed_by: Mapped[str] = mapped_column(Text, default="")  # the joint panel: management and union side
+    agreed_by: Mapped[str] = mapped_column(Text, default="", server_default="")  # the joint panel: management and union side
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("jes_conventions.id"))
     superseded_on: Mapped[date | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -139,7 +139,7 @@ class EvaluationFactor(Model):
     level: Mapped[int]
     points: Mapped[int]
     convention_id: Mapped[int | None] = mapped_column(ForeignKey("jes_conventions.id"))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     convention: Mapped[Convention | None] = relationship()
 
@@ -150,7 +150,7 @@ class PanelMember(Model):
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("job_evaluations.id"))
     name: Mapped[str] = mapped_column(String(200))
     side: Mapped[str] = mapped_column(String(20))  # management / union
-    role: Mapped[str] = mapped_column(String(200), default="")  # e.g. "UNISON branch secretary"
+    role: Mapped[str] = mapped_column(String(200), default="", server_default="")  # e.g. "UNISON branch secretary"
 
 
 class EvaluationAppeal(Model):
@@ -166,23 +166,23 @@ class EvaluationAppeal(Model):
     lodged_on: Mapped[date]
     # [{"factor": 10, "reasons": "...", "level_sought": 4 | None}, ...]
     grounds: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="lodged")  # lodged / decided / withdrawn
-    outcome: Mapped[str] = mapped_column(String(20), default="")  # upheld / partly upheld / not upheld
+    status: Mapped[str] = mapped_column(String(20), default="lodged", server_default="lodged")  # lodged / decided / withdrawn
+    outcome: Mapped[str] = mapped_column(String(20), default="", server_default="")  # upheld / partly upheld / not upheld
     decided_on: Mapped[date | None]
     effective_from: Mapped[date | None]  # the date the new evaluation (and grade) takes effect
-    appeal_panel: Mapped[str] = mapped_column(Text, default="")
-    outcome_notes: Mapped[str] = mapped_column(Text, default="")
+    appeal_panel: Mapped[str] = mapped_column(Text, default="", server_default="")
+    outcome_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     new_evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("job_evaluations.id"))
     # The appellant's point in the post on `effective_from` under the evaluation appealed, taken
     # before the outcome is recorded ({"scp": int | None, "local_salary": str | None}): the
     # letter's "before". The day before would be wrong when the appealed evaluation itself
     # changed the grade that day (an appeal against a downgrade, upheld from its date).
     pay_before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     lodged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    version: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     evaluation: Mapped[Any] = relationship("JobEvaluation", foreign_keys=[evaluation_id])
     new_evaluation: Mapped[Any] = relationship("JobEvaluation", foreign_keys=[new_evaluation_id])

@@ -37,10 +37,10 @@ class JobEvaluation(Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     scheme_version_id: Mapped[int | None] = mapped_column(ForeignKey("jes_scheme_versions.id"))
-    status: Mapped[str] = mapped_column(String(20), default="agreed")  # EVALUATION_STATUSES
-    job_description: Mapped[str] = mapped_column(String(200), default="")  # the JD version it was made from
+    status: Mapped[str] = mapped_column(String(20), default="agreed", server_default="agreed")  # EVALUATION_STATUSES
+    job_description: Mapped[str] = mapped_column(String(200), default="", server_default="")  # the JD version it was made from
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("job_evaluations.id"))  # an appeal's outcome
-    version: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     post: Mapped[Post] = relationship()
     council: Mapped[Council] = relationship()

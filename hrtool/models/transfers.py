@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -41,12 +42,12 @@ class Transfer(Model):
     reasons: Mapped[str] = mapped_column(Text, default="")
     # Measures each side envisages in connection with the transfer (TUPE reg. 13(2)(d)); an empty
     # text with the flag set means "none", stated, not forgotten.
-    transferor_measures: Mapped[str] = mapped_column(Text, default="")
-    transferor_measures_none: Mapped[bool] = mapped_column(default=False)
-    transferee_measures: Mapped[str] = mapped_column(Text, default="")
-    transferee_measures_none: Mapped[bool] = mapped_column(default=False)
-    implications: Mapped[str] = mapped_column(Text, default="")  # legal, economic and social implications
-    agency_workers: Mapped[str] = mapped_column(Text, default="")
+    transferor_measures: Mapped[str] = mapped_column(Text, default="", server_default="")
+    transferor_measures_none: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    transferee_measures: Mapped[str] = mapped_column(Text, default="", server_default="")
+    transferee_measures_none: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    implications: Mapped[str] = mapped_column(Text, default="", server_default="")  # legal, economic and social implications
+    agency_workers: Mapped[str] = mapped_column(Text, default="", server_default="")
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), server_default=func.now())
