@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar, cast
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import DomainError
@@ -66,11 +67,10 @@ def submit(kind: str, params: dict[str, Any], user: Any, *, description: str = "
     it). The same dedupe key while one is queued or running: refused, naming that job."""
     spec = registry.get(kind)
     if dedupe_key:
-        active = db.session.scalar(select(Job).where(Job.dedupe_key == dedupe_key,
-                                                     Job.status.in_(("queued", "running"))))
-        if active is not None:
-            raise DomainError(f"This is already under way (job {active.id}, started "
-                              f"{active.created_at:%d/%m/%Y %H:%M}): wait for it to finish")
+        under_way = active(dedupe_key)
+        if under_way is not None:
+            raise DomainError(f"This is already under way (job {under_way.id}, started "
+                              f"{under_way.created_at:%d/%m/%Y %H:%M}): wait for it to finish")
     description = CONTROL.sub("", description or spec.title)[:500]  # a file's name can hold anything (NUL)
     job = Job(kind=kind, description=description, status="queued", params_json=json.dumps(params),
               result_json="{}", outcome="", error="", total=0, done=0, attempts=0, dedupe_key=dedupe_key,
@@ -81,6 +81,33 @@ def submit(kind: str, params: dict[str, Any], user: Any, *, description: str = "
     job_id = job.id
     unit_of_work.after_commit(lambda: _dispatch(job_id))
     return job
+
+
+def active(dedupe_key: str) -> Job | None:
+    """The job queued or running under `dedupe_key`, or None (submit lets only one be under way)."""
+    return db.session.scalar(select(Job).where(Job.dedupe_key == dedupe_key, Job.status.in_(("queued", "running"))))
+
+
+def latest_done(kind: str, *, job_id: int | None = None, dedupe_key: str | None = None) -> Job | None:
+    """The newest (highest id) finished job of `kind` that has this id, or else this dedupe key; None if none."""
+    query = select(Job).where(Job.kind == kind, Job.status == "done")
+    if job_id is not None:
+        query = query.where(Job.id == job_id)
+    elif dedupe_key is not None:
+        query = query.where(Job.dedupe_key == dedupe_key)
+    return db.session.scalar(query.order_by(Job.id.desc()).limit(1))
+
+
+def jobs_query(status: str | None, hidden_kinds: Collection[str] | None) -> Select[Job]:
+    """Jobs newest first (highest id), of one status if given and none of `hidden_kinds` (None:
+    every kind), for paging; a job's result may be big (an arrears run keeps everyone's figures),
+    so the list never reads it."""
+    query = select(Job).options(defer(Job.result_json), defer(Job.params_json)).order_by(Job.id.desc())
+    if status:
+        query = query.where(Job.status == status)
+    if hidden_kinds is not None:
+        query = query.where(Job.kind.not_in(list(hidden_kinds)))
+    return query
 
 
 def _dispatch(job_id: int) -> None:

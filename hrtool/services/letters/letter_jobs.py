@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from ...errors import DomainError
 from ...extensions import db
@@ -360,6 +361,12 @@ def download_batch(batch_id: int) -> bytes:
 
 def batch_letters(batch_id: int) -> list[Letter]:
     return list(db.session.scalars(select(Letter).where(Letter.batch_id == batch_id).order_by(Letter.id)))
+
+
+def batch_letters_query(batch_id: int) -> Select[Letter]:
+    """A batch's letters by id, for paging: without their PDFs and fields (a batch can hold thousands)."""
+    return (select(Letter).where(Letter.batch_id == batch_id).order_by(Letter.id)
+            .options(defer(Letter.pdf), defer(Letter.fields)))
 
 
 def status(job: LetterJob) -> dict[str, Any]:

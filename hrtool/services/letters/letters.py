@@ -580,6 +580,17 @@ def register(filters: RegisterFilter, limit: int = 200, offset: int = 0) -> tupl
     return list(rows), total
 
 
+def templates_list() -> list[LetterTemplate]:
+    """Every letter template: unions' before employees' (audience descending), then by id."""
+    return list(db.session.scalars(select(LetterTemplate).order_by(LetterTemplate.audience.desc(), LetterTemplate.id)))
+
+
+def letters_of_employee(employee_id: int) -> list[Letter]:
+    """One person's letters, newest issued first (then newest id)."""
+    return list(db.session.scalars(select(Letter).where(Letter.employee_id == employee_id)
+                                   .order_by(Letter.issued_at.desc(), Letter.id.desc())))
+
+
 def corrections_of(letter: Letter) -> list[Letter]:
     return list(db.session.scalars(select(Letter).where(Letter.corrects_id == letter.id).order_by(Letter.id)))
 

@@ -36,7 +36,8 @@ from email.utils import formatdate
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, Select, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from ...extensions import db
 from ...letters import types as T
@@ -376,6 +377,15 @@ def deliver_many(message_ids: Iterable[int]) -> Delivered:
         elif status == "kept_in_outbox":
             done.kept += 1
     return done
+
+
+def outbox_query(status: str) -> Select[OutboxMessage]:
+    """The outbox for paging, newest first (created, then id), of one status if given, with each
+    message's recipient loaded."""
+    query = select(OutboxMessage).options(joinedload(OutboxMessage.to_user))
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    return query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
 
 
 def queued_ids() -> list[int]:

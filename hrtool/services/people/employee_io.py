@@ -32,6 +32,7 @@ from ...formatting import hours as hours_text
 from ...formatting import money, uk_date
 from ...models import (
     Assignment,
+    AuditEvent,
     Council,
     Employee,
     Employment,
@@ -836,3 +837,17 @@ def export_employees(out: BinaryIO, fmt: str, person_ids: Select[Any] | None = N
     audit.record("export", "employee_export", after={"count": count, "format": fmt, "filters": filters,
                                                      "on": on.isoformat()})
     return count
+
+
+def _imports() -> Select[AuditEvent]:
+    return select(AuditEvent).where(AuditEvent.action == "import", AuditEvent.entity_type == "employee_import")
+
+
+def import_event(event_id: int) -> AuditEvent | None:
+    """The summary event of the employee import with this event id; None if it is not one."""
+    return db.session.scalar(_imports().where(AuditEvent.id == event_id))
+
+
+def recent_imports(limit: int = 20) -> list[AuditEvent]:
+    """The summary events of the latest `limit` employee imports, newest first (highest id)."""
+    return list(db.session.scalars(_imports().order_by(AuditEvent.id.desc()).limit(limit)))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ...domain.disclosure import publish
 from ...extensions import db
-from ...models import Assignment, ChecklistItem, Council, Employment, Post, PostGrade, Service, Transfer
+from ...models import Assignment, ChecklistItem, Council, Election, Employment, Post, PostGrade, Service, Transfer
 from ..people.records import employed_on, rule_value
 from .figures_cache import cached
 
@@ -178,3 +178,8 @@ def transfer_steps_due(today: date) -> TransferSteps:
             odd.setdefault(transfer, []).append(item)
     return TransferSteps([(i, t) for i, t in held if i.due_on < today], list(odd.items()),
                          [(i, t) for i, t in held if i.due_on >= today])
+
+
+def elections_awaiting_countersignature() -> int:
+    """How many protected-terms elections are not countersigned yet."""
+    return db.session.scalar(select(func.count()).select_from(Election).where(Election.countersigned_at.is_(None))) or 0

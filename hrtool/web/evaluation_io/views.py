@@ -8,16 +8,15 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from ...errors import DomainError
 from ...extensions import db
 from ...jobs import records
 from ...jobs.kinds import evaluations as evaluation_jobs
-from ...models import Council, Post
+from ...models import Post
 from ...permissions import requires
 from ...services.pay.jes import evaluation_io
-from ...services.people.councils import council_with_code
+from ...services.people.councils import council_with_code, councils
 from ...services.platform import import_uploads
 from ..auth.reauth import recent_password_required
 from ..downloads import require_spreadsheet_format, send_spreadsheet
@@ -28,8 +27,7 @@ SHOWN = 500  # rows and problems listed on the preview
 
 
 def _page(form: UploadForm, status: int = 200) -> Any:
-    councils = db.session.scalars(select(Council).order_by(Council.code)).all()
-    return render_template("evaluation_io/import.html", form=form, councils=councils,
+    return render_template("evaluation_io/import.html", form=form, councils=councils(),
                            descriptions=evaluation_io.DESCRIPTIONS, max_rows=evaluation_io.MAX_ROWS), status
 
 

@@ -22,7 +22,6 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from ...errors import DomainError
 from ...services.pay.job_evaluations import Choice, Member
 from ..fields import GovDateField, PlausibleDate
 
@@ -155,12 +154,3 @@ def initial(council_id: int, evaluation: Any = None, *, levels_only: bool = Fals
                     notes=evaluation.notes, version=evaluation.version,
                     panel=members + [{}] * max(1, PANEL_ROWS - len(members)))
     return data
-
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """A service's refusal on the field it names (a factor, the date, ...), or on the whole form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None and not isinstance(target, FieldList) and isinstance(target.errors, list):
-        target.errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)

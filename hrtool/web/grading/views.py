@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ...errors import DomainError
 from ...extensions import db
@@ -13,8 +12,10 @@ from ...models import Council, Post
 from ...permissions import has, requires
 from ...services.pay import conventions, increments, job_evaluations, post_grades, side_by_side
 from ...services.pay.jes import forms_data, scheme
+from ...services.people import councils
 from ..downloads import send_spreadsheet
 from ..fields import required_date
+from ..form_errors import show_domain_error
 from ..paging import filters_from_query, paginate_list
 from .forms import (
     ApplyRunForm,
@@ -26,7 +27,6 @@ from .forms import (
     initial,
     offer_choices,
     panel,
-    show_error,
 )
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
@@ -65,7 +65,7 @@ def _council(value: Any, default: Council) -> Council:
     try:
         found = db.session.get(Council, int(value)) if value not in (None, "") else None
     except (TypeError, ValueError):
-        found = db.session.scalar(select(Council).where(Council.code == str(value).strip().upper()))
+        found = councils.council_with_code(str(value))
     return found or default
 
 
@@ -78,7 +78,7 @@ def _prepare(form: EvaluationForm, council: Council) -> dict[str, Any]:
     factors = forms_data.factor_options(version) if version else []
     offer_choices(form, factors, forms_data.convention_options(council.id))
     return {"council": council, "version": version, "groups": forms_data.grouped(factors), "on": on,
-            "bands": forms_data.band_table(on), "councils": list(db.session.scalars(select(Council).order_by(Council.code)))}
+            "bands": forms_data.band_table(on), "councils": councils.councils()}
 
 
 def _form_page(template: str, form: EvaluationForm, prepared: dict[str, Any], status: int, **context: Any) -> Any:
@@ -108,7 +108,7 @@ def evaluations(post_id: int) -> Any:
                 job_description=form.job_description.data or "", notes=form.notes.data or "",
                 status="agreed" if form.record_agreed.data else "draft", today=date.today())
         except DomainError as error:
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"Evaluation recorded{' as a draft' if made.status == 'draft' else ''}: {made.score} points.",
                   "success")
@@ -163,7 +163,7 @@ def edit_evaluation(evaluation_id: int) -> Any:
                                          evaluated_on=required_date(form.evaluated_on), today=date.today(),
                                          seen_version=form.version.data)
         except DomainError as error:
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Draft saved.", "success")
             return redirect(url_for("grading.evaluation", evaluation_id=evaluation_id))
@@ -178,7 +178,7 @@ def _move(evaluation_id: int, status: str, done: str) -> Any:
         try:
             job_evaluations.set_status(evaluation_id, status, form.reason.data or "", seen_version=form.version.data)
         except DomainError as error:
-            show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(done, "success")
             return redirect(url_for("grading.evaluation", evaluation_id=evaluation_id))
@@ -203,7 +203,7 @@ def withdraw_evaluation(evaluation_id: int) -> Any:
 @requires("grading.view")
 def increment_run() -> Any:
     form = IncrementRunForm(request.args)
-    form.council.choices = [(str(c.id), c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
+    form.council.choices = [(str(c.id), c.name) for c in councils.councils()]
     result = None
     if request.args and form.validate():
         try:

@@ -15,7 +15,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from ...errors import DomainError, StaleRecord
@@ -31,6 +30,7 @@ from ...services.harmonisation.harmonisation_results import Results
 from ..auth.reauth import recent_password_required
 from ..downloads import require_spreadsheet_format, send_bytes, send_spreadsheet
 from ..fields import required_date
+from ..form_errors import show_domain_error
 from ..paging import Page, paginate_list
 from .forms import BLANK_ROWS, CompareForm, DeleteForm, ModelForm, NewModelForm
 
@@ -40,11 +40,6 @@ bp.add_app_template_filter(reports.percent, "percent")
 bp.add_app_template_filter(reports.pounds, "pounds")
 
 FORM_LEVEL = {"bands"}  # service errors about the whole bands table go to the top of the form
-
-
-def _show_error(form: Any, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field and error.field not in FORM_LEVEL else None
-    (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
 
 
 def _model_with_results(model_id: int) -> tuple[HarmonisationModel, Results | None]:
@@ -76,7 +71,7 @@ def create() -> Any:
             record = harmonisation.create_model(form.name.data.strip(), (form.description.data or "").strip(),
                                                 required_date(form.as_of), form.start.data, form.convention_set())
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error, form_level=FORM_LEVEL)
             return render_template("harmonisation/new.html", form=form), 400
         flash("Model created. Check its grade bands, then run it.", "success")
         return redirect(url_for("harmonisation.model", model_id=record.id))
@@ -97,7 +92,7 @@ def model(model_id: int) -> Any:
 
 def _running(dedupe_key: str) -> Job | None:
     """The job doing this now (queued or running), if any."""
-    return db.session.scalar(select(Job).where(Job.dedupe_key == dedupe_key, Job.status.in_(("queued", "running"))))
+    return records.active(dedupe_key)
 
 
 @bp.route("/<int:model_id>/edit", methods=["GET", "POST"])
@@ -115,7 +110,7 @@ def edit(model_id: int) -> Any:
                                        (form.description.data or "").strip(), required_date(form.as_of), form.grade_bands(),
                                        convention_set_id=form.convention_set())
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error, form_level=FORM_LEVEL)
             status = 409 if isinstance(error, StaleRecord) else 400
             return render_template("harmonisation/edit.html", form=form,
                                    model=db.session.get(HarmonisationModel, model_id)), status

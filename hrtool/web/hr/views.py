@@ -9,6 +9,7 @@ from flask import Blueprint, render_template
 from ...permissions import requires
 from ...services.platform.dashboards import (
     by_service,
+    elections_awaiting_countersignature,
     headcount_by_service_and_employer,
     totals_by_employer,
     transfer_steps_due,
@@ -25,14 +26,9 @@ def dashboard() -> Any:
     rows = headcount_by_service_and_employer(today)
     totals = totals_by_employer(rows)
     employers = sorted(totals)
-    from sqlalchemy import func, select
-
-    from ...extensions import db
-    from ...models import Election
-
     # Steps of transfers dated outside the plausible window are set apart, not overdue for ever.
     steps = transfer_steps_due(today)
-    pending = db.session.scalar(select(func.count()).select_from(Election).where(Election.countersigned_at.is_(None)))
+    pending = elections_awaiting_countersignature()
     return render_template("hr/dashboard.html", services=by_service(rows, employers), employers=employers,
                            totals=totals, today=today, overdue=steps.overdue, to_correct=steps.needing_correction,
                            due_soon=steps.due_soon,

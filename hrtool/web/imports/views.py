@@ -15,15 +15,15 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from ... import ROOT
 from ...errors import DomainError
 from ...extensions import db
 from ...jobs import records
 from ...jobs.kinds import imports as kinds
-from ...models import AuditEvent, Job
+from ...models import Job
 from ...permissions import requires
+from ...services.people import employee_io
 from ...services.people.employee_rows import OPTIONAL, REQUIRED
 from ...services.platform import import_uploads
 from ..fields import id_from_query
@@ -109,10 +109,9 @@ def confirm() -> Any:
 @bp.get("/result")
 @requires("employees.edit")
 def result() -> Any:
-    imports = select(AuditEvent).where(AuditEvent.action == "import", AuditEvent.entity_type == "employee_import")
     event_id = id_from_query("event")
-    event = db.session.scalar(imports.where(AuditEvent.id == event_id)) if event_id is not None else None
-    recent = db.session.scalars(imports.order_by(AuditEvent.id.desc()).limit(20)).all()
+    event = employee_io.import_event(event_id) if event_id is not None else None
+    recent = employee_io.recent_imports()
     return render_template("imports/result.html", event=event, recent=recent)
 
 

@@ -8,8 +8,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from ...errors import DomainError
 from ...extensions import db
@@ -33,12 +31,8 @@ def _visible(job: Job) -> Job:
 @requires("jobs.view")
 def jobs_list() -> Any:
     status = request.args.get("status", "")
-    # A job's result may be big (an arrears run keeps everyone's figures): the list never reads it.
-    query = select(Job).options(defer(Job.result_json), defer(Job.params_json)).order_by(Job.id.desc())
-    if status in STATUSES:
-        query = query.where(Job.status == status)
-    if not has("admin.manage"):
-        query = query.where(Job.kind.not_in([k.name for k in registry.KINDS.values() if k.permission == "admin.manage"]))
+    hidden = None if has("admin.manage") else [k.name for k in registry.KINDS.values() if k.permission == "admin.manage"]
+    query = records.jobs_query(status if status in STATUSES else None, hidden)
     page = paginate(query, "jobs.jobs_list", capped=False, status=status if status in STATUSES else None)
     return render_template("jobs/list.html", page=page, status=status, statuses=STATUSES,
                            titles={k: v.title for k, v in registry.KINDS.items()})

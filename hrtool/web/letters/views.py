@@ -17,8 +17,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from ...errors import DomainError
 from ...extensions import db
@@ -252,8 +250,7 @@ def batch_restructure_fields(restructure_id: int) -> Any:
 def job(job_id: int) -> Any:
     record = db.get_or_404(LetterJob, job_id)
     # The batch's letters a page at a time (a batch can hold thousands), without their PDFs.
-    issued = paginate(select(Letter).where(Letter.batch_id == record.batch_id).order_by(Letter.id)
-                      .options(defer(Letter.pdf), defer(Letter.fields)), "letters.job", capped=False,
+    issued = paginate(letter_jobs.batch_letters_query(record.batch_id), "letters.job", capped=False,
                       job_id=job_id) if record.batch_id else None
     return render_template("letters/job.html", job=record, status=letter_jobs.status(record), letters=issued)
 
@@ -286,7 +283,7 @@ def batch_zip(batch_id: int) -> Any:
 @bp.get("/templates")
 @requires("letters.templates")
 def templates() -> Any:
-    rows = db.session.scalars(select(LetterTemplate).order_by(LetterTemplate.audience.desc(), LetterTemplate.id)).all()
+    rows = letters.templates_list()
     return render_template("letters/templates.html", templates=rows, types=T.LETTER_TYPES)
 
 
@@ -392,9 +389,7 @@ def _mine(letter_id: int) -> Letter:
 @my_bp.get("/")
 @requires("me.letters")
 def my_letters() -> Any:
-    rows = [] if current_user.employee_id is None else db.session.scalars(
-        select(Letter).where(Letter.employee_id == current_user.employee_id)
-        .order_by(Letter.issued_at.desc(), Letter.id.desc())).all()
+    rows = [] if current_user.employee_id is None else letters.letters_of_employee(current_user.employee_id)
     return render_template("me/letters.html", rows=rows, types=T.LETTER_TYPES, ack_form=ConfirmForm())
 
 

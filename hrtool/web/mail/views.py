@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ...errors import DomainError
 from ...extensions import db
@@ -27,11 +25,7 @@ def outbox() -> Any:
     """Newest first, a page at a time, filtered by status."""
     form = OutboxFilterForm(request.args)
     status = form.status.data if form.status.data in STATUS_LABELS else ""
-    query = select(OutboxMessage).options(joinedload(OutboxMessage.to_user))
-    if status:
-        query = query.where(OutboxMessage.status == status)
-    page = paginate(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), "mail.outbox",
-                    status=status)
+    page = paginate(mail.outbox_query(status), "mail.outbox", status=status)
     return render_template("mail/outbox.html", form=form, page=page, status=status,
                            configured=mail.smtp_settings() is not None)
 

@@ -27,7 +27,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..fields import GovDateField, PlausibleDate
+from ..fields import GovDateField, MoneyField, PlausibleDate
 
 REASON = "Enter the reason for the change"
 
@@ -73,7 +73,7 @@ class ApplyAwardForm(FlaskForm):
 
 
 class SpinePointForm(FlaskForm):
-    annual_salary = DecimalField("Full-time annual salary", widget=GovTextInput(), places=2, validators=[
+    annual_salary = MoneyField("Full-time annual salary", widget=GovTextInput(), places=2, validators=[
         InputRequired("Enter the salary, like 26835"),
         NumberRange(min=Decimal("1"), max=Decimal("1000000"), message="Enter a salary between £1 and £1,000,000")])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired(REASON), Length(max=500)])

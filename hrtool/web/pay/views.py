@@ -9,8 +9,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from ...domain.arrears import arrears_months
 from ...domain.grading import GradeBand
@@ -26,6 +24,7 @@ from ...services.rules import date_windows
 from ..auth.reauth import recent_password_required
 from ..downloads import require_spreadsheet_format, send_spreadsheet
 from ..fields import id_from_query, required_date
+from ..form_errors import show_domain_error
 from ..paging import paginate_list
 from .forms import (
     BAND_COLUMNS,
@@ -44,17 +43,6 @@ BLANK_BAND_ROWS = 3
 @bp.app_template_filter("pay_year")
 def pay_year_filter(start: date | None) -> str:
     return pay_spines.pay_year_label(start) if start else ""
-
-
-def _show_error(form: FlaskForm, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    problems = getattr(error, "problems", None)
-    if problems:
-        form.form_errors.extend(p[:1].upper() + p[1:] for p in problems)
-    elif field is not None and hasattr(field, "errors") and isinstance(field.errors, list):
-        field.errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.get("/")
@@ -85,7 +73,7 @@ def edit_point(point_id: int) -> Any:
                                  description=f"Correct SCP {point.scp} for {label}",
                                  dedupe_key=pay_kinds.correction_key(point_id))
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             return redirect(url_for("jobs.show", job_id=job.id))
     return render_template("pay/edit_point.html", form=form, point=point)
@@ -109,7 +97,7 @@ def _save_award(award: PayAward | None) -> Any:
         try:
             pay_spines.save_award(award, values, form.reason.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash("Award saved.", "success")
             return redirect(url_for("pay.awards"))
@@ -154,7 +142,7 @@ def apply_award(award_id: int) -> Any:
                 current_user, description=f"Apply the {label} pay award to the spine",
                 dedupe_key=pay_kinds.apply_key(award_id))
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             return redirect(url_for("jobs.show", job_id=job.id))
     return render_template("pay/apply.html", form=form, award=award, preview=preview)
@@ -162,14 +150,12 @@ def apply_award(award_id: int) -> Any:
 
 def _kept_run(award: PayAward, run_id: int | None, first_paid_on: date | None) -> Job | None:
     """The arrears run to show: the one asked for, else the latest worked out for this date."""
-    query = select(Job).where(Job.kind == "pay_arrears", Job.status == "done")
     if run_id is not None:
-        query = query.where(Job.id == run_id)
+        job = records.latest_done("pay_arrears", job_id=run_id)
     elif first_paid_on is not None:
-        query = query.where(Job.dedupe_key == pay_kinds.arrears_key(award.id, first_paid_on))
+        job = records.latest_done("pay_arrears", dedupe_key=pay_kinds.arrears_key(award.id, first_paid_on))
     else:
         return None
-    job = db.session.scalar(query.order_by(Job.id.desc()).limit(1))
     if job is None or job.params.get("award_id") != award.id:
         return None
     return job
@@ -205,7 +191,7 @@ def arrears(award_id: int) -> Any:
                                  f"pay award, first paid on {first_paid_on:%-d %B %Y}",
                                  dedupe_key=pay_kinds.arrears_key(award_id, first_paid_on))
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
             return render_template("pay/arrears.html", form=form, award=award, result=None, run=None,
                                    date_warning=warning), 400
         return redirect(url_for("jobs.show", job_id=job.id))
@@ -214,13 +200,12 @@ def arrears(award_id: int) -> Any:
         try:
             form.first_paid_on.data = _first_paid_on(award, form)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             run = _kept_run(award, id_from_query("run"), form.first_paid_on.data)
     running = None
     if form.first_paid_on.data and not form.errors:
-        running = db.session.scalar(select(Job).where(
-            Job.dedupe_key == pay_kinds.arrears_key(award.id, form.first_paid_on.data), Job.status.in_(("queued", "running"))))
+        running = records.active(pay_kinds.arrears_key(award.id, form.first_paid_on.data))
     if run is None:
         return render_template("pay/arrears.html", form=form, award=award, result=None, run=None, running=running,
                                date_warning=warning)
@@ -303,7 +288,7 @@ def change_bands(council_id: int) -> Any:
                     current_user, description=f"New bands for {council.short_name} from {when:%-d %B %Y}",
                     dedupe_key=pay_kinds.bands_key(council_id))
             except DomainError as error:
-                _show_error(form, error)
+                show_domain_error(form, error)
             else:
                 return redirect(url_for("jobs.show", job_id=job.id))
         form.fingerprint.data = ""
@@ -313,7 +298,7 @@ def change_bands(council_id: int) -> Any:
                 form.fingerprint.data = preview.fingerprint
             except DomainError as error:
                 if not form.form_errors and all(not f.errors for f in form):
-                    _show_error(form, error)
+                    show_domain_error(form, error)
     return render_template("pay/change_bands.html", form=form, council=council, current=current,
                            columns=BAND_COLUMNS, preview=preview)
 
