@@ -162,7 +162,7 @@ LETTER_TYPES: dict[str, LetterType] = {t.key: t for t in [
                           "election.countersigned_on": "when HR countersigned it",
                           "election.employer": "the lead authority", "election.terms_package": "the lead's terms package",
                           "election.previous_terms": "the protected terms given up"}, ""),
-    # Issued when HR withdraws a transfer (services/transfer_changes.withdraw), never in a batch.
+    # Issued when HR withdraws a transfer (services/tupe/transfer_changes.withdraw), never in a batch.
     LetterType("transfer_withdrawn", "Transfer withdrawn: letter to the unions", "union", TRANSFER_WITHDRAWN,
                {**COMMON, **UNION, **TRANSFER, "withdrawal.date": "the date the transfer was withdrawn",
                 "withdrawal.reason": "why it was withdrawn, as HR recorded it"}, ""),

@@ -72,7 +72,7 @@ class PostGrade(Model):
     """A post's grade over a run of days: derived from its job evaluation scores and
     its council's dated grade bands by `domain.grading.grade_timeline`, written ahead (a change
     of bands from a future date is a row from that date) and kept in step by
-    `services.post_grades` whenever a source changes (services/platform/derived.py). Rows of a post run
+    `services.pay.post_grades` whenever a source changes (services/platform/derived.py). Rows of a post run
     back to back from the day it is established to the day it closes. `grade` is NULL without a
     score or above the top grade (chief officers, paid on a local band)."""
 
@@ -97,7 +97,7 @@ TODAY = bindparam("hrtool_grade_today", callable_=date.today, type_=Date)
 
 # A post's grade in force today: the row starting last on or before today (so a closed post keeps
 # the grade it closed with), or, for a post not yet established, its first row. Read-only: grades
-# are written to post_grades by services.post_grades, never to the post.
+# are written to post_grades by services.pay.post_grades, never to the post.
 Post.grade = column_property(
     select(PostGrade.grade)
     .where(PostGrade.post_id == Post.id,

@@ -5,9 +5,9 @@ One message per HR officer and administrator (an active login with an email addr
 not turned off) listing the same things the HR dashboard lists, by the same rules (nothing is
 worked out again here):
 - TUPE steps of planned transfers not done and overdue, or due within the next 14 days
-  (services/dashboards.transfer_steps_due: SOON_DAYS, with the working day to plan by);
+  (services/platform/dashboards.transfer_steps_due: SOON_DAYS, with the working day to plan by);
 - pay protections ending within their council's notice window
-  (services/protection_dashboard.ending_in_notice_window, what `hrtool protection check` warns of).
+  (services/protection/protection_dashboard.ending_in_notice_window, what `hrtool protection check` warns of).
 Nothing to say: no message. Names are fine (HR see everything), but each list is short (at most
 MAX_LINES, then how many more) and every line has its link. One digest per person per day: run
 twice, the second run adds nothing."""

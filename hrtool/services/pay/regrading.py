@@ -373,7 +373,7 @@ def fit_new_record(assignment: Assignment, why: str) -> list[Protection]:
 def fit_after_election(employment_id: int, on: date, why: str, *, source_ref: str = "") -> list[Protection]:
     """A person who elects onto the lead authority's terms leaves the pay they transferred with:
     from the election's date their point must be in their post's grade under the lead authority's
-    conventions, like anyone else's (services/protected_terms.countersign). Each record in force
+    conventions, like anyone else's (services/tupe/protected_terms.countersign). Each record in force
     on or after the date is fitted from max(date, its start): a point below the grade moves up to
     its lowest point; a point above it moves down to the top point, and the record in force on
     the date is protected from the old salary under the council's policy (source "harmonisation",

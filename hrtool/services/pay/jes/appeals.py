@@ -20,7 +20,7 @@ The rules (DOMAIN.md 3.2; NJC JES appeals as the councils run them):
     no other): a NEW evaluation from `effective_from` with the old levels and the changed ones,
     keeping the old citations except on the changed factors, made by the appeal panel, agreed,
     `replaces_id` the old one. The post's grade and its holders' pay follow from that date
-    (services/job_evaluations.record_evaluation -> services/pay/regrading.py: a holder below the new
+    (services/pay/job_evaluations.record_evaluation -> services/pay/regrading.py: a holder below the new
     grade's lowest point moves up to it; one above its top moves down with pay protection). The
     old evaluation goes back to "agreed" (it still graded the days before).
   * not upheld (no levels): the old evaluation becomes "confirmed"; nothing else changes.
