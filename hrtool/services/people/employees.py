@@ -1,10 +1,12 @@
-"""Changes to a person's record: details, dated assignment changes, corrections and leaving.
+"""Changes to a person's record: details, dated assignment changes, corrections and leaving (and
+finding people by person number or id).
 
 Each function is one user action: it checks the change against the record the user was looking
 at (optimistic locking), applies it as new dated records or an audited correction, and writes
 audit events, as one unit of work (`@transaction`): committed once, or rolled back whole."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -196,3 +198,21 @@ def latest_assignment(employee_id: int) -> Assignment | None:
     return db.session.scalars(
         select(Assignment).join(Employment).where(Employment.employee_id == employee_id, Employment.end_date.is_(None))
         .order_by(Assignment.effective_from.desc()).limit(1)).first()
+
+
+def employee(employee_id: int) -> Employee | None:
+    """The person with this id, as the session now holds them; None if there is none."""
+    return db.session.get(Employee, employee_id)
+
+
+def employee_id_with_number(person_number: str) -> int | None:
+    """The id of the person with this person number (any case, spaces around it ignored); None if
+    nobody has it."""
+    return db.session.scalar(select(Employee.id).where(Employee.person_number == person_number.strip().upper()))
+
+
+def people_by_id(ids: Collection[int]) -> dict[int, Employee]:
+    """Those people, each by id (a lookup: no order); no query for none."""
+    if not ids:
+        return {}
+    return {e.id: e for e in db.session.scalars(select(Employee).where(Employee.id.in_(ids)))}

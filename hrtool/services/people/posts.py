@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...domain.grading import GradeBand, GradeNotFound, grade_for_points
@@ -136,3 +136,40 @@ def save_post(post: Post | None, values: dict[str, Any], reason: str, seen_versi
             raise StaleRecord("Someone else changed this post while you were editing it.") from None
         audit.record("update", "post", post.id, before=was, after=now, reason=reason)
     return post
+
+
+def post(post_id: int) -> Post | None:
+    """The post with this id, as the session now holds it; None if there is none."""
+    return db.session.get(Post, post_id)
+
+
+def _open_posts(employer_id: int) -> Select[Post]:
+    return select(Post).where(Post.council_id == employer_id, Post.closed_on.is_(None))
+
+
+def open_post_count(employer_id: int, up_to: int) -> int:
+    """How many open posts the employer has, counting no further than `up_to`."""
+    # Without sorting every post: a count of 100 costs the same at 50,000 posts.
+    return len(db.session.scalars(_open_posts(employer_id).with_only_columns(Post.id).limit(up_to)).all())
+
+
+def open_posts(employer_id: int) -> list[Post]:
+    """Every open post of the employer, by title then post number."""
+    return list(db.session.scalars(_open_posts(employer_id).order_by(Post.title, Post.post_number)))
+
+
+def find_open_posts(employer_id: int, find: str, limit: int) -> list[Post]:
+    """Up to `limit` open posts of the employer whose number is `find` or whose title holds each
+    of its first four words (any case), by title then post number."""
+    words = find.lower().split()[:4]
+    # Words anywhere in the title read every open post of the employer (no index answers
+    # "contains"); the number is found by its index.
+    return list(db.session.scalars(
+        _open_posts(employer_id).where(or_(Post.post_number == find.upper(),
+                                           and_(*(func.lower(Post.title).contains(w, autoescape=True) for w in words))))
+        .order_by(Post.title, Post.post_number).limit(limit)))
+
+
+def open_post(employer_id: int, post_id: int) -> Post | None:
+    """The post with this id if it is an open post of the employer; else None."""
+    return db.session.scalar(_open_posts(employer_id).where(Post.id == post_id))

@@ -1,15 +1,18 @@
-"""Writing the audit trail. Every change to personal data goes through `record`."""
+"""Writing the audit trail (every change to personal data goes through `record`) and reading it
+back: a record's trail and the audit browser's search."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import Select, func, select
+
 from ...extensions import db
-from ...models import AuditEvent
+from ...models import AuditEvent, Employee, User
 from .unit_of_work import transaction
 
 
@@ -119,3 +122,67 @@ def record_export(entity_type: str, after: dict[str, Any]) -> AuditEvent:
     """A download the caller has written from what it read (a table of the page's rows) is an
     audited act of its own: one unit of work holding its `export` event."""
     return record("export", entity_type, after=after)
+
+
+# -- reading the trail back ------------------------------------------------------------------------
+
+def post_trail(post_id: int, limit: int = 20) -> list[AuditEvent]:
+    """The latest `limit` events about the post, newest first."""
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "post",
+                                                            AuditEvent.entity_id == str(post_id))
+                                   .order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def person_trail(employee_id: int, limit: int = 20) -> list[AuditEvent]:
+    """The latest `limit` events about the person (any of their records), newest first."""
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.employee_id == employee_id)
+                                   .order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def protection_history(protection_id: int) -> list[AuditEvent]:
+    """Every event about the pay protection, latest first (by time, then id)."""
+    return list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "protection", AuditEvent.entity_id == str(protection_id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
+
+
+def events_query(*, person_number: str = "", who: str = "", entity: str = "", action: str = "",
+                 start: date | None = None, end: date | None = None) -> Select[AuditEvent]:
+    """The events the audit browser's filters select (each optional, dates inclusive), newest first."""
+    query = select(AuditEvent)
+    if person_number:
+        person = db.session.scalar(select(Employee.id).where(Employee.person_number == person_number.upper()))
+        # A person number nobody has selects nothing, rather than everyone.
+        query = query.where(AuditEvent.employee_id == (person if person is not None else -1))
+    if who:
+        query = query.where(func.lower(AuditEvent.actor_label).like(f"%{who.lower()}%"))
+    if entity:
+        query = query.where(AuditEvent.entity_type == entity)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if start is not None:
+        query = query.where(AuditEvent.at >= datetime.combine(start, time.min, UTC))
+    if end is not None:
+        query = query.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
+    return query.order_by(AuditEvent.id.desc())
+
+
+def entity_types() -> list[str]:
+    """Every kind of record the trail has events about, alphabetically."""
+    return list(db.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)))
+
+
+def actions() -> list[str]:
+    """Every action the trail has recorded, alphabetically."""
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def subjects(events: Sequence[AuditEvent]) -> tuple[dict[int, Employee], dict[int, User]]:
+    """The people and the logins these events are about, each by id (so a page names them, never
+    by internal id); no query for none."""
+    ids = {e.employee_id for e in events if e.employee_id}
+    ids |= {int(e.entity_id) for e in events if e.entity_type == "employee" and e.entity_id.isdigit()}
+    people = {p.id: p for p in db.session.scalars(select(Employee).where(Employee.id.in_(ids)))} if ids else {}
+    user_ids = {int(e.entity_id) for e in events if e.entity_type == "user" and e.entity_id.isdigit()}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    return people, users

@@ -841,5 +841,11 @@ def for_employee(employee_id: int) -> list[Protection]:
                                    .order_by(Protection.start_date.desc(), Protection.id.desc())))
 
 
+def posts_of(record: Protection) -> dict[int, Post]:
+    """The protection's old and new posts (those it names), each by id."""
+    ids = [i for i in (record.old_post_id, record.new_post_id) if i is not None]
+    return {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(ids)))}
+
+
 PROJECTED_NOTE = ("Months marked projected use the latest pay spine held, because the pay award for that year has "
                   "not been agreed yet. They will change when it is.")

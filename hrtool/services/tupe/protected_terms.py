@@ -181,6 +181,12 @@ def pending_elections() -> list[Election]:
                                    .order_by(Election.recorded_at)))
 
 
+def latest_election(employee_id: int) -> Election | None:
+    """The person's most recently recorded election (the highest id), countersigned or not; None if none."""
+    return db.session.scalars(select(Election).where(Election.employee_id == employee_id)
+                              .order_by(Election.id.desc())).first()
+
+
 def register_query(on: date) -> Select[Any]:
     """Everyone on protected terms on a date: person, employer, service, whose terms, transfer;
     in a stable order (name, then the person and post ids), so the register pages cleanly."""

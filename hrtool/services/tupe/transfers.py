@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...domain.dates import complete_years
-from ...domain.tupe import LeaveBand, NoticeBand, Step, StepRule, annual_leave_days, notice_months, timeline
+from ...domain.tupe import LeaveBand, NoticeBand, Step, StepRule, annual_leave_days, notice_months, timeline, transfer_status
 from ...errors import DomainError, StaleRecord
 from ...extensions import db
 from ...models import (
@@ -520,3 +520,38 @@ def members_by_status(transfer: Transfer) -> dict[str, list[TransferMember]]:
     return grouped
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The transfers list: each transfer and, by transfer id, its status, its overdue steps and
+    the size of its cohort; and the ids of those whose date needs correcting."""
+
+    transfers: list[Transfer]
+    status: dict[int, str]
+    overdue: dict[int, int]
+    cohort: dict[int, int]
+    to_correct: set[int]
+
+
+def overview(today: date) -> Overview:
+    """Every transfer, latest transfer date first (then by reference), with its list's facts."""
+    rows = list(db.session.scalars(select(Transfer).order_by(Transfer.transfer_date.desc(), Transfer.reference)))
+    done: dict[int, int] = dict(db.session.execute(select(ChecklistItem.transfer_id, func.count()).where(
+        ChecklistItem.done_on.is_not(None)).group_by(ChecklistItem.transfer_id)).all())
+    overdue: dict[int, int] = dict(db.session.execute(select(ChecklistItem.transfer_id, func.count()).where(
+        ChecklistItem.done_on.is_(None), ChecklistItem.due_on < today).group_by(ChecklistItem.transfer_id)).all())
+    cohort: dict[int, int] = dict(db.session.execute(select(TransferMember.transfer_id, func.count()).where(
+        TransferMember.status != "removed").group_by(TransferMember.transfer_id)).all())
+    return Overview(rows, {t.id: transfer_status(t.status, done.get(t.id, 0)) for t in rows}, overdue, cohort,
+                    implausibly_dated(rows, today))
+
+
+def member_of(transfer: Transfer, member_id: int) -> TransferMember | None:
+    """The cohort member with this id if they are in this transfer's cohort; else None."""
+    member = db.session.get(TransferMember, member_id)
+    return member if member is not None and member.transfer_id == transfer.id else None
+
+
+def step_of(transfer: Transfer, item_id: int) -> ChecklistItem | None:
+    """The checklist step with this id if it is one of this transfer's; else None."""
+    item = db.session.get(ChecklistItem, item_id)
+    return item if item is not None and item.transfer_id == transfer.id else None

@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..fields import GovDateField
+from ..fields import GovDateField, MoneyField
 
 TIERS = [("officer", "Officer"), ("head of service", "Head of service"),
          ("deputy chief executive", "Deputy chief executive"), ("chief executive", "Chief executive")]
@@ -26,10 +26,10 @@ class PostForm(FlaskForm):
         NumberRange(min=Decimal("0.01"), max=Decimal("10"), message="FTE must be between 0.01 and 10")])
     je_score = IntegerField("Job evaluation score", widget=GovTextInput(), validators=[
         Optional(), NumberRange(min=0, max=2000, message="Score must be between 0 and 2,000")])
-    band_min = DecimalField("Local band minimum (chief officers)", widget=GovTextInput(), places=2,
-                            validators=[Optional(), NumberRange(min=0, message="Cannot be negative")])
-    band_max = DecimalField("Local band maximum (chief officers)", widget=GovTextInput(), places=2,
-                            validators=[Optional(), NumberRange(min=0, message="Cannot be negative")])
+    band_min = MoneyField("Local band minimum (chief officers)", widget=GovTextInput(), places=2,
+                          validators=[Optional(), NumberRange(min=0, message="Cannot be negative")])
+    band_max = MoneyField("Local band maximum (chief officers)", widget=GovTextInput(), places=2,
+                          validators=[Optional(), NumberRange(min=0, message="Cannot be negative")])
     established_on = GovDateField("Established on", validators=[InputRequired("Enter the date the post was established")])
     closed_on = GovDateField("Closed on", validators=[Optional()])
     notes = TextAreaField("Notes", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
@@ -37,7 +37,7 @@ class PostForm(FlaskForm):
     version = HiddenField()
     submit = SubmitField("Save post", widget=GovSubmitInput())
 
-    def validate_band_max(self, field: DecimalField) -> None:
+    def validate_band_max(self, field: MoneyField) -> None:
         from wtforms.validators import ValidationError
 
         if (field.data is None) != (self.band_min.data is None):

@@ -5,14 +5,14 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ...errors import DomainError, StaleRecord
 from ...extensions import db
-from ...models import AuditEvent, Council, Post, Service
+from ...models import Post
 from ...permissions import requires
 from ...services.pay import post_grades
-from ...services.people import posts
+from ...services.people import councils, posts
+from ...services.platform import audit
 from ..fields import id_from_query
 from ..paging import paginate
 from .forms import PostForm
@@ -29,8 +29,7 @@ def list_posts() -> Any:
     page = paginate(query, "posts.posts", rows=True, **args)
     return render_template(
         "posts/list.html", page=page, args=args,
-        councils=db.session.execute(select(Council.code, Council.short_name).order_by(Council.code)).all(),
-        services=db.session.execute(select(Service.id, Service.name).order_by(Service.name)).all())
+        councils=councils.council_names(), services=councils.service_names())
 
 
 @bp.get("/<int:post_id>")
@@ -40,9 +39,7 @@ def post(post_id: int) -> Any:
     holders = posts.holders_over_time(post_id)
     today = date.today()
     current = [h for h in holders if h.effective_from <= today and (h.effective_to is None or h.effective_to >= today)]
-    trail = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "post",
-                                                        AuditEvent.entity_id == str(post_id))
-                               .order_by(AuditEvent.id.desc()).limit(20)).all()
+    trail = audit.post_trail(post_id, limit=20)
     return render_template("posts/post.html", post=record, holders=holders, current=current,
                            fte_held=posts.fte_held(holders, today), trail=trail, today=today,
                            grade=post_grades.status(post_id, today))
@@ -50,8 +47,8 @@ def post(post_id: int) -> Any:
 
 def _form(record: Post | None) -> PostForm:
     form = PostForm(obj=record if request.method == "GET" else None)
-    form.council_id.choices = [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
-    form.service_id.choices = [(s.id, s.name) for s in db.session.scalars(select(Service).order_by(Service.name))]
+    form.council_id.choices = [(c.id, c.name) for c in councils.councils()]
+    form.service_id.choices = [(s.id, s.name) for s in councils.shared_services()]
     if request.method == "GET" and record is not None:
         form.version.data = str(record.version)
     return form
@@ -75,7 +72,7 @@ def _save(record: Post | None) -> Any:
             field = getattr(form, error.field, None) if error.field else None
             (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
             status = 409 if isinstance(error, StaleRecord) else 400
-            fresh = db.session.get(Post, record.id) if record is not None else None
+            fresh = posts.post(record.id) if record is not None else None
             return render_template("posts/edit.html", form=form, post=fresh), status
         flash("Post saved.", "success")
         return redirect(url_for("posts.post", post_id=saved.id))

@@ -8,9 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ...errors import DomainError
 from ...extensions import db
-from ...models import Election, Employee
+from ...models import Employee
 from ...permissions import require_employee_visible, requires
 from ...security import safe_referrer
+from ...services.people import employees
 from ...services.tupe import protected_terms
 from ..auth.reauth import recent_password_required, recent_password_required_to_submit
 from ..downloads import send_spreadsheet
@@ -27,8 +28,7 @@ def register() -> Any:
     today = date.today()
     pending = protected_terms.pending_elections()
     # Each election's person by name and person number (never the internal id).
-    people = {e.id: e for e in db.session.scalars(db.select(Employee).where(
-        Employee.id.in_({election.employee_id for election in pending})))} if pending else {}
+    people = employees.people_by_id({election.employee_id for election in pending})
     # One page of the register (the download holds everyone).
     page = paginate(protected_terms.register_query(today), "protected.register", rows=True, capped=False)
     return render_template("protected/register.html", rows=page.items, page=page,
@@ -58,8 +58,7 @@ def _side_by_side(employee_id: int, here: str, on_behalf: bool) -> Any:
     result = protected_terms.comparison(employee_id, today)
     employee = db.get_or_404(Employee, employee_id)
     form = ElectionForm()
-    election = db.session.scalars(db.select(Election).where(Election.employee_id == employee_id)
-                                  .order_by(Election.id.desc())).first()
+    election = protected_terms.latest_election(employee_id)
     if form.validate_on_submit():
         try:
             protected_terms.record_election(employee_id, required_date(form.effective_from), form.understood.data, today)

@@ -25,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..fields import GovDateField, PlausibleDate
+from ..fields import GovDateField, MoneyField, PlausibleDate
 
 HOURS = [InputRequired("Enter the contractual hours a week"),
          NumberRange(min=0.5, max=48, message="Enter hours a week between 0.5 and 48")]
@@ -41,10 +41,10 @@ class ProtectionForm(FlaskForm):
         ("restructure", "Restructure")], validators=[InputRequired("Choose why their pay went down")])
     start_date = GovDateField("Protection start date (the first day on the lower salary)",
                               validators=[InputRequired("Enter the start date"), PlausibleDate("protection_start")])
-    old_salary = DecimalField("Old salary, full-time, a year (£)", widget=GovTextInput(), places=2,
-                              validators=[InputRequired("Enter the old salary, like 35235"), MONEY])
-    new_salary = DecimalField("New salary, full-time, a year (£)", widget=GovTextInput(), places=2,
-                              validators=[InputRequired("Enter the new salary, like 31586"), MONEY])
+    old_salary = MoneyField("Old salary, full-time, a year (£)", widget=GovTextInput(), places=2,
+                            validators=[InputRequired("Enter the old salary, like 35235"), MONEY])
+    new_salary = MoneyField("New salary, full-time, a year (£)", widget=GovTextInput(), places=2,
+                            validators=[InputRequired("Enter the new salary, like 31586"), MONEY])
     new_scp = IntegerField("New spinal column point", widget=GovTextInput(),
                            validators=[Optional(), NumberRange(min=1, max=60, message="Enter a point from 1 to 60")])
     hours_per_week = DecimalField("Contractual hours a week", widget=GovTextInput(), places=2, validators=HOURS)

@@ -18,20 +18,23 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from ...domain.protection import EARLY_ENDINGS
 from ...domain.rule_bodies import REVIEW_ON, review_date
 from ...errors import DomainError
 from ...extensions import db
-from ...models import AuditEvent, Council, Employee, Post, Protection
+from ...models import Council, Employee, Protection
 from ...permissions import has, requires
+from ...services.people import councils as council_list
+from ...services.people import employees
+from ...services.platform import audit
 from ...services.protection import protection_dashboard as dashboard
 from ...services.protection import protection_statements, protections
 from ...services.rules.rules_admin import review_problem
 from ..auth.reauth import recent_password_required
 from ..downloads import send_spreadsheet
 from ..fields import required_date
+from ..form_errors import show_domain_error
 from ..paging import paginate_list
 from .forms import CalculatorForm, EndEarlyForm, PolicyForm, ProtectionForm
 
@@ -40,12 +43,6 @@ my_bp = Blueprint("my_protection", __name__, url_prefix="/me/protection")
 
 KIND_LABELS = {"promotion": "Promotion", "voluntary move to a lower graded post": "A voluntary move to a lower graded post",
                "leaving": "Leaving"}
-
-
-def _show_error(form: Any, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    (field.errors.append(error.message) if field is not None and hasattr(field, "errors")
-     else form.form_errors.append(error.message))
 
 
 def _record(protection_id: int) -> Protection:
@@ -96,14 +93,10 @@ def _export(fmt: str, what: str, columns: list[tuple[str, str]], lines: Any) -> 
 @requires("protection.view")
 def protection(protection_id: int) -> Any:
     record = _record(protection_id)
-    employee = db.session.get(Employee, record.employee_id)
-    posts = {p.id: p for p in db.session.scalars(select(Post).where(
-        Post.id.in_([i for i in (record.old_post_id, record.new_post_id) if i is not None])))}
-    history = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.entity_type == "protection", AuditEvent.entity_id == str(record.id))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
-    return render_template("protection/protection.html", record=record, employee=employee, posts=posts,
-                           st=protection_statements.statement(record), history=history,
+    employee = employees.employee(record.employee_id)
+    return render_template("protection/protection.html", record=record, employee=employee,
+                           posts=protections.posts_of(record), st=protection_statements.statement(record),
+                           history=audit.protection_history(record.id),
                            can_end=has("protection.manage") and record.ended_early_on is None
                            and bool(protections.early_kinds(record)))
 
@@ -117,7 +110,7 @@ def statement(protection_id: int) -> Any:
 
 def _statement(employee_id: int) -> Any:
     pdf = protection_statements.statement_pdf(employee_id, date.today())
-    employee = cast(Employee, db.session.get(Employee, employee_id))
+    employee = cast(Employee, employees.employee(employee_id))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="pay-protection-{employee.person_number}.pdf"'})
 
@@ -134,13 +127,13 @@ def end_early(protection_id: int) -> Any:
                                                       form.reason.data)
         except DomainError as error:
             record = _record(protection_id)
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"Protection ended early: the last day is the day before {record.ends_on:%d/%m/%Y}.", "success")
             return redirect(url_for("protection.protection", protection_id=record.id))
     status = 400 if request.method == "POST" else 200
     return render_template("protection/end.html", form=form, record=record,
-                           employee=db.session.get(Employee, record.employee_id)), status
+                           employee=employees.employee(record.employee_id)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -157,9 +150,9 @@ def create() -> Any:
                 reason=form.reason.data, old_salary=form.old_salary.data, new_salary=form.new_salary.data,
                 hours_per_week=form.hours_per_week.data, new_scp=form.new_scp.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
-            flash(f"Pay protection recorded for {cast(Employee, db.session.get(Employee, record.employee_id)).full_name}.", "success")
+            flash(f"Pay protection recorded for {cast(Employee, employees.employee(record.employee_id)).full_name}.", "success")
             return redirect(url_for("protection.protection", protection_id=record.id))
     status = 400 if request.method == "POST" else 200
     return render_template("protection/new.html", form=form), status
@@ -169,7 +162,7 @@ def create() -> Any:
 @requires("protection.view")
 def calculator() -> Any:
     form = CalculatorForm(request.args)
-    form.council.choices = [(c.code, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
+    form.council.choices = [(c.code, c.name) for c in council_list.councils()]
     result = None
     asked = bool(request.args)
     if asked and form.validate():
@@ -177,7 +170,7 @@ def calculator() -> Any:
             result = protections.calculate(form.council.data, form.old_scp.data, form.new_scp.data, required_date(form.start),
                                            form.hours.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
     status = 400 if asked and result is None else 200
     return render_template("protection/calculator.html", form=form, result=result, asked=asked), status
 
@@ -187,7 +180,7 @@ def calculator() -> Any:
 @bp.get("/policies")
 @requires("protection.view")
 def policies() -> Any:
-    councils = {c.id: c for c in db.session.scalars(select(Council).order_by(Council.code))}
+    councils = {c.id: c for c in council_list.councils()}
     versions = protections.policies()
     by_council = {cid: [p for p in versions if p.council_id == cid] for cid in councils}
     described = {p.id: protections.policy_rules(p) for p in versions}
@@ -242,7 +235,7 @@ def new_policy(council_id: int) -> Any:
                 body[REVIEW_ON] = form.review_on.data.isoformat()
             protections.save_policy_version(council_id, required_date(form.effective_from), body, form.reason.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(f"{council.short_name}'s pay protection policy changed from {form.effective_from.data:%d/%m/%Y}. "
                   "Protections that started earlier keep the policy they started under.", "success")

@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..fields import GovDateField, PlausibleDate
+from ..fields import GovDateField, MoneyField, PlausibleDate
 
 
 class FilterForm(FlaskForm):
@@ -91,8 +91,8 @@ class AssignmentChangeForm(FlaskForm):
                                                           message="Hours a week must be between 0.5 and 48")])
     scp = IntegerField("Spinal column point", widget=GovTextInput(),
                        validators=[Optional(), NumberRange(min=1, max=99, message="Spinal column point must be between 1 and 99")])
-    local_salary = DecimalField("Local salary (chief officers only, full-time a year)", widget=GovTextInput(), places=2,
-                                validators=[Optional(), NumberRange(min=0, message="Salary cannot be negative")])
+    local_salary = MoneyField("Local salary (chief officers only, full-time a year)", widget=GovTextInput(), places=2,
+                              validators=[Optional(), NumberRange(min=0, message="Salary cannot be negative")])
     reason = TextAreaField("Reason for the change", widget=GovTextArea(),
                            validators=[InputRequired("Enter the reason for the change"), Length(max=500)])
     based_on = HiddenField()

@@ -5,15 +5,16 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import and_, func, or_, select
 
 from ...errors import DomainError, StaleRecord
 from ...extensions import db
-from ...models import AuditEvent, Employee, Post, TradeUnion
+from ...models import Employee, Post
 from ...permissions import require_employee_visible, requires
-from ...services.people import employee_search, employees, salary_history
+from ...services.accounts import user_admin
+from ...services.people import employee_search, employees, posts, salary_history
 from ...services.people.record_views import viewers_of  # pages about a person are logged there too
 from ...services.people.records import picture_on, timeline
+from ...services.platform import audit
 from ..auth.reauth import recent_password_required
 from ..downloads import require_spreadsheet_format, send_spreadsheet
 from ..fields import id_from_query, required_date
@@ -76,9 +77,8 @@ def employee(employee_id: int) -> Any:
     picture = picture_on(employee_id, date.today())
     if picture is None:
         abort(404)
-    trail = db.session.scalars(select(AuditEvent).where(AuditEvent.employee_id == employee_id)
-                               .order_by(AuditEvent.id.desc()).limit(20)).all()
-    return render_template("staff/employee.html", picture=picture, timeline=timeline(employee_id), trail=trail,
+    return render_template("staff/employee.html", picture=picture, timeline=timeline(employee_id),
+                           trail=audit.person_trail(employee_id, limit=20),
                            latest=employees.latest_assignment(employee_id), viewers=viewers_of(employee_id),
                            pay_history_url=url_for("staff.pay_history", employee_id=employee_id))
 
@@ -94,8 +94,7 @@ def pay_history(employee_id: int) -> Any:
 
 def _details_form(employee: Employee) -> DetailsForm:
     form = DetailsForm(obj=employee if request.method == "GET" else None)
-    unions = db.session.scalars(select(TradeUnion).order_by(TradeUnion.name)).all()
-    form.trade_union_id.choices = [("", "Not a member, or not known")] + [(u.id, u.name) for u in unions]
+    form.trade_union_id.choices = [("", "Not a member, or not known")] + [(u.id, u.name) for u in user_admin.unions()]
     if request.method == "GET":
         form.version.data = str(employee.version)
     return form
@@ -113,7 +112,7 @@ def edit_details(employee_id: int) -> Any:
             employees.update_details(employee_id, int(form.version.data or 0), values, form.reason.data)
         except StaleRecord as error:
             form.form_errors.append(error.message)
-            fresh = db.session.get(Employee, employee_id)
+            fresh = employees.employee(employee_id)
             return render_template("staff/edit_details.html", form=form, employee=fresh, stale=True), 409
         flash("Details saved.", "success")
         return redirect(url_for("staff.employee", employee_id=employee_id))
@@ -142,31 +141,22 @@ def _post_choices(form: AssignmentChangeForm, current: Any) -> dict[str, Any] | 
     current post, the one sent (if it is an open post of the employer) and up to FOUND_POSTS
     found by ?find= (a whole post number, or words in the title). Returns what the finder shows,
     or None when the whole list fits."""
-    open_posts = select(Post).where(Post.council_id == current.employment.employer_id, Post.closed_on.is_(None))
-    # Whether the list is short, asked without sorting every post: LIMIT one more than fits.
-    many = len(db.session.scalars(open_posts.with_only_columns(Post.id).limit(POST_CHOICES + 1)).all())
-    if many <= POST_CHOICES:
-        form.post_id.choices = [(p.id, _post_label(p))
-                                for p in db.session.scalars(open_posts.order_by(Post.title, Post.post_number))]
+    employer_id = current.employment.employer_id
+    # Whether the list is short: one more than fits is enough to know.
+    if posts.open_post_count(employer_id, up_to=POST_CHOICES + 1) <= POST_CHOICES:
+        form.post_id.choices = [(p.id, _post_label(p)) for p in posts.open_posts(employer_id)]
         return None
     find = request.args.get("find", "").strip()[:60]
-    found: list[Post] = []
-    if find:
-        words = find.lower().split()[:4]
-        # Words anywhere in the title read every open post of the employer (no index answers
-        # "contains"); at most FOUND_POSTS are shown, and the number is found by its index.
-        found = list(db.session.scalars(
-            open_posts.where(or_(Post.post_number == find.upper(),
-                                 and_(*(func.lower(Post.title).contains(w, autoescape=True) for w in words))))
-            .order_by(Post.title, Post.post_number).limit(FOUND_POSTS + 1)))
+    # At most FOUND_POSTS are shown; one more says there are more.
+    found = posts.find_open_posts(employer_id, find, limit=FOUND_POSTS + 1) if find else []
     sent = request.form.get("post_id", "") if request.method == "POST" else ""
     chosen = [current.post]
     if sent.isdigit() and int(sent) != current.post_id:
-        post = db.session.scalar(open_posts.where(Post.id == int(sent)))
+        post = posts.open_post(employer_id, int(sent))
         if post is not None:
             chosen.append(post)
-    posts = {p.id: p for p in [*chosen, *found[:FOUND_POSTS]]}
-    form.post_id.choices = [(p.id, _post_label(p)) for p in posts.values()]
+    shown = {p.id: p for p in [*chosen, *found[:FOUND_POSTS]]}
+    form.post_id.choices = [(p.id, _post_label(p)) for p in shown.values()]
     return {"find": find, "found": len(found[:FOUND_POSTS]), "more": len(found) > FOUND_POSTS}
 
 

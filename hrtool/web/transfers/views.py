@@ -6,14 +6,14 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ...domain.tupe import transfer_status
 from ...errors import DomainError, StaleRecord
 from ...extensions import db
-from ...models import ChecklistItem, Council, Employee, Service, Transfer, TransferMember
+from ...models import Transfer, TransferMember
 from ...permissions import requires
 from ...services.letters import letter_jobs
+from ...services.people import councils, employees
 from ...services.rules import bank_holidays
 from ...services.tupe import transfer_changes, transfer_steps, transfers
 from ..auth.reauth import recent_password_required
@@ -44,8 +44,8 @@ def _transfer(transfer_id: int) -> Transfer:
 
 
 def _member(transfer: Transfer, member_id: int) -> TransferMember:
-    member = db.session.get(TransferMember, member_id)
-    if member is None or member.transfer_id != transfer.id:
+    member = transfers.member_of(transfer, member_id)
+    if member is None:
         abort(404)
     return member
 
@@ -58,24 +58,16 @@ def _fail(error: DomainError, back: str) -> Any:
 @bp.get("/")
 @requires("transfers.view")
 def transfers_list() -> Any:
-    today = date.today()
-    rows = db.session.execute(select(Transfer).order_by(Transfer.transfer_date.desc(), Transfer.reference)).scalars().all()
-    done = dict(db.session.execute(select(ChecklistItem.transfer_id, func.count()).where(
-        ChecklistItem.done_on.is_not(None)).group_by(ChecklistItem.transfer_id)).all())
-    overdue = dict(db.session.execute(select(ChecklistItem.transfer_id, func.count()).where(
-        ChecklistItem.done_on.is_(None), ChecklistItem.due_on < today).group_by(ChecklistItem.transfer_id)).all())
-    cohort = dict(db.session.execute(select(TransferMember.transfer_id, func.count()).where(
-        TransferMember.status != "removed").group_by(TransferMember.transfer_id)).all())
-    status = {t.id: transfer_status(t.status, done.get(t.id, 0)) for t in rows}
-    return render_template("transfers/list.html", transfers=rows, status=status, overdue=overdue, cohort=cohort,
-                           to_correct=transfers.implausibly_dated(list(rows), today))
+    found = transfers.overview(date.today())
+    return render_template("transfers/list.html", transfers=found.transfers, status=found.status,
+                           overdue=found.overdue, cohort=found.cohort, to_correct=found.to_correct)
 
 
 def _choices(form: TransferForm) -> None:
-    form.service_id.choices = [(s.id, s.name) for s in db.session.scalars(select(Service).order_by(Service.name))]
-    councils = [(c.id, c.name) for c in db.session.scalars(select(Council).order_by(Council.code))]
-    form.transferor_id.choices = councils
-    form.transferee_id.choices = councils
+    form.service_id.choices = [(s.id, s.name) for s in councils.shared_services()]
+    employers = [(c.id, c.name) for c in councils.councils()]
+    form.transferor_id.choices = employers
+    form.transferee_id.choices = employers
 
 
 def _field_errors(form: Any, error: DomainError) -> None:
@@ -255,8 +247,7 @@ def add_member(transfer_id: int) -> Any:
     record = _transfer(transfer_id)
     form = AddMemberForm()
     if form.validate_on_submit():
-        employee_id = db.session.scalar(select(Employee.id).where(
-            Employee.person_number == form.person_number.data.strip().upper()))
+        employee_id = employees.employee_id_with_number(form.person_number.data)
         try:
             if employee_id is None:
                 raise DomainError("No employee has that person number", field="person_number")
@@ -314,8 +305,8 @@ def objection(transfer_id: int, member_id: int) -> Any:
 @requires("transfers.manage")
 def step(transfer_id: int, item_id: int) -> Any:
     record = _transfer(transfer_id)
-    item = db.session.get(ChecklistItem, item_id)
-    if item is None or item.transfer_id != record.id:
+    item = transfers.step_of(record, item_id)
+    if item is None:
         abort(404)
     form = StepForm(prefix=f"step{item.id}")
     if form.validate_on_submit():
