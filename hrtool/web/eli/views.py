@@ -18,6 +18,7 @@ from ...services.tupe import eli, transfers
 from ..auth.reauth import recent_password_required
 from ..downloads import send_bytes
 from ..fields import required_date
+from ..form_errors import show_domain_error
 from ..paging import paginate_list
 from .forms import CasesCheckedForm
 
@@ -84,8 +85,7 @@ def cases_checked(transfer_id: int, member_id: int) -> Any:
         try:
             cases.mark_cases_checked(member, required_date(form.checked_on), date.today())
         except DomainError as error:
-            (form.checked_on.errors.append(error.message) if error.field == "checked_on"
-             else form.form_errors.append(error.message))
+            show_domain_error(form, error)
         else:
             flash(f"Check recorded for {member.employee.full_name}.", "success")
             return redirect(url_for("eli.pack", transfer_id=transfer_id))

@@ -14,6 +14,7 @@ from ...services.pay import post_grades
 from ...services.people import councils, posts
 from ...services.platform import audit
 from ..fields import id_from_query
+from ..form_errors import show_domain_error
 from ..paging import paginate
 from .forms import PostForm
 
@@ -69,8 +70,7 @@ def _save(record: Post | None) -> Any:
             saved = posts.save_post(record, _values(form), form.reason.data,
                                     int(form.version.data) if record is not None and form.version.data else None)
         except DomainError as error:
-            field = getattr(form, error.field, None) if error.field else None
-            (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
+            show_domain_error(form, error)
             status = 409 if isinstance(error, StaleRecord) else 400
             fresh = posts.post(record.id) if record is not None else None
             return render_template("posts/edit.html", form=form, post=fresh), status

@@ -15,6 +15,7 @@ from ...permissions import require_employee_visible, requires
 from ...services.people import record_views, retention, subject_access
 from ..auth.reauth import recent_password_required
 from ..downloads import send_bytes
+from ..form_errors import show_domain_error
 from ..paging import paginate_list
 from ..request_hooks import log_view
 from .forms import EraseForm, SubjectAccessForm
@@ -96,8 +97,7 @@ def erase(employee_id: int) -> Any:
         try:
             retention.erase(employee_id, form.reason.data, today)
         except DomainError as error:
-            (form.reason.errors.append(error.message) if error.field == "reason"
-             else form.form_errors.append(error.message))
+            show_domain_error(form, error)
         else:
             flash(f"Record {employee_id} deleted under the retention rule. The audit trail keeps the fact.", "success")
             return redirect(url_for("privacy.retention_list"))

@@ -16,6 +16,7 @@ from ...services.tupe import protected_terms
 from ..auth.reauth import recent_password_required, recent_password_required_to_submit
 from ..downloads import send_spreadsheet
 from ..fields import required_date
+from ..form_errors import show_domain_error
 from ..paging import paginate
 from .forms import CountersignForm, ElectionForm
 
@@ -63,8 +64,7 @@ def _side_by_side(employee_id: int, here: str, on_behalf: bool) -> Any:
         try:
             protected_terms.record_election(employee_id, required_date(form.effective_from), form.understood.data, today)
         except DomainError as error:
-            target = getattr(form, error.field, None) if error.field else None
-            (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))
+            show_domain_error(form, error)
         else:
             flash("The choice is recorded. HR will countersign it; until then nothing changes.", "success")
             return redirect(here)

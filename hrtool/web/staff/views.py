@@ -18,6 +18,7 @@ from ...services.platform import audit
 from ..auth.reauth import recent_password_required
 from ..downloads import require_spreadsheet_format, send_spreadsheet
 from ..fields import id_from_query, required_date
+from ..form_errors import show_domain_error
 from ..paging import paginate_keys
 from .forms import AssignmentChangeForm, DetailsForm, FilterForm, LeaverForm
 
@@ -188,8 +189,7 @@ def change_assignment(employee_id: int) -> Any:
         try:
             employees.change_assignment(current.id, change)
         except DomainError as error:
-            field = getattr(form, error.field, None) if error.field else None
-            (field.errors.append(error.message) if field is not None else form.form_errors.append(error.message))
+            show_domain_error(form, error)
             return render_template("staff/change_assignment.html", form=form, employee=employee, current=current,
                                    finder=finder), 400
         flash(f"Change saved from {effective_from.day} {effective_from:%B %Y}.", "success")
@@ -210,8 +210,7 @@ def record_leaver(employee_id: int) -> Any:
         try:
             employees.record_leaver(current.employment_id, required_date(form.end_date), form.reason.data)
         except DomainError as error:
-            (form.end_date.errors.append(error.message) if error.field == "end_date"
-             else form.form_errors.append(error.message))
+            show_domain_error(form, error)
             return render_template("staff/leaver.html", form=form, employee=employee), 400
         flash("Leaver recorded.", "success")
         return redirect(url_for("staff.employee", employee_id=employee_id))

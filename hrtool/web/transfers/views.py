@@ -18,6 +18,7 @@ from ...services.rules import bank_holidays
 from ...services.tupe import transfer_changes, transfer_steps, transfers
 from ..auth.reauth import recent_password_required
 from ..fields import required_date
+from ..form_errors import show_domain_error
 from ..paging import Page, paginate, paginate_list
 from .forms import (
     AddMemberForm,
@@ -71,17 +72,13 @@ def _choices(form: TransferForm) -> None:
 
 
 def _field_errors(form: Any, error: DomainError) -> None:
-    """A refusal shown where it belongs: each missing field at its field, else at the field the
-    error names, else at the top of the form."""
+    """A refusal shown where it belongs: each field the letters need at its field, else as any
+    other service refusal (show_domain_error)."""
     if isinstance(error, transfer_changes.FieldsRequired):
         for name, message in error.missing.items():
-            getattr(form, name).errors = list(getattr(form, name).errors) + [message]
+            show_domain_error(form, DomainError(message, field=name))
         return
-    target = getattr(form, error.field or "", None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = list(target.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+    show_domain_error(form, error)
 
 
 def _letters_need(form: TransferForm) -> None:
@@ -253,8 +250,7 @@ def add_member(transfer_id: int) -> Any:
                 raise DomainError("No employee has that person number", field="person_number")
             transfers.add_member(record, employee_id, form.reason.data)
         except DomainError as error:
-            (getattr(form, error.field).errors.append(error.message) if error.field in ("person_number", "reason")
-             else form.form_errors.append(error.message))
+            show_domain_error(form, error)
         else:
             flash("Added to the cohort.", "success")
             return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
@@ -292,8 +288,7 @@ def objection(transfer_id: int, member_id: int) -> Any:
         try:
             transfers.record_objection(member, required_date(form.objected_on), form.note.data or "")
         except DomainError as error:
-            (form.objected_on.errors.append(error.message) if error.field == "objected_on"
-             else form.form_errors.append(error.message))
+            show_domain_error(form, error)
         else:
             flash(f"Objection recorded for {member.employee.full_name}.", "success")
             return redirect(url_for("transfers.transfer", transfer_id=transfer_id))
@@ -334,8 +329,7 @@ def correct_date(transfer_id: int) -> Any:
         try:
             transfers.correct_transfer_date(record, form.transfer_date.data, form.reason.data, date.today())
         except DomainError as error:
-            target = getattr(form, error.field or "", None)
-            (target.errors.append(error.message) if target is not None else form.form_errors.append(error.message))
+            show_domain_error(form, error)
         else:
             flash(f"Transfer date corrected to {record.transfer_date:%-d %B %Y}; the checklist's due dates follow it. "
                   "Propose the cohort again if the service's staff on the new date differ.", "success")
