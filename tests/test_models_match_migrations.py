@@ -32,31 +32,37 @@ def _differences(app: Flask, metadata: MetaData | None = None) -> list[Any]:
         return compare_metadata(context, metadata if metadata is not None else db.metadata)
 
 
-# SQLite cannot reflect an index on an expression (the employees list's lower(last_name) order).
-# (PostgreSQL reflects it, and compares it.)
-@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
+# SQLite cannot reflect an index on an expression (the employees list's lower(last_name) order);
+# PostgreSQL reflects it, and compares it.
+UNREFLECTED_INDEX = pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index",
+    "ignore:autogenerate skipping metadata-specified expression-based index")
+
+
+def _models_copy() -> MetaData:
+    """The models' tables, in metadata a test may change."""
+    changed = MetaData(naming_convention=db.metadata.naming_convention)
+    for table in db.metadata.tables.values():
+        table.to_metadata(changed)
+    return changed
+
+
+@UNREFLECTED_INDEX
 def test_the_models_match_the_migrated_schema(app: Flask) -> None:
     assert _differences(app) == []
 
 
-@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
+@UNREFLECTED_INDEX
 def test_a_column_a_model_gained_without_a_migration_is_found(app: Flask) -> None:
-    changed = MetaData(naming_convention=db.metadata.naming_convention)
-    for table in db.metadata.tables.values():
-        table.to_metadata(changed)
+    changed = _models_copy()
     changed.tables["councils"].append_column(Column("motto", String(40)))
     found = _differences(app, changed)
     assert [(d[0], d[2], d[3].name) for d in found] == [("add_column", "councils", "motto")]
 
 
-@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
+@UNREFLECTED_INDEX
 def test_a_server_default_the_migrations_set_but_the_model_lacks_is_found(app: Flask) -> None:
-    changed = MetaData(naming_convention=db.metadata.naming_convention)
-    for table in db.metadata.tables.values():
-        table.to_metadata(changed)
+    changed = _models_copy()
     changed.tables["transfers"].c.implications.server_default = None
     changed.tables["job_evaluations"].c.status.server_default = None
     found = [d[0] if isinstance(d, list) else d for d in _differences(app, changed)]
