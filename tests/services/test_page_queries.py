@@ -1,35 +1,35 @@
-"""The queries the transfers, audit, posts, staff, protected terms and pay protection pages used
-to build themselves, now service functions: the same rows in the same order. And the money
-fields of their forms read as pounds ("£32,076.00"), refusing what is not an amount."""
+"""What the pages list, asked of the services: councils and services in choice order, people by
+number and id, audit trails, open posts, the transfers overview, elections, jobs, letters, the
+outbox and the import history."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hrtool.extensions import db
+from hrtool.jobs import records
 from hrtool.models import (
-    Assignment,
     AuditEvent,
     ChecklistItem,
     Council,
     Election,
     Employee,
-    Employment,
+    LetterTemplate,
+    OutboxMessage,
     Post,
     Protection,
     Service,
     Transfer,
 )
-from hrtool.services.people import councils, employees, posts
-from hrtool.services.people.records import spine_on
-from hrtool.services.platform import audit
+from hrtool.services.letters import letter_jobs, letters, mail
+from hrtool.services.people import councils, employee_io, employees, posts
+from hrtool.services.platform import audit, dashboards
 from hrtool.services.protection import protections
 from hrtool.services.tupe import protected_terms, transfers
 
-from .conftest import Auth
-from .factories import assign, council, employ, make_employee, make_post, own_terms, service
+from ..conftest import Auth
+from ..factories import assign, council, employ, make_employee, make_post, own_terms, service
 
 HR = "hr@hrtool.example"
 TODAY = date.today()
@@ -175,99 +175,61 @@ def test_a_protections_posts(ctx):
     assert protections.posts_of(Protection(old_post_id=None, new_post_id=None)) == {}
 
 
-# -- money typed as pounds -----------------------------------------------------------------------
 
-def _post_form(app, **money: str) -> dict:
-    with app.app_context():
-        ids = {c.code: c.id for c in db.session.scalars(select(Council))}
-        licensing = db.session.scalar(select(Service.id).where(Service.name == "Licensing"))
-    return {"post_number": "QQ-MONEY-1", "council_id": ids["SBC"], "service_id": licensing,
-            "title": "Head of Licensing", "tier": "head of service", "fte": "1",
-            "established_on": ["1", "4", "2026"], "reason": "New post", **money}
+def test_job_queries(ctx, held_queue):
+    first = records.submit("pay_arrears", {"award_id": 0}, None, dedupe_key="test-moved-b")
+    assert records.active("test-moved-b") == first
+    assert records.latest_done("pay_arrears", dedupe_key="test-moved-b") is None
+    first.status = "done"
+    db.session.flush()
+    second = records.submit("pay_arrears", {"award_id": 0}, None, dedupe_key="test-moved-b")
+    second.status = "done"
+    db.session.flush()
+    assert records.active("test-moved-b") is None
+    assert records.latest_done("pay_arrears", dedupe_key="test-moved-b") == second
+    assert records.latest_done("pay_arrears", job_id=first.id) == first
+    assert records.latest_done("harmonisation_run", job_id=first.id) is None
 
-
-def test_a_posts_band_is_taken_as_typed_in_pounds(app):
-    client = _hr(app)
-    response = client.post("/posts/new", data=_post_form(app, band_min="£32,076.00", band_max="£40,000"))
-    assert response.status_code == 302, response.get_data(as_text=True)
-    with app.app_context():
-        saved = db.session.scalars(select(Post).where(Post.post_number == "QQ-MONEY-1")).one()
-        assert (saved.band_min, saved.band_max) == (Decimal("32076.00"), Decimal("40000.00"))
-
-
-def test_a_posts_band_with_a_misplaced_comma_is_refused_in_plain_words(app):
-    response = _hr(app).post("/posts/new", data=_post_form(app, band_min="1,23", band_max="40000"))
-    assert response.status_code == 200
-    assert ("Local band minimum (chief officers) must be an amount in pounds, like 950.00"
-            in response.get_data(as_text=True))
-    with app.app_context():
-        assert db.session.scalar(select(Post.id).where(Post.post_number == "QQ-MONEY-1")) is None
+    listed = list(db.session.scalars(records.jobs_query(None, None)))
+    assert [j.id for j in listed] == sorted((j.id for j in listed), reverse=True)
+    assert listed[0] == second
+    done = list(db.session.scalars(records.jobs_query("done", None)))
+    assert done and all(j.status == "done" for j in done)
+    assert not [j for j in db.session.scalars(records.jobs_query(None, ["pay_arrears"])) if j.kind == "pay_arrears"]
 
 
-def _chief_officer(app) -> tuple[int, int, int]:
-    """A person on a chief officer's post, and another post of their employer: (person, current
-    assignment, other post)."""
-    with app.app_context():
-        person = _person(scp=None, post=make_post("SBC", "Licensing", tier="head of service",
-                                                  band_min=Decimal(30000), band_max=Decimal(40000)))
-        person_id = person.id
-        current = db.session.scalars(select(Assignment).join(Employment)
-                                     .where(Employment.employee_id == person_id)).one()
-        current.local_salary = Decimal(31000)
-        other = make_post("SBC", "Licensing", tier="head of service", band_min=Decimal(30000),
-                          band_max=Decimal(40000))
-        db.session.commit()
-        return person_id, current.id, other.id
+def test_letter_queries(ctx):
+    templates = letters.templates_list()
+    audiences = [t.audience for t in templates]
+    # Unions' letters first, then employees', each in the order they were made.
+    assert audiences == ["union"] * audiences.count("union") + ["employee"] * audiences.count("employee")
+    assert audiences.count("union") and audiences.count("employee")
+    for audience in ("union", "employee"):
+        ids = [t.id for t in templates if t.audience == audience]
+        assert ids == sorted(ids)
+    assert len(templates) == db.session.scalar(select(func.count()).select_from(LetterTemplate))
+    assert letters.letters_of_employee(-1) == []
+    assert list(db.session.scalars(letter_jobs.batch_letters_query(-1))) == []
 
 
-def _assignment_form(current_id: int, post_id: int, local_salary: str) -> dict:
-    return {"based_on": str(current_id), "effective_from": [str(TODAY.day), str(TODAY.month), str(TODAY.year)],
-            "post_id": str(post_id), "hours_per_week": "37", "scp": "", "local_salary": local_salary,
-            "reason": "Moved to a new post"}
+def test_outbox_imports_and_elections(ctx):
+    rows = list(db.session.scalars(mail.outbox_query("")))
+    assert [(m.created_at, m.id) for m in rows] == sorted(((m.created_at, m.id) for m in rows), reverse=True)
+    assert all(m.status == "sent" for m in db.session.scalars(mail.outbox_query("sent")))
+    assert len(rows) == db.session.scalar(select(func.count()).select_from(OutboxMessage))
 
+    recent = employee_io.recent_imports()
+    assert [e.id for e in recent] == sorted((e.id for e in recent), reverse=True)
+    assert all(e.action == "import" and e.entity_type == "employee_import" for e in recent)
+    assert employee_io.import_event(-1) is None
+    if recent:
+        assert employee_io.import_event(recent[0].id) == recent[0]
 
-def test_a_local_salary_is_taken_as_typed_in_pounds(app):
-    person_id, current_id, other = _chief_officer(app)
-    response = _hr(app).post(f"/employees/{person_id}/assignment",
-                             data=_assignment_form(current_id, other, "£32,076.00"))
-    assert response.status_code == 302, response.get_data(as_text=True)
-    with app.app_context():
-        latest = db.session.scalars(select(Assignment).join(Employment).where(Employment.employee_id == person_id)
-                                    .order_by(Assignment.effective_from.desc())).first()
-        assert latest.post_id == other and latest.local_salary == Decimal("32076.00")
-
-
-def test_a_local_salary_with_a_misplaced_comma_is_refused_in_plain_words(app):
-    person_id, current_id, other = _chief_officer(app)
-    response = _hr(app).post(f"/employees/{person_id}/assignment", data=_assignment_form(current_id, other, "1,23"))
-    assert response.status_code == 200
-    assert ("Local salary (chief officers only, full-time a year) must be an amount in pounds, like 950.00"
-            in response.get_data(as_text=True))
-
-
-def _protection_form(number: str, old_salary: str, new_salary: str) -> dict:
-    return {"person_number": number, "source": "manual", "start_date": ["1", "6", "2026"], "old_salary": old_salary,
-            "new_salary": new_salary, "hours_per_week": "37", "reason": "Redeployed on medical advice"}
-
-
-def test_a_protected_salary_is_taken_as_typed_in_pounds(app, auth):
-    with app.app_context():
-        person = _person(scp=5)
-        number, person_id = person.person_number, person.id
-        new = spine_on(date(2026, 6, 1))[1][5]
-        db.session.commit()
-    assert new < Decimal("32076.00")
-    auth.as_role("hr")
-    response = auth.client.post("/protection/new", data=_protection_form(number, "£32,076.00", f"£{new:,.2f}"))
-    assert response.status_code == 302, response.get_data(as_text=True)
-    with app.app_context():
-        record = db.session.scalars(select(Protection).where(Protection.employee_id == person_id)).one()
-        assert (record.old_salary, record.new_salary) == (Decimal("32076.00"), new)
-
-
-def test_a_protected_salary_with_a_misplaced_comma_is_refused_in_plain_words(app, auth):
-    auth.as_role("hr")
-    response = auth.client.post("/protection/new", data=_protection_form("NOBODY", "1,23", "30000"))
-    assert response.status_code == 400
-    assert "Old salary, full-time, a year (£) must be an amount in pounds, like 950.00" in response.get_data(
-        as_text=True)
+    before = dashboards.elections_awaiting_countersignature()
+    for countersigned in (None, datetime(2026, 1, 5, tzinfo=UTC)):
+        person = make_employee()
+        employment = employ(person, "SBC", date(2015, 1, 1))
+        db.session.add(Election(employee_id=person.id, employment_id=employment.id, effective_from=date(2027, 1, 1),
+                                understood_irreversible=True, countersigned_at=countersigned))
+    db.session.flush()
+    assert dashboards.elections_awaiting_countersignature() == before + 1
