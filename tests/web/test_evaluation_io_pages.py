@@ -112,6 +112,30 @@ def test_a_good_file_previews_then_imports_the_file_checked(app):
     assert again.status_code == 400 and "expired or was already imported" in again.get_data(as_text=True)
 
 
+def _with_title_rows(rows: list[list[str]]) -> bytes:
+    """The rows as a council's sheet often is: a title and a blank row above the header."""
+    lines = _file(rows).decode("utf-8").splitlines()
+    return "\n".join(["Job evaluations: Licensing review,,", ",,", *lines]).encode("utf-8") + b"\n"
+
+
+def test_the_check_says_what_was_done_about_the_sheets_shape(app):
+    _, number = _post(app)
+    preview = _upload(_signed_in(app), _with_title_rows([_row(number)])).get_data(as_text=True)
+    assert "Check the evaluations" in preview and ">368<" in preview
+    assert "About the spreadsheet" in preview
+    # One of the two rows above is blank, so the one skipped is a title.
+    assert ("Rows 1-2 above the header (row 3) were skipped (a title: &#39;Job evaluations: Licensing review&#39;)"
+            in preview)
+
+
+def test_a_refused_sheets_problems_count_lines_from_its_own_header(app):
+    _, number = _post(app)
+    refused = _upload(_signed_in(app), _with_title_rows([_row(number, levels=[9] + LEVELS[1:])]))
+    page = refused.get_data(as_text=True)
+    assert "The file has problems" in page and "the header is line 3" in page
+    assert "Rows 1-2 above the header (row 3) were skipped" in page
+
+
 def test_exports_in_the_import_columns_are_audited(app):
     post_id, number = _post(app, post_number="000789")
     client = _signed_in(app)

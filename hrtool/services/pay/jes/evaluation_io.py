@@ -415,6 +415,8 @@ class CheckReport:
 
     file_name: str
     format: str = ""
+    header_line: int = 1  # the file's line or row that holds the column names
+    notes: list[str] = field(default_factory=list)  # what was done about the sheet's shape (tabular.Table)
     rows: list[EvaluationRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
@@ -439,21 +441,25 @@ class CheckReport:
                 self.errors.append(error)
 
 
-def _records(path: Path, name: str) -> Iterator[tuple[str, int, dict[str, Cell]]]:
+def _records(path: Path, name: str, report: CheckReport) -> Iterator[tuple[int, dict[str, Cell]]]:
+    """The rows by their column names; the file's format, header line and sheet notes on `report`
+    (the notes are complete once every row is read)."""
     # The header is the row with these (f1 to f13 may be headed by factor names, so are checked after).
     with tabular.open_table(path, name, required=("post_number", "council", "evaluated_on"),
                             identifier="post_number") as table:
+        report.format, report.header_line = table.format, table.header_line
         columns, problems = column_names(table.headers)
         if problems:
-            raise _HeaderProblems(table.format, problems)
+            raise _HeaderProblems(problems)
         for line, cells in table.rows:
-            yield table.format, line, {columns[h]: v for h, v in cells.items() if h in columns}
+            yield line, {columns[h]: v for h, v in cells.items() if h in columns}
+        report.notes = list(table.notes)
 
 
 class _HeaderProblems(Exception):
-    def __init__(self, fmt: str, problems: list[RowError]):
+    def __init__(self, problems: list[RowError]):
         super().__init__("header")
-        self.format, self.problems = fmt, problems
+        self.problems = problems
 
 
 def check_file(path: Path, name: str, today: date) -> CheckReport:
@@ -464,8 +470,7 @@ def check_file(path: Path, name: str, today: date) -> CheckReport:
     seen: dict[tuple[int, int, date], int] = {}
     count = 0
     try:
-        for fmt, line, cells in _records(path, name):
-            report.format = fmt
+        for line, cells in _records(path, name, report):
             count += 1
             if count > MAX_ROWS:
                 raise FileProblem(TOO_MANY)
@@ -475,7 +480,6 @@ def check_file(path: Path, name: str, today: date) -> CheckReport:
             if row is not None:
                 report.rows.append(row)
     except _HeaderProblems as problems:
-        report.format = problems.format
         report.add(problems.problems)
         return report
     except FileProblem as problem:  # the file as a whole: its rows' problems are beside the point
