@@ -6,14 +6,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
+from hrtool.domain.dates import pay_year_start
 from hrtool.extensions import db
 from hrtool.models import (
     Assignment,
     Council,
     Employee,
     Employment,
+    PayAward,
     PaySpinePoint,
     Post,
     Protection,
@@ -173,3 +176,37 @@ def test_a_protected_salary_with_a_misplaced_comma_is_refused_in_plain_words(app
     assert response.status_code == 400
     assert "Old salary, full-time, a year (£) must be an amount in pounds, like 950.00" in response.get_data(
         as_text=True)
+
+
+# -- a pay award's amount: pounds or per cent, as its kind says -----------------------------------
+
+# The pay year after next: as far ahead as an award may be made, and none is held for it.
+AWARD_YEAR = pay_year_start(date.today()).replace(year=pay_year_start(date.today()).year + 2)
+
+
+def _award_form(kind: str, amount: str) -> dict:
+    return {"pay_year_from": ["1", "4", str(AWARD_YEAR.year)], "kind": kind, "amount": amount, "scp_from": "2", "scp_to": "43",
+            "deleted_scps": "", "status": "provisional", "agreed_on": ["", "", ""], "note": "",
+            "reason": "Employers' offer"}
+
+
+@pytest.mark.parametrize(("kind", "typed", "held"), [
+    ("flat_gbp", "£1,290", Decimal("1290")), ("percent", "3.2%", Decimal("3.2")), ("percent", " 2.5 ", Decimal("2.5"))])
+def test_an_awards_amount_is_taken_as_typed(app, kind, typed, held):
+    response = _admin(app).post("/pay/awards/new", data=_award_form(kind, typed))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        award = db.session.scalars(select(PayAward).where(PayAward.pay_year_from == AWARD_YEAR)).one()
+        assert (award.kind, award.amount) == (kind, held)
+
+
+@pytest.mark.parametrize(("kind", "typed", "message"), [
+    ("flat_gbp", "3.2%", "A flat amount is in pounds: enter it without the % sign, like 1290"),
+    ("percent", "£3.20", "A percentage is not in pounds: enter it without the £ sign, like 3.2"),
+    ("percent", "1,23", "Enter the amount as a number, like 1290 or 3.2"),
+    ("flat_gbp", "-£5", "Enter an amount more than 0")])
+def test_an_awards_amount_that_says_the_other_kind_or_is_not_a_number_is_refused(app, kind, typed, message):
+    response = _admin(app).post("/pay/awards/new", data=_award_form(kind, typed))
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(PayAward.id).where(PayAward.pay_year_from == AWARD_YEAR)) is None

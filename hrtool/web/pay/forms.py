@@ -25,11 +25,27 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ...domain.money import NotAnAmount, parse_amount
 from ..fields import GovDateField, MoneyField, PlausibleDate
 
 REASON = "Enter the reason for the change"
+
+
+class AwardAmountField(DecimalField):
+    """Pounds or per cent, as people type them: "£1,290", "1290", "3.2" or "3.2%". Which of the
+    two it is comes from the award's kind; AwardForm refuses a sign that says the other."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        try:
+            # Signed, so a negative amount is refused by the range, in its words.
+            self.data = parse_amount(valuelist[0], signed=True, percent=True)
+        except NotAnAmount:
+            self.data = None  # type: ignore[assignment]  # as DecimalField does, not the object's value
+            raise ValueError("Enter the amount as a number, like 1290 or 3.2") from None
 
 
 class AwardForm(FlaskForm):
@@ -40,7 +56,7 @@ class AwardForm(FlaskForm):
     kind = RadioField("Kind of award", widget=GovRadioInput(), choices=[
         ("flat_gbp", "A flat amount in pounds on each point"), ("percent", "A percentage on each point")],
         validators=[InputRequired("Choose a flat amount or a percentage")])
-    amount = DecimalField("Amount", widget=GovTextInput(), places=None, validators=[
+    amount = AwardAmountField("Amount", widget=GovTextInput(), places=None, validators=[
         InputRequired("Enter the amount, like 1290 or 3.2"),
         NumberRange(min=Decimal("0.0001"), max=Decimal("100000"), message="Enter an amount more than 0")],
         description="Pounds for a flat amount, per cent for a percentage")
@@ -61,6 +77,13 @@ class AwardForm(FlaskForm):
     note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[InputRequired(REASON), Length(max=500)])
     submit = SubmitField("Save award", widget=GovSubmitInput())
+
+    def validate_amount(self, field: AwardAmountField) -> None:
+        typed = (field.raw_data or [""])[0]
+        if self.kind.data == "flat_gbp" and "%" in typed:
+            raise ValidationError("A flat amount is in pounds: enter it without the % sign, like 1290")
+        if self.kind.data == "percent" and "£" in typed:
+            raise ValidationError("A percentage is not in pounds: enter it without the £ sign, like 3.2")
 
 
 class ApplyAwardForm(FlaskForm):
