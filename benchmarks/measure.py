@@ -190,12 +190,13 @@ def time_pages(app: Flask, repeats: int) -> list[PageTiming]:
 # -- recalculation -----------------------------------------------------------------------------
 
 def apply_pay_award(app: Flask) -> float:
-    """Apply the next pay award to the spine and run arrears for every assignment (and, where the
-    pay protection engine is present, recompute every protection schedule it affects)."""
+    """What HR does when a pay award is agreed: make its pay year's spine (which recomputes every
+    pay protection schedule the new year reaches, in the same unit of work), then run the
+    arrears for everyone on the spine since it took effect."""
     from hrtool.models import PayAward
-    from hrtool.services.pay import pay_award_run
+    from hrtool.services.pay import pay_award_run, pay_spines
 
-    with app.app_context(), app.test_request_context():
+    with app.app_context():  # as `hrtool` commands run: the service commits its own unit of work
         # The latest award agreed after it took effect: back-dated arrears for everyone on the
         # spine at any time since (the demo workforce's assignments, all of them).
         award = db.session.scalars(select(PayAward).where(PayAward.agreed_on > PayAward.pay_year_from)
@@ -203,11 +204,10 @@ def apply_pay_award(app: Flask) -> float:
         if award is None:
             raise RuntimeError("no pay award to apply")
         started = time.perf_counter()
+        pay_spines.apply_award_to_spine(award, agreed_on=None, replace=False,
+                                        reason=f"Benchmark: pay award {award.pay_year_from:%Y}")
         result = pay_award_run.run(award)
         pay_award_run.record_run(result)
-        from hrtool.services.protection.protections import recompute_all
-
-        recompute_all(f"Benchmark: pay award {award.pay_year_from:%Y}", award.pay_year_from)
         db.session.commit()
         return time.perf_counter() - started
 
