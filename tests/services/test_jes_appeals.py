@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 
 from hrtool.errors import DomainError
 from hrtool.extensions import db
-from hrtool.models import AuditEvent, EvaluationAppeal, JobEvaluation, Letter, RuleSetting
+from hrtool.models import AuditEvent, EvaluationAppeal, JobEvaluation, Letter, Protection, RuleSetting
 from hrtool.services.letters import letters
 from hrtool.services.pay import job_evaluations, post_grades
 from hrtool.services.pay.jes import appeals, local_conventions
@@ -137,13 +137,16 @@ def test_an_upheld_appeal_makes_a_new_evaluation_and_the_grade_and_pay_follow_fr
     assert "Jordan Reeves (management side, Assistant Director)" in fields["appeal"]["panel"]
 
 
-def test_an_appeal_against_a_downgrade_upheld_from_its_date_states_the_pay_under_the_evaluation_appealed():
+def test_an_appeal_against_a_downgrade_upheld_from_its_date_puts_back_the_point_it_took_away():
     """A CCDC post of 430 points (G, SCP 24-26) held on SCP 25 is re-evaluated at 410 (F, SCP 20-23)
-    on 3 June 2024: the holder moves to SCP 23 from that date (with pay protection). The appeal
-    raises factor 10 to level 4 (423 points: G) from the same date, so from 3 June 2024 the holder
-    is on G's lowest point, 24. The letter compares SCP 23 (under the evaluation appealed, that
-    day) with SCP 24: 2024/25 spine £33,366 to £34,314, an increase of £948 - not SCP 25, the
-    point held before the downgrade (which would read as a reduction of £921)."""
+    on 3 June 2024: the holder moves to SCP 23 from that date, with pay protection. The appeal
+    raises factor 10 to level 4 (423 points: G) from the same date, so the downgrade never took
+    effect: the holder is back on SCP 25 from 3 June 2024 (not G's lowest point, 24, which would
+    leave them a point below where they were before the evaluation they won their appeal
+    against). The letter compares SCP 23 (under the evaluation appealed, that day) with SCP 25:
+    2024/25 spine £33,366 to £35,235, an increase of £1,869. The protection the downgrade started
+    has nothing left to protect (new pay = old pay from its first day) and ends where it starts,
+    with nothing paid."""
     post = make_post("CCDC", je_score=430)
     person = make_employee(last_name="Downgraded")
     employment = employ(person, "CCDC", date(2020, 4, 6))
@@ -152,14 +155,37 @@ def test_an_appeal_against_a_downgrade_upheld_from_its_date_states_the_pay_under
     evaluation = job_evaluations.record_evaluation(post.id, council("CCDC").id, EVALUATED, LEVELS,
                                                    panel=job_evaluations.DEMO_PANEL, today=TODAY)
     assert post_grades.grade_on(post.id, EVALUATED) == "F" and _scp(person, EVALUATED) == 23
+    protection = db.session.scalars(select(Protection).where(Protection.employee_id == person.id)).one()
+    assert (protection.start_date, protection.old_scp, protection.new_scp) == (EVALUATED, 25, 23)
+    assert protection.ends_on > EVALUATED
     appeal = _lodge(evaluation, person)
     appeals.decide(appeal.id, "upheld", {10: 4}, decided_on=DECIDED, effective_from=EVALUATED, appeal_panel=PANEL,
                    notes="The post supervises the team leaders' staff.", today=TODAY)
-    assert post_grades.grade_on(post.id, EVALUATED) == "G" and _scp(person, EVALUATED) == 24
+    assert post_grades.grade_on(post.id, EVALUATED) == "G" and _scp(person, EVALUATED) == 25
+    assert _scp(person, EVALUATED - timedelta(days=1)) == 25
+    db.session.refresh(protection)
+    assert protection.ends_on == EVALUATED and all(m.payment == 0 for m in protection.months)
     letter = appeals.letter_of(appeal.id)
     assert letter.fields["pay"]["change"] == (
-        "From 3 June 2024 you move from SCP 23 to SCP 24: your full-time salary changes from £33,366.00 to "
-        "£34,314.00 a year, an increase of £948.00 a year full-time.")
+        "From 3 June 2024 you move from SCP 23 to SCP 25: your full-time salary changes from £33,366.00 to "
+        "£35,235.00 a year, an increase of £1,869.00 a year full-time.")
+
+
+def test_an_appeal_upheld_from_a_later_date_moves_the_holder_up_by_the_usual_rule():
+    """The same downgrade, the appeal upheld from 2 September 2024 only: the downgrade stood from
+    3 June to 1 September (the protection pays for those months), and from 2 September the holder
+    moves up to G's lowest point, 24, as anyone below a new grade does; SCP 25 is not put back."""
+    post = make_post("CCDC", je_score=430)
+    person = make_employee(last_name="Downgraded")
+    employment = employ(person, "CCDC", date(2020, 4, 6))
+    assign(employment, post, date(2020, 4, 6), scp=25)
+    own_terms(employment, date(2020, 4, 6))
+    evaluation = job_evaluations.record_evaluation(post.id, council("CCDC").id, EVALUATED, LEVELS,
+                                                   panel=job_evaluations.DEMO_PANEL, today=TODAY)
+    appeal = _lodge(evaluation, person)
+    appeals.decide(appeal.id, "upheld", {10: 4}, decided_on=DECIDED, effective_from=EFFECTIVE, appeal_panel=PANEL,
+                   notes="The post supervises the team leaders' staff.", today=TODAY)
+    assert _scp(person, EVALUATED) == 23 and _scp(person, EFFECTIVE) == 24
 
 
 def test_not_upheld_confirms_the_evaluation_and_changes_nothing():

@@ -9,7 +9,12 @@ each person holding the post on that date (`domain.grading.fit_scp`):
 - their point is above the new grade's top: they move to the top point from that date, and their
   council's pay protection policy in force then protects them from that date
   (`protections.protect_holders_after_regrade`), like any other lowering (DOMAIN.md 3.5);
-- their point is below the new grade's lowest point: they move up to it from that date;
+- their point is below the new grade's lowest point: they move up to it from that date; but where
+  that point was set by a move down on the same post from the same date (a downgrade now reversed,
+  as an appeal upheld from the date of the evaluation appealed), they go back to the point they
+  held before it, within the new grade: the reversal undoes the downgrade rather than leaving them
+  worse off than before it. The protection the move down started then has nothing to protect and
+  ends on its first day (its schedule is recomputed in the same unit of work);
 - their point is within the new grade's range: nothing changes.
 
 People on protected terms (TUPE) keep the pay they transferred with: a change of the new
@@ -56,6 +61,7 @@ class HolderEffect:
     outcome: str  # DOWN / UP / NONE / PROTECTED_TERMS / LOCAL_PAY / NO_GRADE
     policy: str = ""  # the protection policy that applies to a DOWN
     later_record: bool = False  # a record starting after the change, fitted from its own start
+    restores: bool = False  # an UP that puts back the point a move down from the same date took away
 
     @property
     def follows(self) -> str:
@@ -65,6 +71,9 @@ class HolderEffect:
             return f"Their later record from {when} is corrected to SCP {self.new_scp}"
         if self.outcome == DOWN:
             return f"Moves down to SCP {self.new_scp} from {when}, with pay protection under {self.policy}"
+        if self.outcome == UP and self.restores:
+            return (f"Goes back to SCP {self.new_scp} from {when}, the point held before the move down from that date"
+                    + (" (a later record)" if self.later_record else ""))
         if self.outcome == UP:
             return f"Moves up to SCP {self.new_scp} from {when}" + (" (a later record)" if self.later_record else "")
         return {NONE: "No change: the point is within the new grade",
@@ -184,7 +193,7 @@ def plan(old: dict[int, list[DatedGrade]], new: dict[int, list[DatedGrade]], ver
             select(Post.id, Post.post_number, Post.title, Post.council_id)).all() if p.id in changes}
     records = _records(changes, since)
     protected = _protected_terms({r.employment_id for rs in records.values() for r in rs})
-    checks = _DownChecks()
+    checks = _DownChecks(moved_down=_moves_down(changes, since))
     effects: list[PostEffect] = []
     for post_id in sorted(changes, key=lambda i: posts[i].post_number):
         post = posts[post_id]
@@ -209,6 +218,10 @@ class _DownChecks:
     policies: dict[tuple[int, date], Any] = field(default_factory=dict)
     spines: dict[date, dict[int, Decimal]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # (employee, post, date) -> (point moved down to, point held before): earlier moves down
+    # this plan may reverse (`_moves_down`).
+    moved_down: dict[tuple[int, int, date], tuple[int, int]] = field(default_factory=dict)
+    restored: dict[int, tuple[int, int]] = field(default_factory=dict)  # employment -> (from, to) put back
 
     def policy_name(self, record: _Record, starts_on: date, scp: int, new_scp: int) -> str:
         """The protection policy's name ("" if none is in force, a problem)."""
@@ -229,6 +242,30 @@ class _DownChecks:
             self.problems.append(f"{record.name} ({record.person_number}): SCP {missing[0]} is not on the "
                                  f"pay spine for {starts_on:%-d %B %Y}, so their protection cannot be worked out")
         return found.name if found is not None else ""
+
+
+def _moves_down(post_ids: Collection[int], since: date) -> dict[tuple[int, int, date], tuple[int, int]]:
+    """The moves down a regrade made on these posts from `since` on, each known by the protection
+    it started (same post before and after, both points held): (employee, post, date) -> (point
+    moved down to, point held before). Early-ended protections are left out: an event HR recorded
+    (a promotion, leaving) has moved on from that move."""
+    rows = db.session.execute(select(Protection.employee_id, Protection.new_post_id, Protection.start_date,
+                                     Protection.new_scp, Protection.old_scp).where(
+        Protection.source.in_(("re-evaluation", "regrade")), Protection.start_date >= since,
+        Protection.new_post_id.in_(list(post_ids)), Protection.old_post_id == Protection.new_post_id,
+        Protection.old_scp.is_not(None), Protection.new_scp.is_not(None), Protection.ended_early_on.is_(None)))
+    return {(employee_id, post_id, on): (down_to, before) for employee_id, post_id, on, down_to, before in rows
+            if post_id is not None and down_to is not None and before is not None}
+
+
+def _reversal(record: _Record, change: GradeChange, band: GradeBand | None, scp: int | None,
+              checks: _DownChecks) -> int | None:
+    """The point to put back if `scp` is where a move down on this post from this date put the
+    holder and the new grade is above it (an UP): the point held before, within the new grade."""
+    found = checks.moved_down.get((record.employee_id, record.post_id, change.on))
+    if band is None or scp is None or found is None or found[0] != scp or scp >= band.scp_min:
+        return None
+    return fit_scp(found[1], band)
 
 
 def _holder_effect(record: _Record, change: GradeChange, until: date | None, band: GradeBand | None,
@@ -252,6 +289,15 @@ def _holder_effect(record: _Record, change: GradeChange, until: date | None, ban
     on_protected = any(_covers(s, e, starts_on) for s, e in protected.get(record.employment_id, []))
     outside = band is not None and scp is not None and not band.scp_min <= scp <= band.scp_max
     outcome, new_scp = _outcome(record, scp, band, on_protected, outside)
+    restores = False
+    if outcome == UP:
+        back = _reversal(record, change, band, scp, checks) if not later else None
+        if back is not None and scp is not None:
+            checks.restored[record.employment_id] = (scp, back)
+        elif later and checks.restored.get(record.employment_id, (None, None))[0] == scp:
+            back = checks.restored[record.employment_id][1]  # a later record on the point the move down gave
+        if back is not None:
+            new_scp, restores = back, True
     policy = ""
     if outcome == DOWN and not later:
         assert scp is not None and new_scp is not None
@@ -259,7 +305,7 @@ def _holder_effect(record: _Record, change: GradeChange, until: date | None, ban
     if outcome in (DOWN, UP) and not later:
         simulated[record.employment_id] = new_scp
     return HolderEffect(record.employee_id, record.employment_id, record.person_number, record.name,
-                        record.employer_id, starts_on, scp, new_scp, outside, outcome, policy, later)
+                        record.employer_id, starts_on, scp, new_scp, outside, outcome, policy, later, restores)
 
 
 def _outcome(record: _Record, scp: int | None, band: GradeBand | None, on_protected: bool,
