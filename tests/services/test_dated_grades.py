@@ -224,3 +224,13 @@ def test_the_demo_data_keeps_everyone_within_their_grade_and_every_grade_row_tru
     report = check.run(TODAY, ["post_grades", "person_grades"])
     assert report.ok, report.drift[:10]
     assert report.checked["post_grades"] > 100 and report.checked["person_grades"] > 50
+
+
+def test_what_follows_says_when_a_move_up_puts_back_the_point_a_move_down_took():
+    from hrtool.services.pay.regrading import UP, HolderEffect
+
+    restored = HolderEffect(1, 1, "P1", "A Person", 1, date(2024, 6, 3), 23, 25, True, UP, restores=True)
+    assert restored.follows == ("Goes back to SCP 25 from 3 June 2024, the point held before the move down from "
+                                "that date")
+    plain = HolderEffect(1, 1, "P1", "A Person", 1, date(2024, 6, 3), 21, 24, True, UP)
+    assert plain.follows == "Moves up to SCP 24 from 3 June 2024"
