@@ -107,6 +107,17 @@ def own_terms(employment: Employment, start: date, end: date | None = None) -> T
     return t
 
 
+def make_postholder(employer: str = "SBC", *, scp: int | None = 10, post: Post | None = None,
+                    since: date = date(2015, 4, 1)) -> Employee:
+    """A person employed since `since` on their employer's own terms, holding `post` (a new
+    Licensing post of the employer if none) on `scp`."""
+    person = make_employee()
+    employment = employ(person, employer, since)
+    assign(employment, post or make_post(employer, "Licensing"), since, scp=scp)
+    own_terms(employment, since)
+    return person
+
+
 def levels_scoring(points: int, on: date) -> list[int]:
     """13 factor levels whose points under the scheme in force on `on` are exactly `points` (the
     tests that need a particular total to test grading, not the scheme's arithmetic)."""

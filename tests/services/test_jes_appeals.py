@@ -137,6 +137,19 @@ def test_an_upheld_appeal_makes_a_new_evaluation_and_the_grade_and_pay_follow_fr
     assert "Jordan Reeves (management side, Assistant Director)" in fields["appeal"]["panel"]
 
 
+def _downgraded():
+    """A CCDC post of 430 points (G, SCP 24-26) held on SCP 25, re-evaluated at 410 (F, SCP 20-23)
+    on 3 June 2024, which moves the holder down to SCP 23 from that date with pay protection."""
+    post = make_post("CCDC", je_score=430)
+    person = make_employee(last_name="Downgraded")
+    employment = employ(person, "CCDC", date(2020, 4, 6))
+    assign(employment, post, date(2020, 4, 6), scp=25)
+    own_terms(employment, date(2020, 4, 6))
+    evaluation = job_evaluations.record_evaluation(post.id, council("CCDC").id, EVALUATED, LEVELS,
+                                                   panel=job_evaluations.DEMO_PANEL, today=TODAY)
+    return post, person, evaluation
+
+
 def test_an_appeal_against_a_downgrade_upheld_from_its_date_puts_back_the_point_it_took_away():
     """A CCDC post of 430 points (G, SCP 24-26) held on SCP 25 is re-evaluated at 410 (F, SCP 20-23)
     on 3 June 2024: the holder moves to SCP 23 from that date, with pay protection. The appeal
@@ -147,13 +160,7 @@ def test_an_appeal_against_a_downgrade_upheld_from_its_date_puts_back_the_point_
     2024/25 spine £33,366 to £35,235, an increase of £1,869. The protection the downgrade started
     has nothing left to protect (new pay = old pay from its first day) and ends where it starts,
     with nothing paid."""
-    post = make_post("CCDC", je_score=430)
-    person = make_employee(last_name="Downgraded")
-    employment = employ(person, "CCDC", date(2020, 4, 6))
-    assign(employment, post, date(2020, 4, 6), scp=25)
-    own_terms(employment, date(2020, 4, 6))
-    evaluation = job_evaluations.record_evaluation(post.id, council("CCDC").id, EVALUATED, LEVELS,
-                                                   panel=job_evaluations.DEMO_PANEL, today=TODAY)
+    post, person, evaluation = _downgraded()
     assert post_grades.grade_on(post.id, EVALUATED) == "F" and _scp(person, EVALUATED) == 23
     protection = db.session.scalars(select(Protection).where(Protection.employee_id == person.id)).one()
     assert (protection.start_date, protection.old_scp, protection.new_scp) == (EVALUATED, 25, 23)
@@ -175,13 +182,7 @@ def test_an_appeal_upheld_from_a_later_date_moves_the_holder_up_by_the_usual_rul
     """The same downgrade, the appeal upheld from 2 September 2024 only: the downgrade stood from
     3 June to 1 September (the protection pays for those months), and from 2 September the holder
     moves up to G's lowest point, 24, as anyone below a new grade does; SCP 25 is not put back."""
-    post = make_post("CCDC", je_score=430)
-    person = make_employee(last_name="Downgraded")
-    employment = employ(person, "CCDC", date(2020, 4, 6))
-    assign(employment, post, date(2020, 4, 6), scp=25)
-    own_terms(employment, date(2020, 4, 6))
-    evaluation = job_evaluations.record_evaluation(post.id, council("CCDC").id, EVALUATED, LEVELS,
-                                                   panel=job_evaluations.DEMO_PANEL, today=TODAY)
+    _, person, evaluation = _downgraded()
     appeal = _lodge(evaluation, person)
     appeals.decide(appeal.id, "upheld", {10: 4}, decided_on=DECIDED, effective_from=EFFECTIVE, appeal_panel=PANEL,
                    notes="The post supervises the team leaders' staff.", today=TODAY)

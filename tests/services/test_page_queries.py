@@ -14,10 +14,8 @@ from hrtool.models import (
     ChecklistItem,
     Council,
     Election,
-    Employee,
     LetterTemplate,
     OutboxMessage,
-    Post,
     Protection,
     Service,
     Transfer,
@@ -28,25 +26,11 @@ from hrtool.services.platform import audit, dashboards
 from hrtool.services.protection import protections
 from hrtool.services.tupe import protected_terms, transfers
 
-from ..conftest import Auth
-from ..factories import assign, council, employ, make_employee, make_post, own_terms, service
+from ..factories import council, employ, make_employee, make_post, make_postholder, service
 
-HR = "hr@hrtool.example"
 TODAY = date.today()
 
 
-def _hr(app):
-    client = app.test_client()
-    assert Auth(client).login(HR).status_code == 302
-    return client
-
-
-def _person(employer: str = "SBC", *, scp: int | None = 10, post: Post | None = None) -> Employee:
-    person = make_employee()
-    employment = employ(person, employer, date(2015, 4, 1))
-    assign(employment, post or make_post(employer, "Licensing"), date(2015, 4, 1), scp=scp)
-    own_terms(employment, date(2015, 4, 1))
-    return person
 
 
 # -- the queries, as the pages asked them --------------------------------------------------------
@@ -60,10 +44,10 @@ def test_councils_and_services_in_the_order_of_every_choice(ctx):
 
 
 def test_person_lookups(ctx):
-    person = _person()
+    person = make_postholder()
     assert employees.employee_id_with_number(f"  {person.person_number.lower()} ") == person.id
     assert employees.employee_id_with_number("NOBODY-AT-ALL") is None
-    other = _person()
+    other = make_postholder()
     assert employees.people_by_id({person.id, other.id}) == {person.id: person, other.id: other}
     assert employees.people_by_id(set()) == {}
     assert employees.employee(person.id) is person
@@ -71,7 +55,7 @@ def test_person_lookups(ctx):
 
 def test_audit_trails_newest_first(ctx):
     post = make_post("SBC", "Licensing")
-    person = _person()
+    person = make_postholder()
     for n in range(3):
         audit.record("update", "post", post.id, after={"n": n}, reason=f"post {n}")
         audit.record("update", "employee", person.id, after={"n": n}, reason=f"person {n}", employee_id=person.id)
@@ -90,7 +74,7 @@ def test_protection_history_by_time_then_id(ctx):
 
 
 def test_audit_browser_filters(ctx):
-    person = _person()
+    person = make_postholder()
     audit.record("update", "employee", person.id, after={"a": 1}, reason="kept", employee_id=person.id)
     db.session.flush()
     found = list(db.session.scalars(audit.events_query(person_number=person.person_number.lower(),
@@ -138,7 +122,7 @@ def _transfer() -> Transfer:
 def test_transfer_overview_members_and_steps(ctx):
     record = _transfer()
     other = _transfer()
-    person = _person()
+    person = make_postholder()
     member = transfers.add_member(record, person.id, "Works in the service")
     found = transfers.overview(date(2026, 10, 20))
     assert found.transfers == list(db.session.scalars(

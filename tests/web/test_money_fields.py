@@ -14,7 +14,6 @@ from hrtool.extensions import db
 from hrtool.models import (
     Assignment,
     Council,
-    Employee,
     Employment,
     PayAward,
     PaySpinePoint,
@@ -25,24 +24,15 @@ from hrtool.models import (
 from hrtool.services.people.records import spine_on
 
 from ..conftest import Auth
-from ..factories import assign, employ, make_employee, make_post, own_terms
+from ..factories import make_post, make_postholder
 
-HR = "hr@hrtool.example"
 TODAY = date.today()
 
 
 def _hr(app):
     client = app.test_client()
-    assert Auth(client).login(HR).status_code == 302
+    assert Auth(client).as_role("hr").status_code == 302
     return client
-
-
-def _person(employer: str = "SBC", *, scp: int | None = 10, post: Post | None = None) -> Employee:
-    person = make_employee()
-    employment = employ(person, employer, date(2015, 4, 1))
-    assign(employment, post or make_post(employer, "Licensing"), date(2015, 4, 1), scp=scp)
-    own_terms(employment, date(2015, 4, 1))
-    return person
 
 
 ADMIN = "admin@hrtool.example"
@@ -113,7 +103,7 @@ def _chief_officer(app) -> tuple[int, int, int]:
     """A person on a chief officer's post, and another post of their employer: (person, current
     assignment, other post)."""
     with app.app_context():
-        person = _person(scp=None, post=make_post("SBC", "Licensing", tier="head of service",
+        person = make_postholder(scp=None, post=make_post("SBC", "Licensing", tier="head of service",
                                                   band_min=Decimal(30000), band_max=Decimal(40000)))
         person_id = person.id
         current = db.session.scalars(select(Assignment).join(Employment)
@@ -157,7 +147,7 @@ def _protection_form(number: str, old_salary: str, new_salary: str) -> dict:
 
 def test_a_protected_salary_is_taken_as_typed_in_pounds(app, auth):
     with app.app_context():
-        person = _person(scp=5)
+        person = make_postholder(scp=5)
         number, person_id = person.person_number, person.id
         new = spine_on(date(2026, 6, 1))[1][5]
         db.session.commit()
