@@ -268,6 +268,35 @@ def _reversal(record: _Record, change: GradeChange, band: GradeBand | None, scp:
     return fit_scp(found[1], band)
 
 
+def _put_back(record: _Record, change: GradeChange, band: GradeBand | None, scp: int | None, later: bool,
+              checks: _DownChecks) -> int | None:
+    """For a move up: the point to put back where it reverses a move down (`_reversal`), noted
+    for the person's later records on the point that move gave; None for the usual rule."""
+    if not later:
+        back = _reversal(record, change, band, scp, checks)
+        if back is not None and scp is not None:
+            checks.restored[record.employment_id] = (scp, back)
+        return back
+    moved = checks.restored.get(record.employment_id)
+    return moved[1] if moved is not None and moved[0] == scp else None
+
+
+def _reached(record: _Record, change: GradeChange, until: date | None,
+             timelines: tuple[list[DatedGrade], list[DatedGrade]]) -> date | None:
+    """The date a grade change reaches a record from: the change's date for one in force then;
+    its own start for a later one (up to the next change) made while the grade still differed
+    (else it was made under the new grade already). None if the change does not reach it."""
+    later = record.starts > change.on
+    if not _covers(record.starts, record.ends, change.on) and not (later and (until is None or record.starts <= until)):
+        return None
+    starts_on = max(change.on, record.starts)
+    if later:
+        was, now = (grade_in_force(rows, starts_on) for rows in timelines)
+        if (was.grade if was else None) == (now.grade if now else None):
+            return None
+    return starts_on
+
+
 def _holder_effect(record: _Record, change: GradeChange, until: date | None, band: GradeBand | None,
                    timelines: tuple[list[DatedGrade], list[DatedGrade]],
                    protected: dict[int, list[tuple[date, date | None]]], simulated: dict[int, int | None],
@@ -275,29 +304,17 @@ def _holder_effect(record: _Record, change: GradeChange, until: date | None, ban
     """What a grade change means for one record of the post: one in force on the change's date, or
     a later one (up to the next change) made while the grade still differed. None for the others.
     `simulated` carries each person's point after this plan's earlier changes of the post."""
-    later = record.starts > change.on
-    if not _covers(record.starts, record.ends, change.on) and not (later and (until is None or record.starts <= until)):
+    starts_on = _reached(record, change, until, timelines)
+    if starts_on is None:
         return None
-    starts_on = max(change.on, record.starts)
-    if later:
-        # A later record: only where the grade at its start still differs (else it was made under
-        # the new grade already).
-        was, now = (grade_in_force(rows, starts_on) for rows in timelines)
-        if (was.grade if was else None) == (now.grade if now else None):
-            return None
+    later = record.starts > change.on
     scp = simulated.get(record.employment_id, record.scp) if not later else record.scp
     on_protected = any(_covers(s, e, starts_on) for s, e in protected.get(record.employment_id, []))
     outside = band is not None and scp is not None and not band.scp_min <= scp <= band.scp_max
     outcome, new_scp = _outcome(record, scp, band, on_protected, outside)
-    restores = False
-    if outcome == UP:
-        back = _reversal(record, change, band, scp, checks) if not later else None
-        if back is not None and scp is not None:
-            checks.restored[record.employment_id] = (scp, back)
-        elif later and checks.restored.get(record.employment_id, (None, None))[0] == scp:
-            back = checks.restored[record.employment_id][1]  # a later record on the point the move down gave
-        if back is not None:
-            new_scp, restores = back, True
+    back = _put_back(record, change, band, scp, later, checks) if outcome == UP else None
+    restores = back is not None
+    new_scp = back if back is not None else new_scp
     policy = ""
     if outcome == DOWN and not later:
         assert scp is not None and new_scp is not None
