@@ -143,13 +143,16 @@ def test_evaluated_by_factors_compared_across_councils_appealed_and_raised(hr_pa
     with p.expect_navigation():
         p.get_by_role("link", name=re.compile(f"appeal {appeal_id}$")).click()
     p.get_by_label("Upheld", exact=True).check()
-    p.locator("#input_level_10").fill("4")
-    p.locator("#panel_name_0").fill("Jordan Reeves")
-    p.locator("#panel_side_0").select_option("management")
-    p.locator("#panel_name_1").fill("Priya Shah")
-    p.locator("#panel_side_1").select_option("union")
-    p.locator("#input_decided_on").fill(TODAY.isoformat())
-    p.locator("#input_effective_from").fill(AGREED.isoformat())
+    p.locator("#level_10").fill("4")
+    p.locator("#panel-0-name").fill("Jordan Reeves")
+    p.locator("#panel-0-side").select_option("management")
+    p.locator("#panel-1-name").fill("Priya Shah")
+    p.locator("#panel-1-side").select_option("union")
+    for name, day in (("decided_on", TODAY), ("effective_from", AGREED)):  # GOV.UK date inputs
+        for part, value in (("day", day.day), ("month", day.month), ("year", day.year)):
+            p.locator(f"#{name}-{part}").fill(str(value))
+    page.screenshot("je-journey-4-deciding")
+    assert_accessible(page, "je-journey-decide")
     p.get_by_label("The panel's reasons (the letter gives them)").fill(
         "The post supervises the work of the team leaders' staff day to day, which the evaluation had not taken "
         "into account.")

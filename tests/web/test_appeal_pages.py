@@ -22,6 +22,11 @@ TODAY = date.today()
 EVALUATED = TODAY - timedelta(days=10)
 
 
+def _parts(day: date) -> list[str]:
+    """A date as the GOV.UK date input posts it: day, month and year."""
+    return [str(day.day), str(day.month), str(day.year)]
+
+
 def _login(client, role):
     client.post("/logout")
     username = ROLE_USERS[role]
@@ -137,14 +142,14 @@ def test_hr_records_the_outcome_and_reaches_the_new_evaluation_the_post_and_the_
     assert "More than it says." in page and "Record the appeal panel's outcome" in page
 
     form = {"version": str(version), "outcome": "upheld", f"level_{factor}": str(level + 1),
-            "panel_name_0": "Jordan Reeves", "panel_side_0": "management", "panel_name_1": "",
-            "decided_on": TODAY.isoformat(), "effective_from": EVALUATED.isoformat(), "notes": "Raised one level."}
+            "panel-0-name": "Jordan Reeves", "panel-0-side": "management", "panel-1-name": "",
+            "decided_on": _parts(TODAY), "effective_from": _parts(EVALUATED), "notes": "Raised one level."}
     response = client.post(f"/job-evaluation/appeals/{appeal_id}/decide", data=form)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "name at least one member from management and one from the union" in page
     assert 'value="Jordan Reeves"' in page and "Raised one level.</textarea>" in page  # what was typed is kept
 
-    form.update({"panel_name_1": "Priya Shah", "panel_side_1": "union"})
+    form.update({"panel-1-name": "Priya Shah", "panel-1-side": "union"})
     response = client.post(f"/job-evaluation/appeals/{appeal_id}/decide", data=form)
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
@@ -154,3 +159,73 @@ def test_hr_records_the_outcome_and_reaches_the_new_evaluation_the_post_and_the_
         assert decided.outcome == "upheld" and letter is not None and letter.employee_id == decided.employee_id
         new_id = decided.new_evaluation_id
     assert f"/grading/evaluations/{new_id}" in page and f"/posts/{post_id}" in page and f"/letters/{letter.id}" in page
+
+
+def _decide_form(app, appeal_id: int, **changes) -> dict:
+    """A complete "not upheld" decision of the appeal, as posted, with `changes`."""
+    with app.app_context():
+        version = db.session.get(EvaluationAppeal, appeal_id).version
+    form = {"version": str(version), "outcome": "not upheld",
+            "panel-0-name": "Jordan Reeves", "panel-0-side": "management", "panel-0-role": "Head of HR",
+            "panel-1-name": "Priya Shah", "panel-1-side": "union",
+            "decided_on": _parts(TODAY), "effective_from": ["", "", ""], "notes": "The level stands."}
+    form.update(changes)
+    return form
+
+
+def test_a_date_that_does_not_exist_is_refused_and_nothing_is_recorded(app, client):
+    appeal_id = _someone_elses(app)
+    _login(client, "hr")
+    response = client.post(f"/job-evaluation/appeals/{appeal_id}/decide",
+                           data=_decide_form(app, appeal_id, decided_on=["31", "2", "2025"]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Date the panel decided must be a real date" in page and "There is a problem" in page
+    assert 'value="31"' in page  # the day typed is shown again
+    with app.app_context():
+        assert db.session.get(EvaluationAppeal, appeal_id).status == "lodged"
+        assert appeals.letter_of(appeal_id) is None
+
+
+def test_the_date_it_takes_effect_may_be_blank_only_when_not_upheld(app, client):
+    appeal_id = _someone_elses(app)
+    with app.app_context():
+        appeal = db.session.get(EvaluationAppeal, appeal_id)
+        factor = appeal.grounds[0]["factor"]
+        level = next(f.level for f in appeal.evaluation.factors if f.factor_number == factor)
+    _login(client, "hr")
+    response = client.post(f"/job-evaluation/appeals/{appeal_id}/decide", data=_decide_form(
+        app, appeal_id, outcome="upheld", **{f"level_{factor}": str(level + 1)}))
+    assert response.status_code == 400
+    assert "Enter the date the new evaluation takes effect" in response.get_data(as_text=True)
+
+    response = client.post(f"/job-evaluation/appeals/{appeal_id}/decide", data=_decide_form(app, appeal_id))
+    assert response.status_code == 302
+    with app.app_context():
+        decided = db.session.get(EvaluationAppeal, appeal_id)
+        assert (decided.status, decided.outcome, decided.decided_on) == ("decided", "not upheld", TODAY)
+        assert decided.effective_from is None and decided.new_evaluation_id is None
+
+
+def test_what_was_typed_is_shown_again_after_a_refusal(app, client):
+    appeal_id = _someone_elses(app)
+    with app.app_context():
+        factor = db.session.get(EvaluationAppeal, appeal_id).grounds[0]["factor"]
+    _login(client, "hr")
+    # Refused by the form (a level that is not a number), then by the service (the panel's reasons blank).
+    response = client.post(f"/job-evaluation/appeals/{appeal_id}/decide", data=_decide_form(
+        app, appeal_id, outcome="partly upheld", **{f"level_{factor}": "four"}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"Factor {factor}: the new level is a whole number, or leave it blank." in page
+    assert 'value="four"' in page and "The level stands.</textarea>" in page
+    assert 'value="Jordan Reeves"' in page and 'value="Priya Shah"' in page and 'value="Head of HR"' in page
+    assert f'value="{TODAY.day}"' in page and f'value="{TODAY.year}"' in page
+
+    response = client.post(f"/job-evaluation/appeals/{appeal_id}/decide", data=_decide_form(app, appeal_id, notes=" "))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "the letter to the employee gives them" in page
+    assert 'value="Jordan Reeves"' in page and 'value="Priya Shah"' in page and 'value="Head of HR"' in page
+    assert f'value="{TODAY.day}"' in page and f'value="{TODAY.year}"' in page
+    with app.app_context():
+        assert db.session.get(EvaluationAppeal, appeal_id).status == "lodged"

@@ -17,7 +17,8 @@ from ...models import EvaluationAppeal
 from ...permissions import requires
 from ...services.pay import post_grades
 from ...services.pay.jes import appeals
-from ...services.pay.job_evaluations import SIDES
+from ..fields import required_date
+from ..form_errors import show_domain_error
 from . import forms
 
 bp = Blueprint("appeals", __name__)
@@ -109,11 +110,24 @@ def appeals_list() -> Any:
     return render_template("appeals/list.html", open=appeals.open_appeals(), decided=appeals.decided_appeals())
 
 
-def _appeal_page(appeal: EvaluationAppeal, typed: dict[str, Any] | None = None,
-                 problems: dict[str, str] | None = None, status: int = 200) -> Any:
-    return render_template("appeals/appeal.html", view=appeals.view(appeal), typed=typed or {}, problems=problems or {},
-                           sides=SIDES, panel_rows=range(forms.PANEL_ROWS), outcomes=appeals.OUTCOMES,
-                           today=date.today()), status
+def _decide_form(appeal: EvaluationAppeal, *, posted: bool = False) -> forms.DecideForm:
+    # What was posted only, once posted: a box left out must not take the initial value (the version seen).
+    form_class = forms.decide_form(g["factor"] for g in appeal.grounds)
+    return form_class() if posted else form_class(data=forms.initial(appeal.version))
+
+
+def _appeal_page(appeal: EvaluationAppeal, form: forms.DecideForm | None = None, status: int = 200) -> Any:
+    return render_template("appeals/appeal.html", view=appeals.view(appeal), form=form or _decide_form(appeal)), status
+
+
+def _show_refusal(form: forms.DecideForm, error: DomainError) -> None:
+    """Each of the service's problems beside the field it names, the rest at the top."""
+    problems = getattr(error, "problems", None)
+    if not isinstance(problems, dict):
+        problems = {error.field or "": error.message}
+    for field, message in problems.items():
+        show_domain_error(form, DomainError(message, field=field or None))
+    form.panel_problem = problems.get("panel")
 
 
 @bp.get("/job-evaluation/appeals/<int:appeal_id>")
@@ -126,16 +140,16 @@ def appeal(appeal_id: int) -> Any:
 @requires("jes.appeals")
 def decide(appeal_id: int) -> Any:
     record = db.get_or_404(EvaluationAppeal, appeal_id)
-    values, problems = forms.decision(request.form, [g["factor"] for g in record.grounds])
-    if not problems:
+    form = _decide_form(record, posted=True)
+    if form.validate_on_submit():
+        decided_on = required_date(form.decided_on)
         try:
-            appeals.decide(record.id, values["outcome"], values["levels"], decided_on=values["decided_on"],
-                           effective_from=values["effective_from"] or values["decided_on"],
-                           appeal_panel=values["panel"], notes=values["notes"], today=date.today(),
-                           seen_version=values["version"])
+            appeals.decide(record.id, form.outcome.data, form.levels(), decided_on=decided_on,
+                           effective_from=form.effective_from.data or decided_on, appeal_panel=form.members(),
+                           notes=form.notes.data or "", today=date.today(), seen_version=form.seen_version())
         except DomainError as error:
-            problems = _problems(error)
+            _show_refusal(form, error)
         else:
             flash("The appeal panel's outcome is recorded and the letter to the employee issued.")
             return redirect(url_for("appeals.appeal", appeal_id=record.id))
-    return _appeal_page(record, request.form.to_dict(), problems, 400)
+    return _appeal_page(record, form, 400)

@@ -13,19 +13,28 @@ from ...models import Post
 from ...permissions import requires
 from ...services.pay.jes import compare
 from ..downloads import require_spreadsheet_format, send_spreadsheet
+from ..fields import date_from_query
 
 bp = Blueprint("parting", __name__, url_prefix="/grading/councils")
 
 
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _on() -> tuple[date, str]:
-    """The date whose grade bands apply (?on=YYYY-MM-DD), today if none or not a date."""
+    """The date whose grade bands apply (?on=1/4/2026 or 2026-04-01), today if none or not a date."""
     text = request.args.get("on", "").strip()
     if not text:
         return date.today(), ""
-    try:
-        return date.fromisoformat(text), ""
-    except ValueError:
-        return date.today(), f"“{text}” is not a date (give it as 2026-04-01): today's grade bands are shown"
+    # ISO forms date_from_query does not read (20260401) were accepted before, and links may carry them.
+    on = date_from_query(text) or _iso(text)
+    if on is None:
+        return date.today(), f"“{text}” is not a date (give it as 1/4/2026): today's grade bands are shown"
+    return on, ""
 
 
 @bp.get("/")
